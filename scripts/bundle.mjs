@@ -1,0 +1,25 @@
+// Bundles the three entry points into dist/. esbuild output is deterministic, so
+// __tests__/dist.test.ts can rebundle into a temp dir and compare bytes with the committed dist/.
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'dist')
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { index: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  splitting: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some toolkit dependencies are CommonJS and call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __scnCreateRequire } from 'node:module'; const require = __scnCreateRequire(import.meta.url);"
+  }
+})

@@ -1,0 +1,360 @@
+/**
+ * Stage 2, fetch/extract: one streaming pass over the all-cabal-hashes archive that picks exactly
+ * `<top>/<pkg>/<ver>/<pkg>.cabal` and `.json` for the requested packages, byte for byte, and stops
+ * reading as soon as all of them are found. Nothing from the archive is ever written to disk here,
+ * so hostile member names (`../x`, absolute paths, links) cannot escape anywhere.
+ */
+import { createReadStream } from 'node:fs'
+import { readFile, readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import tar from 'tar-stream'
+import { BatchError } from './errors.js'
+import { nearestVersions, similarPackageNames } from './hackage.js'
+
+export type ArchiveSource =
+  | { kind: 'tarball'; location: string }
+  | { kind: 'url'; location: string }
+  | { kind: 'directory'; location: string }
+
+export interface WantedPackage {
+  name: string
+  version: string
+}
+
+export interface ExtractedPackage {
+  name: string
+  version: string
+  /** The raw `.cabal` bytes, CRLF and all: cabal2nix hashes them for editedCabalFile. */
+  cabal: Buffer
+  /** Hex SHA256 of the source tarball, from the `.json` next to the `.cabal`. */
+  sha256: string
+}
+
+export interface ArchivePass {
+  /** `all-cabal-hashes-<rev>`: names the archive revision without hashing 76 MB. */
+  topLevel: string
+  packages: ExtractedPackage[]
+  compressedBytesRead: number
+  entriesSeen: number
+  stoppedEarly: boolean
+}
+
+export interface ArchiveProgress {
+  compressedBytesRead: number
+  totalBytes?: number
+}
+
+export interface ExtractOptions {
+  /** Called at most about every tenth of the archive (or every 8 MB when the size is unknown). */
+  onProgress?: (progress: ArchiveProgress) => void
+}
+
+/** No real `.cabal` or `.json` comes near this; a larger member is a broken or hostile archive. */
+export const MAX_MEMBER_BYTES = 4 * 1024 * 1024
+
+export function classifyArchiveSource(location: string): ArchiveSource {
+  if (/^https?:\/\//i.test(location)) return { kind: 'url', location }
+  return { kind: 'tarball', location }
+}
+
+/** Like classifyArchiveSource, but looks at the file system to tell directories from tarballs. */
+export async function resolveArchiveSource(location: string): Promise<ArchiveSource> {
+  const guess = classifyArchiveSource(location)
+  if (guess.kind === 'url') return guess
+  try {
+    const info = await stat(location)
+    return info.isDirectory() ? { kind: 'directory', location } : guess
+  } catch {
+    throw new BatchError('archive', `archive ${location} does not exist`, {
+      hint: 'pass --archive with a .tar.gz, an unpacked directory or an http(s) URL'
+    })
+  }
+}
+
+function archiveError(source: ArchiveSource, problem: string, hint?: string): BatchError {
+  return new BatchError('archive', `archive ${source.location} ${problem}`, {
+    hint: hint ?? 'fetch the all-cabal-hashes archive again; nothing was built'
+  })
+}
+
+function describeStreamError(error: Error): string {
+  const message = error.message
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message) || /Unexpected end of data/.test(message)) {
+    return 'is truncated (it ends in the middle of the data)'
+  }
+  if (code === 'Z_DATA_ERROR' && /header/i.test(message)) return 'is not a gzip file (incorrect header)'
+  if (code === 'Z_DATA_ERROR') return `is corrupt (gzip: ${message})`
+  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message)) return `is corrupt (not a valid tar stream: ${message})`
+  return `could not be read (${message})`
+}
+
+function sha256FromJson(source: ArchiveSource, member: string, bytes: Buffer): string {
+  let hash: unknown
+  try {
+    const data = JSON.parse(bytes.toString('utf8')) as { 'package-hashes'?: { SHA256?: unknown } }
+    hash = data['package-hashes']?.SHA256
+  } catch {
+    throw archiveError(source, `has a corrupt member ${member} (not JSON)`)
+  }
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) {
+    throw archiveError(source, `member ${member} has no package-hashes.SHA256`)
+  }
+  return hash.toLowerCase()
+}
+
+interface Found {
+  cabal?: Buffer
+  json?: Buffer
+}
+
+/** Turns what the pass did not find into one error naming every missing package and near matches. */
+function missingPackagesError(
+  missing: WantedPackage[],
+  versionsSeen: Map<string, Set<string>>,
+  packageNames: Iterable<string>,
+  source: ArchiveSource,
+  topLevel: string
+): BatchError {
+  const names = [...packageNames]
+  const details = missing.map(({ name, version }) => {
+    const versions = versionsSeen.get(name)
+    if (versions && versions.size > 0) {
+      return `${name} ${version}: no such version; nearest that exist: ${nearestVersions(version, versions).join(', ')}`
+    }
+    const similar = similarPackageNames(name, names)
+    return `${name} ${version}: no package '${name}' in the archive${similar.length ? ` (did you mean ${similar.join(', ')}?)` : ''}`
+  })
+  const headline =
+    missing.length === 1
+      ? `${missing[0].name} ${missing[0].version} is not in ${topLevel}`
+      : `${missing.length} packages are not in ${topLevel}`
+  return new BatchError('missing-packages', headline, {
+    details: missing.length === 1 ? details.map(d => d.slice(d.indexOf(':') + 2)) : details,
+    hint: `fix the versions in the overrides file, or use a newer all-cabal-hashes than ${source.location}`
+  })
+}
+
+function finish(
+  wanted: WantedPackage[],
+  found: Map<string, Found>,
+  source: ArchiveSource,
+  topLevel: string,
+  versionsSeen: Map<string, Set<string>>,
+  packageNames: Iterable<string>
+): ExtractedPackage[] {
+  const missing = wanted.filter(w => !found.get(w.name)?.cabal)
+  if (missing.length > 0) throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel)
+  return wanted.map(({ name, version }) => {
+    const entry = found.get(name) as Found
+    const jsonName = `${name}/${version}/${name}.json`
+    if (!entry.json) throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`)
+    return { name, version, cabal: entry.cabal as Buffer, sha256: sha256FromJson(source, jsonName, entry.json) }
+  })
+}
+
+async function openTarballStream(source: ArchiveSource): Promise<{ stream: Readable; totalBytes?: number }> {
+  if (source.kind === 'url') {
+    let response: Response
+    try {
+      response = await fetch(source.location)
+    } catch (error) {
+      throw archiveError(source, `could not be downloaded (${(error as Error).message})`, 'check the URL and the network')
+    }
+    if (!response.ok || !response.body) {
+      throw archiveError(source, `could not be downloaded (HTTP ${response.status})`, 'check the URL')
+    }
+    const length = Number(response.headers.get('content-length'))
+    return {
+      stream: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      totalBytes: Number.isFinite(length) && length > 0 ? length : undefined
+    }
+  }
+  const info = await stat(source.location)
+  return { stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }), totalBytes: info.size }
+}
+
+async function extractFromTarball(
+  source: ArchiveSource,
+  wanted: WantedPackage[],
+  options: ExtractOptions
+): Promise<ArchivePass> {
+  const wantedVersion = new Map(wanted.map(w => [w.name, w.version]))
+  const found = new Map<string, Found>()
+  const versionsSeen = new Map<string, Set<string>>()
+  const packageNames = new Set<string>()
+  let remaining = wanted.length * 2
+  let topLevel: string | undefined
+  let prefix = ''
+  let entriesSeen = 0
+  let compressedBytesRead = 0
+  let failure: BatchError | undefined
+
+  const { stream, totalBytes } = await openTarballStream(source)
+  // A few lines per pass, not thousands; small archives take too little time to need any.
+  const progressStep = totalBytes ? Math.ceil(totalBytes / 10) : 8 * 1024 * 1024
+  let nextProgress = totalBytes !== undefined && totalBytes < 16 * 1024 * 1024 ? Infinity : progressStep
+  stream.on('data', (chunk: Buffer) => {
+    compressedBytesRead += chunk.length
+    if (options.onProgress && compressedBytesRead >= nextProgress) {
+      nextProgress += progressStep
+      options.onProgress({ compressedBytesRead, totalBytes })
+    }
+  })
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 })
+  const extract = tar.extract()
+
+  const done = new Promise<boolean>((resolve, reject) => {
+    const stop = (error?: BatchError) => {
+      failure ??= error
+      stream.destroy()
+      gunzip.destroy()
+      extract.destroy()
+      resolve(error === undefined)
+    }
+    const fail = (error: Error) => reject(archiveError(source, describeStreamError(error)))
+    stream.on('error', fail)
+    gunzip.on('error', fail)
+    extract.on('error', fail)
+    extract.on('finish', () => resolve(false))
+
+    extract.on('entry', (header, entry, next) => {
+      entriesSeen++
+      let name = header.name
+      if (name.startsWith('./')) name = name.slice(2)
+      if (topLevel === undefined) {
+        const top = name.split('/')[0]
+        if (name.startsWith('/') || top === '..' || top === '.' || top === '') {
+          return stop(archiveError(source, `starts with an unsafe member name '${header.name}'`))
+        }
+        topLevel = top
+        prefix = `${top}/`
+      }
+      if (!name.startsWith(prefix)) {
+        if (name !== topLevel) {
+          return stop(
+            archiveError(
+              source,
+              `has more than one top-level directory ('${topLevel}/' and '${name.split('/')[0]}/')`,
+              'expected the all-cabal-hashes layout all-cabal-hashes-<rev>/<pkg>/<ver>/<pkg>.cabal'
+            )
+          )
+        }
+      } else {
+        const slash = name.indexOf('/', prefix.length)
+        const pkg = slash < 0 ? name.slice(prefix.length) : name.slice(prefix.length, slash)
+        if (pkg !== '') packageNames.add(pkg)
+        const version = wantedVersion.get(pkg)
+        if (version !== undefined && slash > 0) {
+          const versionEnd = name.indexOf('/', slash + 1)
+          if (versionEnd > 0) {
+            let seen = versionsSeen.get(pkg)
+            if (!seen) versionsSeen.set(pkg, (seen = new Set()))
+            seen.add(name.slice(slash + 1, versionEnd))
+          }
+          const member = name.slice(prefix.length)
+          const base = `${pkg}/${version}/${pkg}`
+          const which = member === `${base}.cabal` ? 'cabal' : member === `${base}.json` ? 'json' : undefined
+          if (which) {
+            if (header.type !== 'file' && header.type !== 'contiguous-file') {
+              return stop(archiveError(source, `member ${member} is a ${header.type}, not a regular file; refusing it`))
+            }
+            if (header.size > MAX_MEMBER_BYTES) {
+              return stop(
+                archiveError(source, `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`)
+              )
+            }
+            const chunks: Buffer[] = []
+            entry.on('data', chunk => chunks.push(chunk as Buffer))
+            entry.on('end', () => {
+              const slot = found.get(pkg) ?? {}
+              if (slot[which] === undefined) remaining--
+              slot[which] = Buffer.concat(chunks)
+              found.set(pkg, slot)
+              if (remaining === 0) stop()
+              else next()
+            })
+            return
+          }
+        }
+      }
+      entry.on('end', next)
+      entry.resume()
+    })
+  })
+  stream.pipe(gunzip).pipe(extract)
+  const stoppedEarly = await done
+  if (failure) throw failure
+  if (topLevel === undefined) throw archiveError(source, 'is empty (no members)')
+  return {
+    topLevel,
+    packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
+    compressedBytesRead,
+    entriesSeen,
+    stoppedEarly
+  }
+}
+
+/** An unpacked archive: either the `all-cabal-hashes-<rev>` directory itself or its parent. */
+async function findDirectoryRoot(dir: string): Promise<string> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  const dirs = entries.filter(e => e.isDirectory())
+  if (dirs.length === 1 && entries.length === 1) {
+    const inner = path.join(dir, dirs[0].name)
+    const innerEntries = await readdir(inner, { withFileTypes: true })
+    if (innerEntries.some(e => e.isDirectory())) return inner
+  }
+  return dir
+}
+
+async function readMember(source: ArchiveSource, file: string): Promise<Buffer | undefined> {
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) return undefined
+    if (info.size > MAX_MEMBER_BYTES) {
+      throw archiveError(source, `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`)
+    }
+    return await readFile(file)
+  } catch (error) {
+    if (error instanceof BatchError) throw error
+    return undefined
+  }
+}
+
+async function extractFromDirectory(source: ArchiveSource, wanted: WantedPackage[]): Promise<ArchivePass> {
+  const root = await findDirectoryRoot(source.location)
+  const found = new Map<string, Found>()
+  const versionsSeen = new Map<string, Set<string>>()
+  for (const { name, version } of wanted) {
+    const base = path.join(root, name, version, name)
+    const cabal = await readMember(source, `${base}.cabal`)
+    if (cabal) {
+      found.set(name, { cabal, json: await readMember(source, `${base}.json`) })
+    } else {
+      const versions = await readdir(path.join(root, name)).catch(() => [] as string[])
+      versionsSeen.set(name, new Set(versions.filter(v => v !== 'preferred-versions')))
+    }
+  }
+  const needNames = [...versionsSeen.values()].some(v => v.size === 0)
+  const packageNames = needNames ? await readdir(root) : []
+  const topLevel = path.basename(root)
+  return {
+    topLevel,
+    packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
+    compressedBytesRead: 0,
+    entriesSeen: wanted.length * 2,
+    stoppedEarly: true
+  }
+}
+
+/** One pass over the archive for every requested package; throws one error listing all that are missing. */
+export async function extractMembers(
+  source: ArchiveSource,
+  wanted: WantedPackage[],
+  options: ExtractOptions = {}
+): Promise<ArchivePass> {
+  if (source.kind === 'directory') return extractFromDirectory(source, wanted)
+  return extractFromTarball(source, wanted, options)
+}

@@ -1,0 +1,155 @@
+/**
+ * `some-cabal2nix plan|build`: the batch builder as a command. Thin: parses flags, calls the
+ * pipeline, turns errors into one line plus a hint. Other tooling (the Nix builder, CI scripts)
+ * calls these flag names; keep them stable.
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { buildBatch } from './build.js'
+import { BatchError, describeError, isBatchError } from './errors.js'
+import { DEFAULT_COMPILER, DEFAULT_TIMEOUT_MS, defaultJobs, defaultSystem } from './generate.js'
+import { planFromOverrides, planToJson, type PackagePlan } from './plan.js'
+import { TOOL_NAME, TOOL_VERSION } from './version.js'
+
+const USAGE = `usage:
+  ${TOOL_NAME} plan  --overrides FILE [--json]
+  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
+                     [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
+  ${TOOL_NAME} --version
+
+FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
+or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).`
+
+function usageError(message: string): BatchError {
+  return new BatchError('usage', message, { hint: `run '${TOOL_NAME} --help'` })
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`
+}
+
+function formatPlan(plan: PackagePlan): string {
+  return plan.packages
+    .map(p => (p.source === 'hackage' ? `${p.name} ${p.version}` : `${p.name} ${p.path} (local)`))
+    .join('\n')
+}
+
+function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} takes a whole number above 0, not '${value}'`)
+  return n
+}
+
+async function runPlan(args: string[], write: (text: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { overrides: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true
+  })
+  if (!values.overrides) throw usageError('plan needs --overrides FILE')
+  const plan = await planFromOverrides(values.overrides)
+  write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan))
+}
+
+async function runBuild(args: string[], write: (text: string) => void, log: (text: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      overrides: { type: 'string' },
+      archive: { type: 'string' },
+      out: { type: 'string' },
+      cabal2nix: { type: 'string', default: 'cabal2nix' },
+      compiler: { type: 'string', default: DEFAULT_COMPILER },
+      system: { type: 'string' },
+      jobs: { type: 'string' },
+      timeout: { type: 'string' }
+    },
+    strict: true
+  })
+  if (!values.overrides) throw usageError('build needs --overrides FILE')
+  if (!values.out) throw usageError('build needs --out DIR')
+  if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
+    throw usageError(`--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`)
+  }
+  const plan = await planFromOverrides(values.overrides)
+  const outcome = await buildBatch(plan, {
+    archive: values.archive,
+    out: values.out,
+    command: values.cabal2nix,
+    compiler: values.compiler,
+    system: values.system ?? defaultSystem(),
+    jobs: positiveInteger('--jobs', values.jobs, defaultJobs()),
+    timeoutMs: positiveInteger('--timeout', values.timeout, DEFAULT_TIMEOUT_MS / 1000) * 1000,
+    onArchiveProgress: ({ compressedBytesRead, totalBytes }) =>
+      log(
+        `archive pass: ${(compressedBytesRead / 1048576).toFixed(0)} MB` +
+          (totalBytes ? ` of ${(totalBytes / 1048576).toFixed(0)} MB` : '')
+      )
+  })
+  const { timings, manifest, archivePass } = outcome
+  write(
+    `wrote ${values.out}: ${manifest.packages.length} packages` +
+      ` (archive pass ${formatSeconds(timings.archiveMs)}` +
+      (archivePass ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ', stopped early' : ''}` : '') +
+      `; cabal2nix ${formatSeconds(timings.cabal2nixMs)}; write ${formatSeconds(timings.writeMs)})`
+  )
+}
+
+/** Runs the CLI and returns the exit code: 0 on success, 1 for errors a user can fix, 2 for usage. */
+export async function runCli(
+  argv: string[],
+  io: { write: (text: string) => void; log: (text: string) => void } = {
+    write: text => process.stdout.write(`${text}\n`),
+    log: text => process.stderr.write(`${text}\n`)
+  }
+): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case 'plan':
+        await runPlan(rest, io.write)
+        return 0
+      case 'build':
+        await runBuild(rest, io.write, io.log)
+        return 0
+      case '--version':
+      case 'version':
+        io.write(`${TOOL_NAME} ${TOOL_VERSION}`)
+        return 0
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.write(USAGE)
+        return command === undefined ? 2 : 0
+      default:
+        throw usageError(`unknown command '${command}'`)
+    }
+  } catch (error) {
+    if (isBatchError(error)) {
+      io.log(describeError(error))
+      return error.kind === 'usage' ? 2 : 1
+    }
+    // parseArgs reports unknown or malformed flags with a TypeError carrying an ERR_PARSE_ARGS code.
+    const code = (error as NodeJS.ErrnoException).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.log(describeError(usageError((error as Error).message)))
+      return 2
+    }
+    io.log(`internal error: ${(error as Error).stack ?? String(error)}`)
+    return 3
+  }
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+if (invokedDirectly()) {
+  process.exitCode = await runCli(process.argv.slice(2))
+}
