@@ -1,0 +1,2 @@
+// The Action's main step is wired in a later change.
+export {}
