@@ -89,6 +89,8 @@ async function runBuild(args: string[], write: (text: string) => void, log: (tex
       )
   })
   const { timings, manifest, archivePass } = outcome
+  // Machine-readable for the Action, which reads it back from the Nix build log.
+  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`)
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages` +
       ` (archive pass ${formatSeconds(timings.archiveMs)}` +

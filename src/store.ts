@@ -1,0 +1,157 @@
+/**
+ * Stage "store": everything the Action does with the local Nix store — evaluate the installable's
+ * out path, ask whether it is valid / substitutable / to be built, realise it, and move the batch
+ * in and out of the store as a `nix-store --export` file (a format Nix 2.8 and current Nix share).
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import path from 'node:path'
+import { BatchError } from './errors.js'
+import { runCommand, type CommandResult } from './process.js'
+
+export type Installable =
+  /** `.#some-cabal2nix`, `github:org/repo#attr`: built with `nix build`. */
+  | { kind: 'flake'; ref: string }
+  /** `ci/batch.nix` or `ci/batch.nix#attr`: built with `nix-build`. */
+  | { kind: 'file'; file: string; attr?: string }
+  /** A Nix expression (the zero-config path generates one). */
+  | { kind: 'expr'; expr: string }
+
+export interface Derivation {
+  drvPath: string
+  outPath: string
+}
+
+export type RealiseVerdict = 'valid' | 'substitute' | 'build'
+
+export function parseInstallable(text: string): Installable {
+  const [head, attr] = text.split('#', 2) as [string, string | undefined]
+  if (head.endsWith('.nix') || head.endsWith('/default.nix')) return { kind: 'file', file: head, attr: attr || undefined }
+  if (!text.includes('#')) {
+    throw new BatchError('usage', `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`, {
+      hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
+    })
+  }
+  return { kind: 'flake', ref: text }
+}
+
+export function describeInstallable(installable: Installable): string {
+  if (installable.kind === 'flake') return installable.ref
+  if (installable.kind === 'file') return installable.attr ? `${installable.file}#${installable.attr}` : installable.file
+  return '(generated expression)'
+}
+
+/** The first `error:` line the build printed that is ours (the CLI's), else Nix's own. */
+export function firstBuildError(stderr: string): string {
+  const lines = stderr.split('\n').map(l => l.replace(/\x1b\[[0-9;]*m/g, ''))
+  const ours = lines.findIndex(l => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l))
+  if (ours >= 0) {
+    const hint = lines.slice(ours + 1).find(l => /^\s*hint: /.test(l))
+    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(' — ')
+  }
+  return lines.find(l => /error:/.test(l))?.trim() ?? stderr.trim().split('\n').slice(-1)[0] ?? 'unknown error'
+}
+
+function nixFailure(what: string, result: CommandResult, hint?: string): BatchError {
+  return new BatchError('nix', `${what} failed: ${firstBuildError(result.stderr)}`, { hint })
+}
+
+export class NixStore {
+  constructor(
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv = process.env
+  ) {}
+
+  private run(command: string, args: string[], extra: Parameters<typeof runCommand>[2] = {}) {
+    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra })
+  }
+
+  async evaluate(installable: Installable): Promise<Derivation> {
+    if (installable.kind === 'flake') {
+      const result = await this.run('nix', [
+        'eval',
+        '--json',
+        installable.ref,
+        '--apply',
+        'd: { drvPath = d.drvPath; outPath = d.outPath; }'
+      ])
+      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result)
+      return JSON.parse(result.stdout.toString('utf8')) as Derivation
+    }
+    const args =
+      installable.kind === 'file'
+        ? [installable.file, ...(installable.attr ? ['-A', installable.attr] : [])]
+        : ['--expr', installable.expr]
+    const instantiated = await this.run('nix-instantiate', args)
+    if (instantiated.code !== 0) throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated)
+    const drvPath = instantiated.stdout.toString('utf8').trim().split('\n').pop() as string
+    const outputs = await this.run('nix-store', ['--query', '--outputs', drvPath])
+    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs)
+    return { drvPath, outPath: outputs.stdout.toString('utf8').trim().split('\n')[0] }
+  }
+
+  async isValid(storePath: string): Promise<boolean> {
+    const result = await this.run('nix-store', ['--check-validity', storePath])
+    return result.code === 0
+  }
+
+  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
+  async verdict(derivation: Derivation): Promise<RealiseVerdict> {
+    if (await this.isValid(derivation.outPath)) return 'valid'
+    const result = await this.run('nix-store', ['--realise', '--dry-run', derivation.drvPath])
+    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result)
+    return /will be built/.test(result.stderr) ? 'build' : 'substitute'
+  }
+
+  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
+  async realise(derivation: Derivation, onLine: (line: string) => void): Promise<{ stderr: string }> {
+    const result = await this.run('nix-store', ['--realise', derivation.drvPath], { onStderrLine: onLine })
+    if (result.code !== 0) {
+      throw nixFailure('building the batch', result, 'the log above has the builder output; nothing was pushed')
+    }
+    return { stderr: result.stderr }
+  }
+
+  async exportTo(storePath: string, file: string): Promise<void> {
+    const result = await this.run('nix-store', ['--export', storePath], { stdoutFile: file })
+    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result)
+  }
+
+  async importFrom(file: string): Promise<string[]> {
+    const result = await this.run('nix-store', ['--import'], { stdinFile: file })
+    if (result.code !== 0) throw nixFailure(`importing ${path.basename(file)}`, result)
+    return result.stdout.toString('utf8').trim().split('\n').filter(Boolean)
+  }
+
+  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
+  async narSize(storePath: string): Promise<number | undefined> {
+    const result = await this.run('nix', ['path-info', '--json', storePath])
+    if (result.code !== 0) return undefined
+    const data = JSON.parse(result.stdout.toString('utf8')) as unknown
+    const info = Array.isArray(data) ? data[0] : (data as Record<string, unknown>)[storePath]
+    return (info as { narSize?: number } | undefined)?.narSize
+  }
+
+  async references(storePath: string): Promise<string[]> {
+    const result = await this.run('nix-store', ['--query', '--references', storePath])
+    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result)
+    return result.stdout.toString('utf8').trim().split('\n').filter(Boolean)
+  }
+}
+
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** The CLI prints `some-cabal2nix timings: {json}` on stderr; find it in a build log. */
+export function timingsFromBuildLog(stderr: string): { archiveMs?: number; cabal2nixMs?: number; writeMs?: number } {
+  const match = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr)
+  if (!match) return {}
+  try {
+    return JSON.parse(match[1]) as { archiveMs?: number; cabal2nixMs?: number; writeMs?: number }
+  } catch {
+    return {}
+  }
+}
