@@ -73,6 +73,8 @@ async function runBuild(args: string[], write: (text: string) => void, log: (tex
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
     throw usageError(`--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`)
   }
+  const jobs = positiveInteger('--jobs', values.jobs, defaultJobs())
+  const timeoutMs = positiveInteger('--timeout', values.timeout, DEFAULT_TIMEOUT_MS / 1000) * 1000
   const plan = await planFromOverrides(values.overrides)
   const outcome = await buildBatch(plan, {
     archive: values.archive,
@@ -80,8 +82,8 @@ async function runBuild(args: string[], write: (text: string) => void, log: (tex
     command: values.cabal2nix,
     compiler: values.compiler,
     system: values.system ?? defaultSystem(),
-    jobs: positiveInteger('--jobs', values.jobs, defaultJobs()),
-    timeoutMs: positiveInteger('--timeout', values.timeout, DEFAULT_TIMEOUT_MS / 1000) * 1000,
+    jobs,
+    timeoutMs,
     onArchiveProgress: ({ compressedBytesRead, totalBytes }) =>
       log(
         `archive pass: ${(compressedBytesRead / 1048576).toFixed(0)} MB` +

@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process'
+import { chmod, readFile, readdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { runCli } from '../src/cli.js'
+import { buildSampleArchive } from '../testing/archives.mjs'
+import { cabal2nixDouble, fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
+
+const run = promisify(execFile)
+
+interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  const out: string[] = []
+  const err: string[] = []
+  try {
+    const code = await runCli(args, { write: t => out.push(t), log: t => err.push(t) })
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') }
+  } finally {
+    for (const key of Object.keys(env)) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+}
+
+let work: string
+let archive: string
+let overrides: string
+/** One version of every fixture package: 22 packages. */
+const ALL = [
+  ['AC-Colour', '1.1.6'], ['X11', '1.10.1'], ['aeson', '2.3.2.0'], ['bytestring', '0.12.2.0'],
+  ['containers', '0.6.4.1'], ['hashable', '1.5.1.0'], ['hello', '1.0.0.2'], ['hmatrix', '0.20.2'],
+  ['hpack', '0.39.1'], ['http-types', '0.12.6'], ['lens', '5.3.2'], ['megaparsec', '9.8.0'],
+  ['network', '3.1.2.8'], ['optparse-applicative', '0.18.0.0'], ['postgresql-libpq', '0.9.5.0'],
+  ['sdl2', '2.5.5.0'], ['servant', '0.20.3.0'], ['text', '2.1.4'], ['text-icu', '0.8.0.5'],
+  ['unordered-containers', '0.2.19.0'], ['vector', '0.13.2.0'], ['zlib', '0.7.1.1']
+]
+
+beforeAll(async () => {
+  work = await tempDir('build')
+  archive = (await buildSampleArchive({ outFile: path.join(work, 'all-cabal-hashes-r1.tar.gz'), rev: 'r1' })).outFile
+  overrides = path.join(work, 'overrides.nix')
+  await writeFile(overrides, `{\n${ALL.map(([n, v]) => `  ${n} = "${v}";`).join('\n')}\n}\n`)
+})
+
+function buildArgs(out: string, extra: string[] = [], file = overrides): string[] {
+  return ['build', '--overrides', file, '--archive', archive, '--out', out, '--cabal2nix', cabal2nixDouble, ...extra]
+}
+
+async function listTree(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name)
+      files[path.relative(dir, full)] = await readFile(full, 'utf8')
+    }
+  }
+  return files
+}
+
+test('a batch of 22 Hackage packages: one default.nix each plus the manifest', async () => {
+  const out = path.join(work, 'out-all')
+  const result = await cli(buildArgs(out))
+  expect(result).toMatchObject({ code: 0 })
+  expect(result.stdout).toMatch(/^wrote .*out-all: 22 packages \(archive pass/)
+  const tree = await listTree(out)
+  expect(Object.keys(tree).sort()).toEqual([...ALL.map(([n]) => `${n}/default.nix`), 'manifest.json'].sort())
+  const manifest = JSON.parse(tree['manifest.json'])
+  expect(manifest).toMatchObject({
+    format: 1,
+    generator: 'some-cabal2nix 0.1.0',
+    archive: 'all-cabal-hashes-r1',
+    cabal2nix: 'cabal2nix 2.19.1 (some-cabal2nix test double)',
+    compiler: 'ghc-9.8.4',
+    system: `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
+  })
+  const zlibJson = JSON.parse(await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8'))
+  expect(manifest.packages).toContainEqual({ name: 'zlib', version: '0.7.1.1', sha256: zlibJson['package-hashes'].SHA256 })
+  // Only the CRLF bytes give this editedCabalFile: the .cabal reached cabal2nix unchanged.
+  expect(tree['zlib/default.nix']).toContain('editedCabalFile = "0vxv71vn1g82n9dmysrbm4z7xwzncp65jpbh9gr9y1anjqzvpn2n";')
+  expect(tree['zlib/default.nix']).toContain(`sha256 = "${zlibJson['package-hashes'].SHA256}";`)
+})
+
+test('the same inputs give byte-identical output, whatever the source form and job count', async () => {
+  const unpacked = fixturesDir
+  const a = path.join(work, 'same-a')
+  const b = path.join(work, 'same-b')
+  expect((await cli(buildArgs(a, ['--jobs', '1']))).code).toBe(0)
+  const fromDir = await cli(['build', '--overrides', overrides, '--archive', unpacked, '--out', b, '--cabal2nix', cabal2nixDouble, '--jobs', '7'])
+  expect(fromDir.code).toBe(0)
+  const treeA = await listTree(a)
+  const treeB = await listTree(b)
+  // The directory form is not named all-cabal-hashes-r1, so only the manifest's archive field differs.
+  expect(JSON.parse(treeB['manifest.json']).archive).toBe('all-cabal-hashes-sample')
+  delete treeA['manifest.json']
+  delete treeB['manifest.json']
+  expect(treeB).toEqual(treeA)
+  const again = path.join(work, 'same-c')
+  expect((await cli(buildArgs(again, ['--jobs', '3']))).code).toBe(0)
+  expect(await listTree(again)).toEqual({ ...(await listTree(a)) })
+})
+
+test('cabal2nix gets exactly nixpkgs\' command line, a private HOME and a UTF-8 locale', async () => {
+  const dir = await tempDir('argv')
+  const log = path.join(dir, 'argv.log')
+  const wrapper = path.join(dir, 'cabal2nix')
+  await writeFile(
+    wrapper,
+    `#!/bin/sh\n[ "$1" = --version ] || echo "$HOME|$LANG|$*" >> ${log}\nexec ${process.execPath} ${cabal2nixDouble} "$@"\n`
+  )
+  await chmod(wrapper, 0o755)
+  const small = path.join(dir, 'small.nix')
+  await writeFile(small, '{ zlib = "0.7.1.1"; }')
+  const out = path.join(dir, 'out')
+  const result = await cli(buildArgs(out, ['--compiler', 'ghc-9.6.6', '--system', 'aarch64-unknown-linux-gnu'], small).map(a => (a === cabal2nixDouble ? wrapper : a)))
+  expect(result.code).toBe(0)
+  const [home, lang, args] = (await readFile(log, 'utf8')).trim().split('|')
+  const sha = JSON.parse(await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8'))['package-hashes'].SHA256
+  expect(args).toMatch(new RegExp(`^--compiler=ghc-9\\.6\\.6 --system=aarch64-unknown-linux-gnu --sha256=${sha} /\\S+/zlib-0\\.7\\.1\\.1/zlib\\.cabal$`))
+  expect(home.startsWith(os.tmpdir())).toBe(true)
+  expect(home).not.toBe(os.homedir())
+  expect(lang).toBe('C.UTF-8')
+  await expect(readdir(home)).rejects.toThrow()
+})
+
+test('local packages (cabal and hpack) get src = ./. and no machine path', async () => {
+  const root = await writeTree({
+    'overrides.nix': '{ my-lib = ./libs/my-lib; my-app = ./app; zlib = "0.7.1.1"; }',
+    'libs/my-lib/my-lib.cabal': 'cabal-version: 2.4\nname: my-lib\nversion: 0.1.0\nlibrary\n  build-depends: base, text\n',
+    'libs/my-lib/src/Lib.hs': 'module Lib where\n',
+    'app/package.yaml': 'name: my-app\nversion: 1.2.0\ndependencies:\n  - base\n'
+  })
+  const out = path.join(root, 'out')
+  const result = await cli(buildArgs(out, [], path.join(root, 'overrides.nix')))
+  expect(result).toMatchObject({ code: 0 })
+  const tree = await listTree(out)
+  expect(tree['my-lib/default.nix']).toContain('src = ./.;')
+  expect(tree['my-app/default.nix']).toContain('src = ./.;')
+  expect(tree['my-app/default.nix']).toContain('version = "1.2.0";')
+  for (const text of Object.values(tree)) expect(text).not.toContain(root)
+  expect(JSON.parse(tree['manifest.json']).packages).toEqual([
+    { name: 'my-app', path: './app' },
+    { name: 'my-lib', path: './libs/my-lib' },
+    { name: 'zlib', version: '0.7.1.1', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }
+  ])
+})
+
+describe('failures leave no batch behind', () => {
+  async function expectNoBatch(out: string) {
+    const siblings = await readdir(path.dirname(out))
+    expect(siblings.filter(n => n.startsWith(path.basename(out)))).toEqual([])
+  }
+
+  test('one failing package names the package and its stderr', async () => {
+    const out = path.join(work, 'fail-one')
+    const result = await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^error: cabal2nix failed for lens 5\.3\.2: cabal2nix exited with 1: cabal2nix: simulated failure for lens$/m)
+    expect(result.stderr).toMatch(/^hint: no batch was written/m)
+    await expectNoBatch(out)
+  })
+
+  test('several failures are listed together', async () => {
+    const out = path.join(work, 'fail-two')
+    const result = await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens,aeson', CABAL2NIX_TEST_DOUBLE_GARBAGE: 'zlib' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^error: cabal2nix failed for 3 packages$/m)
+    expect(result.stderr).toMatch(/^ {2}aeson 2\.3\.2\.0: cabal2nix exited with 1/m)
+    expect(result.stderr).toMatch(/^ {2}zlib 0\.7\.1\.1: cabal2nix printed something that is not a package function: "this is not a nix expression/m)
+    await expectNoBatch(out)
+  })
+
+  test('a hanging cabal2nix is stopped by --timeout and named', async () => {
+    const out = path.join(work, 'fail-hang')
+    const started = Date.now()
+    const result = await cli(buildArgs(out, ['--timeout', '2']), { CABAL2NIX_TEST_DOUBLE_HANG: 'vector' })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^error: cabal2nix failed for vector 0\.13\.2\.0: cabal2nix did not finish within 2 s$/m)
+    expect(Date.now() - started).toBeLessThan(60_000)
+    await expectNoBatch(out)
+  })
+
+  test('a failed rebuild keeps the previous complete batch', async () => {
+    const out = path.join(work, 'keep-previous')
+    expect((await cli(buildArgs(out))).code).toBe(0)
+    const before = await listTree(out)
+    expect((await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'text' })).code).toBe(1)
+    expect(await listTree(out)).toEqual(before)
+  })
+
+  test('a missing version stops before cabal2nix runs and lists near versions', async () => {
+    const dir = await tempDir('missing')
+    const file = path.join(dir, 'o.nix')
+    const log = path.join(dir, 'runs.log')
+    await writeFile(file, '{\n  aeson = "2.3.1.0";\n  zlib = "0.7.1.1";\n}\n')
+    const out = path.join(dir, 'out')
+    const result = await cli(buildArgs(out, [], file), { CABAL2NIX_TEST_DOUBLE_LOG: log })
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n')[0]).toBe('error: aeson 2.3.1.0 is not in all-cabal-hashes-r1')
+    expect(result.stderr).toContain('no such version; nearest that exist: 2.3.2.0')
+    await expect(readFile(log, 'utf8')).rejects.toThrow()
+    await expectNoBatch(out)
+  })
+
+  test('a missing cabal2nix fails before the archive is read', async () => {
+    const out = path.join(work, 'no-cabal2nix')
+    const result = await cli(buildArgs(out).map(a => (a === cabal2nixDouble ? '/nonexistent/cabal2nix' : a)))
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^error: cannot run cabal2nix '\/nonexistent\/cabal2nix'/)
+  })
+})
+
+describe('command line', () => {
+  test.each([
+    [['build', '--archive', 'x', '--out', 'y'], /build needs --overrides FILE/],
+    [['build', '--overrides', 'x'], /build needs --out DIR/],
+    [['build', '--overrides', 'x', '--out', 'y', '--jobs', '0'], /--jobs takes a whole number above 0, not '0'/],
+    [['build', '--overrides', 'x', '--out', 'y', '--compiler', '9.6.6'], /--compiler takes ghc-X\.Y\.Z/],
+    [['build', '--overides', 'x'], /Unknown option '--overides'/],
+    [['frobnicate'], /unknown command 'frobnicate'/]
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const result = await cli(args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  test('plan --json prints the normalized list', async () => {
+    const result = await cli(['plan', '--overrides', overrides, '--json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout).packages).toHaveLength(22)
+    expect(JSON.parse(result.stdout).packages[0]).toEqual({ name: 'AC-Colour', version: '1.1.6' })
+  })
+
+  test('the bundled dist/cli.js runs the same build as a program', async () => {
+    const out = path.join(work, 'dist-cli')
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'dist/cli.js'), ...buildArgs(out)])
+    expect(stdout).toMatch(/wrote .*: 22 packages/)
+    const viaDist = await listTree(out)
+    const inProcess = await listTree(path.join(work, 'out-all'))
+    expect(viaDist).toEqual(inProcess)
+    const failed = await run(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'plan', '--overrides', path.join(work, 'nope.nix')]).catch(e => e)
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toBe(`error: ${path.join(work, 'nope.nix')}: overrides file not found\nhint: pass the file with --overrides (or the action input overrides-file)\n`)
+  })
+})

