@@ -11,12 +11,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -2461,38 +2473,7 @@ var require_tar_stream = __commonJS({
   }
 });
 
-// src/cli.ts
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-
-// src/build.ts
-import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import os2 from "node:os";
-import path5 from "node:path";
-
-// src/archive.ts
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-import { createReadStream } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
-import path from "node:path";
-import { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
-
 // src/errors.ts
-var BatchError = class extends Error {
-  kind;
-  hint;
-  /** Extra lines (one per package, one per location) shown under the headline. */
-  details;
-  constructor(kind, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "BatchError";
-    this.kind = kind;
-    this.hint = options.hint;
-    this.details = options.details ?? [];
-  }
-};
 function isBatchError(error) {
   return error instanceof BatchError;
 }
@@ -2506,10 +2487,27 @@ function describeError(error) {
   if (error.hint) lines.push(`hint: ${error.hint}`);
   return lines.join("\n");
 }
+var BatchError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    BatchError = class extends Error {
+      kind;
+      hint;
+      /** Extra lines (one per package, one per location) shown under the headline. */
+      details;
+      constructor(kind, message, options = {}) {
+        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "BatchError";
+        this.kind = kind;
+        this.hint = options.hint;
+        this.details = options.details ?? [];
+      }
+    };
+  }
+});
 
 // src/hackage.ts
-var PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
-var VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
 function isValidPackageName(name) {
   return name.length > 0 && name.length <= 255 && PACKAGE_NAME.test(name);
 }
@@ -2558,8 +2556,1803 @@ function similarPackageNames(requested, existing, max = 3) {
   scored.sort((x, y) => x[0] - y[0] || (x[1] < y[1] ? -1 : 1));
   return scored.slice(0, max).map(([, name]) => name);
 }
+var PACKAGE_NAME, VERSION;
+var init_hackage = __esm({
+  "src/hackage.ts"() {
+    "use strict";
+    PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
+    VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
+  }
+});
+
+// src/process.ts
+import { spawn } from "node:child_process";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
+function runCommand(command, args, options = {}) {
+  const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: [options.stdinFile ? "pipe" : "ignore", "pipe", "pipe"]
+    });
+    if (options.stdinFile && child.stdin) {
+      const input = createReadStream2(options.stdinFile);
+      input.on("error", (error) => child.kill("SIGKILL") && reject(error));
+      child.stdin.on("error", () => void 0);
+      input.pipe(child.stdin);
+    }
+    const stdoutFile = options.stdoutFile ? createWriteStream(options.stdoutFile) : void 0;
+    const stdoutClosed = stdoutFile ? new Promise((done, fail) => stdoutFile.on("close", done).on("error", fail)) : Promise.resolve();
+    let partialLine = "";
+    const forwardLines = (chunk) => {
+      if (!options.onStderrLine) return;
+      const lines = (partialLine + chunk.toString("utf8")).split("\n");
+      partialLine = lines.pop() ?? "";
+      for (const line of lines) options.onStderrLine(line);
+    };
+    const out = [];
+    const err = [];
+    let size = 0;
+    let timedOut = false;
+    const kill = () => child.kill("SIGKILL");
+    const timer = options.timeoutMs ? setTimeout(() => (timedOut = true, kill()), options.timeoutMs) : void 0;
+    const collect = (into) => (chunk) => {
+      size += chunk.length;
+      if (size > limit) kill();
+      else into.push(chunk);
+    };
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    if (stdoutFile) stdout.pipe(stdoutFile);
+    else stdout.on("data", collect(out));
+    stderr.on("data", collect(err));
+    stderr.on("data", forwardLines);
+    child.on("error", (error) => {
+      if (timer) clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (partialLine && options.onStderrLine) options.onStderrLine(partialLine);
+      stdoutClosed.then(
+        () => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), timedOut }),
+        reject
+      );
+    });
+  });
+}
+async function commandExists(command, args = ["--version"]) {
+  try {
+    const result = await runCommand(command, args, { timeoutMs: 15e3 });
+    return result.code === 0;
+  } catch {
+    return false;
+  }
+}
+var init_process = __esm({
+  "src/process.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/impl/scanner.js
+function createScanner(text, ignoreTrivia = false) {
+  const len = text.length;
+  let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
+  function scanHexDigits(count, exact) {
+    let digits = 0;
+    let value2 = 0;
+    while (digits < count || !exact) {
+      let ch = text.charCodeAt(pos);
+      if (ch >= 48 && ch <= 57) {
+        value2 = value2 * 16 + ch - 48;
+      } else if (ch >= 65 && ch <= 70) {
+        value2 = value2 * 16 + ch - 65 + 10;
+      } else if (ch >= 97 && ch <= 102) {
+        value2 = value2 * 16 + ch - 97 + 10;
+      } else {
+        break;
+      }
+      pos++;
+      digits++;
+    }
+    if (digits < count) {
+      value2 = -1;
+    }
+    return value2;
+  }
+  function setPosition(newPosition) {
+    pos = newPosition;
+    value = "";
+    tokenOffset = 0;
+    token = 16;
+    scanError = 0;
+  }
+  function scanNumber() {
+    let start = pos;
+    if (text.charCodeAt(pos) === 48) {
+      pos++;
+    } else {
+      pos++;
+      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+      }
+    }
+    if (pos < text.length && text.charCodeAt(pos) === 46) {
+      pos++;
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+      } else {
+        scanError = 3;
+        return text.substring(start, pos);
+      }
+    }
+    let end = pos;
+    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+      pos++;
+      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+        pos++;
+      }
+      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        pos++;
+        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+          pos++;
+        }
+        end = pos;
+      } else {
+        scanError = 3;
+      }
+    }
+    return text.substring(start, end);
+  }
+  function scanString() {
+    let result = "", start = pos;
+    while (true) {
+      if (pos >= len) {
+        result += text.substring(start, pos);
+        scanError = 2;
+        break;
+      }
+      const ch = text.charCodeAt(pos);
+      if (ch === 34) {
+        result += text.substring(start, pos);
+        pos++;
+        break;
+      }
+      if (ch === 92) {
+        result += text.substring(start, pos);
+        pos++;
+        if (pos >= len) {
+          scanError = 2;
+          break;
+        }
+        const ch2 = text.charCodeAt(pos++);
+        switch (ch2) {
+          case 34:
+            result += '"';
+            break;
+          case 92:
+            result += "\\";
+            break;
+          case 47:
+            result += "/";
+            break;
+          case 98:
+            result += "\b";
+            break;
+          case 102:
+            result += "\f";
+            break;
+          case 110:
+            result += "\n";
+            break;
+          case 114:
+            result += "\r";
+            break;
+          case 116:
+            result += "	";
+            break;
+          case 117:
+            const ch3 = scanHexDigits(4, true);
+            if (ch3 >= 0) {
+              result += String.fromCharCode(ch3);
+            } else {
+              scanError = 4;
+            }
+            break;
+          default:
+            scanError = 5;
+        }
+        start = pos;
+        continue;
+      }
+      if (ch >= 0 && ch <= 31) {
+        if (isLineBreak(ch)) {
+          result += text.substring(start, pos);
+          scanError = 2;
+          break;
+        } else {
+          scanError = 6;
+        }
+      }
+      pos++;
+    }
+    return result;
+  }
+  function scanNext() {
+    value = "";
+    scanError = 0;
+    tokenOffset = pos;
+    lineStartOffset = lineNumber;
+    prevTokenLineStartOffset = tokenLineStartOffset;
+    if (pos >= len) {
+      tokenOffset = len;
+      return token = 17;
+    }
+    let code = text.charCodeAt(pos);
+    if (isWhiteSpace(code)) {
+      do {
+        pos++;
+        value += String.fromCharCode(code);
+        code = text.charCodeAt(pos);
+      } while (isWhiteSpace(code));
+      return token = 15;
+    }
+    if (isLineBreak(code)) {
+      pos++;
+      value += String.fromCharCode(code);
+      if (code === 13 && text.charCodeAt(pos) === 10) {
+        pos++;
+        value += "\n";
+      }
+      lineNumber++;
+      tokenLineStartOffset = pos;
+      return token = 14;
+    }
+    switch (code) {
+      // tokens: []{}:,
+      case 123:
+        pos++;
+        return token = 1;
+      case 125:
+        pos++;
+        return token = 2;
+      case 91:
+        pos++;
+        return token = 3;
+      case 93:
+        pos++;
+        return token = 4;
+      case 58:
+        pos++;
+        return token = 6;
+      case 44:
+        pos++;
+        return token = 5;
+      // strings
+      case 34:
+        pos++;
+        value = scanString();
+        return token = 10;
+      // comments
+      case 47:
+        const start = pos - 1;
+        if (text.charCodeAt(pos + 1) === 47) {
+          pos += 2;
+          while (pos < len) {
+            if (isLineBreak(text.charCodeAt(pos))) {
+              break;
+            }
+            pos++;
+          }
+          value = text.substring(start, pos);
+          return token = 12;
+        }
+        if (text.charCodeAt(pos + 1) === 42) {
+          pos += 2;
+          const safeLength = len - 1;
+          let commentClosed = false;
+          while (pos < safeLength) {
+            const ch = text.charCodeAt(pos);
+            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+              pos += 2;
+              commentClosed = true;
+              break;
+            }
+            pos++;
+            if (isLineBreak(ch)) {
+              if (ch === 13 && text.charCodeAt(pos) === 10) {
+                pos++;
+              }
+              lineNumber++;
+              tokenLineStartOffset = pos;
+            }
+          }
+          if (!commentClosed) {
+            pos++;
+            scanError = 1;
+          }
+          value = text.substring(start, pos);
+          return token = 13;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+      // numbers
+      case 45:
+        value += String.fromCharCode(code);
+        pos++;
+        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+          return token = 16;
+        }
+      // found a minus, followed by a number so
+      // we fall through to proceed with scanning
+      // numbers
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
+        value += scanNumber();
+        return token = 11;
+      // literals and unknown symbols
+      default:
+        while (pos < len && isUnknownContentCharacter(code)) {
+          pos++;
+          code = text.charCodeAt(pos);
+        }
+        if (tokenOffset !== pos) {
+          value = text.substring(tokenOffset, pos);
+          switch (value) {
+            case "true":
+              return token = 8;
+            case "false":
+              return token = 9;
+            case "null":
+              return token = 7;
+          }
+          return token = 16;
+        }
+        value += String.fromCharCode(code);
+        pos++;
+        return token = 16;
+    }
+  }
+  function isUnknownContentCharacter(code) {
+    if (isWhiteSpace(code) || isLineBreak(code)) {
+      return false;
+    }
+    switch (code) {
+      case 125:
+      case 93:
+      case 123:
+      case 91:
+      case 34:
+      case 58:
+      case 44:
+      case 47:
+        return false;
+    }
+    return true;
+  }
+  function scanNextNonTrivia() {
+    let result;
+    do {
+      result = scanNext();
+    } while (result >= 12 && result <= 15);
+    return result;
+  }
+  return {
+    setPosition,
+    getPosition: () => pos,
+    scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+    getToken: () => token,
+    getTokenValue: () => value,
+    getTokenOffset: () => tokenOffset,
+    getTokenLength: () => pos - tokenOffset,
+    getTokenStartLine: () => lineStartOffset,
+    getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+    getTokenError: () => scanError
+  };
+}
+function isWhiteSpace(ch) {
+  return ch === 32 || ch === 9;
+}
+function isLineBreak(ch) {
+  return ch === 10 || ch === 13;
+}
+function isDigit(ch) {
+  return ch >= 48 && ch <= 57;
+}
+var CharacterCodes;
+var init_scanner = __esm({
+  "node_modules/jsonc-parser/lib/esm/impl/scanner.js"() {
+    "use strict";
+    (function(CharacterCodes2) {
+      CharacterCodes2[CharacterCodes2["lineFeed"] = 10] = "lineFeed";
+      CharacterCodes2[CharacterCodes2["carriageReturn"] = 13] = "carriageReturn";
+      CharacterCodes2[CharacterCodes2["space"] = 32] = "space";
+      CharacterCodes2[CharacterCodes2["_0"] = 48] = "_0";
+      CharacterCodes2[CharacterCodes2["_1"] = 49] = "_1";
+      CharacterCodes2[CharacterCodes2["_2"] = 50] = "_2";
+      CharacterCodes2[CharacterCodes2["_3"] = 51] = "_3";
+      CharacterCodes2[CharacterCodes2["_4"] = 52] = "_4";
+      CharacterCodes2[CharacterCodes2["_5"] = 53] = "_5";
+      CharacterCodes2[CharacterCodes2["_6"] = 54] = "_6";
+      CharacterCodes2[CharacterCodes2["_7"] = 55] = "_7";
+      CharacterCodes2[CharacterCodes2["_8"] = 56] = "_8";
+      CharacterCodes2[CharacterCodes2["_9"] = 57] = "_9";
+      CharacterCodes2[CharacterCodes2["a"] = 97] = "a";
+      CharacterCodes2[CharacterCodes2["b"] = 98] = "b";
+      CharacterCodes2[CharacterCodes2["c"] = 99] = "c";
+      CharacterCodes2[CharacterCodes2["d"] = 100] = "d";
+      CharacterCodes2[CharacterCodes2["e"] = 101] = "e";
+      CharacterCodes2[CharacterCodes2["f"] = 102] = "f";
+      CharacterCodes2[CharacterCodes2["g"] = 103] = "g";
+      CharacterCodes2[CharacterCodes2["h"] = 104] = "h";
+      CharacterCodes2[CharacterCodes2["i"] = 105] = "i";
+      CharacterCodes2[CharacterCodes2["j"] = 106] = "j";
+      CharacterCodes2[CharacterCodes2["k"] = 107] = "k";
+      CharacterCodes2[CharacterCodes2["l"] = 108] = "l";
+      CharacterCodes2[CharacterCodes2["m"] = 109] = "m";
+      CharacterCodes2[CharacterCodes2["n"] = 110] = "n";
+      CharacterCodes2[CharacterCodes2["o"] = 111] = "o";
+      CharacterCodes2[CharacterCodes2["p"] = 112] = "p";
+      CharacterCodes2[CharacterCodes2["q"] = 113] = "q";
+      CharacterCodes2[CharacterCodes2["r"] = 114] = "r";
+      CharacterCodes2[CharacterCodes2["s"] = 115] = "s";
+      CharacterCodes2[CharacterCodes2["t"] = 116] = "t";
+      CharacterCodes2[CharacterCodes2["u"] = 117] = "u";
+      CharacterCodes2[CharacterCodes2["v"] = 118] = "v";
+      CharacterCodes2[CharacterCodes2["w"] = 119] = "w";
+      CharacterCodes2[CharacterCodes2["x"] = 120] = "x";
+      CharacterCodes2[CharacterCodes2["y"] = 121] = "y";
+      CharacterCodes2[CharacterCodes2["z"] = 122] = "z";
+      CharacterCodes2[CharacterCodes2["A"] = 65] = "A";
+      CharacterCodes2[CharacterCodes2["B"] = 66] = "B";
+      CharacterCodes2[CharacterCodes2["C"] = 67] = "C";
+      CharacterCodes2[CharacterCodes2["D"] = 68] = "D";
+      CharacterCodes2[CharacterCodes2["E"] = 69] = "E";
+      CharacterCodes2[CharacterCodes2["F"] = 70] = "F";
+      CharacterCodes2[CharacterCodes2["G"] = 71] = "G";
+      CharacterCodes2[CharacterCodes2["H"] = 72] = "H";
+      CharacterCodes2[CharacterCodes2["I"] = 73] = "I";
+      CharacterCodes2[CharacterCodes2["J"] = 74] = "J";
+      CharacterCodes2[CharacterCodes2["K"] = 75] = "K";
+      CharacterCodes2[CharacterCodes2["L"] = 76] = "L";
+      CharacterCodes2[CharacterCodes2["M"] = 77] = "M";
+      CharacterCodes2[CharacterCodes2["N"] = 78] = "N";
+      CharacterCodes2[CharacterCodes2["O"] = 79] = "O";
+      CharacterCodes2[CharacterCodes2["P"] = 80] = "P";
+      CharacterCodes2[CharacterCodes2["Q"] = 81] = "Q";
+      CharacterCodes2[CharacterCodes2["R"] = 82] = "R";
+      CharacterCodes2[CharacterCodes2["S"] = 83] = "S";
+      CharacterCodes2[CharacterCodes2["T"] = 84] = "T";
+      CharacterCodes2[CharacterCodes2["U"] = 85] = "U";
+      CharacterCodes2[CharacterCodes2["V"] = 86] = "V";
+      CharacterCodes2[CharacterCodes2["W"] = 87] = "W";
+      CharacterCodes2[CharacterCodes2["X"] = 88] = "X";
+      CharacterCodes2[CharacterCodes2["Y"] = 89] = "Y";
+      CharacterCodes2[CharacterCodes2["Z"] = 90] = "Z";
+      CharacterCodes2[CharacterCodes2["asterisk"] = 42] = "asterisk";
+      CharacterCodes2[CharacterCodes2["backslash"] = 92] = "backslash";
+      CharacterCodes2[CharacterCodes2["closeBrace"] = 125] = "closeBrace";
+      CharacterCodes2[CharacterCodes2["closeBracket"] = 93] = "closeBracket";
+      CharacterCodes2[CharacterCodes2["colon"] = 58] = "colon";
+      CharacterCodes2[CharacterCodes2["comma"] = 44] = "comma";
+      CharacterCodes2[CharacterCodes2["dot"] = 46] = "dot";
+      CharacterCodes2[CharacterCodes2["doubleQuote"] = 34] = "doubleQuote";
+      CharacterCodes2[CharacterCodes2["minus"] = 45] = "minus";
+      CharacterCodes2[CharacterCodes2["openBrace"] = 123] = "openBrace";
+      CharacterCodes2[CharacterCodes2["openBracket"] = 91] = "openBracket";
+      CharacterCodes2[CharacterCodes2["plus"] = 43] = "plus";
+      CharacterCodes2[CharacterCodes2["slash"] = 47] = "slash";
+      CharacterCodes2[CharacterCodes2["formFeed"] = 12] = "formFeed";
+      CharacterCodes2[CharacterCodes2["tab"] = 9] = "tab";
+    })(CharacterCodes || (CharacterCodes = {}));
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/impl/string-intern.js
+var cachedSpaces, maxCachedValues, cachedBreakLinesWithSpaces;
+var init_string_intern = __esm({
+  "node_modules/jsonc-parser/lib/esm/impl/string-intern.js"() {
+    cachedSpaces = new Array(20).fill(0).map((_, index) => {
+      return " ".repeat(index);
+    });
+    maxCachedValues = 200;
+    cachedBreakLinesWithSpaces = {
+      " ": {
+        "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\n" + " ".repeat(index);
+        }),
+        "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\r" + " ".repeat(index);
+        }),
+        "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\r\n" + " ".repeat(index);
+        })
+      },
+      "	": {
+        "\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\n" + "	".repeat(index);
+        }),
+        "\r": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\r" + "	".repeat(index);
+        }),
+        "\r\n": new Array(maxCachedValues).fill(0).map((_, index) => {
+          return "\r\n" + "	".repeat(index);
+        })
+      }
+    };
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/impl/format.js
+var init_format = __esm({
+  "node_modules/jsonc-parser/lib/esm/impl/format.js"() {
+    "use strict";
+    init_scanner();
+    init_string_intern();
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/impl/parser.js
+function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+  let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
+  function ensurePropertyComplete(endOffset) {
+    if (currentParent.type === "property") {
+      currentParent.length = endOffset - currentParent.offset;
+      currentParent = currentParent.parent;
+    }
+  }
+  function onValue(valueNode) {
+    currentParent.children.push(valueNode);
+    return valueNode;
+  }
+  const visitor = {
+    onObjectBegin: (offset) => {
+      currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onObjectProperty: (name, offset, length) => {
+      currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
+      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
+    },
+    onObjectEnd: (offset, length) => {
+      ensurePropertyComplete(offset + length);
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onArrayBegin: (offset, length) => {
+      currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
+    },
+    onArrayEnd: (offset, length) => {
+      currentParent.length = offset + length - currentParent.offset;
+      currentParent = currentParent.parent;
+      ensurePropertyComplete(offset + length);
+    },
+    onLiteralValue: (value, offset, length) => {
+      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+      ensurePropertyComplete(offset + length);
+    },
+    onSeparator: (sep, offset, length) => {
+      if (currentParent.type === "property") {
+        if (sep === ":") {
+          currentParent.colonOffset = offset;
+        } else if (sep === ",") {
+          ensurePropertyComplete(offset);
+        }
+      }
+    },
+    onError: (error, offset, length) => {
+      errors.push({ error, offset, length });
+    }
+  };
+  visit(text, visitor, options);
+  const result = currentParent.children[0];
+  if (result) {
+    delete result.parent;
+  }
+  return result;
+}
+function getNodeValue(node) {
+  switch (node.type) {
+    case "array":
+      return node.children.map(getNodeValue);
+    case "object":
+      const obj = /* @__PURE__ */ Object.create(null);
+      for (let prop of node.children) {
+        const valueNode = prop.children[1];
+        if (valueNode) {
+          obj[prop.children[0].value] = getNodeValue(valueNode);
+        }
+      }
+      return obj;
+    case "null":
+    case "string":
+    case "number":
+    case "boolean":
+      return node.value;
+    default:
+      return void 0;
+  }
+}
+function visit(text, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text, false);
+  const _jsonPath = [];
+  let suppressedCallbacks = 0;
+  function toNoArgVisit(visitFunction) {
+    return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisit(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+  }
+  function toOneArgVisitWithPath(visitFunction) {
+    return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+  }
+  function toBeginVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks++;
+      } else {
+        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+        if (cbReturn === false) {
+          suppressedCallbacks = 1;
+        }
+      }
+    } : () => true;
+  }
+  function toEndVisit(visitFunction) {
+    return visitFunction ? () => {
+      if (suppressedCallbacks > 0) {
+        suppressedCallbacks--;
+      }
+      if (suppressedCallbacks === 0) {
+        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+      }
+    } : () => true;
+  }
+  const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+  const disallowComments = options && options.disallowComments;
+  const allowTrailingComma = options && options.allowTrailingComma;
+  function scanNext() {
+    while (true) {
+      const token = _scanner.scan();
+      switch (_scanner.getTokenError()) {
+        case 4:
+          handleError(
+            14
+            /* ParseErrorCode.InvalidUnicode */
+          );
+          break;
+        case 5:
+          handleError(
+            15
+            /* ParseErrorCode.InvalidEscapeCharacter */
+          );
+          break;
+        case 3:
+          handleError(
+            13
+            /* ParseErrorCode.UnexpectedEndOfNumber */
+          );
+          break;
+        case 1:
+          if (!disallowComments) {
+            handleError(
+              11
+              /* ParseErrorCode.UnexpectedEndOfComment */
+            );
+          }
+          break;
+        case 2:
+          handleError(
+            12
+            /* ParseErrorCode.UnexpectedEndOfString */
+          );
+          break;
+        case 6:
+          handleError(
+            16
+            /* ParseErrorCode.InvalidCharacter */
+          );
+          break;
+      }
+      switch (token) {
+        case 12:
+        case 13:
+          if (disallowComments) {
+            handleError(
+              10
+              /* ParseErrorCode.InvalidCommentToken */
+            );
+          } else {
+            onComment();
+          }
+          break;
+        case 16:
+          handleError(
+            1
+            /* ParseErrorCode.InvalidSymbol */
+          );
+          break;
+        case 15:
+        case 14:
+          break;
+        default:
+          return token;
+      }
+    }
+  }
+  function handleError(error, skipUntilAfter = [], skipUntil = []) {
+    onError(error);
+    if (skipUntilAfter.length + skipUntil.length > 0) {
+      let token = _scanner.getToken();
+      while (token !== 17) {
+        if (skipUntilAfter.indexOf(token) !== -1) {
+          scanNext();
+          break;
+        } else if (skipUntil.indexOf(token) !== -1) {
+          break;
+        }
+        token = scanNext();
+      }
+    }
+  }
+  function parseString(isValue) {
+    const value = _scanner.getTokenValue();
+    if (isValue) {
+      onLiteralValue(value);
+    } else {
+      onObjectProperty(value);
+      _jsonPath.push(value);
+    }
+    scanNext();
+    return true;
+  }
+  function parseLiteral() {
+    switch (_scanner.getToken()) {
+      case 11:
+        const tokenValue = _scanner.getTokenValue();
+        let value = Number(tokenValue);
+        if (isNaN(value)) {
+          handleError(
+            2
+            /* ParseErrorCode.InvalidNumberFormat */
+          );
+          value = 0;
+        }
+        onLiteralValue(value);
+        break;
+      case 7:
+        onLiteralValue(null);
+        break;
+      case 8:
+        onLiteralValue(true);
+        break;
+      case 9:
+        onLiteralValue(false);
+        break;
+      default:
+        return false;
+    }
+    scanNext();
+    return true;
+  }
+  function parseProperty() {
+    if (_scanner.getToken() !== 10) {
+      handleError(3, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+      return false;
+    }
+    parseString(false);
+    if (_scanner.getToken() === 6) {
+      onSeparator(":");
+      scanNext();
+      if (!parseValue()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+    } else {
+      handleError(5, [], [
+        2,
+        5
+        /* SyntaxKind.CommaToken */
+      ]);
+    }
+    _jsonPath.pop();
+    return true;
+  }
+  function parseObject() {
+    onObjectBegin();
+    scanNext();
+    let needsComma = false;
+    while (_scanner.getToken() !== 2 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 2 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (!parseProperty()) {
+        handleError(4, [], [
+          2,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onObjectEnd();
+    if (_scanner.getToken() !== 2) {
+      handleError(7, [
+        2
+        /* SyntaxKind.CloseBraceToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseArray() {
+    onArrayBegin();
+    scanNext();
+    let isFirstElement = true;
+    let needsComma = false;
+    while (_scanner.getToken() !== 4 && _scanner.getToken() !== 17) {
+      if (_scanner.getToken() === 5) {
+        if (!needsComma) {
+          handleError(4, [], []);
+        }
+        onSeparator(",");
+        scanNext();
+        if (_scanner.getToken() === 4 && allowTrailingComma) {
+          break;
+        }
+      } else if (needsComma) {
+        handleError(6, [], []);
+      }
+      if (isFirstElement) {
+        _jsonPath.push(0);
+        isFirstElement = false;
+      } else {
+        _jsonPath[_jsonPath.length - 1]++;
+      }
+      if (!parseValue()) {
+        handleError(4, [], [
+          4,
+          5
+          /* SyntaxKind.CommaToken */
+        ]);
+      }
+      needsComma = true;
+    }
+    onArrayEnd();
+    if (!isFirstElement) {
+      _jsonPath.pop();
+    }
+    if (_scanner.getToken() !== 4) {
+      handleError(8, [
+        4
+        /* SyntaxKind.CloseBracketToken */
+      ], []);
+    } else {
+      scanNext();
+    }
+    return true;
+  }
+  function parseValue() {
+    switch (_scanner.getToken()) {
+      case 3:
+        return parseArray();
+      case 1:
+        return parseObject();
+      case 10:
+        return parseString(true);
+      default:
+        return parseLiteral();
+    }
+  }
+  scanNext();
+  if (_scanner.getToken() === 17) {
+    if (options.allowEmptyContent) {
+      return true;
+    }
+    handleError(4, [], []);
+    return false;
+  }
+  if (!parseValue()) {
+    handleError(4, [], []);
+    return false;
+  }
+  if (_scanner.getToken() !== 17) {
+    handleError(9, [], []);
+  }
+  return true;
+}
+function getNodeType(value) {
+  switch (typeof value) {
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "object": {
+      if (!value) {
+        return "null";
+      } else if (Array.isArray(value)) {
+        return "array";
+      }
+      return "object";
+    }
+    default:
+      return "null";
+  }
+}
+var ParseOptions;
+var init_parser = __esm({
+  "node_modules/jsonc-parser/lib/esm/impl/parser.js"() {
+    "use strict";
+    init_scanner();
+    (function(ParseOptions2) {
+      ParseOptions2.DEFAULT = {
+        allowTrailingComma: false
+      };
+    })(ParseOptions || (ParseOptions = {}));
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/impl/edit.js
+var init_edit = __esm({
+  "node_modules/jsonc-parser/lib/esm/impl/edit.js"() {
+    "use strict";
+    init_format();
+    init_parser();
+  }
+});
+
+// node_modules/jsonc-parser/lib/esm/main.js
+function printParseErrorCode(code) {
+  switch (code) {
+    case 1:
+      return "InvalidSymbol";
+    case 2:
+      return "InvalidNumberFormat";
+    case 3:
+      return "PropertyNameExpected";
+    case 4:
+      return "ValueExpected";
+    case 5:
+      return "ColonExpected";
+    case 6:
+      return "CommaExpected";
+    case 7:
+      return "CloseBraceExpected";
+    case 8:
+      return "CloseBracketExpected";
+    case 9:
+      return "EndOfFileExpected";
+    case 10:
+      return "InvalidCommentToken";
+    case 11:
+      return "UnexpectedEndOfComment";
+    case 12:
+      return "UnexpectedEndOfString";
+    case 13:
+      return "UnexpectedEndOfNumber";
+    case 14:
+      return "InvalidUnicode";
+    case 15:
+      return "InvalidEscapeCharacter";
+    case 16:
+      return "InvalidCharacter";
+  }
+  return "<unknown ParseErrorCode>";
+}
+var ScanError, SyntaxKind, parseTree2, getNodeValue2, ParseErrorCode;
+var init_main = __esm({
+  "node_modules/jsonc-parser/lib/esm/main.js"() {
+    "use strict";
+    init_format();
+    init_edit();
+    init_scanner();
+    init_parser();
+    (function(ScanError2) {
+      ScanError2[ScanError2["None"] = 0] = "None";
+      ScanError2[ScanError2["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+      ScanError2[ScanError2["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+      ScanError2[ScanError2["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+      ScanError2[ScanError2["InvalidUnicode"] = 4] = "InvalidUnicode";
+      ScanError2[ScanError2["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+      ScanError2[ScanError2["InvalidCharacter"] = 6] = "InvalidCharacter";
+    })(ScanError || (ScanError = {}));
+    (function(SyntaxKind2) {
+      SyntaxKind2[SyntaxKind2["OpenBraceToken"] = 1] = "OpenBraceToken";
+      SyntaxKind2[SyntaxKind2["CloseBraceToken"] = 2] = "CloseBraceToken";
+      SyntaxKind2[SyntaxKind2["OpenBracketToken"] = 3] = "OpenBracketToken";
+      SyntaxKind2[SyntaxKind2["CloseBracketToken"] = 4] = "CloseBracketToken";
+      SyntaxKind2[SyntaxKind2["CommaToken"] = 5] = "CommaToken";
+      SyntaxKind2[SyntaxKind2["ColonToken"] = 6] = "ColonToken";
+      SyntaxKind2[SyntaxKind2["NullKeyword"] = 7] = "NullKeyword";
+      SyntaxKind2[SyntaxKind2["TrueKeyword"] = 8] = "TrueKeyword";
+      SyntaxKind2[SyntaxKind2["FalseKeyword"] = 9] = "FalseKeyword";
+      SyntaxKind2[SyntaxKind2["StringLiteral"] = 10] = "StringLiteral";
+      SyntaxKind2[SyntaxKind2["NumericLiteral"] = 11] = "NumericLiteral";
+      SyntaxKind2[SyntaxKind2["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+      SyntaxKind2[SyntaxKind2["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+      SyntaxKind2[SyntaxKind2["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+      SyntaxKind2[SyntaxKind2["Trivia"] = 15] = "Trivia";
+      SyntaxKind2[SyntaxKind2["Unknown"] = 16] = "Unknown";
+      SyntaxKind2[SyntaxKind2["EOF"] = 17] = "EOF";
+    })(SyntaxKind || (SyntaxKind = {}));
+    parseTree2 = parseTree;
+    getNodeValue2 = getNodeValue;
+    (function(ParseErrorCode2) {
+      ParseErrorCode2[ParseErrorCode2["InvalidSymbol"] = 1] = "InvalidSymbol";
+      ParseErrorCode2[ParseErrorCode2["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+      ParseErrorCode2[ParseErrorCode2["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+      ParseErrorCode2[ParseErrorCode2["ValueExpected"] = 4] = "ValueExpected";
+      ParseErrorCode2[ParseErrorCode2["ColonExpected"] = 5] = "ColonExpected";
+      ParseErrorCode2[ParseErrorCode2["CommaExpected"] = 6] = "CommaExpected";
+      ParseErrorCode2[ParseErrorCode2["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+      ParseErrorCode2[ParseErrorCode2["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+      ParseErrorCode2[ParseErrorCode2["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+      ParseErrorCode2[ParseErrorCode2["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+      ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+      ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+      ParseErrorCode2[ParseErrorCode2["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+      ParseErrorCode2[ParseErrorCode2["InvalidUnicode"] = 14] = "InvalidUnicode";
+      ParseErrorCode2[ParseErrorCode2["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+      ParseErrorCode2[ParseErrorCode2["InvalidCharacter"] = 16] = "InvalidCharacter";
+    })(ParseErrorCode || (ParseErrorCode = {}));
+  }
+});
+
+// src/overrides.ts
+function tokenizeNix(text) {
+  const tokens = [];
+  let i = 0;
+  let line = 1;
+  const beyond = (what) => {
+    throw new SubsetStop("beyond-subset", line, `uses ${what}, which the built-in reader does not evaluate`);
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      i++;
+    } else if (c === " " || c === "	" || c === "\r") {
+      i++;
+    } else if (c === "#") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const start = line;
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0) throw new SubsetStop("syntax", start, "unterminated /* comment");
+      for (let k = i; k < end; k++) if (text[k] === "\n") line++;
+      i = end + 2;
+    } else if (c === "{" || c === "}" || c === "=" || c === ";") {
+      if (c === "=" && text[i + 1] === "=") beyond("an expression (==)");
+      tokens.push({ type: c, line });
+      i++;
+    } else if (c === '"') {
+      const start = line;
+      let value = "";
+      i++;
+      for (; ; ) {
+        if (i >= text.length) throw new SubsetStop("syntax", start, "unterminated string");
+        const d = text[i];
+        if (d === '"') break;
+        if (d === "$" && text[i + 1] === "{") beyond("string interpolation (${\u2026})");
+        if (d === "\\") {
+          const e = text[i + 1];
+          value += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e ?? "";
+          i += 2;
+          continue;
+        }
+        if (d === "\n") line++;
+        value += d;
+        i++;
+      }
+      i++;
+      tokens.push({ type: "string", text: value, line: start });
+    } else if (c === "'" && text[i + 1] === "'") {
+      beyond("an indented string ('')");
+    } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
+      let j = i;
+      while (j < text.length && PATH_CHAR.test(text[j])) j++;
+      const path7 = text.slice(i, j);
+      if (path7.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path7} ends with a slash`);
+      tokens.push({ type: "path", text: path7, line });
+      i = j;
+    } else if (IDENT_START.test(c)) {
+      let j = i;
+      while (j < text.length && IDENT_CHAR.test(text[j])) j++;
+      const word = text.slice(i, j);
+      if (NIX_KEYWORDS.has(word)) beyond(`the Nix keyword '${word}'`);
+      if (text[j] === "/" && /[A-Za-z0-9._-]/.test(text[j + 1] ?? "")) beyond("a path without ./ prefix");
+      tokens.push({ type: "ident", text: word, line });
+      i = j;
+    } else {
+      let j = i + 1;
+      while (j < text.length && !/[\s{}=;"]/.test(text[j])) j++;
+      tokens.push({ type: "other", text: text.slice(i, j), line });
+      i = j;
+    }
+  }
+  tokens.push({ type: "eof", line });
+  return tokens;
+}
+function parseNixOverrides(text) {
+  try {
+    const tokens = tokenizeNix(text);
+    let at = 0;
+    const next = () => tokens[at++];
+    const peek = () => tokens[at];
+    const describe = (t) => t.type === "eof" ? "end of file" : "text" in t ? `'${t.text}'` : `'${t.type}'`;
+    const unexpected = (t, expected) => {
+      if (t.type === "other" && !/^[)\]]/.test(t.text)) {
+        throw new SubsetStop("beyond-subset", t.line, `uses ${describe(t)}, which the built-in reader does not evaluate`);
+      }
+      throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
+    };
+    const open = next();
+    if (open.type === "eof") throw new SubsetStop("syntax", open.line, "the file has no attribute set");
+    if (open.type !== "{") unexpected(open, "'{'");
+    const entries = [];
+    for (; ; ) {
+      const t = next();
+      if (t.type === "}") break;
+      let name;
+      if (t.type === "ident" || t.type === "string") name = t.text;
+      else if (t.type === "eof") throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
+      else return unexpected(t, "an attribute name or '}'");
+      const eq = next();
+      if (eq.type !== "=") {
+        if (eq.type === "other") unexpected(eq, "'='");
+        throw new SubsetStop("syntax", eq.line, `expected '=' after '${name}' but found ${describe(eq)}`);
+      }
+      const value = next();
+      let parsed;
+      if (value.type === "string") {
+        parsed = value.text.startsWith("/") ? { kind: "path", path: value.text } : { kind: "version", version: value.text };
+      } else if (value.type === "path") {
+        parsed = { kind: "path", path: value.text };
+      } else if (value.type === "eof" || value.type === ";" || value.type === "}") {
+        throw new SubsetStop("syntax", value.line, `'${name}' has no value`);
+      } else {
+        return unexpected(value, "a version string or a path");
+      }
+      const semi = next();
+      if (semi.type !== ";") {
+        if (semi.type === "other") unexpected(semi, "';'");
+        throw new SubsetStop("syntax", value.line, `missing ';' after the value of '${name}'`);
+      }
+      entries.push({ name, value: parsed, line: t.line });
+    }
+    const rest = peek();
+    if (rest.type !== "eof") {
+      if (rest.type === "other") unexpected(rest, "end of file");
+      throw new SubsetStop("syntax", rest.line, `unexpected ${describe(rest)} after the closing '}'`);
+    }
+    return { ok: true, entries };
+  } catch (error) {
+    if (error instanceof SubsetStop) {
+      return { ok: false, reason: error.reason, line: error.line, message: error.message };
+    }
+    throw error;
+  }
+}
+function lineAt(text, offset) {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+function parseJsonOverrides(text) {
+  const errors = [];
+  const root = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length > 0) {
+    const [first] = errors;
+    return {
+      ok: false,
+      reason: "syntax",
+      line: lineAt(text, first.offset),
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
+    };
+  }
+  if (!root || root.type !== "object") {
+    return { ok: false, reason: "syntax", line: 1, message: "expected a JSON object of package name to version" };
+  }
+  const entries = [];
+  for (const property of root.children ?? []) {
+    const [keyNode, valueNode] = property.children ?? [];
+    const key = keyNode.value;
+    const line = lineAt(text, keyNode.offset);
+    const raw = valueNode ? getNodeValue2(valueNode) : void 0;
+    let value;
+    if (typeof raw === "string") {
+      value = raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw };
+    } else if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+      const fields = raw;
+      if (typeof fields.path === "string") value = { kind: "path", path: fields.path };
+      else if (typeof fields.version === "string") value = { kind: "version", version: fields.version };
+    }
+    if (!value) {
+      return {
+        ok: false,
+        reason: "syntax",
+        line,
+        message: `'${key}' must be a version string, {"version": "\u2026"} or {"path": "./dir"}`
+      };
+    }
+    entries.push({ name: key, value, line });
+  }
+  return { ok: true, entries };
+}
+function findAttributeLine(text, name) {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+  const match = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
+  return match ? lineAt(text, match.index + match[1].length) : 0;
+}
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
+var init_overrides = __esm({
+  "src/overrides.ts"() {
+    "use strict";
+    init_main();
+    SubsetStop = class extends Error {
+      constructor(reason, line, message) {
+        super(message);
+        this.reason = reason;
+        this.line = line;
+      }
+      reason;
+      line;
+    };
+    NIX_KEYWORDS = /* @__PURE__ */ new Set(["let", "in", "rec", "with", "inherit", "if", "then", "else", "assert", "or"]);
+    PATH_CHAR = /[A-Za-z0-9._+\-/]/;
+    IDENT_START = /[A-Za-z_]/;
+    IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    JSON_ERRORS = {
+      1: "invalid symbol",
+      2: "invalid number",
+      3: "expected a property name",
+      4: "expected a value",
+      5: "expected ':'",
+      6: "expected ','",
+      7: "expected '}'",
+      8: "expected ']'",
+      9: "expected end of file",
+      10: "comments are not allowed in JSON",
+      12: "unterminated string"
+    };
+  }
+});
+
+// src/plan.ts
+import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
+import path4 from "node:path";
+function hackagePackages(plan) {
+  return plan.packages.flatMap((p) => p.source === "hackage" ? [{ name: p.name, version: p.version }] : []);
+}
+function planToJson(plan) {
+  return {
+    packages: plan.packages.map(
+      (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.path }
+    )
+  };
+}
+function overridesError(file, line, message, hint) {
+  return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
+}
+function firstInvalidUtf8Line(bytes) {
+  let line = 1;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 10) line++;
+    if (b < 128) continue;
+    const length = b >= 240 && b < 245 ? 4 : b >= 224 ? 3 : b >= 194 && b < 224 ? 2 : 0;
+    if (length === 0) return line;
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 192) !== 128) return line;
+    i += length - 1;
+  }
+  return line;
+}
+async function readOverridesText(file) {
+  let info;
+  try {
+    info = await stat2(file);
+  } catch {
+    throw overridesError(file, 0, "overrides file not found", "pass the file with --overrides (or the action input overrides-file)");
+  }
+  if (!info.isFile()) throw overridesError(file, 0, "not a regular file");
+  if (info.size > MAX_OVERRIDES_BYTES) {
+    throw overridesError(file, 0, `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`, "is this the right file?");
+  }
+  const bytes = await readFile3(file);
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw overridesError(file, firstInvalidUtf8Line(bytes), "the file is not valid UTF-8", "save it as UTF-8");
+  }
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  if (text.trim() === "") throw overridesError(file, 0, "the overrides file is empty", 'write { package-name = "version"; } or the JSON form');
+  return text;
+}
+function isJsonFile(file, text) {
+  return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
+}
+async function evaluateWithNix(file, text, nixInstantiate) {
+  const absolute = path4.resolve(file);
+  const result = await runCommand(nixInstantiate, [
+    "--eval",
+    "--strict",
+    "--json",
+    "--argstr",
+    "file",
+    absolute,
+    "--expr",
+    EVALUATE_OVERRIDES
+  ]);
+  if (result.code !== 0) {
+    const first = result.stderr.split("\n").find((l) => l.includes("error")) ?? result.stderr.trim();
+    const at = /:(\d+):\d+/.exec(result.stderr);
+    return {
+      ok: false,
+      reason: "syntax",
+      line: at ? Number(at[1]) : 0,
+      message: `Nix could not evaluate it: ${first.replace(/^\s*error:\s*/, "").replace(/\x1b\[[0-9;]*m/g, "")}`
+    };
+  }
+  const data = JSON.parse(result.stdout.toString("utf8"));
+  const entries = [];
+  for (const [name, raw] of Object.entries(data)) {
+    const line = findAttributeLine(text, name);
+    if (typeof raw === "string") {
+      entries.push({ name, line, value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw } });
+    } else if (raw && typeof raw === "object" && typeof raw.path === "string") {
+      entries.push({ name, line, value: { kind: "path", path: raw.path } });
+    } else {
+      const type = raw?.unsupported ?? typeof raw;
+      return { ok: false, reason: "syntax", line, message: `'${name}' evaluates to a ${type}; expected a version string or a path` };
+    }
+  }
+  return { ok: true, entries };
+}
+async function parseOverrides(file, text, options) {
+  if (isJsonFile(file, text)) {
+    const parsed2 = parseJsonOverrides(text);
+    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message);
+    return parsed2.entries;
+  }
+  let parsed = parseNixOverrides(text);
+  if (!parsed.ok && parsed.reason === "beyond-subset") {
+    const nix = options.nixInstantiate ?? "nix-instantiate";
+    if (nix && await commandExists(nix)) {
+      parsed = await evaluateWithNix(file, text, nix);
+    } else {
+      throw overridesError(
+        file,
+        parsed.line,
+        parsed.message,
+        'write a plain attribute set ({ name = "1.2.3"; local = ./dir; }), or install Nix so the file can be evaluated'
+      );
+    }
+  }
+  if (!parsed.ok) {
+    throw overridesError(file, parsed.line, parsed.message, 'expected { package-name = "version"; local-package = ./path; }');
+  }
+  return parsed.entries;
+}
+async function localPackageProblem(absolutePath) {
+  let names;
+  try {
+    const info = await stat2(absolutePath);
+    if (!info.isDirectory()) return "is not a directory";
+    names = await readdir3(absolutePath);
+  } catch {
+    return "does not exist";
+  }
+  if (!names.some((n) => n.endsWith(".cabal") || n === "package.yaml")) return "has no .cabal file or package.yaml";
+  return void 0;
+}
+async function validateEntries(file, entries) {
+  const problems = [];
+  const seen = /* @__PURE__ */ new Map();
+  const packages = [];
+  const baseDir = path4.dirname(path4.resolve(file));
+  for (const entry of entries) {
+    const where = (message) => problems.push({ line: entry.line, text: message });
+    const previous = seen.get(entry.name);
+    if (previous !== void 0) {
+      where(`'${entry.name}' is listed twice${previous > 0 ? ` (first on line ${previous})` : ""}`);
+      continue;
+    }
+    seen.set(entry.name, entry.line);
+    if (!isValidPackageName(entry.name)) {
+      where(`'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`);
+      continue;
+    }
+    if (entry.value.kind === "version") {
+      if (!isValidVersion(entry.value.version)) {
+        where(`'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`);
+        continue;
+      }
+      packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
+    } else {
+      const absolutePath = path4.resolve(baseDir, entry.value.path);
+      const problem = await localPackageProblem(absolutePath);
+      if (problem) {
+        where(`'${entry.name}': local package ${entry.value.path} ${problem}`);
+        continue;
+      }
+      packages.push({ name: entry.name, source: "local", path: entry.value.path, absolutePath });
+    }
+  }
+  if (problems.length > 0) {
+    const [first, ...rest] = problems;
+    throw new BatchError("overrides", `${file}${first.line > 0 ? `:${first.line}` : ""}: ${first.text}`, {
+      details: rest.map((p) => `${file}${p.line > 0 ? `:${p.line}` : ""}: ${p.text}`),
+      hint: "fix the overrides file; nothing was built"
+    });
+  }
+  packages.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { overridesFile: file, packages };
+}
+async function planFromOverrides(file, options = {}) {
+  const text = await readOverridesText(file);
+  const entries = await parseOverrides(file, text, options);
+  return validateEntries(file, entries);
+}
+var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
+var init_plan = __esm({
+  "src/plan.ts"() {
+    "use strict";
+    init_errors();
+    init_hackage();
+    init_overrides();
+    init_process();
+    MAX_OVERRIDES_BYTES = 1024 * 1024;
+    EVALUATE_OVERRIDES = `{ file }:
+let
+  value = import (/. + file);
+  attrs = if builtins.isFunction value then value { } else value;
+  describe = x:
+    if builtins.isPath x then { path = toString x; }
+    else if builtins.isString x then x
+    else { unsupported = builtins.typeOf x; };
+in builtins.mapAttrs (_: describe) attrs`;
+  }
+});
+
+// src/overlay-plan.ts
+var overlay_plan_exports = {};
+__export(overlay_plan_exports, {
+  EVALUATE_OVERLAY: () => EVALUATE_OVERLAY,
+  evaluateOverlay: () => evaluateOverlay,
+  planFromOverlay: () => planFromOverlay
+});
+import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import path6 from "node:path";
+function overlayError(file, line, message, hint) {
+  return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
+}
+function nixFailure(stderr, file) {
+  const clean = stderr.replace(/\x1b\[[0-9;]*m/g, "");
+  const lines = clean.split("\n");
+  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
+  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean);
+  return {
+    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: at ? Number(at[1]) : 0
+  };
+}
+function relativeToOverlay(absoluteOverlay, target) {
+  const relative = path6.relative(path6.dirname(absoluteOverlay), target);
+  if (relative === "") return ".";
+  if (relative.startsWith("..") || path6.isAbsolute(relative)) return target;
+  return `./${relative.split(path6.sep).join("/")}`;
+}
+async function evaluateOverlay(file, options = {}) {
+  const absolute = path6.resolve(file);
+  let info;
+  try {
+    info = await stat3(absolute);
+  } catch {
+    throw overlayError(
+      file,
+      0,
+      "overlay file not found",
+      "pass the haskellPackages overlay with --overlay FILE"
+    );
+  }
+  if (!info.isFile()) throw overlayError(file, 0, "not a regular file");
+  if (info.size > MAX_OVERRIDES_BYTES) {
+    throw overlayError(
+      file,
+      0,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; an overlay is expected to be a few KB`,
+      "is this the right file?"
+    );
+  }
+  const nix = options.nixInstantiate ?? "nix-instantiate";
+  if (!await commandExists(nix)) {
+    throw new BatchError(
+      "nix",
+      `drop-in mode evaluates the overlay with Nix, and '${nix}' could not be run`,
+      {
+        hint: "install Nix (nix-instantiate on PATH), or list the packages in an overrides file and use --overrides"
+      }
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? 6e4;
+  const result = await runCommand(
+    nix,
+    [
+      "--eval",
+      "--strict",
+      "--json",
+      "--readonly-mode",
+      "--argstr",
+      "file",
+      absolute,
+      "--expr",
+      EVALUATE_OVERLAY
+    ],
+    { timeoutMs }
+  );
+  if (result.timedOut)
+    throw overlayError(
+      file,
+      0,
+      `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1e3)} s`,
+      UNDERSTOOD
+    );
+  if (result.code !== 0) {
+    const failure = nixFailure(result.stderr, absolute);
+    throw overlayError(
+      file,
+      failure.line,
+      `Nix could not evaluate the overlay: ${failure.message}`,
+      UNDERSTOOD
+    );
+  }
+  return JSON.parse(result.stdout.toString("utf8"));
+}
+async function planFromOverlay(file, options = {}) {
+  const calls = await evaluateOverlay(file, options);
+  const text = await readFile4(file, "utf8");
+  const absolute = path6.resolve(file);
+  const skipped = [];
+  const ordered = [...calls].sort(
+    (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
+  );
+  const chosen = /* @__PURE__ */ new Map();
+  for (const call of ordered) {
+    if (call.kind === "unsupported") {
+      skipped.push({
+        attribute: call.attribute,
+        name: call.name,
+        reason: call.reason ?? "not supported"
+      });
+      continue;
+    }
+    const name = call.name;
+    const previous = chosen.get(name);
+    if (!previous) {
+      chosen.set(name, call);
+    } else if (previous.version !== call.version || previous.path !== call.path) {
+      skipped.push({
+        attribute: call.attribute,
+        name,
+        reason: `another ${name} (attribute '${previous.attribute}') is already in the batch`
+      });
+    }
+  }
+  if (chosen.size === 0) {
+    throw overlayError(
+      file,
+      0,
+      skipped.length > 0 ? `no call in the overlay can be batched (${skipped.map((s) => `${s.attribute}: ${s.reason}`).join("; ")})` : "the overlay has no callHackage or callCabal2nix calls",
+      UNDERSTOOD
+    );
+  }
+  const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
+    name: call.name,
+    line: findAttributeLine(text, call.attribute),
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativeToOverlay(absolute, call.path) }
+  }));
+  skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
+  const plan = await validateEntries(file, entries);
+  return { ...plan, skipped };
+}
+var EVALUATE_OVERLAY, UNDERSTOOD;
+var init_overlay_plan = __esm({
+  "src/overlay-plan.ts"() {
+    "use strict";
+    init_errors();
+    init_overrides();
+    init_plan();
+    init_process();
+    EVALUATE_OVERLAY = `{ file }:
+let
+  inherit (builtins) isAttrs isFunction isList isPath isString typeOf;
+  path = /. + file;
+  text = builtins.readFile path;
+  words = builtins.filter (w: isString w && builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" w != null)
+    (builtins.split "[^A-Za-z0-9_'-]+" text);
+  forWords = value: builtins.listToAttrs (map (w: { name = w; value = value w; }) words);
+
+  marker = "__someCabal2nixStandIn";
+  isPackage = v: isAttrs v && v ? \${marker};
+  # Unknown attributes of a stand-in are wrapper-like functions, so \`hlib.dontCheck drv\` works
+  # whatever the overlay calls its haskell.lib.
+  wordFunctions = forWords (_: generic);
+  mkPackage = name: call:
+    let
+      self = wordFunctions // {
+        \${marker} = true;
+        inherit call;
+        pname = name;
+        name = name;
+        version = "0";
+        outPath = "/some-cabal2nix-stand-in/\${name}";
+        passthru = { };
+        meta = { };
+        env = self;
+        override = _: self;
+        overrideAttrs = _: self;
+        overrideDerivation = _: self;
+        overrideScope = _: self;
+        __functor = s: _: s;
+      };
+    in self;
+  generic = a: if isPackage a then a else generic;
+
+  hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p;
+  isLocal = x: isPath x || (isString x && hasPrefix "/" x);
+  hackage = name: version: mkPackage name { kind = "hackage"; inherit name version; };
+  unsupported = name: reason: mkPackage name { kind = "unsupported"; inherit name reason; };
+  local = name: src: opts:
+    let
+      options = if isString opts then opts else if isAttrs opts then opts.extraCabal2nixOptions or "" else "";
+      dir =
+        if isPath src then toString src
+        else if isString src && !(builtins.hasContext src) && hasPrefix "/" src then src
+        else if isAttrs src && src ? origSrc && (isPath src.origSrc || isString src.origSrc) then toString src.origSrc
+        else null;
+    in
+    if options != "" then unsupported name "cabal2nix options (\${options}) are not passed to the batch"
+    else if isAttrs opts && opts ? srcModifier then unsupported name "srcModifier is not applied by the batch"
+    else if dir == null && isPackage src then unsupported name "its source is fetched or built, not a local directory; only Hackage versions and local paths are batched"
+    else if dir == null then unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
+    else mkPackage name { kind = "local"; inherit name; path = dir; };
+
+  calls = {
+    callHackage = name: version: _: hackage name version;
+    callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
+    callCabal2nix = name: src: _: local name src "";
+    callCabal2nixWithOptions = name: src: opts: _: local name src opts;
+    callPackage = fn: _: mkPackage (if isPath fn then baseNameOf fn else "callPackage") null;
+    packageSourceOverrides = packageSourceOverrides;
+  };
+  packageSourceOverrides = overrides: self: _:
+    builtins.mapAttrs (n: v: if isLocal (if isAttrs v && v ? outPath then v.outPath else v)
+      then self.callCabal2nix n v { } else self.callHackage n v { }) overrides;
+
+  haskellLib = wordFunctions // {
+    inherit packageSourceOverrides;
+    compose = wordFunctions // { inherit packageSourceOverrides; };
+  };
+  packageSet = forWords (w: mkPackage w null) // calls // {
+    ghc = mkPackage "ghc" null // { haskellCompilerName = "ghc-0"; };
+  };
+
+  composeExtensions = f: g: final: prev:
+    let fApplied = f final prev; in fApplied // g final (prev // fApplied);
+  lib = wordFunctions // builtins // {
+    id = x: x;
+    const = x: _: x;
+    flip = f: a: b: f b a;
+    pipe = builtins.foldl' (x: f: f x);
+    optional = c: x: if c then [ x ] else [ ];
+    optionals = c: xs: if c then xs else [ ];
+    optionalAttrs = c: a: if c then a else { };
+    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
+    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.\${n}) (builtins.attrNames s));
+    nameValuePair = name: value: { inherit name value; };
+    filterAttrs = p: s: builtins.listToAttrs (builtins.concatMap (n: if p n s.\${n} then [ { name = n; value = s.\${n}; } ] else [ ]) (builtins.attrNames s));
+    foldr = op: nul: list: builtins.foldl' (acc: x: op x acc) nul (builtins.genList (i: builtins.elemAt list (builtins.length list - 1 - i)) (builtins.length list));
+    recursiveUpdate = a: b: a // b;
+    inherit composeExtensions;
+    composeManyExtensions = builtins.foldl' composeExtensions (_: _: { });
+    fix = f: let x = f x; in x;
+    versionAtLeast = a: b: builtins.compareVersions a b >= 0;
+    versionOlder = a: b: builtins.compareVersions a b < 0;
+    # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
+    cleanSource = src: src;
+    cleanSourceWith = { src, ... }: src;
+    sourceByRegex = src: _: src;
+    sourceFilesBySuffices = src: _: src;
+  };
+  pkgs = forWords (w: mkPackage w null) // {
+    inherit lib;
+    haskell = { lib = haskellLib; packages = forWords (_: packageSet); };
+    haskellPackages = packageSet;
+    stdenv = mkPackage "stdenv" null // { isLinux = true; isDarwin = false; };
+    system = "x86_64-linux";
+  };
+  known = { inherit pkgs lib haskellLib; inherit (pkgs) haskell; self = packageSet; super = packageSet; };
+  argsFor = formals: builtins.mapAttrs (n: _: known.\${n} or pkgs.\${n}) (builtins.removeAttrs formals
+    (builtins.filter (n: formals.\${n} && !(known ? \${n})) (builtins.attrNames formals)));
+
+  # self: super: { \u2026 }, { pkgs, \u2026 }: self: super: { \u2026 }, pkgs: self: super: { \u2026 }, or a list of them.
+  run = depth: f:
+    if depth > 4 then throw "some-cabal2nix: the overlay is nested more than four functions deep"
+    else if isList f then builtins.foldl' (acc: g: acc // run depth g) { } f
+    else if !(isFunction f) then throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a \${typeOf f}"
+    else if builtins.functionArgs f != { } then run (depth + 1) (f (argsFor (builtins.functionArgs f)))
+    else
+      let r = f packageSet; in
+      if !(isFunction r) then throw "some-cabal2nix: expected a haskellPackages overlay taking two arguments (self: super: { \u2026 })"
+      else
+        let r2 = r packageSet; in
+        if isFunction r2 then run (depth + 1) (f pkgs) else r2;
+
+  result = run 0 (import path);
+  describe = attribute: value:
+    let v = builtins.tryEval value; in
+    if !v.success then { inherit attribute; kind = "unsupported"; reason = "evaluating it failed (throw or assert)"; }
+    else if isPackage v.value && v.value.call != null then v.value.call // { inherit attribute; }
+    else null;
+in
+if !(isAttrs result) then throw "some-cabal2nix: the overlay returned a \${typeOf result}, not an attribute set"
+else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs describe result))`;
+    UNDERSTOOD = "drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; for anything else list the packages in an overrides file and use --overrides";
+  }
+});
+
+// src/cli.ts
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+// src/build.ts
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import os2 from "node:os";
+import path5 from "node:path";
 
 // src/archive.ts
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+init_errors();
+init_hackage();
+import { createReadStream } from "node:fs";
+import { readFile, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 var MAX_MEMBER_BYTES = 4 * 1024 * 1024;
 function classifyArchiveSource(location) {
   if (/^https?:\/\//i.test(location)) return { kind: "url", location };
@@ -2673,7 +4466,7 @@ async function extractFromTarball(source, wanted, options) {
       options.onProgress({ compressedBytesRead, totalBytes });
     }
   });
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
   const extract = import_tar_stream.default.extract();
   const done = new Promise((resolve, reject) => {
     const stop = (error) => {
@@ -2818,6 +4611,7 @@ async function extractMembers(source, wanted, options = {}) {
 }
 
 // src/batch.ts
+init_errors();
 import { chmod, mkdir, mkdtemp, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
 import path2 from "node:path";
 function renderManifest(manifest) {
@@ -2841,6 +4635,9 @@ async function writeBatch(outDir, manifest, expressions) {
     throw new BatchError("output", `could not write the batch to ${target}: ${error.message}`);
   }
 }
+
+// src/build.ts
+init_errors();
 
 // src/generate.ts
 import { copyFile, mkdir as mkdir2, readdir as readdir2, writeFile as writeFile2 } from "node:fs/promises";
@@ -3016,49 +4813,9 @@ function validateConcurrency(concurrency) {
   }
 }
 
-// src/process.ts
-import { spawn } from "node:child_process";
-function runCommand(command, args, options = {}) {
-  const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const out = [];
-    const err = [];
-    let size = 0;
-    let timedOut = false;
-    const kill = () => child.kill("SIGKILL");
-    const timer = options.timeoutMs ? setTimeout(() => (timedOut = true, kill()), options.timeoutMs) : void 0;
-    const collect = (into) => (chunk) => {
-      size += chunk.length;
-      if (size > limit) kill();
-      else into.push(chunk);
-    };
-    child.stdout.on("data", collect(out));
-    child.stderr.on("data", collect(err));
-    child.on("error", (error) => {
-      if (timer) clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), timedOut });
-    });
-  });
-}
-async function commandExists(command, args = ["--version"]) {
-  try {
-    const result = await runCommand(command, args, { timeoutMs: 15e3 });
-    return result.code === 0;
-  } catch {
-    return false;
-  }
-}
-
 // src/generate.ts
+init_errors();
+init_process();
 var DEFAULT_TIMEOUT_MS = 12e4;
 function defaultJobs() {
   return Math.max(1, Math.min(16, os.availableParallelism()));
@@ -3159,411 +4916,8 @@ async function generateExpressions(inputs, settings, workDir) {
 }
 var DEFAULT_COMPILER = "ghc-9.8.4";
 
-// src/plan.ts
-import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/overrides.ts
-var SubsetStop = class extends Error {
-  constructor(reason, line, message) {
-    super(message);
-    this.reason = reason;
-    this.line = line;
-  }
-  reason;
-  line;
-};
-var NIX_KEYWORDS = /* @__PURE__ */ new Set(["let", "in", "rec", "with", "inherit", "if", "then", "else", "assert", "or"]);
-var PATH_CHAR = /[A-Za-z0-9._+\-/]/;
-var IDENT_START = /[A-Za-z_]/;
-var IDENT_CHAR = /[A-Za-z0-9_'-]/;
-function tokenizeNix(text) {
-  const tokens = [];
-  let i = 0;
-  let line = 1;
-  const beyond = (what) => {
-    throw new SubsetStop("beyond-subset", line, `uses ${what}, which the built-in reader does not evaluate`);
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "\n") {
-      line++;
-      i++;
-    } else if (c === " " || c === "	" || c === "\r") {
-      i++;
-    } else if (c === "#") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const start = line;
-      const end = text.indexOf("*/", i + 2);
-      if (end < 0) throw new SubsetStop("syntax", start, "unterminated /* comment");
-      for (let k = i; k < end; k++) if (text[k] === "\n") line++;
-      i = end + 2;
-    } else if (c === "{" || c === "}" || c === "=" || c === ";") {
-      if (c === "=" && text[i + 1] === "=") beyond("an expression (==)");
-      tokens.push({ type: c, line });
-      i++;
-    } else if (c === '"') {
-      const start = line;
-      let value = "";
-      i++;
-      for (; ; ) {
-        if (i >= text.length) throw new SubsetStop("syntax", start, "unterminated string");
-        const d = text[i];
-        if (d === '"') break;
-        if (d === "$" && text[i + 1] === "{") beyond("string interpolation (${\u2026})");
-        if (d === "\\") {
-          const e = text[i + 1];
-          value += e === "n" ? "\n" : e === "t" ? "	" : e === "r" ? "\r" : e ?? "";
-          i += 2;
-          continue;
-        }
-        if (d === "\n") line++;
-        value += d;
-        i++;
-      }
-      i++;
-      tokens.push({ type: "string", text: value, line: start });
-    } else if (c === "'" && text[i + 1] === "'") {
-      beyond("an indented string ('')");
-    } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
-      let j = i;
-      while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path6 = text.slice(i, j);
-      if (path6.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path6} ends with a slash`);
-      tokens.push({ type: "path", text: path6, line });
-      i = j;
-    } else if (IDENT_START.test(c)) {
-      let j = i;
-      while (j < text.length && IDENT_CHAR.test(text[j])) j++;
-      const word = text.slice(i, j);
-      if (NIX_KEYWORDS.has(word)) beyond(`the Nix keyword '${word}'`);
-      if (text[j] === "/" && /[A-Za-z0-9._-]/.test(text[j + 1] ?? "")) beyond("a path without ./ prefix");
-      tokens.push({ type: "ident", text: word, line });
-      i = j;
-    } else {
-      let j = i + 1;
-      while (j < text.length && !/[\s{}=;"]/.test(text[j])) j++;
-      tokens.push({ type: "other", text: text.slice(i, j), line });
-      i = j;
-    }
-  }
-  tokens.push({ type: "eof", line });
-  return tokens;
-}
-function parseNixOverrides(text) {
-  try {
-    const tokens = tokenizeNix(text);
-    let at = 0;
-    const next = () => tokens[at++];
-    const peek = () => tokens[at];
-    const describe = (t) => t.type === "eof" ? "end of file" : "text" in t ? `'${t.text}'` : `'${t.type}'`;
-    const unexpected = (t, expected) => {
-      if (t.type === "other" && !/^[)\]]/.test(t.text)) {
-        throw new SubsetStop("beyond-subset", t.line, `uses ${describe(t)}, which the built-in reader does not evaluate`);
-      }
-      throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
-    };
-    const open = next();
-    if (open.type === "eof") throw new SubsetStop("syntax", open.line, "the file has no attribute set");
-    if (open.type !== "{") unexpected(open, "'{'");
-    const entries = [];
-    for (; ; ) {
-      const t = next();
-      if (t.type === "}") break;
-      let name;
-      if (t.type === "ident" || t.type === "string") name = t.text;
-      else if (t.type === "eof") throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
-      else return unexpected(t, "an attribute name or '}'");
-      const eq = next();
-      if (eq.type !== "=") {
-        if (eq.type === "other") unexpected(eq, "'='");
-        throw new SubsetStop("syntax", eq.line, `expected '=' after '${name}' but found ${describe(eq)}`);
-      }
-      const value = next();
-      let parsed;
-      if (value.type === "string") {
-        parsed = value.text.startsWith("/") ? { kind: "path", path: value.text } : { kind: "version", version: value.text };
-      } else if (value.type === "path") {
-        parsed = { kind: "path", path: value.text };
-      } else if (value.type === "eof" || value.type === ";" || value.type === "}") {
-        throw new SubsetStop("syntax", value.line, `'${name}' has no value`);
-      } else {
-        return unexpected(value, "a version string or a path");
-      }
-      const semi = next();
-      if (semi.type !== ";") {
-        if (semi.type === "other") unexpected(semi, "';'");
-        throw new SubsetStop("syntax", value.line, `missing ';' after the value of '${name}'`);
-      }
-      entries.push({ name, value: parsed, line: t.line });
-    }
-    const rest = peek();
-    if (rest.type !== "eof") {
-      if (rest.type === "other") unexpected(rest, "end of file");
-      throw new SubsetStop("syntax", rest.line, `unexpected ${describe(rest)} after the closing '}'`);
-    }
-    return { ok: true, entries };
-  } catch (error) {
-    if (error instanceof SubsetStop) {
-      return { ok: false, reason: error.reason, line: error.line, message: error.message };
-    }
-    throw error;
-  }
-}
-function lineAt(text, offset) {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-function topLevelJsonKeys(text) {
-  const keys = [];
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      i++;
-      while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
-      if (depth === 1 && /^\s*:/.test(text.slice(i + 1, i + 64))) {
-        keys.push({ key: JSON.parse(text.slice(start, i + 1)), offset: start });
-      }
-    } else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") depth--;
-  }
-  return keys;
-}
-function parseJsonOverrides(text) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const message = error.message;
-    const position = /position (\d+)/.exec(message);
-    const line = /line (\d+)/.exec(message);
-    return {
-      ok: false,
-      reason: "syntax",
-      line: line ? Number(line[1]) : position ? lineAt(text, Number(position[1])) : 1,
-      message: `invalid JSON: ${message.replace(/ in JSON at position.*$/, "").replace(/\s*\(line \d+ column \d+\)/, "")}`
-    };
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    return { ok: false, reason: "syntax", line: 1, message: "expected a JSON object of package name to version" };
-  }
-  const entries = [];
-  for (const { key, offset } of topLevelJsonKeys(text)) {
-    const line = lineAt(text, offset);
-    const raw = data[key];
-    let value;
-    if (typeof raw === "string") {
-      value = raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw };
-    } else if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
-      const fields = raw;
-      if (typeof fields.path === "string") value = { kind: "path", path: fields.path };
-      else if (typeof fields.version === "string") value = { kind: "version", version: fields.version };
-    }
-    if (!value) {
-      return {
-        ok: false,
-        reason: "syntax",
-        line,
-        message: `'${key}' must be a version string, {"version": "\u2026"} or {"path": "./dir"}`
-      };
-    }
-    entries.push({ name: key, value, line });
-  }
-  return { ok: true, entries };
-}
-function findAttributeLine(text, name) {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  const match = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
-  return match ? lineAt(text, match.index + match[1].length) : 0;
-}
-
-// src/plan.ts
-var MAX_OVERRIDES_BYTES = 1024 * 1024;
-function hackagePackages(plan) {
-  return plan.packages.flatMap((p) => p.source === "hackage" ? [{ name: p.name, version: p.version }] : []);
-}
-function planToJson(plan) {
-  return {
-    packages: plan.packages.map(
-      (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.path }
-    )
-  };
-}
-function overridesError(file, line, message, hint) {
-  return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
-}
-function firstInvalidUtf8Line(bytes) {
-  let line = 1;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 10) line++;
-    if (b < 128) continue;
-    const length = b >= 240 && b < 245 ? 4 : b >= 224 ? 3 : b >= 194 && b < 224 ? 2 : 0;
-    if (length === 0) return line;
-    for (let k = 1; k < length; k++) if ((bytes[i + k] & 192) !== 128) return line;
-    i += length - 1;
-  }
-  return line;
-}
-async function readOverridesText(file) {
-  let info;
-  try {
-    info = await stat2(file);
-  } catch {
-    throw overridesError(file, 0, "overrides file not found", "pass the file with --overrides (or the action input overrides-file)");
-  }
-  if (!info.isFile()) throw overridesError(file, 0, "not a regular file");
-  if (info.size > MAX_OVERRIDES_BYTES) {
-    throw overridesError(file, 0, `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`, "is this the right file?");
-  }
-  const bytes = await readFile3(file);
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw overridesError(file, firstInvalidUtf8Line(bytes), "the file is not valid UTF-8", "save it as UTF-8");
-  }
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
-  if (text.trim() === "") throw overridesError(file, 0, "the overrides file is empty", 'write { package-name = "version"; } or the JSON form');
-  return text;
-}
-function isJsonFile(file, text) {
-  return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
-}
-var EVALUATE_OVERRIDES = `{ file }:
-let
-  value = import (/. + file);
-  attrs = if builtins.isFunction value then value { } else value;
-  describe = x:
-    if builtins.isPath x then { path = toString x; }
-    else if builtins.isString x then x
-    else { unsupported = builtins.typeOf x; };
-in builtins.mapAttrs (_: describe) attrs`;
-async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path4.resolve(file);
-  const result = await runCommand(nixInstantiate, [
-    "--eval",
-    "--strict",
-    "--json",
-    "--argstr",
-    "file",
-    absolute,
-    "--expr",
-    EVALUATE_OVERRIDES
-  ]);
-  if (result.code !== 0) {
-    const first = result.stderr.split("\n").find((l) => l.includes("error")) ?? result.stderr.trim();
-    const at = /:(\d+):\d+/.exec(result.stderr);
-    return {
-      ok: false,
-      reason: "syntax",
-      line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${first.replace(/^\s*error:\s*/, "").replace(/\x1b\[[0-9;]*m/g, "")}`
-    };
-  }
-  const data = JSON.parse(result.stdout.toString("utf8"));
-  const entries = [];
-  for (const [name, raw] of Object.entries(data)) {
-    const line = findAttributeLine(text, name);
-    if (typeof raw === "string") {
-      entries.push({ name, line, value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw } });
-    } else if (raw && typeof raw === "object" && typeof raw.path === "string") {
-      entries.push({ name, line, value: { kind: "path", path: raw.path } });
-    } else {
-      const type = raw?.unsupported ?? typeof raw;
-      return { ok: false, reason: "syntax", line, message: `'${name}' evaluates to a ${type}; expected a version string or a path` };
-    }
-  }
-  return { ok: true, entries };
-}
-async function parseOverrides(file, text, options) {
-  if (isJsonFile(file, text)) {
-    const parsed2 = parseJsonOverrides(text);
-    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message);
-    return parsed2.entries;
-  }
-  let parsed = parseNixOverrides(text);
-  if (!parsed.ok && parsed.reason === "beyond-subset") {
-    const nix = options.nixInstantiate ?? "nix-instantiate";
-    if (nix && await commandExists(nix)) {
-      parsed = await evaluateWithNix(file, text, nix);
-    } else {
-      throw overridesError(
-        file,
-        parsed.line,
-        parsed.message,
-        'write a plain attribute set ({ name = "1.2.3"; local = ./dir; }), or install Nix so the file can be evaluated'
-      );
-    }
-  }
-  if (!parsed.ok) {
-    throw overridesError(file, parsed.line, parsed.message, 'expected { package-name = "version"; local-package = ./path; }');
-  }
-  return parsed.entries;
-}
-async function localPackageProblem(absolutePath) {
-  let names;
-  try {
-    const info = await stat2(absolutePath);
-    if (!info.isDirectory()) return "is not a directory";
-    names = await readdir3(absolutePath);
-  } catch {
-    return "does not exist";
-  }
-  if (!names.some((n) => n.endsWith(".cabal") || n === "package.yaml")) return "has no .cabal file or package.yaml";
-  return void 0;
-}
-async function validateEntries(file, entries) {
-  const problems = [];
-  const seen = /* @__PURE__ */ new Map();
-  const packages = [];
-  const baseDir = path4.dirname(path4.resolve(file));
-  for (const entry of entries) {
-    const where = (message) => problems.push({ line: entry.line, text: message });
-    const previous = seen.get(entry.name);
-    if (previous !== void 0) {
-      where(`'${entry.name}' is listed twice${previous > 0 ? ` (first on line ${previous})` : ""}`);
-      continue;
-    }
-    seen.set(entry.name, entry.line);
-    if (!isValidPackageName(entry.name)) {
-      where(`'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`);
-      continue;
-    }
-    if (entry.value.kind === "version") {
-      if (!isValidVersion(entry.value.version)) {
-        where(`'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`);
-        continue;
-      }
-      packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
-    } else {
-      const absolutePath = path4.resolve(baseDir, entry.value.path);
-      const problem = await localPackageProblem(absolutePath);
-      if (problem) {
-        where(`'${entry.name}': local package ${entry.value.path} ${problem}`);
-        continue;
-      }
-      packages.push({ name: entry.name, source: "local", path: entry.value.path, absolutePath });
-    }
-  }
-  if (problems.length > 0) {
-    const [first, ...rest] = problems;
-    throw new BatchError("overrides", `${file}${first.line > 0 ? `:${first.line}` : ""}: ${first.text}`, {
-      details: rest.map((p) => `${file}${p.line > 0 ? `:${p.line}` : ""}: ${p.text}`),
-      hint: "fix the overrides file; nothing was built"
-    });
-  }
-  packages.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { overridesFile: file, packages };
-}
-async function planFromOverrides(file, options = {}) {
-  const text = await readOverridesText(file);
-  const entries = await parseOverrides(file, text, options);
-  return validateEntries(file, entries);
-}
+// src/build.ts
+init_plan();
 
 // src/version.ts
 var TOOL_VERSION = "0.1.0";
@@ -3630,6 +4984,8 @@ async function buildBatch(plan, settings) {
 }
 
 // src/cli.ts
+init_errors();
+init_plan();
 var USAGE = `usage:
   ${TOOL_NAME} plan  --overrides FILE [--json]
   ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
@@ -3656,10 +5012,25 @@ function positiveInteger(flag, value, fallback) {
 async function runPlan(args, write) {
   const { values } = parseArgs({
     args,
-    options: { overrides: { type: "string" }, json: { type: "boolean", default: false } },
+    options: {
+      overrides: { type: "string" },
+      overlay: { type: "string" },
+      json: { type: "boolean", default: false }
+    },
     strict: true
   });
-  if (!values.overrides) throw usageError("plan needs --overrides FILE");
+  if (values.overrides && values.overlay)
+    throw usageError("plan takes --overrides FILE or --overlay FILE, not both");
+  if (values.overlay) {
+    const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
+    const plan2 = await planFromOverlay2(values.overlay);
+    const skipped = plan2.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
+    write(
+      values.json ? JSON.stringify(planToJson(plan2), null, 2) : [formatPlan(plan2), ...skipped].join("\n")
+    );
+    return;
+  }
+  if (!values.overrides) throw usageError("plan needs --overrides FILE (or --overlay FILE)");
   const plan = await planFromOverrides(values.overrides);
   write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan));
 }
@@ -3683,6 +5054,8 @@ async function runBuild(args, write, log) {
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
     throw usageError(`--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`);
   }
+  const jobs = positiveInteger("--jobs", values.jobs, defaultJobs());
+  const timeoutMs = positiveInteger("--timeout", values.timeout, DEFAULT_TIMEOUT_MS / 1e3) * 1e3;
   const plan = await planFromOverrides(values.overrides);
   const outcome = await buildBatch(plan, {
     archive: values.archive,
@@ -3690,13 +5063,14 @@ async function runBuild(args, write, log) {
     command: values.cabal2nix,
     compiler: values.compiler,
     system: values.system ?? defaultSystem(),
-    jobs: positiveInteger("--jobs", values.jobs, defaultJobs()),
-    timeoutMs: positiveInteger("--timeout", values.timeout, DEFAULT_TIMEOUT_MS / 1e3) * 1e3,
+    jobs,
+    timeoutMs,
     onArchiveProgress: ({ compressedBytesRead, totalBytes }) => log(
       `archive pass: ${(compressedBytesRead / 1048576).toFixed(0)} MB` + (totalBytes ? ` of ${(totalBytes / 1048576).toFixed(0)} MB` : "")
     )
   });
   const { timings, manifest, archivePass } = outcome;
+  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`);
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages (archive pass ${formatSeconds(timings.archiveMs)}` + (archivePass ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ", stopped early" : ""}` : "") + `; cabal2nix ${formatSeconds(timings.cabal2nixMs)}; write ${formatSeconds(timings.writeMs)})`
   );

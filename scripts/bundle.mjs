@@ -15,6 +15,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // Prefer ESM builds: some dependencies' "main" is a UMD wrapper whose dynamic require()s esbuild cannot follow.
+  mainFields: ['module', 'main'],
   splitting: false,
   legalComments: 'none',
   logLevel: 'warning',

@@ -203,7 +203,7 @@ async function extractFromTarball(
       options.onProgress({ compressedBytesRead, totalBytes })
     }
   })
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 })
+  const gunzip = createGunzip({ chunkSize: 1024 * 1024 })
   const extract = tar.extract()
 
   const done = new Promise<boolean>((resolve, reject) => {
