@@ -1,0 +1,16 @@
+export interface StaticServerRequest {
+  method: string
+  path: string
+  status: number
+  time: number
+}
+
+export interface StaticServer {
+  /** `http://127.0.0.1:PORT` (no trailing slash), usable as a Nix substituter. */
+  url: string
+  stop(): Promise<void>
+  requests(): StaticServerRequest[]
+}
+
+/** Serves `dir` read-only (GET/HEAD, regular files only) on 127.0.0.1. */
+export function startStaticServer(dir: string): Promise<StaticServer>
