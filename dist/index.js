@@ -26657,7 +26657,7 @@ function saveState(name, value) {
 
 // src/main.ts
 import { createHash as createHash4 } from "node:crypto";
-import { mkdir as mkdir3, readFile as readFile4, readdir as readdir3, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, readdir as readdir3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
 import path19 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -69359,22 +69359,21 @@ var TOOL_VERSION = "0.1.0";
 
 // src/zero-config.ts
 import path17 from "node:path";
-function nixString(text) {
-  return JSON.stringify(text).replace(/\$\{/g, "\\${");
+function nixPath(absolute) {
+  return `(/. + ${JSON.stringify(absolute).replace(/\$\{/g, "\\${")})`;
 }
 function zeroConfigInstallable(inputs) {
   const lockFile = path17.join(inputs.workingDirectory, "flake.lock");
-  const source = inputs.overlayFile ? `overlayFile = /. + ${nixString(path17.resolve(inputs.workingDirectory, inputs.overlayFile))};` : `overrides = /. + ${nixString(path17.resolve(inputs.workingDirectory, inputs.overridesFile))};`;
   const expr = `
 let
-  lockFile = /. + ${nixString(lockFile)};
+  lockFile = ${nixPath(lockFile)};
   lock = builtins.fromJSON (builtins.readFile lockFile);
   nixpkgsNode = if builtins.pathExists lockFile && lock.nodes.root.inputs ? nixpkgs
     then lock.nodes.\${lock.nodes.root.inputs.nixpkgs} else null;
   nixpkgs = if nixpkgsNode != null then builtins.fetchTree nixpkgsNode.locked else <nixpkgs>;
   pkgs = import nixpkgs { };
-  someCabal2nix = import (/. + ${nixString(path17.join(inputs.actionRoot, "nix"))}) { };
-in (someCabal2nix.someCabal2nixFor { inherit pkgs; ${source} }).batch
+  someCabal2nix = import ${nixPath(path17.join(inputs.actionRoot, "nix"))};
+in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${nixPath(path17.resolve(inputs.workingDirectory, inputs.overridesFile))}; }).batch
 `;
   return { kind: "expr", expr };
 }
@@ -69416,8 +69415,16 @@ async function pinDigests(config, installable) {
     const file = await digestFile(path19.resolve(config.workingDirectory, installable.file));
     if (file) pins[installable.file] = file;
   }
-  if (installable.kind === "expr") pins.expression = createHash4("sha256").update(installable.expr).digest("hex");
+  if (installable.kind === "expr") pins.installable = "zero-config";
   return pins;
+}
+async function writePlanFile(plan) {
+  const file = path19.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const packages = plan.packages.map(
+    (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
+  );
+  await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
+  return file;
 }
 function cacheDirectory() {
   return path19.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
@@ -69450,8 +69457,7 @@ async function run() {
   const packages = planToJson(plan).packages;
   const installable = config.installable ? parseInstallable(config.installable) : zeroConfigInstallable({
     workingDirectory: config.workingDirectory,
-    overridesFile: config.overridesFile,
-    overlayFile: config.overlayFile,
+    overridesFile: config.overridesFile ?? await writePlanFile(plan),
     actionRoot: actionRoot()
   });
   const keyInputs = {

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -76,8 +76,19 @@ async function pinDigests(config: ActionConfig, installable: Installable): Promi
     const file = await digestFile(path.resolve(config.workingDirectory, installable.file))
     if (file) pins[installable.file] = file
   }
-  if (installable.kind === 'expr') pins.expression = createHash('sha256').update(installable.expr).digest('hex')
+  // The generated expression only names files; what it builds is pinned by flake.lock, the plan and our version.
+  if (installable.kind === 'expr') pins.installable = 'zero-config'
   return pins
+}
+
+/** Drop-in mode without an installable: the Nix library reads the recorded plan as JSON. */
+async function writePlanFile(plan: PackagePlan): Promise<string> {
+  const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-plan.json')
+  const packages = plan.packages.map(p =>
+    p.source === 'hackage' ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
+  )
+  await writeFile(file, JSON.stringify({ packages }, null, 2) + '\n')
+  return file
 }
 
 function cacheDirectory(): string {
@@ -116,8 +127,7 @@ export async function run(): Promise<void> {
     ? parseInstallable(config.installable)
     : zeroConfigInstallable({
         workingDirectory: config.workingDirectory,
-        overridesFile: config.overridesFile,
-        overlayFile: config.overlayFile,
+        overridesFile: config.overridesFile ?? (await writePlanFile(plan)),
         actionRoot: actionRoot()
       })
   const keyInputs = {

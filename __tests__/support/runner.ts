@@ -71,6 +71,8 @@ export interface StepResult {
   outputs: Record<string, string>
   state: Record<string, string>
   summary: string
+  /** stdout without the `::add-mask::` commands (which the runner consumes and never shows). */
+  log: string
   /** `::warning::` and `::error::` lines the step printed. */
   warnings: string[]
   errors: string[]
@@ -152,6 +154,10 @@ export class SimulatedRunner {
       code,
       stdout,
       stderr,
+      log: stdout
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n'),
       ms,
       outputs: parseFileCommands(await readFile(this.files.output, 'utf8')),
       state: parseFileCommands(await readFile(this.files.state, 'utf8')),
