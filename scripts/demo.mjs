@@ -1,0 +1,117 @@
+// `npm run demo`: the action's main job end to end on an embedded default, on this machine.
+//
+// A demo repository (examples/demo: 14 Hackage pins and one local package), the bundled sample
+// of all-cabal-hashes, the cabal2nix TEST DOUBLE (the real cabal2nix is not installable here), a
+// signed file:// binary cache, a loopback Actions cache service and a loopback GitHub API with
+// one open pull request. It runs dist/index.js and dist/post.js as the runner does, twice:
+// a cold run (builds, pushes, saves) and a warm run on a "fresh runner" (restores, builds nothing).
+// Everything lands in .demo/; the PR comment the action wrote is printed and saved to
+// .demo/comment.md.
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildSampleArchive } from '../testing/archives.mjs'
+import { createNixEnv, findNix, generateCacheKey, makeCabal2nixPrefix, nodePrefix, run } from '../testing/nix/harness.mjs'
+import { startActionsCacheServer } from '../testing/servers/actions-cache-server.mjs'
+import { startGitHubApiServer } from '../testing/servers/github-api-server.mjs'
+import { SimulatedRunner } from '../testing/simulated-runner.mjs'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const demo = path.join(root, '.demo')
+const say = text => console.log(`\x1b[1m» ${text}\x1b[0m`)
+
+if (!findNix().available) {
+  console.error('The demo needs Nix: run `bash scripts/setup.sh` first (it installs nix-bin, Node 24 and the npm packages).')
+  process.exit(1)
+}
+
+await rm(demo, { recursive: true, force: true })
+await mkdir(demo, { recursive: true })
+const nix = await createNixEnv(demo)
+const repo = path.join(demo, 'repo')
+await cp(path.join(root, 'examples/demo'), repo, { recursive: true })
+
+say('preparing: sample all-cabal-hashes archive, cabal2nix test double, signing key')
+const rev = `demo-${Date.now().toString(36)}`
+const { outFile: archive } = await buildSampleArchive({ outFile: path.join(demo, `all-cabal-hashes-${rev}.tar.gz`), rev })
+const cabal2nixLog = path.join(demo, 'cabal2nix-runs.log')
+const cabal2nix = await makeCabal2nixPrefix(path.join(demo, 'cabal2nix-test-double'), { logFile: cabal2nixLog })
+const keys = await generateCacheKey(nix, path.join(demo, 'keys'), 'demo-cache-1')
+await mkdir(path.join(repo, 'ci'), { recursive: true })
+await writeFile(
+  path.join(repo, 'ci', 'batch.nix'),
+  `# How this repository builds its batch (in a real repo: .#some-cabal2nix, or leave the input empty).
+(import ${path.join(root, 'nix')}).someCabal2nix {
+  overrides = ../overrides.nix;
+  allCabalHashes = ${archive};
+  cabal2nix = "${cabal2nix}";   # the cabal2nix TEST DOUBLE
+  nodejs = "${nodePrefix()}";
+  compiler = "ghc-9.8.4";
+  system = "x86_64-unknown-linux-gnu";
+}
+`
+)
+
+const cacheServer = await startActionsCacheServer({ runnerTemp: path.join(demo, 'runner-temp') })
+const github = await startGitHubApiServer({ repo: 'octo-org/haskell-app' })
+const binaryCache = path.join(demo, 'binary-cache')
+const job = {
+  workspace: repo,
+  runnerTemp: path.join(demo, 'runner-temp'),
+  inputs: {
+    installable: 'ci/batch.nix',
+    'binary-caches': `file://${binaryCache}?compression=zstd`,
+    'signing-key': (await readFile(keys.secretKeyFile, 'utf8')).trim()
+  },
+  env: { ...cacheServer.env, NIX_CONF_DIR: nix.confDir, XDG_CACHE_HOME: nix.env.XDG_CACHE_HOME, NIX_PATH: '', GITHUB_API_URL: github.url },
+  event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { repo: { fork: false } } } } }
+}
+
+/** The user's own build between our main and post steps: evaluate every package from the batch. */
+async function mainNixBuild(batch) {
+  const expr = `let batch = ${batch};
+    names = builtins.filter (n: n != "manifest.json") (builtins.attrNames (builtins.readDir batch));
+    load = n: let f = import (batch + "/\${n}"); in (f (builtins.mapAttrs (a: _: if a == "mkDerivation" then (x: x) else null) (builtins.functionArgs f))).pname;
+  in map load names`
+  const result = await run('nix-instantiate', ['--eval', '--strict', '--expr', expr], { env: nix.env })
+  if (result.code !== 0) throw new Error(result.stderr)
+  return result.stdout.trim()
+}
+
+async function runJob(label) {
+  say(`${label}: main step`)
+  const runner = await SimulatedRunner.create(job)
+  const main = await runner.runMain()
+  const lines = main.log.split('\n').filter(l => !l.startsWith('::debug::'))
+  console.log(lines.map(l => `  ${l}`).join('\n'))
+  if (main.code !== 0) throw new Error(`${label}: the main step failed`)
+  say(`${label}: the main Nix build imports every package from ${main.outputs['store-path']}`)
+  console.log(`  ${await mainNixBuild(main.outputs['store-path'])}`)
+  say(`${label}: post step`)
+  const post = await runner.runPost()
+  console.log(post.log.split('\n').filter(l => l && !l.startsWith('::debug::')).map(l => `  ${l}`).join('\n'))
+  await writeFile(path.join(demo, `${label}-summary.md`), main.summary + post.summary)
+  return main
+}
+
+try {
+  const cold = await runJob('cold')
+  say('a fresh runner: the batch is not in its Nix store')
+  const deleted = await run('nix-store', ['--delete', cold.outputs['store-path']], { env: nix.env })
+  if (deleted.code !== 0) throw new Error(deleted.stderr)
+  const runsBefore = (await readFile(cabal2nixLog, 'utf8')).split('\n').filter(Boolean).length
+  const warm = await runJob('warm')
+  const runsAfter = (await readFile(cabal2nixLog, 'utf8')).split('\n').filter(Boolean).length
+  const comments = github.comments(7)
+  const comment = comments.at(-1)?.body ?? '(no comment was written)'
+  await writeFile(path.join(demo, 'comment.md'), comment + '\n')
+  say(`the PR comment (${comments.length} comment on PR #7, edited in place; saved to .demo/comment.md)`)
+  console.log(comment)
+  say('done')
+  console.log(`  cold: source=${cold.outputs.source}, ${(cold.ms / 1000).toFixed(1)} s; warm: source=${warm.outputs.source}, ${(warm.ms / 1000).toFixed(1)} s`)
+  console.log(`  cabal2nix runs: ${runsBefore} in the cold job, ${runsAfter - runsBefore} in the warm job`)
+  console.log(`  job summaries: .demo/cold-summary.md, .demo/warm-summary.md; binary cache: .demo/binary-cache`)
+} finally {
+  await cacheServer.stop()
+  await github.stop()
+}
