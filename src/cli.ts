@@ -45,10 +45,28 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
 async function runPlan(args: string[], write: (text: string) => void): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { overrides: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      overrides: { type: 'string' },
+      overlay: { type: 'string' },
+      json: { type: 'boolean', default: false }
+    },
     strict: true
   })
-  if (!values.overrides) throw usageError('plan needs --overrides FILE')
+  if (values.overrides && values.overlay)
+    throw usageError('plan takes --overrides FILE or --overlay FILE, not both')
+  if (values.overlay) {
+    // Drop-in mode: the package list comes out of an existing haskellPackages overlay.
+    const { planFromOverlay } = await import('./overlay-plan.js')
+    const plan = await planFromOverlay(values.overlay)
+    const skipped = plan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`)
+    write(
+      values.json
+        ? JSON.stringify(planToJson(plan), null, 2)
+        : [formatPlan(plan), ...skipped].join('\n')
+    )
+    return
+  }
+  if (!values.overrides) throw usageError('plan needs --overrides FILE (or --overlay FILE)')
   const plan = await planFromOverrides(values.overrides)
   write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan))
 }

@@ -1,0 +1,235 @@
+/**
+ * Drop-in mode: `some-cabal2nix plan --overlay FILE` reads the package list out of an existing
+ * haskellPackages overlay by evaluating it with Nix against stand-ins (src/overlay-plan.ts).
+ */
+import { randomBytes } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { runCli } from '../src/cli.js'
+import { BatchError } from '../src/errors.js'
+import { planFromOverlay } from '../src/overlay-plan.js'
+import { planFromOverrides, planToJson } from '../src/plan.js'
+import { tempDir } from './support/files.js'
+import { describeWithNix, projectTemplate } from './support/nix.js'
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runCli(args, { write: t => out.push(t), log: t => err.push(t) })
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') }
+}
+
+async function overlayFile(dir: string, name: string, text: string): Promise<string> {
+  const file = path.join(dir, name)
+  await writeFile(file, text)
+  return file
+}
+
+async function localPackage(dir: string, name: string): Promise<string> {
+  await mkdir(path.join(dir, name), { recursive: true })
+  await writeFile(
+    path.join(dir, name, `${name}.cabal`),
+    `cabal-version: 2.4\nname: ${name}\nversion: 1.0\n`
+  )
+  return path.join(dir, name)
+}
+
+describe('plan --overlay without Nix', () => {
+  test('a missing nix-instantiate is a clear BatchError', async () => {
+    const dir = await tempDir('overlay-no-nix')
+    const file = await overlayFile(dir, 'overlay.nix', 'self: super: { }\n')
+    const error = await planFromOverlay(file, {
+      nixInstantiate: path.join(dir, 'no-such-nix-instantiate')
+    }).catch(e => e)
+    expect(error).toBeInstanceOf(BatchError)
+    expect((error as BatchError).kind).toBe('nix')
+    expect((error as BatchError).message).toMatch(/drop-in mode evaluates the overlay with Nix/)
+    expect((error as BatchError).hint).toMatch(/--overrides/)
+  })
+
+  test('a missing file and conflicting flags are reported before Nix is needed', async () => {
+    const missing = await cli(['plan', '--overlay', '/nonexistent/overlay.nix'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe(
+      'error: /nonexistent/overlay.nix: overlay file not found\nhint: pass the haskellPackages overlay with --overlay FILE'
+    )
+    const both = await cli(['plan', '--overlay', 'a.nix', '--overrides', 'b.nix'])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toMatch(/^error: plan takes --overrides FILE or --overlay FILE, not both/)
+  })
+})
+
+describeWithNix('plan --overlay (drop-in mode, real Nix)', () => {
+  test("the project's everyday overlay gives exactly the plan of its overrides file", async () => {
+    const fromOverlay = await planFromOverlay(path.join(projectTemplate, 'haskell-overlay.nix'))
+    const fromOverrides = await planFromOverrides(path.join(projectTemplate, 'overrides.nix'))
+    expect(fromOverlay.skipped).toEqual([])
+    expect(planToJson(fromOverlay)).toEqual(planToJson(fromOverrides))
+    expect(fromOverlay.packages.find(p => p.name === 'my-lib')).toEqual({
+      name: 'my-lib',
+      source: 'local',
+      path: './my-lib',
+      absolutePath: path.join(projectTemplate, 'my-lib')
+    })
+
+    const viaCli = await cli([
+      'plan',
+      '--overlay',
+      path.join(projectTemplate, 'haskell-overlay.nix'),
+      '--json'
+    ])
+    const viaOverrides = await cli([
+      'plan',
+      '--overrides',
+      path.join(projectTemplate, 'overrides.nix'),
+      '--json'
+    ])
+    expect(viaCli.code).toBe(0)
+    expect(viaCli.stdout).toBe(viaOverrides.stdout)
+  })
+
+  test('common overlay shapes: extra arguments, lists, with, wrappers in both argument orders, lib helpers', async () => {
+    const dir = await tempDir('overlay-shapes')
+    await localPackage(dir, 'foo')
+    const cases: Record<string, string> = {
+      'positional-pkgs.nix': `pkgs: self: super:
+let inherit (pkgs.haskell.lib) dontCheck appendPatch; in {
+  aeson = appendPatch (dontCheck (super.callHackage "aeson" "2.2.3.0" { })) ./fix.patch;
+  text = pkgs.haskell.lib.compose.appendPatches [ ./a.patch ] (super.callHackage "text" "2.1.4" { });
+  foo = pkgs.lib.pipe (self.callCabal2nix "foo" ./foo { }) [ pkgs.haskell.lib.doJailbreak ];
+  zlib = super.zlib.override { zlib = pkgs.zlib; };
+}
+`,
+      'named-args.nix': `{ pkgs, hlib ? pkgs.haskell.lib, lib ? pkgs.lib, ... }:
+[
+  (hself: hsuper: with hsuper; { aeson = hlib.overrideCabal (callHackage "aeson" "2.2.3.0" { }) (old: { doCheck = false; }); })
+  (hself: hsuper: lib.genAttrs [ "text" ] (n: hsuper.callHackage n "2.1.4" { }) // {
+    foo = hself.callCabal2nix "foo" (lib.cleanSource ./foo) { };
+    zlib = hlib.dontCheck hsuper.zlib;
+  })
+]
+`,
+      'package-source-overrides.nix': `{ pkgs }: pkgs.haskell.lib.packageSourceOverrides { aeson = "2.2.3.0"; text = "2.1.4"; foo = ./foo; }
+`
+    }
+    const expected = {
+      packages: [
+        { name: 'aeson', version: '2.2.3.0' },
+        { name: 'foo', path: './foo' },
+        { name: 'text', version: '2.1.4' }
+      ]
+    }
+    for (const [name, text] of Object.entries(cases)) {
+      const plan = await planFromOverlay(await overlayFile(dir, name, text))
+      expect({ name, plan: planToJson(plan), skipped: plan.skipped }).toEqual({
+        name,
+        plan: expected,
+        skipped: []
+      })
+    }
+  })
+
+  test('calls the batch cannot stand in for are left to nixpkgs, with the reason', async () => {
+    const dir = await tempDir('overlay-skipped')
+    await localPackage(dir, 'foo')
+    const file = await overlayFile(
+      dir,
+      'overlay.nix',
+      `{ pkgs }: self: super: {
+  aeson = super.callHackage "aeson" "2.2.3.0" { };
+  aeson_1 = super.callHackage "aeson" "1.5.6.0" { };
+  flags = self.callCabal2nixWithOptions "flags" ./foo "--flag=fast" { };
+  fetched = self.callCabal2nix "fetched" (pkgs.fetchFromGitHub { owner = "o"; repo = "r"; rev = "x"; sha256 = ""; }) { };
+  direct = super.callHackageDirect { pkg = "direct"; ver = "1.2.3"; sha256 = ""; } { };
+  broken = throw "not today";
+}
+`
+    )
+    const plan = await planFromOverlay(file)
+    expect(planToJson(plan)).toEqual({
+      packages: [
+        { name: 'aeson', version: '2.2.3.0' },
+        { name: 'direct', version: '1.2.3' }
+      ]
+    })
+    expect(plan.skipped.map(s => [s.attribute, s.reason])).toEqual([
+      ['aeson_1', "another aeson (attribute 'aeson') is already in the batch"],
+      ['broken', 'evaluating it failed (throw or assert)'],
+      [
+        'fetched',
+        'its source is fetched or built, not a local directory; only Hackage versions and local paths are batched'
+      ],
+      ['flags', 'cabal2nix options (--flag=fast) are not passed to the batch']
+    ])
+    const text = await cli(['plan', '--overlay', file])
+    expect(text.code).toBe(0)
+    expect(text.stdout.split('\n')).toEqual([
+      'aeson 2.2.3.0',
+      'direct 1.2.3',
+      "# left to nixpkgs: aeson_1 (another aeson (attribute 'aeson') is already in the batch)",
+      '# left to nixpkgs: broken (evaluating it failed (throw or assert))',
+      '# left to nixpkgs: fetched (its source is fetched or built, not a local directory; only Hackage versions and local paths are batched)',
+      '# left to nixpkgs: flags (cabal2nix options (--flag=fast) are not passed to the batch)'
+    ])
+  })
+
+  test('bad entries read like plan --overrides errors; Nix failures point at the overlay line', async () => {
+    const dir = await tempDir('overlay-errors')
+    const bad = await overlayFile(
+      dir,
+      'bad.nix',
+      `self: super: {
+  aeson = super.callHackage "aeson" "2.2.x" { };
+  gone = self.callCabal2nix "gone" ./gone { };
+}
+`
+    )
+    const result = await cli(['plan', '--overlay', bad])
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n')).toEqual([
+      `error: ${bad}:2: 'aeson': "2.2.x" is not a valid version (numbers separated by dots, like "2.2.3.0")`,
+      `  ${bad}:3: 'gone': local package ./gone does not exist`,
+      'hint: fix the overrides file; nothing was built'
+    ])
+
+    const broken = await overlayFile(
+      dir,
+      'broken.nix',
+      'self: super: {\n  a = super.callHackage "a" "1.0" { };\n  b = super.b.version.major;\n}\n'
+    )
+    const failed = await cli(['plan', '--overlay', broken])
+    expect(failed.code).toBe(1)
+    expect(failed.stderr.split('\n')[0]).toMatch(
+      new RegExp(`^error: ${broken.replace(/[.]/g, '\\.')}:3: Nix could not evaluate the overlay: `)
+    )
+    expect(failed.stderr).toMatch(/^hint: drop-in mode understands callHackage/m)
+
+    const none = await overlayFile(dir, 'none.nix', 'self: super: { a = super.a; }\n')
+    expect((await cli(['plan', '--overlay', none])).stderr).toMatch(
+      /the overlay has no callHackage or callCabal2nix calls/
+    )
+    const notOverlay = await overlayFile(dir, 'not-overlay.nix', '{ aeson = "2.2.3.0"; }\n')
+    expect((await cli(['plan', '--overlay', notOverlay])).stderr).toMatch(
+      /expected a haskellPackages overlay/
+    )
+  })
+
+  test('evaluation copies nothing into the store', async () => {
+    const dir = await tempDir('overlay-no-copy')
+    const unique = `src-${randomBytes(8).toString('hex')}`
+    await mkdir(path.join(dir, unique), { recursive: true })
+    await writeFile(
+      path.join(dir, unique, 'mine.cabal'),
+      'cabal-version: 2.4\nname: mine\nversion: 1.0\n'
+    )
+    const file = await overlayFile(
+      dir,
+      'overlay.nix',
+      `self: super: { mine = self.callCabal2nix "mine" ./${unique} { }; }\n`
+    )
+    const plan = await planFromOverlay(file)
+    expect(planToJson(plan)).toEqual({ packages: [{ name: 'mine', path: `./${unique}` }] })
+    expect(readdirSync('/nix/store').filter(name => name.includes(unique))).toEqual([])
+  })
+})

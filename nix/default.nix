@@ -1,0 +1,20 @@
+# some-cabal2nix as a Nix library: `import ./nix` (or the flake's `lib`).
+#
+#   someCabal2nix { overrides, allCabalHashes, cabal2nix, nodejs, compiler, system, name? }
+#     → ONE derivation with `<name>/default.nix` per package and `manifest.json` (core; no nixpkgs needed)
+#   overlay { pkgs, overrides, … }
+#     → a haskellPackages overlay (hself: hsuper: { … }) importing every package from that batch
+#   someCabal2nixFor { pkgs, overrides, haskellPackages?, … }
+#     → { batch, overlay, haskellPackages } (the batch to expose as a package, so CI builds it)
+#   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; }
+#   readOverrides overrides → { label, entries } (the checked, sorted package list)
+#
+# See docs/nix.md.
+let
+  core = import ./core.nix;
+  nixpkgsLayer = import ./nixpkgs.nix { inherit core; };
+in
+{
+  inherit (core) someCabal2nix readOverrides;
+  inherit (nixpkgsLayer) overlay someCabal2nixFor withPkgs;
+}

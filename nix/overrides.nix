@@ -1,0 +1,317 @@
+# Reading and checking overrides, in plain Nix (builtins only, so it evaluates without nixpkgs).
+#
+# Accepted forms, the same as the CLI's `--overrides FILE`:
+#   - an attribute set:            { aeson = "2.2.3.0"; my-lib = ./my-lib; }
+#   - a Nix file holding one:      ./overrides.nix   (a function is called with { })
+#   - a JSON file:                 ./overrides.json  { "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }
+#   - the CLI's plan JSON:         { "packages": [ { "name": …, "version": … } | { "name": …, "path": … } ] }
+# A value is a version string, or a local package: a Nix path, a string starting with "/", or
+# (Nix only) a derivation or other attribute set with an outPath, such as a fetched source.
+#
+# Problems are reported with the CLI's wording (src/plan.ts, validateEntries), so a bad file
+# reads the same whether `some-cabal2nix plan`, the Action or `nix build` finds it.
+let
+  inherit (builtins)
+    attrNames
+    concatStringsSep
+    filter
+    foldl'
+    genList
+    head
+    isAttrs
+    isList
+    isPath
+    isString
+    length
+    listToAttrs
+    match
+    replaceStrings
+    split
+    stringLength
+    substring
+    tail
+    typeOf
+    ;
+
+  hasPrefix = prefix: s: substring 0 (stringLength prefix) s == prefix;
+  hasSuffix =
+    suffix: s:
+    let
+      n = stringLength s;
+      m = stringLength suffix;
+    in
+    n >= m && substring (n - m) m s == suffix;
+
+  # Hackage naming rules, as src/hackage.ts.
+  packageNameRegex = "[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*";
+  versionRegex = "(0|[1-9][0-9]{0,8})([.](0|[1-9][0-9]{0,8}))*";
+  isValidPackageName = name: stringLength name > 0 && stringLength name <= 255 && match packageNameRegex name != null;
+  isValidVersion = version: stringLength version <= 100 && match versionRegex version != null;
+
+  lines = text: filter isString (split "\n" text);
+
+  escapeRegex = replaceStrings
+    [ "\\" "." "[" "]" "{" "}" "(" ")" "*" "+" "?" "^" "$" "|" ]
+    [ "\\\\" "[.]" "\\[" "[]]" "[{]" "[}]" "[(]" "[)]" "[*]" "[+]" "[?]" "\\^" "[$]" "[|]" ];
+
+  # 1-based line of the first line matching `regex`, 0 when none does.
+  firstLineMatching =
+    regex: text:
+    let
+      ls = lines text;
+      found = foldl' (
+        acc: line:
+        if acc.found != 0 then
+          acc
+        else
+          {
+            at = acc.at + 1;
+            found = if match regex line != null then acc.at + 1 else 0;
+          }
+      ) { at = 0; found = 0; } ls;
+    in
+    found.found;
+
+  # Where `name = ` is in a Nix file (findAttributeLine in src/overrides.ts) or `"name":` in JSON.
+  attributeLine =
+    source: name:
+    if source.text == null then
+      0
+    else if source.isJson then
+      firstLineMatching ".*\"${escapeRegex name}\"[[:space:]]*:.*" source.text
+    else
+      firstLineMatching "(.*[[:space:]{;])?(\"${escapeRegex name}\"|${escapeRegex name})[[:space:]]*=.*" source.text;
+
+  # JSON by extension or by content, like isJsonFile in src/plan.ts.
+  looksLikeJson =
+    file: text:
+    let
+      start = replaceStrings [ "\n" "\r" "\t" ] [ " " " " " " ] (substring 0 512 text);
+    in
+    hasSuffix ".json" (toString file)
+    || (
+      match "[[:space:]]*[{][[:space:]]*(\"[^\"]*\"[[:space:]]*:.*|[}][[:space:]]*)" start != null
+      && match "[[:space:]]*[{][[:space:]]*\"[^\"]*\"[[:space:]]*=.*" start == null
+    );
+
+  isFileArgument = x: isPath x || isString x || (isAttrs x && x ? outPath);
+
+  # { label, dir, text, isJson, value }: what the overrides came from.
+  load =
+    overrides:
+    if isAttrs overrides && !(overrides ? outPath) then
+      {
+        label = null;
+        dir = null;
+        text = null;
+        isJson = false;
+        value = overrides;
+      }
+    else if isFileArgument overrides then
+      let
+        file = if isString overrides && !(hasPrefix "/" overrides) then throw "some-cabal2nix: overrides file '${overrides}' is not an absolute path; pass a Nix path such as ./overrides.nix" else overrides;
+        text = builtins.readFile file;
+        isJson = looksLikeJson file text;
+        imported = if isJson then builtins.fromJSON text else import file;
+      in
+      {
+        label = toString file;
+        dir = dirOf file;
+        inherit text isJson;
+        value = if builtins.isFunction imported then imported { } else imported;
+      }
+    else
+      throw "some-cabal2nix: overrides must be an attribute set or the path of an overrides file, not a ${typeOf overrides}";
+
+  # The CLI's plan JSON ({ "packages": [ … ] }) as ordinary entries.
+  rawEntries =
+    source:
+    let
+      v = source.value;
+    in
+    if !(isAttrs v) then
+      throw "some-cabal2nix: ${if source.label == null then "overrides" else source.label}: expected an attribute set of package name to version, not a ${typeOf v}"
+    else if source.isJson && attrNames v == [ "packages" ] && isList v.packages then
+      map (p: {
+        name = p.name;
+        value = if p ? path then { inherit (p) path; } else p.version;
+      }) v.packages
+    else
+      map (name: {
+        inherit name;
+        value = v.${name};
+      }) (attrNames v);
+
+  resolveJsonPath =
+    source: p:
+    if hasPrefix "/" p then
+      p
+    else if isPath source.dir then
+      source.dir + "/${p}"
+    else
+      toString source.dir + "/${p}";
+
+  # Shown path of a local package: as written when known, else relative to the overrides file.
+  displayPath =
+    source: p:
+    let
+      s = toString p;
+      base = if source.dir == null then null else toString source.dir + "/";
+    in
+    if base != null && hasPrefix base s then "./${substring (stringLength base) (stringLength s) s}" else s;
+
+  # One entry → { name, line, kind = "hackage"|"local"|"invalid", version?, src?, shown?, problem? }.
+  classify =
+    source: raw:
+    let
+      inherit (raw) name value;
+      line = attributeLine source name;
+      local = src: shown: {
+        inherit name line src shown;
+        kind = "local";
+      };
+      invalid = problem: {
+        inherit name line problem;
+        kind = "invalid";
+      };
+    in
+    if isString value then
+      if hasPrefix "/" value then
+        local value value
+      else
+        {
+          inherit name line;
+          kind = "hackage";
+          version = value;
+        }
+    else if isPath value then
+      local value (displayPath source value)
+    else if isAttrs value && value ? outPath then
+      local value (toString value)
+    else if source.isJson && isAttrs value && isString (value.path or null) then
+      local (resolveJsonPath source value.path) value.path
+    else if source.isJson && isAttrs value && isString (value.version or null) then
+      {
+        inherit name line;
+        kind = "hackage";
+        version = value.version;
+      }
+    else if source.isJson then
+      invalid "'${name}' must be a version string, {\"version\": \"…\"} or {\"path\": \"./dir\"}"
+    else
+      invalid "'${name}' evaluates to a ${typeOf value}; expected a version string or a path";
+
+  # Local directories that Nix can look at now (not derivation outputs) are checked like the CLI does.
+  localProblem =
+    entry:
+    let
+      src = entry.src;
+      checkable = isPath src || (isString src && !(builtins.hasContext src));
+      p = if isPath src then src else /. + src;
+      parentEntries = builtins.readDir (dirOf p);
+      type = parentEntries.${baseNameOf p} or null;
+      names = attrNames (builtins.readDir p);
+    in
+    if !checkable then
+      null
+    else if !(builtins.pathExists p) then
+      "does not exist"
+    else if type != "directory" && type != "symlink" then
+      "is not a directory"
+    else if !(builtins.any (n: hasSuffix ".cabal" n || n == "package.yaml") names) then
+      "has no .cabal file or package.yaml"
+    else
+      null;
+
+  problemOf =
+    entry:
+    if entry.kind == "invalid" then
+      entry.problem
+    else if !(isValidPackageName entry.name) then
+      "'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)"
+    else if entry.kind == "hackage" then
+      if isValidVersion entry.version then null else "'${entry.name}': \"${entry.version}\" is not a valid version (numbers separated by dots, like \"2.2.3.0\")"
+    else
+      let
+        problem = localProblem entry;
+      in
+      if problem == null then null else "'${entry.name}': local package ${entry.shown} ${problem}";
+
+  where = source: line: "${if source.label == null then "overrides" else source.label}${if line > 0 then ":${toString line}" else ""}";
+
+  sortEntries = builtins.sort (a: b: a.name < b.name);
+
+  # Duplicates can only come from plan JSON; an attribute set has unique names.
+  duplicates =
+    entries:
+    let
+      step =
+        acc: e:
+        if acc.seen ? ${e.name} then
+          acc // { dups = acc.dups ++ [ e ]; }
+        else
+          acc // { seen = acc.seen // { ${e.name} = true; }; };
+    in
+    (foldl' step {
+      seen = { };
+      dups = [ ];
+    } entries).dups;
+
+  byLine = builtins.sort (a: b: a.line < b.line);
+
+  # overrides → { label, entries = [ { name, kind, version | src } … ] (sorted by name) }, or a
+  # throw with the CLI's message. As in the CLI, a value of the wrong type stops reading at once
+  # (the first one: alphabetical for Nix, as evaluated; in file order for JSON); otherwise every
+  # problem is listed, the first in the file as the headline.
+  read =
+    overrides:
+    let
+      source = load overrides;
+      classified = map (classify source) (rawEntries source);
+      invalid = builtins.filter (e: e.kind == "invalid") classified;
+      firstInvalid = head (if source.isJson then byLine invalid else invalid);
+      problems = byLine (
+        map (e: {
+          inherit (e) line;
+          text = "'${e.name}' is listed twice";
+        }) (duplicates classified)
+        ++ builtins.concatMap (
+          e:
+          let
+            p = problemOf e;
+          in
+          if p == null then [ ] else [ { inherit (e) line; text = p; } ]
+        ) classified
+      );
+      first = head problems;
+      message = concatStringsSep "\n" (
+        [ "${where source first.line}: ${first.text}" ]
+        ++ map (p: "  ${where source p.line}: ${p.text}") (tail problems)
+        ++ [ "hint: fix the overrides file; nothing was built" ]
+      );
+      entries = sortEntries classified;
+    in
+    if invalid != [ ] then
+      throw (
+        "${where source firstInvalid.line}: ${firstInvalid.problem}"
+        + (if source.isJson then "" else "\nhint: expected { package-name = \"version\"; local-package = ./path; }")
+      )
+    else if problems != [ ] then
+      throw message
+    else if entries == [ ] then
+      throw "${where source 0}: no packages to build\nhint: add at least one package, e.g. { aeson = \"2.2.3.0\"; }"
+    else
+      {
+        inherit (source) label;
+        inherit entries;
+      };
+in
+{
+  inherit
+    read
+    isValidPackageName
+    isValidVersion
+    hasPrefix
+    hasSuffix
+    ;
+}

@@ -1,0 +1,205 @@
+// Helpers for running the real Nix against the test project (testing/nix/project.nix): a private
+// Nix configuration per run, the cabal2nix test double as a package prefix, binary-cache keys,
+// and parsing what Nix printed. Used by __tests__/support/nix.ts and testing/nix/measure-eval.mjs.
+//
+// Nix commands run asynchronously on purpose: a binary cache served from this same process
+// (testing/servers/static-server.mjs) must keep answering while Nix waits on it.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const projectNix = path.join(repoRoot, 'testing', 'nix', 'project.nix')
+export const projectTemplate = path.join(repoRoot, 'testing', 'nix', 'project')
+export const cabal2nixDouble = path.join(repoRoot, 'testing', 'cabal2nix-test-double.mjs')
+
+/** Whether Nix (nix-instantiate, nix-build, nix-store, nix) can be run, and which version. */
+export function findNix() {
+  const probe = spawnSync('nix-instantiate', ['--version'], { encoding: 'utf8' })
+  if (probe.error || probe.status !== 0) return { available: false }
+  return { available: true, version: probe.stdout.trim() }
+}
+
+/**
+ * A private Nix configuration under `root`: single-user, no sandbox (the test builders use host
+ * tools), no substituters unless a command asks for one, no negative narinfo caching, and a
+ * private XDG_CACHE_HOME so nothing is remembered between runs.
+ */
+export async function createNixEnv(root) {
+  const confDir = path.join(root, 'nix-conf')
+  const cacheHome = path.join(root, 'xdg-cache')
+  await mkdir(confDir, { recursive: true })
+  await mkdir(cacheHome, { recursive: true })
+  await writeFile(
+    path.join(confDir, 'nix.conf'),
+    [
+      'experimental-features = nix-command flakes',
+      'sandbox = false',
+      'build-users-group =',
+      'substituters =',
+      'narinfo-cache-negative-ttl = 0',
+      'narinfo-cache-positive-ttl = 0',
+      ''
+    ].join('\n')
+  )
+  const env = { ...process.env, NIX_CONF_DIR: confDir, XDG_CACHE_HOME: cacheHome, NIX_PATH: '' }
+  delete env.NIX_REMOTE
+  return { root, confDir, env }
+}
+
+/** Runs a command; never throws for a non-zero exit. */
+export function run(command, args, { env = process.env, timeoutMs = 300_000, cwd } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    const out = []
+    const err = []
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    child.stdout.on('data', chunk => out.push(chunk))
+    child.stderr.on('data', chunk => err.push(chunk))
+    child.on('error', error => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        timedOut,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        ms: performance.now() - started
+      })
+    })
+  })
+}
+
+/** A package prefix for the running Node (`<prefix>/bin/node`), as the Nix library expects. */
+export function nodePrefix() {
+  const exec = process.execPath
+  if (path.basename(exec) === 'node' && path.basename(path.dirname(exec)) === 'bin') {
+    return path.dirname(path.dirname(exec))
+  }
+  throw new Error(`cannot use ${exec} as a Node.js package prefix (expected <prefix>/bin/node)`)
+}
+
+/**
+ * `<dir>/bin/cabal2nix`: the cabal2nix test double behind a shell wrapper, because Nix builders
+ * have no PATH. The wrapper sets CABAL2NIX_TEST_DOUBLE_LOG itself (builders get a clean
+ * environment), so every cabal2nix run is logged wherever it happens. It also drops the empty
+ * `--sha256=` that nixpkgs' haskellSrc2nix passes for local sources, which the real cabal2nix
+ * accepts and the double does not.
+ */
+export async function makeCabal2nixPrefix(dir, { logFile } = {}) {
+  await mkdir(path.join(dir, 'bin'), { recursive: true })
+  const wrapper = path.join(dir, 'bin', 'cabal2nix')
+  const lines = ['#!/bin/sh']
+  if (logFile) lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
+  lines.push(
+    'for a in "$@"; do shift; [ "$a" = "--sha256=" ] || set -- "$@" "$a"; done',
+    `exec '${process.execPath}' '${cabal2nixDouble}' "$@"`,
+    ''
+  )
+  await writeFile(wrapper, lines.join('\n'))
+  await chmod(wrapper, 0o755)
+  return dir
+}
+
+/** Lines `<name> <version>` the double logged (one per cabal2nix run). */
+export async function readCabal2nixLog(logFile) {
+  if (!existsSync(logFile)) return []
+  return (await readFile(logFile, 'utf8')).split('\n').filter(Boolean)
+}
+
+/** A copy of testing/nix/project (overrides.nix, haskell-overlay.nix, my-lib/) that a test may edit. */
+export async function copyProject(dir) {
+  await cp(projectTemplate, dir, { recursive: true })
+  return dir
+}
+
+/** Derivations Nix built, from its `building '/nix/store/….drv'...` lines. */
+export function builtDerivations(stderr) {
+  return [...stderr.matchAll(/^building '(\/nix\/store\/[^']+\.drv)'/gm)].map(m => m[1])
+}
+
+/** Store paths Nix substituted, from its `copying path '…' from '…'` lines. */
+export function substitutedPaths(stderr) {
+  return [...stderr.matchAll(/^copying path '(\/nix\/store\/[^']+)' from '([^']+)'/gm)].map(m => ({ path: m[1], from: m[2] }))
+}
+
+/** The first `error: …` line Nix printed (colours removed). */
+export function firstNixError(stderr) {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes
+  const clean = stderr.replace(/\x1b\[[0-9;]*m/g, '')
+  return clean.split('\n').find(l => l.startsWith('error:'))
+}
+
+/**
+ * Evaluates testing/nix/project.nix strictly to JSON.
+ *   mode:        nixpkgs | overlay | for | user-overlay | drop-in | flake (see project.nix)
+ *   attr:        what to evaluate (default: packages + derivers + batch)
+ *   readOnly:    evaluate without writing to the store (only for attributes that build nothing)
+ *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
+ */
+export async function evalProject(nixEnv, options) {
+  const {
+    mode,
+    archive,
+    archiveName = 'all-cabal-hashes.tar.gz',
+    cabal2nix,
+    nodejs,
+    projectDir,
+    overrides,
+    attr,
+    readOnly = false,
+    store,
+    substituters,
+    trustedPublicKeys,
+    timeoutMs
+  } = options
+  const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
+  if (attr) args.push('-A', attr)
+  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides }
+  for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
+  if (store) args.push('--store', store)
+  if (substituters !== undefined) args.push('--option', 'substituters', substituters)
+  if (trustedPublicKeys !== undefined) args.push('--option', 'trusted-public-keys', trustedPublicKeys)
+  const result = await run('nix-instantiate', args, { env: nixEnv.env, timeoutMs })
+  // Check the exit code first: on an error the JSON on stdout can be partial.
+  const json = result.code === 0 ? JSON.parse(result.stdout) : undefined
+  return {
+    ...result,
+    json,
+    builds: builtDerivations(result.stderr),
+    substituted: substitutedPaths(result.stderr)
+  }
+}
+
+/** A binary-cache signing key pair (Nix 2.8: nix-store --generate-binary-cache-key). */
+export async function generateCacheKey(nixEnv, dir, name = 'some-cabal2nix-test-1') {
+  await mkdir(dir, { recursive: true })
+  const secretKeyFile = path.join(dir, 'secret-key')
+  const publicKeyFile = path.join(dir, 'public-key')
+  const result = await run('nix-store', ['--generate-binary-cache-key', name, secretKeyFile, publicKeyFile], {
+    env: nixEnv.env
+  })
+  if (result.code !== 0) throw new Error(`nix-store --generate-binary-cache-key failed: ${result.stderr}`)
+  return { secretKeyFile, publicKey: (await readFile(publicKeyFile, 'utf8')).trim() }
+}
+
+/** `nix copy --to file://DIR?compression=zstd&secret-key=KEY PATHS…`: a real, signed binary cache. */
+export async function copyToBinaryCache(nixEnv, cacheDir, secretKeyFile, paths) {
+  const result = await run(
+    'nix',
+    ['copy', '--to', `file://${cacheDir}?compression=zstd&secret-key=${secretKeyFile}`, ...paths],
+    { env: nixEnv.env }
+  )
+  if (result.code !== 0) throw new Error(`nix copy failed: ${result.stderr}`)
+  return result
+}

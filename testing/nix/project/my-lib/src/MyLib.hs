@@ -1,0 +1,4 @@
+module MyLib (greeting) where
+
+greeting :: String
+greeting = "hello from my-lib"
