@@ -6,7 +6,10 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { startActionsCacheServer, type ActionsCacheServer } from '../testing/servers/actions-cache-server.mjs'
+import {
+  startActionsCacheServer,
+  type ActionsCacheServer
+} from '../testing/servers/actions-cache-server.mjs'
 import { startStaticServer } from '../testing/servers/static-server.mjs'
 import { repoRoot, tempDir } from './support/files.js'
 import {
@@ -20,9 +23,19 @@ import {
 import { SimulatedRunner, type StepResult } from './support/runner.js'
 
 const PACKAGES: Array<[string, string]> = [
-  ['AC-Colour', '1.1.6'], ['X11', '1.10.1'], ['aeson', '2.3.2.0'], ['bytestring', '0.12.2.0'],
-  ['containers', '0.6.4.1'], ['hashable', '1.5.1.0'], ['hmatrix', '0.20.2'], ['http-types', '0.12.6'],
-  ['lens', '5.3.2'], ['megaparsec', '9.8.0'], ['network', '3.1.2.8'], ['text', '2.1.4'], ['vector', '0.13.2.0'],
+  ['AC-Colour', '1.1.6'],
+  ['X11', '1.10.1'],
+  ['aeson', '2.3.2.0'],
+  ['bytestring', '0.12.2.0'],
+  ['containers', '0.6.4.1'],
+  ['hashable', '1.5.1.0'],
+  ['hmatrix', '0.20.2'],
+  ['http-types', '0.12.6'],
+  ['lens', '5.3.2'],
+  ['megaparsec', '9.8.0'],
+  ['network', '3.1.2.8'],
+  ['text', '2.1.4'],
+  ['vector', '0.13.2.0'],
   ['zlib', '0.7.1.1']
 ]
 
@@ -67,12 +80,21 @@ async function createScenario(label: string, packages = PACKAGES): Promise<Scena
   }
 }
 
-async function runMain(s: Scenario, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<StepResult> {
+async function runMain(
+  s: Scenario,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<StepResult> {
   const runner = await SimulatedRunner.create({
     workspace: s.workspace,
     runnerTemp: s.runnerTemp,
     inputs: { installable: 'ci/batch.nix', comment: 'false', ...inputs },
-    env: { NIX_CONF_DIR: s.ws.nix.confDir, XDG_CACHE_HOME: s.ws.nix.env.XDG_CACHE_HOME as string, NIX_PATH: '', ...env }
+    env: {
+      NIX_CONF_DIR: s.ws.nix.confDir,
+      XDG_CACHE_HOME: s.ws.nix.env.XDG_CACHE_HOME as string,
+      NIX_PATH: '',
+      ...env
+    }
   })
   return runner.runMain()
 }
@@ -104,7 +126,10 @@ describeWithNix('the Action with the Actions cache', () => {
   test('cold: miss → build → push (signed) → save', async () => {
     cold = await runMain(
       s,
-      { 'binary-caches': `file://${s.binaryCacheDir}?compression=zstd`, 'signing-key': s.secretKey },
+      {
+        'binary-caches': `file://${s.binaryCacheDir}?compression=zstd`,
+        'signing-key': s.secretKey
+      },
       cacheEnv(server, s)
     )
     expectGreen(cold)
@@ -116,19 +141,34 @@ describeWithNix('the Action with the Actions cache', () => {
     expect(cold.outputs.diff).toBe('null')
     const timings = JSON.parse(cold.outputs.timings)
     expect(Object.keys(timings)).toEqual(
-      expect.arrayContaining(['plan', 'restore', 'evaluate', 'archive pass', 'cabal2nix', 'push', 'save'])
+      expect.arrayContaining([
+        'plan',
+        'restore',
+        'evaluate',
+        'archive pass',
+        'cabal2nix',
+        'push',
+        'save'
+      ])
     )
     expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toHaveLength(PACKAGES.length)
     // Pushed and signed: the narinfo carries a signature by our key.
-    const narinfo = await readFile(path.join(s.binaryCacheDir, `${path.basename(storePath).slice(0, 32)}.narinfo`), 'utf8')
+    const narinfo = await readFile(
+      path.join(s.binaryCacheDir, `${path.basename(storePath).slice(0, 32)}.narinfo`),
+      'utf8'
+    )
     expect(narinfo).toMatch(new RegExp(`^Sig: ${s.publicKey.split(':')[0]}:`, 'm'))
     // Saved under the exact key.
     expect(server.entries().map(e => e.key)).toEqual([cold.outputs['cache-key']])
-    expect(cold.stdout).toMatch(/^batch \/nix\/store\/\S+: built in [\d.]+ s, 14 packages rebuilt$/m)
+    expect(cold.stdout).toMatch(
+      /^batch \/nix\/store\/\S+: built in [\d.]+ s, 14 packages rebuilt$/m
+    )
     expect(cold.stdout).toContain('::group::some-cabal2nix: plan')
     // The signing key is masked, and never printed even where masking would hide it.
     expect(cold.stdout).toContain(`::add-mask::${s.secretKey.split(':')[1]}`)
-    expect(cold.log + cold.stderr + cold.summary + JSON.stringify(cold.outputs)).not.toContain(s.secretKey.split(':')[1])
+    expect(cold.log + cold.stderr + cold.summary + JSON.stringify(cold.outputs)).not.toContain(
+      s.secretKey.split(':')[1]
+    )
   })
 
   test('warm: hit → import → no build, no archive read', async () => {
@@ -137,11 +177,20 @@ describeWithNix('the Action with the Actions cache', () => {
     await rm(s.ws.cabal2nixLog, { force: true })
     const warm = await runMain(s, {}, cacheEnv(server, s))
     expectGreen(warm)
-    expect(warm.outputs).toMatchObject({ source: 'actions-cache', rebuilt: 'false', 'store-path': storePath })
+    expect(warm.outputs).toMatchObject({
+      source: 'actions-cache',
+      rebuilt: 'false',
+      'store-path': storePath
+    })
     expect(existsSync(path.join(storePath, 'manifest.json'))).toBe(true)
     expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toEqual([])
     expect(Object.keys(JSON.parse(warm.outputs.timings))).not.toContain('archive pass')
-    expect(JSON.parse(warm.outputs.diff)).toEqual({ added: [], removed: [], bumped: [], unchanged: PACKAGES.length })
+    expect(JSON.parse(warm.outputs.diff)).toEqual({
+      added: [],
+      removed: [],
+      bumped: [],
+      unchanged: PACKAGES.length
+    })
     expect(warm.stdout).toMatch(/: restored from actions-cache in [\d.]+ s, 0 packages rebuilt$/m)
     // No second entry: an exact hit is not saved again.
     expect(server.entries()).toHaveLength(1)
@@ -164,14 +213,19 @@ describeWithNix('the Action with the Actions cache', () => {
       bumped: [{ name: 'containers', from: '0.6.4.1', to: '0.1.0.0' }],
       unchanged: PACKAGES.length - 2
     })
-    expect(result.stdout).toContain('package changes since the cached batch: +servant 0.20.3.0, -lens 5.3.2, containers 0.6.4.1 → 0.1.0.0')
+    expect(result.stdout).toContain(
+      'package changes since the cached batch: +servant 0.20.3.0, -lens 5.3.2, containers 0.6.4.1 → 0.1.0.0'
+    )
     expect(server.entries().map(e => e.key)).toContain(result.outputs['cache-key'])
     expect(server.entries()).toHaveLength(2)
     await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText(PACKAGES))
   })
 
   test('a comment-only edit of the overrides file is still a hit', async () => {
-    await writeFile(path.join(s.workspace, 'overrides.nix'), `# reordered, commented\n${overridesText([...PACKAGES].reverse())}`)
+    await writeFile(
+      path.join(s.workspace, 'overrides.nix'),
+      `# reordered, commented\n${overridesText([...PACKAGES].reverse())}`
+    )
     await rm(s.ws.cabal2nixLog, { force: true })
     const result = await runMain(s, {}, cacheEnv(server, s))
     expectGreen(result)
@@ -219,7 +273,11 @@ describeWithNix('the Action with faults and a binary cache', () => {
   })
 
   test('binary cache already has it: substituted, no build, no push', async () => {
-    const first = await runMain(s, { 'use-actions-cache': 'false', 'binary-caches': `file://${s.binaryCacheDir}`, 'signing-key': s.secretKey })
+    const first = await runMain(s, {
+      'use-actions-cache': 'false',
+      'binary-caches': `file://${s.binaryCacheDir}`,
+      'signing-key': s.secretKey
+    })
     expectGreen(first)
     const storePath = first.outputs['store-path']
     await deleteFromStore(s, storePath)
@@ -228,18 +286,28 @@ describeWithNix('the Action with faults and a binary cache', () => {
     const conf = await tempDir('nix-conf-subst')
     await writeFile(
       path.join(conf, 'nix.conf'),
-      (await readFile(path.join(s.ws.nix.confDir, 'nix.conf'), 'utf8')).replace(/^substituters =.*$/m, '') +
-        `substituters = ${http.url}\ntrusted-public-keys = ${s.publicKey}\n`
+      (await readFile(path.join(s.ws.nix.confDir, 'nix.conf'), 'utf8')).replace(
+        /^substituters =.*$/m,
+        ''
+      ) + `substituters = ${http.url}\ntrusted-public-keys = ${s.publicKey}\n`
     )
     try {
       const before = (await readdir(s.binaryCacheDir)).sort()
       const result = await runMain(
         s,
-        { 'use-actions-cache': 'false', 'binary-caches': `file://${s.binaryCacheDir}`, 'signing-key': s.secretKey },
+        {
+          'use-actions-cache': 'false',
+          'binary-caches': `file://${s.binaryCacheDir}`,
+          'signing-key': s.secretKey
+        },
         { NIX_CONF_DIR: conf }
       )
       expectGreen(result)
-      expect(result.outputs).toMatchObject({ source: 'binary-cache', rebuilt: 'false', 'store-path': storePath })
+      expect(result.outputs).toMatchObject({
+        source: 'binary-cache',
+        rebuilt: 'false',
+        'store-path': storePath
+      })
       expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toEqual([])
       expect(result.stdout).toMatch(/already has it, nothing pushed/)
       expect((await readdir(s.binaryCacheDir)).sort()).toEqual(before)
@@ -253,11 +321,19 @@ describeWithNix('the Action with faults and a binary cache', () => {
     const target = 'file:///proc/no-such-cache'
     const lenient = await runMain(s, { 'use-actions-cache': 'false', 'binary-caches': target })
     expectGreen(lenient)
-    expect(lenient.warnings.join('\n')).toMatch(/^push failed for file:\/\/\/proc\/no-such-cache \(.+\); later jobs will rebuild/m)
+    expect(lenient.warnings.join('\n')).toMatch(
+      /^push failed for file:\/\/\/proc\/no-such-cache \(.+\); later jobs will rebuild/m
+    )
 
-    const strict = await runMain(s, { 'use-actions-cache': 'false', 'binary-caches': target, 'fail-on-push-error': 'true' })
+    const strict = await runMain(s, {
+      'use-actions-cache': 'false',
+      'binary-caches': target,
+      'fail-on-push-error': 'true'
+    })
     expect(strict.code).toBe(1)
-    expect(strict.errors.join('\n')).toMatch(/^error: push failed for file:\/\/\/proc\/no-such-cache/)
+    expect(strict.errors.join('\n')).toMatch(
+      /^error: push failed for file:\/\/\/proc\/no-such-cache/
+    )
     expect(strict.errors.join('\n')).not.toMatch(/\n\s+at /)
   })
 
@@ -265,23 +341,41 @@ describeWithNix('the Action with faults and a binary cache', () => {
     await writeFile(path.join(s.workspace, 'overrides.nix'), '{\n  aeson = "2.3.2.0"\n}\n')
     await rm(s.ws.cabal2nixLog, { force: true })
     const before = existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []
-    const result = await runMain(s, { 'use-actions-cache': 'false', 'binary-caches': `file://${s.binaryCacheDir}` })
+    const result = await runMain(s, {
+      'use-actions-cache': 'false',
+      'binary-caches': `file://${s.binaryCacheDir}`
+    })
     expect(result.code).toBe(1)
     expect(result.errors).toEqual([
       `error: ${path.join(s.workspace, 'overrides.nix')}:2: missing ';' after the value of 'aeson'%0Ahint: expected { package-name = "version"; local-package = ./path; }`
     ])
     expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toEqual([])
-    expect(existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []).toEqual(before)
+    expect(existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []).toEqual(
+      before
+    )
     await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText(PACKAGES.slice(0, 6)))
   })
 
-  test('an unknown version fails the build with the CLI\'s message and pushes nothing', async () => {
-    await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText([['aeson', '2.2.3.0'], ['zlib', '0.7.1.1']]))
+  test("an unknown version fails the build with the CLI's message and pushes nothing", async () => {
+    await writeFile(
+      path.join(s.workspace, 'overrides.nix'),
+      overridesText([
+        ['aeson', '2.2.3.0'],
+        ['zlib', '0.7.1.1']
+      ])
+    )
     const before = existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []
-    const result = await runMain(s, { 'use-actions-cache': 'false', 'binary-caches': `file://${s.binaryCacheDir}` })
+    const result = await runMain(s, {
+      'use-actions-cache': 'false',
+      'binary-caches': `file://${s.binaryCacheDir}`
+    })
     expect(result.code).toBe(1)
-    expect(result.errors[0]).toMatch(/^error: building the batch failed: error: aeson 2\.2\.3\.0 is not in all-cabal-hashes-/)
-    expect(existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []).toEqual(before)
+    expect(result.errors[0]).toMatch(
+      /^error: building the batch failed: error: aeson 2\.2\.3\.0 is not in all-cabal-hashes-/
+    )
+    expect(existsSync(s.binaryCacheDir) ? (await readdir(s.binaryCacheDir)).sort() : []).toEqual(
+      before
+    )
     await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText(PACKAGES.slice(0, 6)))
   })
 })

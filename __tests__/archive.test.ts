@@ -14,7 +14,10 @@ let fixturePackages: WantedPackage[]
 
 beforeAll(async () => {
   work = await tempDir('archive')
-  const built = await buildSampleArchive({ outFile: path.join(work, 'all-cabal-hashes-sample.tar.gz'), rev: 'abc123' })
+  const built = await buildSampleArchive({
+    outFile: path.join(work, 'all-cabal-hashes-sample.tar.gz'),
+    rev: 'abc123'
+  })
   sample = built.outFile
   sampleTop = built.topLevel
   fixturePackages = []
@@ -65,8 +68,12 @@ test('every member comes out byte for byte (CRLF kept) with the SHA256 from its 
 })
 
 test('the pass stops reading as soon as every member is found', async () => {
-  const full = await extractMembers(await resolveArchiveSource(sample), [{ name: 'zlib', version: '0.7.1.1' }])
-  const early = await extractMembers(await resolveArchiveSource(sample), [{ name: 'AC-Colour', version: '1.1.6' }])
+  const full = await extractMembers(await resolveArchiveSource(sample), [
+    { name: 'zlib', version: '0.7.1.1' }
+  ])
+  const early = await extractMembers(await resolveArchiveSource(sample), [
+    { name: 'AC-Colour', version: '1.1.6' }
+  ])
   expect(early.stoppedEarly).toBe(true)
   expect(early.entriesSeen).toBeLessThan(full.entriesSeen / 4)
 })
@@ -76,7 +83,11 @@ test('both versions of one package can be told apart', async () => {
   const old = await extractMembers(source, [{ name: 'containers', version: '0.1.0.0' }])
   const recent = await extractMembers(source, [{ name: 'containers', version: '0.6.4.1' }])
   expect(old.packages[0].cabal.equals(recent.packages[0].cabal)).toBe(false)
-  expect(old.packages[0].cabal.equals(await readFile(path.join(fixturesDir, 'containers/0.1.0.0/containers.cabal')))).toBe(true)
+  expect(
+    old.packages[0].cabal.equals(
+      await readFile(path.join(fixturesDir, 'containers/0.1.0.0/containers.cabal'))
+    )
+  ).toBe(true)
 })
 
 test('all missing packages are reported at once, with the nearest versions and similar names', async () => {
@@ -97,7 +108,9 @@ test('all missing packages are reported at once, with the nearest versions and s
 })
 
 test('one missing version reads as one sentence', async () => {
-  const error = await extractError(extractMembers(await resolveArchiveSource(sample), [{ name: 'aeson', version: '2.2.3.0' }]))
+  const error = await extractError(
+    extractMembers(await resolveArchiveSource(sample), [{ name: 'aeson', version: '2.2.3.0' }])
+  )
   expect(error.message).toBe('aeson 2.2.3.0 is not in all-cabal-hashes-abc123')
   expect(error.details).toEqual(['no such version; nearest that exist: 2.3.2.0'])
 })
@@ -109,14 +122,21 @@ describe('an unpacked directory', () => {
     await cp(fixturesDir, path.join(parent, sampleTop), { recursive: true })
     const wanted = [{ name: 'zlib', version: '0.7.1.1' }]
     const fromParent = await extractMembers(await resolveArchiveSource(parent), wanted)
-    const fromTop = await extractMembers(await resolveArchiveSource(path.join(parent, sampleTop)), wanted)
+    const fromTop = await extractMembers(
+      await resolveArchiveSource(path.join(parent, sampleTop)),
+      wanted
+    )
     const fromTarball = await extractMembers(await resolveArchiveSource(sample), wanted)
     expect(fromParent.topLevel).toBe(sampleTop)
     expect(fromParent.packages).toEqual(fromTarball.packages)
     expect(fromTop.packages).toEqual(fromTarball.packages)
   })
   test('reports missing versions with their neighbours', async () => {
-    const error = await extractError(extractMembers(await resolveArchiveSource(fixturesDir), [{ name: 'vector', version: '0.13.1.0' }]))
+    const error = await extractError(
+      extractMembers(await resolveArchiveSource(fixturesDir), [
+        { name: 'vector', version: '0.13.1.0' }
+      ])
+    )
     expect(error.details).toEqual(['no such version; nearest that exist: 0.13.2.0'])
   })
 })
@@ -141,12 +161,17 @@ describe('an http(s) URL', () => {
 
   test('is streamed and gives the same members as the file', async () => {
     const wanted = onePerPackage().slice(0, 5)
-    const remote = await extractMembers(await resolveArchiveSource(`${base}/archive.tar.gz`), wanted)
+    const remote = await extractMembers(
+      await resolveArchiveSource(`${base}/archive.tar.gz`),
+      wanted
+    )
     const local = await extractMembers(await resolveArchiveSource(sample), wanted)
     expect(remote.packages).toEqual(local.packages)
   })
   test('a 404 is a clear error', async () => {
-    const error = await extractError(extractMembers(await resolveArchiveSource(`${base}/nope.tar.gz`), onePerPackage()))
+    const error = await extractError(
+      extractMembers(await resolveArchiveSource(`${base}/nope.tar.gz`), onePerPackage())
+    )
     expect(error.message).toMatch(/could not be downloaded \(HTTP 404\)/)
   })
 })
@@ -196,7 +221,9 @@ describe('broken and hostile archives', () => {
       ]
     })
     const error = await extractError(extractMembers(await resolveArchiveSource(file), zlib))
-    expect(error.message).toMatch(/has more than one top-level directory \('all-cabal-hashes-a\/' and 'other-top\/'\)/)
+    expect(error.message).toMatch(
+      /has more than one top-level directory \('all-cabal-hashes-a\/' and 'other-top\/'\)/
+    )
   })
 
   test('an archive starting with ../ or an absolute path is refused', async () => {
@@ -222,24 +249,38 @@ describe('broken and hostile archives', () => {
     expect(pass.packages[0].cabal.toString()).toBe(cabal)
   })
 
-  test.each(['symlink', 'link'] as const)('a %s where a .cabal should be is refused', async type => {
-    const file = path.join(work, `${type}.tar.gz`)
-    await buildArchiveFromEntries({
-      outFile: file,
-      entries: [{ name: 'all-cabal-hashes-x/zlib/0.7.1.1/zlib.cabal', type, linkname: '/etc/passwd' }]
-    })
-    const error = await extractError(extractMembers(await resolveArchiveSource(file), zlib))
-    expect(error.message).toMatch(/member zlib\/0\.7\.1\.1\/zlib\.cabal is a (symlink|link), not a regular file/)
-  })
+  test.each(['symlink', 'link'] as const)(
+    'a %s where a .cabal should be is refused',
+    async type => {
+      const file = path.join(work, `${type}.tar.gz`)
+      await buildArchiveFromEntries({
+        outFile: file,
+        entries: [
+          { name: 'all-cabal-hashes-x/zlib/0.7.1.1/zlib.cabal', type, linkname: '/etc/passwd' }
+        ]
+      })
+      const error = await extractError(extractMembers(await resolveArchiveSource(file), zlib))
+      expect(error.message).toMatch(
+        /member zlib\/0\.7\.1\.1\/zlib\.cabal is a (symlink|link), not a regular file/
+      )
+    }
+  )
 
   test('a member far larger than any real .cabal is refused', async () => {
     const file = path.join(work, 'huge-member.tar.gz')
     await buildArchiveFromEntries({
       outFile: file,
-      entries: [{ name: 'all-cabal-hashes-x/zlib/0.7.1.1/zlib.cabal', body: Buffer.alloc(5 * 1024 * 1024, 0x41) }]
+      entries: [
+        {
+          name: 'all-cabal-hashes-x/zlib/0.7.1.1/zlib.cabal',
+          body: Buffer.alloc(5 * 1024 * 1024, 0x41)
+        }
+      ]
     })
     const error = await extractError(extractMembers(await resolveArchiveSource(file), zlib))
-    expect(error.message).toMatch(/is 5242880 bytes, far larger than any real cabal file; refusing it/)
+    expect(error.message).toMatch(
+      /is 5242880 bytes, far larger than any real cabal file; refusing it/
+    )
   })
 
   test('pax and GNU long names are read like short ones', async () => {
@@ -251,8 +292,16 @@ describe('broken and hostile archives', () => {
       await buildArchiveFromEntries({
         outFile: file,
         entries: [
-          { name: `${base}.cabal`, body: cabal, ...(format === 'gnu' ? { longName: 'gnu' as const } : {}) },
-          { name: `${base}.json`, body: json, ...(format === 'gnu' ? { longName: 'gnu' as const } : {}) }
+          {
+            name: `${base}.cabal`,
+            body: cabal,
+            ...(format === 'gnu' ? { longName: 'gnu' as const } : {})
+          },
+          {
+            name: `${base}.json`,
+            body: json,
+            ...(format === 'gnu' ? { longName: 'gnu' as const } : {})
+          }
         ]
       })
       const pass = await extractMembers(await resolveArchiveSource(file), wanted)
@@ -270,6 +319,8 @@ describe('broken and hostile archives', () => {
       ]
     })
     const error = await extractError(extractMembers(await resolveArchiveSource(file), zlib))
-    expect(error.message).toMatch(/member zlib\/0\.7\.1\.1\/zlib\.json has no package-hashes\.SHA256/)
+    expect(error.message).toMatch(
+      /member zlib\/0\.7\.1\.1\/zlib\.json has no package-hashes\.SHA256/
+    )
   })
 })

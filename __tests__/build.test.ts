@@ -34,23 +34,52 @@ let archive: string
 let overrides: string
 /** One version of every fixture package: 22 packages. */
 const ALL = [
-  ['AC-Colour', '1.1.6'], ['X11', '1.10.1'], ['aeson', '2.3.2.0'], ['bytestring', '0.12.2.0'],
-  ['containers', '0.6.4.1'], ['hashable', '1.5.1.0'], ['hello', '1.0.0.2'], ['hmatrix', '0.20.2'],
-  ['hpack', '0.39.1'], ['http-types', '0.12.6'], ['lens', '5.3.2'], ['megaparsec', '9.8.0'],
-  ['network', '3.1.2.8'], ['optparse-applicative', '0.18.0.0'], ['postgresql-libpq', '0.9.5.0'],
-  ['sdl2', '2.5.5.0'], ['servant', '0.20.3.0'], ['text', '2.1.4'], ['text-icu', '0.8.0.5'],
-  ['unordered-containers', '0.2.19.0'], ['vector', '0.13.2.0'], ['zlib', '0.7.1.1']
+  ['AC-Colour', '1.1.6'],
+  ['X11', '1.10.1'],
+  ['aeson', '2.3.2.0'],
+  ['bytestring', '0.12.2.0'],
+  ['containers', '0.6.4.1'],
+  ['hashable', '1.5.1.0'],
+  ['hello', '1.0.0.2'],
+  ['hmatrix', '0.20.2'],
+  ['hpack', '0.39.1'],
+  ['http-types', '0.12.6'],
+  ['lens', '5.3.2'],
+  ['megaparsec', '9.8.0'],
+  ['network', '3.1.2.8'],
+  ['optparse-applicative', '0.18.0.0'],
+  ['postgresql-libpq', '0.9.5.0'],
+  ['sdl2', '2.5.5.0'],
+  ['servant', '0.20.3.0'],
+  ['text', '2.1.4'],
+  ['text-icu', '0.8.0.5'],
+  ['unordered-containers', '0.2.19.0'],
+  ['vector', '0.13.2.0'],
+  ['zlib', '0.7.1.1']
 ]
 
 beforeAll(async () => {
   work = await tempDir('build')
-  archive = (await buildSampleArchive({ outFile: path.join(work, 'all-cabal-hashes-r1.tar.gz'), rev: 'r1' })).outFile
+  archive = (
+    await buildSampleArchive({ outFile: path.join(work, 'all-cabal-hashes-r1.tar.gz'), rev: 'r1' })
+  ).outFile
   overrides = path.join(work, 'overrides.nix')
   await writeFile(overrides, `{\n${ALL.map(([n, v]) => `  ${n} = "${v}";`).join('\n')}\n}\n`)
 })
 
 function buildArgs(out: string, extra: string[] = [], file = overrides): string[] {
-  return ['build', '--overrides', file, '--archive', archive, '--out', out, '--cabal2nix', cabal2nixDouble, ...extra]
+  return [
+    'build',
+    '--overrides',
+    file,
+    '--archive',
+    archive,
+    '--out',
+    out,
+    '--cabal2nix',
+    cabal2nixDouble,
+    ...extra
+  ]
 }
 
 async function listTree(dir: string): Promise<Record<string, string>> {
@@ -70,7 +99,9 @@ test('a batch of 22 Hackage packages: one default.nix each plus the manifest', a
   expect(result).toMatchObject({ code: 0 })
   expect(result.stdout).toMatch(/^wrote .*out-all: 22 packages \(archive pass/)
   const tree = await listTree(out)
-  expect(Object.keys(tree).sort()).toEqual([...ALL.map(([n]) => `${n}/default.nix`), 'manifest.json'].sort())
+  expect(Object.keys(tree).sort()).toEqual(
+    [...ALL.map(([n]) => `${n}/default.nix`), 'manifest.json'].sort()
+  )
   const manifest = JSON.parse(tree['manifest.json'])
   expect(manifest).toMatchObject({
     format: 1,
@@ -80,10 +111,18 @@ test('a batch of 22 Hackage packages: one default.nix each plus the manifest', a
     compiler: 'ghc-9.8.4',
     system: `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
   })
-  const zlibJson = JSON.parse(await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8'))
-  expect(manifest.packages).toContainEqual({ name: 'zlib', version: '0.7.1.1', sha256: zlibJson['package-hashes'].SHA256 })
+  const zlibJson = JSON.parse(
+    await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8')
+  )
+  expect(manifest.packages).toContainEqual({
+    name: 'zlib',
+    version: '0.7.1.1',
+    sha256: zlibJson['package-hashes'].SHA256
+  })
   // Only the CRLF bytes give this editedCabalFile: the .cabal reached cabal2nix unchanged.
-  expect(tree['zlib/default.nix']).toContain('editedCabalFile = "0vxv71vn1g82n9dmysrbm4z7xwzncp65jpbh9gr9y1anjqzvpn2n";')
+  expect(tree['zlib/default.nix']).toContain(
+    'editedCabalFile = "0vxv71vn1g82n9dmysrbm4z7xwzncp65jpbh9gr9y1anjqzvpn2n";'
+  )
   expect(tree['zlib/default.nix']).toContain(`sha256 = "${zlibJson['package-hashes'].SHA256}";`)
 })
 
@@ -92,7 +131,19 @@ test('the same inputs give byte-identical output, whatever the source form and j
   const a = path.join(work, 'same-a')
   const b = path.join(work, 'same-b')
   expect((await cli(buildArgs(a, ['--jobs', '1']))).code).toBe(0)
-  const fromDir = await cli(['build', '--overrides', overrides, '--archive', unpacked, '--out', b, '--cabal2nix', cabal2nixDouble, '--jobs', '7'])
+  const fromDir = await cli([
+    'build',
+    '--overrides',
+    overrides,
+    '--archive',
+    unpacked,
+    '--out',
+    b,
+    '--cabal2nix',
+    cabal2nixDouble,
+    '--jobs',
+    '7'
+  ])
   expect(fromDir.code).toBe(0)
   const treeA = await listTree(a)
   const treeB = await listTree(b)
@@ -106,7 +157,7 @@ test('the same inputs give byte-identical output, whatever the source form and j
   expect(await listTree(again)).toEqual({ ...(await listTree(a)) })
 })
 
-test('cabal2nix gets exactly nixpkgs\' command line, a private HOME and a UTF-8 locale', async () => {
+test("cabal2nix gets exactly nixpkgs' command line, a private HOME and a UTF-8 locale", async () => {
   const dir = await tempDir('argv')
   const log = path.join(dir, 'argv.log')
   const wrapper = path.join(dir, 'cabal2nix')
@@ -118,11 +169,21 @@ test('cabal2nix gets exactly nixpkgs\' command line, a private HOME and a UTF-8 
   const small = path.join(dir, 'small.nix')
   await writeFile(small, '{ zlib = "0.7.1.1"; }')
   const out = path.join(dir, 'out')
-  const result = await cli(buildArgs(out, ['--compiler', 'ghc-9.6.6', '--system', 'aarch64-unknown-linux-gnu'], small).map(a => (a === cabal2nixDouble ? wrapper : a)))
+  const result = await cli(
+    buildArgs(out, ['--compiler', 'ghc-9.6.6', '--system', 'aarch64-unknown-linux-gnu'], small).map(
+      a => (a === cabal2nixDouble ? wrapper : a)
+    )
+  )
   expect(result.code).toBe(0)
   const [home, lang, args] = (await readFile(log, 'utf8')).trim().split('|')
-  const sha = JSON.parse(await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8'))['package-hashes'].SHA256
-  expect(args).toMatch(new RegExp(`^--compiler=ghc-9\\.6\\.6 --system=aarch64-unknown-linux-gnu --sha256=${sha} /\\S+/zlib-0\\.7\\.1\\.1/zlib\\.cabal$`))
+  const sha = JSON.parse(await readFile(path.join(fixturesDir, 'zlib/0.7.1.1/zlib.json'), 'utf8'))[
+    'package-hashes'
+  ].SHA256
+  expect(args).toMatch(
+    new RegExp(
+      `^--compiler=ghc-9\\.6\\.6 --system=aarch64-unknown-linux-gnu --sha256=${sha} /\\S+/zlib-0\\.7\\.1\\.1/zlib\\.cabal$`
+    )
+  )
   expect(home.startsWith(os.tmpdir())).toBe(true)
   expect(home).not.toBe(os.homedir())
   expect(lang).toBe('C.UTF-8')
@@ -132,7 +193,8 @@ test('cabal2nix gets exactly nixpkgs\' command line, a private HOME and a UTF-8 
 test('local packages (cabal and hpack) get src = ./. and no machine path', async () => {
   const root = await writeTree({
     'overrides.nix': '{ my-lib = ./libs/my-lib; my-app = ./app; zlib = "0.7.1.1"; }',
-    'libs/my-lib/my-lib.cabal': 'cabal-version: 2.4\nname: my-lib\nversion: 0.1.0\nlibrary\n  build-depends: base, text\n',
+    'libs/my-lib/my-lib.cabal':
+      'cabal-version: 2.4\nname: my-lib\nversion: 0.1.0\nlibrary\n  build-depends: base, text\n',
     'libs/my-lib/src/Lib.hs': 'module Lib where\n',
     'app/package.yaml': 'name: my-app\nversion: 1.2.0\ndependencies:\n  - base\n'
   })
@@ -161,27 +223,38 @@ describe('failures leave no batch behind', () => {
     const out = path.join(work, 'fail-one')
     const result = await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens' })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^error: cabal2nix failed for lens 5\.3\.2: cabal2nix exited with 1: cabal2nix: simulated failure for lens$/m)
+    expect(result.stderr).toMatch(
+      /^error: cabal2nix failed for lens 5\.3\.2: cabal2nix exited with 1: cabal2nix: simulated failure for lens$/m
+    )
     expect(result.stderr).toMatch(/^hint: no batch was written/m)
     await expectNoBatch(out)
   })
 
   test('several failures are listed together', async () => {
     const out = path.join(work, 'fail-two')
-    const result = await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens,aeson', CABAL2NIX_TEST_DOUBLE_GARBAGE: 'zlib' })
+    const result = await cli(buildArgs(out), {
+      CABAL2NIX_TEST_DOUBLE_FAIL: 'lens,aeson',
+      CABAL2NIX_TEST_DOUBLE_GARBAGE: 'zlib'
+    })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^error: cabal2nix failed for 3 packages$/m)
     expect(result.stderr).toMatch(/^ {2}aeson 2\.3\.2\.0: cabal2nix exited with 1/m)
-    expect(result.stderr).toMatch(/^ {2}zlib 0\.7\.1\.1: cabal2nix printed something that is not a package function: "this is not a nix expression/m)
+    expect(result.stderr).toMatch(
+      /^ {2}zlib 0\.7\.1\.1: cabal2nix printed something that is not a package function: "this is not a nix expression/m
+    )
     await expectNoBatch(out)
   })
 
   test('a hanging cabal2nix is stopped by --timeout and named', async () => {
     const out = path.join(work, 'fail-hang')
     const started = Date.now()
-    const result = await cli(buildArgs(out, ['--timeout', '2']), { CABAL2NIX_TEST_DOUBLE_HANG: 'vector' })
+    const result = await cli(buildArgs(out, ['--timeout', '2']), {
+      CABAL2NIX_TEST_DOUBLE_HANG: 'vector'
+    })
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^error: cabal2nix failed for vector 0\.13\.2\.0: cabal2nix did not finish within 2 s$/m)
+    expect(result.stderr).toMatch(
+      /^error: cabal2nix failed for vector 0\.13\.2\.0: cabal2nix did not finish within 2 s$/m
+    )
     expect(Date.now() - started).toBeLessThan(60_000)
     await expectNoBatch(out)
   })
@@ -210,7 +283,9 @@ describe('failures leave no batch behind', () => {
 
   test('a missing cabal2nix fails before the archive is read', async () => {
     const out = path.join(work, 'no-cabal2nix')
-    const result = await cli(buildArgs(out).map(a => (a === cabal2nixDouble ? '/nonexistent/cabal2nix' : a)))
+    const result = await cli(
+      buildArgs(out).map(a => (a === cabal2nixDouble ? '/nonexistent/cabal2nix' : a))
+    )
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^error: cannot run cabal2nix '\/nonexistent\/cabal2nix'/)
   })
@@ -220,8 +295,14 @@ describe('command line', () => {
   test.each([
     [['build', '--archive', 'x', '--out', 'y'], /build needs --overrides FILE/],
     [['build', '--overrides', 'x'], /build needs --out DIR/],
-    [['build', '--overrides', 'x', '--out', 'y', '--jobs', '0'], /--jobs takes a whole number above 0, not '0'/],
-    [['build', '--overrides', 'x', '--out', 'y', '--compiler', '9.6.6'], /--compiler takes ghc-X\.Y\.Z/],
+    [
+      ['build', '--overrides', 'x', '--out', 'y', '--jobs', '0'],
+      /--jobs takes a whole number above 0, not '0'/
+    ],
+    [
+      ['build', '--overrides', 'x', '--out', 'y', '--compiler', '9.6.6'],
+      /--compiler takes ghc-X\.Y\.Z/
+    ],
     [['build', '--overides', 'x'], /Unknown option '--overides'/],
     [['frobnicate'], /unknown command 'frobnicate'/]
   ])('%j is a usage error (exit 2)', async (args, message) => {
@@ -240,13 +321,23 @@ describe('command line', () => {
 
   test('the bundled dist/cli.js runs the same build as a program', async () => {
     const out = path.join(work, 'dist-cli')
-    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'dist/cli.js'), ...buildArgs(out)])
+    const { stdout } = await run(process.execPath, [
+      path.join(repoRoot, 'dist/cli.js'),
+      ...buildArgs(out)
+    ])
     expect(stdout).toMatch(/wrote .*: 22 packages/)
     const viaDist = await listTree(out)
     const inProcess = await listTree(path.join(work, 'out-all'))
     expect(viaDist).toEqual(inProcess)
-    const failed = await run(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'plan', '--overrides', path.join(work, 'nope.nix')]).catch(e => e)
+    const failed = await run(process.execPath, [
+      path.join(repoRoot, 'dist/cli.js'),
+      'plan',
+      '--overrides',
+      path.join(work, 'nope.nix')
+    ]).catch(e => e)
     expect(failed.code).toBe(1)
-    expect(failed.stderr).toBe(`error: ${path.join(work, 'nope.nix')}: overrides file not found\nhint: pass the file with --overrides (or the action input overrides-file)\n`)
+    expect(failed.stderr).toBe(
+      `error: ${path.join(work, 'nope.nix')}: overrides file not found\nhint: pass the file with --overrides (or the action input overrides-file)\n`
+    )
   })
 })

@@ -15,7 +15,8 @@ test('dist/ is exactly what the bundler makes from src/ (users run dist, not src
   for (const name of names) {
     const committed = await readFile(path.join(repoRoot, 'dist', name), 'utf8')
     const rebuilt = await readFile(path.join(fresh, name), 'utf8')
-    if (committed !== rebuilt) throw new Error(`dist/${name} is stale: run 'npm run bundle' and commit dist/`)
+    if (committed !== rebuilt)
+      throw new Error(`dist/${name} is stale: run 'npm run bundle' and commit dist/`)
   }
 }, 120_000)
 

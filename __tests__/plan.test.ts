@@ -1,7 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describeError, isBatchError, type BatchError } from '../src/errors.js'
-import { nearestVersions, isValidPackageName, isValidVersion, similarPackageNames } from '../src/hackage.js'
+import {
+  nearestVersions,
+  isValidPackageName,
+  isValidVersion,
+  similarPackageNames
+} from '../src/hackage.js'
 import { parseNixOverrides, parseJsonOverrides } from '../src/overrides.js'
 import { MAX_OVERRIDES_BYTES, planFromOverrides, planToJson } from '../src/plan.js'
 import { writeTree } from './support/files.js'
@@ -17,20 +22,41 @@ async function planError(file: string, options = {}): Promise<BatchError> {
 }
 
 describe('Hackage names and versions', () => {
-  test.each(['aeson', 'http-types', 'X11', 'AC-Colour', 'base64-bytestring', 'h2'])('%s is a valid name', name => {
-    expect(isValidPackageName(name)).toBe(true)
-  })
+  test.each(['aeson', 'http-types', 'X11', 'AC-Colour', 'base64-bytestring', 'h2'])(
+    '%s is a valid name',
+    name => {
+      expect(isValidPackageName(name)).toBe(true)
+    }
+  )
   test.each(['', '-aeson', 'aeson-', 'foo--bar', '123', 'foo-1', 'foo_bar', 'foo.bar', 'foo bar'])(
     '%j is not a valid name',
     name => expect(isValidPackageName(name)).toBe(false)
   )
-  test.each(['0', '1.2.3.4', '2.2.3.0', '0.10.1'])('%s is a valid version', v => expect(isValidVersion(v)).toBe(true))
-  test.each(['', '1.', '.1', '1..2', '01.2', 'v1.2', '1.2-beta', '1234567890'])('%j is not a valid version', v =>
-    expect(isValidVersion(v)).toBe(false)
+  test.each(['0', '1.2.3.4', '2.2.3.0', '0.10.1'])('%s is a valid version', v =>
+    expect(isValidVersion(v)).toBe(true)
+  )
+  test.each(['', '1.', '.1', '1..2', '01.2', 'v1.2', '1.2-beta', '1234567890'])(
+    '%j is not a valid version',
+    v => expect(isValidVersion(v)).toBe(false)
   )
   test('nearest versions sort numerically around the requested one', () => {
-    const existing = ['2.0.3.0', '2.1.0.0', '2.1.2.1', '2.2.0.0', '2.2.1.0', '2.2.2.0', '2.2.3.0', '2.10.0.0']
-    expect(nearestVersions('2.2.2.5', existing)).toEqual(['2.2.0.0', '2.2.1.0', '2.2.2.0', '2.2.3.0', '2.10.0.0'])
+    const existing = [
+      '2.0.3.0',
+      '2.1.0.0',
+      '2.1.2.1',
+      '2.2.0.0',
+      '2.2.1.0',
+      '2.2.2.0',
+      '2.2.3.0',
+      '2.10.0.0'
+    ]
+    expect(nearestVersions('2.2.2.5', existing)).toEqual([
+      '2.2.0.0',
+      '2.2.1.0',
+      '2.2.2.0',
+      '2.2.3.0',
+      '2.10.0.0'
+    ])
     expect(nearestVersions('9.9', ['1.0', '1.1'])).toEqual(['1.0', '1.1'])
   })
   test('similar names find case slips and typos', () => {
@@ -99,7 +125,9 @@ describe('the Nix overrides subset', () => {
 
 describe('the JSON overrides form', () => {
   test('versions, {"version"} and {"path"} entries keep their lines', () => {
-    const parsed = parseJsonOverrides('{\n  "aeson": "2.2.3.0",\n  "my-lib": {"path": "./my-lib"},\n  "lens": {"version": "5.3.2"}\n}')
+    const parsed = parseJsonOverrides(
+      '{\n  "aeson": "2.2.3.0",\n  "my-lib": {"path": "./my-lib"},\n  "lens": {"version": "5.3.2"}\n}'
+    )
     expect(parsed).toEqual({
       ok: true,
       entries: [
@@ -109,18 +137,43 @@ describe('the JSON overrides form', () => {
       ]
     })
   })
+  test('the plan JSON that plan --json prints is accepted as input', () => {
+    const parsed = parseJsonOverrides(
+      '{\n  "packages": [\n    { "name": "aeson", "version": "2.2.3.0" },\n    { "name": "my-lib", "path": "/src/my-lib" }\n  ]\n}'
+    )
+    expect(parsed).toEqual({
+      ok: true,
+      entries: [
+        { name: 'aeson', value: { kind: 'version', version: '2.2.3.0' }, line: 3 },
+        { name: 'my-lib', value: { kind: 'path', path: '/src/my-lib' }, line: 4 }
+      ]
+    })
+  })
+  test('duplicate JSON keys are caught, not silently merged', async () => {
+    const root = await writeTree({ 'o.json': '{\n  "aeson": "2.2.3.0",\n  "aeson": "2.2.2.0"\n}' })
+    const error = await planError(path.join(root, 'o.json'))
+    expect(error.message).toMatch(/o\.json:3: 'aeson' is listed twice \(first on line 2\)$/)
+  })
   test('invalid JSON reports the line', () => {
-    expect(parseJsonOverrides('{\n  "aeson": "1",\n  "lens": \n}')).toMatchObject({ ok: false, line: 4 })
+    expect(parseJsonOverrides('{\n  "aeson": "1",\n  "lens": \n}')).toMatchObject({
+      ok: false,
+      line: 4
+    })
   })
   test('a value of the wrong type names the package', () => {
-    expect(parseJsonOverrides('{\n"aeson": 2\n}')).toMatchObject({ ok: false, line: 2, message: expect.stringMatching(/'aeson'/) })
+    expect(parseJsonOverrides('{\n"aeson": 2\n}')).toMatchObject({
+      ok: false,
+      line: 2,
+      message: expect.stringMatching(/'aeson'/)
+    })
   })
 })
 
 describe('planFromOverrides', () => {
   test('a mixed Nix file gives a sorted, normalized plan with local paths resolved', async () => {
     const root = await writeTree({
-      'nix/overrides.nix': '{\n  zlib = "0.7.1.1";\n  aeson = "2.3.2.0";\n  my-lib = ../libs/my-lib;\n}\n',
+      'nix/overrides.nix':
+        '{\n  zlib = "0.7.1.1";\n  aeson = "2.3.2.0";\n  my-lib = ../libs/my-lib;\n}\n',
       'libs/my-lib/my-lib.cabal': 'name: my-lib\nversion: 0.1\n'
     })
     const plan = await planFromOverrides(path.join(root, 'nix/overrides.nix'))
@@ -131,7 +184,10 @@ describe('planFromOverrides', () => {
         { name: 'zlib', version: '0.7.1.1' }
       ]
     })
-    expect(plan.packages[1]).toMatchObject({ source: 'local', absolutePath: path.join(root, 'libs/my-lib') })
+    expect(plan.packages[1]).toMatchObject({
+      source: 'local',
+      absolutePath: path.join(root, 'libs/my-lib')
+    })
   })
 
   test('the JSON form and the Nix form give the same plan', async () => {
@@ -169,27 +225,43 @@ describe('planFromOverrides', () => {
       `${file}:6: 'ghost': local package ./not-there does not exist`,
       `${file}:7: 'empty': local package ./empty-dir has no .cabal file or package.yaml`
     ])
-    expect(describeError(error).split('\n')[0]).toBe(`error: ${file}:3: 'aeson' is listed twice (first on line 2)`)
+    expect(describeError(error).split('\n')[0]).toBe(
+      `error: ${file}:3: 'aeson' is listed twice (first on line 2)`
+    )
     expect(describeError(error)).toMatch(/\nhint: /)
   })
 
   test('a syntax error names the file and line', async () => {
     const root = await writeTree({ 'o.nix': '{\n  aeson = "2.2.3.0"\n}\n' })
     const error = await planError(path.join(root, 'o.nix'))
-    expect(error.message).toBe(`${path.join(root, 'o.nix')}:2: missing ';' after the value of 'aeson'`)
+    expect(error.message).toBe(
+      `${path.join(root, 'o.nix')}:2: missing ';' after the value of 'aeson'`
+    )
   })
 
   test('an empty file, a missing file, a huge file and non-UTF-8 bytes are each one clear error', async () => {
     const root = await writeTree({
       'empty.nix': '  \n\n',
-      'latin1.nix': Buffer.concat([Buffer.from('{\n  # caf'), Buffer.from([0xe9]), Buffer.from('\n  a = "1";\n}\n')])
+      'latin1.nix': Buffer.concat([
+        Buffer.from('{\n  # caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\n  a = "1";\n}\n')
+      ])
     })
     await writeFile(path.join(root, 'huge.nix'), Buffer.alloc(10 * 1024 * 1024, 0x20))
-    expect((await planError(path.join(root, 'empty.nix'))).message).toMatch(/empty\.nix: the overrides file is empty$/)
-    expect((await planError(path.join(root, 'missing.nix'))).message).toMatch(/missing\.nix: overrides file not found$/)
-    expect((await planError(path.join(root, 'huge.nix'))).message).toMatch(/huge\.nix: file is 10\.0 MB/)
+    expect((await planError(path.join(root, 'empty.nix'))).message).toMatch(
+      /empty\.nix: the overrides file is empty$/
+    )
+    expect((await planError(path.join(root, 'missing.nix'))).message).toMatch(
+      /missing\.nix: overrides file not found$/
+    )
+    expect((await planError(path.join(root, 'huge.nix'))).message).toMatch(
+      /huge\.nix: file is 10\.0 MB/
+    )
     expect(10 * 1024 * 1024).toBeGreaterThan(MAX_OVERRIDES_BYTES)
-    expect((await planError(path.join(root, 'latin1.nix'))).message).toMatch(/latin1\.nix:2: the file is not valid UTF-8$/)
+    expect((await planError(path.join(root, 'latin1.nix'))).message).toMatch(
+      /latin1\.nix:2: the file is not valid UTF-8$/
+    )
   })
 
   test('Nix beyond the subset without nix-instantiate says which line and what to do', async () => {

@@ -2616,7 +2616,13 @@ function runCommand(command, args, options = {}) {
       if (timer) clearTimeout(timer);
       if (partialLine && options.onStderrLine) options.onStderrLine(partialLine);
       stdoutClosed.then(
-        () => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), timedOut }),
+        () => resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out),
+          stderr: Buffer.concat(err).toString("utf8"),
+          timedOut
+        }),
         reject
       );
     });
@@ -2630,9 +2636,14 @@ async function commandExists(command, args = ["--version"]) {
     return false;
   }
 }
+function stripTerminalCodes(text) {
+  return text.replace(TERMINAL_CODES, "");
+}
+var TERMINAL_CODES;
 var init_process = __esm({
   "src/process.ts"() {
     "use strict";
+    TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   }
 });
 
@@ -3637,7 +3648,11 @@ function tokenizeNix(text) {
   let i = 0;
   let line = 1;
   const beyond = (what) => {
-    throw new SubsetStop("beyond-subset", line, `uses ${what}, which the built-in reader does not evaluate`);
+    throw new SubsetStop(
+      "beyond-subset",
+      line,
+      `uses ${what}, which the built-in reader does not evaluate`
+    );
   };
   while (i < text.length) {
     const c = text[i];
@@ -3693,7 +3708,8 @@ function tokenizeNix(text) {
       while (j < text.length && IDENT_CHAR.test(text[j])) j++;
       const word = text.slice(i, j);
       if (NIX_KEYWORDS.has(word)) beyond(`the Nix keyword '${word}'`);
-      if (text[j] === "/" && /[A-Za-z0-9._-]/.test(text[j + 1] ?? "")) beyond("a path without ./ prefix");
+      if (text[j] === "/" && /[A-Za-z0-9._-]/.test(text[j + 1] ?? ""))
+        beyond("a path without ./ prefix");
       tokens.push({ type: "ident", text: word, line });
       i = j;
     } else {
@@ -3715,12 +3731,17 @@ function parseNixOverrides(text) {
     const describe = (t) => t.type === "eof" ? "end of file" : "text" in t ? `'${t.text}'` : `'${t.type}'`;
     const unexpected = (t, expected) => {
       if (t.type === "other" && !/^[)\]]/.test(t.text)) {
-        throw new SubsetStop("beyond-subset", t.line, `uses ${describe(t)}, which the built-in reader does not evaluate`);
+        throw new SubsetStop(
+          "beyond-subset",
+          t.line,
+          `uses ${describe(t)}, which the built-in reader does not evaluate`
+        );
       }
       throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
     };
     const open = next();
-    if (open.type === "eof") throw new SubsetStop("syntax", open.line, "the file has no attribute set");
+    if (open.type === "eof")
+      throw new SubsetStop("syntax", open.line, "the file has no attribute set");
     if (open.type !== "{") unexpected(open, "'{'");
     const entries = [];
     for (; ; ) {
@@ -3728,12 +3749,17 @@ function parseNixOverrides(text) {
       if (t.type === "}") break;
       let name;
       if (t.type === "ident" || t.type === "string") name = t.text;
-      else if (t.type === "eof") throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
+      else if (t.type === "eof")
+        throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
       else return unexpected(t, "an attribute name or '}'");
       const eq = next();
       if (eq.type !== "=") {
         if (eq.type === "other") unexpected(eq, "'='");
-        throw new SubsetStop("syntax", eq.line, `expected '=' after '${name}' but found ${describe(eq)}`);
+        throw new SubsetStop(
+          "syntax",
+          eq.line,
+          `expected '=' after '${name}' but found ${describe(eq)}`
+        );
       }
       const value = next();
       let parsed;
@@ -3756,7 +3782,11 @@ function parseNixOverrides(text) {
     const rest = peek();
     if (rest.type !== "eof") {
       if (rest.type === "other") unexpected(rest, "end of file");
-      throw new SubsetStop("syntax", rest.line, `unexpected ${describe(rest)} after the closing '}'`);
+      throw new SubsetStop(
+        "syntax",
+        rest.line,
+        `unexpected ${describe(rest)} after the closing '}'`
+      );
     }
     return { ok: true, entries };
   } catch (error) {
@@ -3771,6 +3801,31 @@ function lineAt(text, offset) {
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
+function planPackagesNode(root) {
+  const properties = root.children ?? [];
+  if (properties.length !== 1) return void 0;
+  const [keyNode, valueNode] = properties[0].children ?? [];
+  return keyNode?.value === "packages" && valueNode?.type === "array" ? valueNode : void 0;
+}
+function parsePlanJson(text, list) {
+  const entries = [];
+  for (const item of list.children ?? []) {
+    const line = lineAt(text, item.offset);
+    const raw = getNodeValue2(item);
+    const name = raw && typeof raw === "object" ? raw.name : void 0;
+    if (typeof name !== "string" || typeof raw?.version !== "string" && typeof raw?.path !== "string") {
+      return {
+        ok: false,
+        reason: "syntax",
+        line,
+        message: 'each package needs "name" and "version" or "path"'
+      };
+    }
+    const value = typeof raw.version === "string" ? { kind: "version", version: raw.version } : { kind: "path", path: raw.path };
+    entries.push({ name, value, line });
+  }
+  return { ok: true, entries };
+}
 function parseJsonOverrides(text) {
   const errors = [];
   const root = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false });
@@ -3784,8 +3839,15 @@ function parseJsonOverrides(text) {
     };
   }
   if (!root || root.type !== "object") {
-    return { ok: false, reason: "syntax", line: 1, message: "expected a JSON object of package name to version" };
+    return {
+      ok: false,
+      reason: "syntax",
+      line: 1,
+      message: "expected a JSON object of package name to version"
+    };
   }
+  const planList = planPackagesNode(root);
+  if (planList) return parsePlanJson(text, planList);
   const entries = [];
   for (const property of root.children ?? []) {
     const [keyNode, valueNode] = property.children ?? [];
@@ -3798,7 +3860,8 @@ function parseJsonOverrides(text) {
     } else if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
       const fields = raw;
       if (typeof fields.path === "string") value = { kind: "path", path: fields.path };
-      else if (typeof fields.version === "string") value = { kind: "version", version: fields.version };
+      else if (typeof fields.version === "string")
+        value = { kind: "version", version: fields.version };
     }
     if (!value) {
       return {
@@ -3831,7 +3894,18 @@ var init_overrides = __esm({
       reason;
       line;
     };
-    NIX_KEYWORDS = /* @__PURE__ */ new Set(["let", "in", "rec", "with", "inherit", "if", "then", "else", "assert", "or"]);
+    NIX_KEYWORDS = /* @__PURE__ */ new Set([
+      "let",
+      "in",
+      "rec",
+      "with",
+      "inherit",
+      "if",
+      "then",
+      "else",
+      "assert",
+      "or"
+    ]);
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
@@ -3855,7 +3929,9 @@ var init_overrides = __esm({
 import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
 import path4 from "node:path";
 function hackagePackages(plan) {
-  return plan.packages.flatMap((p) => p.source === "hackage" ? [{ name: p.name, version: p.version }] : []);
+  return plan.packages.flatMap(
+    (p) => p.source === "hackage" ? [{ name: p.name, version: p.version }] : []
+  );
 }
 function planToJson(plan) {
   return {
@@ -3885,20 +3961,41 @@ async function readOverridesText(file) {
   try {
     info = await stat2(file);
   } catch {
-    throw overridesError(file, 0, "overrides file not found", "pass the file with --overrides (or the action input overrides-file)");
+    throw overridesError(
+      file,
+      0,
+      "overrides file not found",
+      "pass the file with --overrides (or the action input overrides-file)"
+    );
   }
   if (!info.isFile()) throw overridesError(file, 0, "not a regular file");
   if (info.size > MAX_OVERRIDES_BYTES) {
-    throw overridesError(file, 0, `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`, "is this the right file?");
+    throw overridesError(
+      file,
+      0,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`,
+      "is this the right file?"
+    );
   }
   const bytes = await readFile3(file);
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw overridesError(file, firstInvalidUtf8Line(bytes), "the file is not valid UTF-8", "save it as UTF-8");
+    throw overridesError(
+      file,
+      firstInvalidUtf8Line(bytes),
+      "the file is not valid UTF-8",
+      "save it as UTF-8"
+    );
   }
   const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
-  if (text.trim() === "") throw overridesError(file, 0, "the overrides file is empty", 'write { package-name = "version"; } or the JSON form');
+  if (text.trim() === "")
+    throw overridesError(
+      file,
+      0,
+      "the overrides file is empty",
+      'write { package-name = "version"; } or the JSON form'
+    );
   return text;
 }
 function isJsonFile(file, text) {
@@ -3923,7 +4020,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
       ok: false,
       reason: "syntax",
       line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${first.replace(/^\s*error:\s*/, "").replace(/\x1b\[[0-9;]*m/g, "")}`
+      message: `Nix could not evaluate it: ${stripTerminalCodes(first).replace(/^\s*error:\s*/, "")}`
     };
   }
   const data = JSON.parse(result.stdout.toString("utf8"));
@@ -3931,12 +4028,21 @@ async function evaluateWithNix(file, text, nixInstantiate) {
   for (const [name, raw] of Object.entries(data)) {
     const line = findAttributeLine(text, name);
     if (typeof raw === "string") {
-      entries.push({ name, line, value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw } });
+      entries.push({
+        name,
+        line,
+        value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw }
+      });
     } else if (raw && typeof raw === "object" && typeof raw.path === "string") {
       entries.push({ name, line, value: { kind: "path", path: raw.path } });
     } else {
       const type = raw?.unsupported ?? typeof raw;
-      return { ok: false, reason: "syntax", line, message: `'${name}' evaluates to a ${type}; expected a version string or a path` };
+      return {
+        ok: false,
+        reason: "syntax",
+        line,
+        message: `'${name}' evaluates to a ${type}; expected a version string or a path`
+      };
     }
   }
   return { ok: true, entries };
@@ -3962,7 +4068,12 @@ async function parseOverrides(file, text, options) {
     }
   }
   if (!parsed.ok) {
-    throw overridesError(file, parsed.line, parsed.message, 'expected { package-name = "version"; local-package = ./path; }');
+    throw overridesError(
+      file,
+      parsed.line,
+      parsed.message,
+      'expected { package-name = "version"; local-package = ./path; }'
+    );
   }
   return parsed.entries;
 }
@@ -3975,7 +4086,8 @@ async function localPackageProblem(absolutePath) {
   } catch {
     return "does not exist";
   }
-  if (!names.some((n) => n.endsWith(".cabal") || n === "package.yaml")) return "has no .cabal file or package.yaml";
+  if (!names.some((n) => n.endsWith(".cabal") || n === "package.yaml"))
+    return "has no .cabal file or package.yaml";
   return void 0;
 }
 async function validateEntries(file, entries) {
@@ -3992,12 +4104,16 @@ async function validateEntries(file, entries) {
     }
     seen.set(entry.name, entry.line);
     if (!isValidPackageName(entry.name)) {
-      where(`'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`);
+      where(
+        `'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`
+      );
       continue;
     }
     if (entry.value.kind === "version") {
       if (!isValidVersion(entry.value.version)) {
-        where(`'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`);
+        where(
+          `'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`
+        );
         continue;
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
@@ -4013,10 +4129,14 @@ async function validateEntries(file, entries) {
   }
   if (problems.length > 0) {
     const [first, ...rest] = problems;
-    throw new BatchError("overrides", `${file}${first.line > 0 ? `:${first.line}` : ""}: ${first.text}`, {
-      details: rest.map((p) => `${file}${p.line > 0 ? `:${p.line}` : ""}: ${p.text}`),
-      hint: "fix the overrides file; nothing was built"
-    });
+    throw new BatchError(
+      "overrides",
+      `${file}${first.line > 0 ? `:${first.line}` : ""}: ${first.text}`,
+      {
+        details: rest.map((p) => `${file}${p.line > 0 ? `:${p.line}` : ""}: ${p.text}`),
+        hint: "fix the overrides file; nothing was built"
+      }
+    );
   }
   packages.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { overridesFile: file, packages };
@@ -4381,9 +4501,11 @@ function describeStreamError(error) {
   if (code === "Z_BUF_ERROR" || /unexpected end of file/i.test(message) || /Unexpected end of data/.test(message)) {
     return "is truncated (it ends in the middle of the data)";
   }
-  if (code === "Z_DATA_ERROR" && /header/i.test(message)) return "is not a gzip file (incorrect header)";
+  if (code === "Z_DATA_ERROR" && /header/i.test(message))
+    return "is not a gzip file (incorrect header)";
   if (code === "Z_DATA_ERROR") return `is corrupt (gzip: ${message})`;
-  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message)) return `is corrupt (not a valid tar stream: ${message})`;
+  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message))
+    return `is corrupt (not a valid tar stream: ${message})`;
   return `could not be read (${message})`;
 }
 function sha256FromJson(source, member, bytes) {
@@ -4417,12 +4539,19 @@ function missingPackagesError(missing, versionsSeen, packageNames, source, topLe
 }
 function finish(wanted, found, source, topLevel, versionsSeen, packageNames) {
   const missing = wanted.filter((w) => !found.get(w.name)?.cabal);
-  if (missing.length > 0) throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel);
+  if (missing.length > 0)
+    throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel);
   return wanted.map(({ name, version }) => {
     const entry = found.get(name);
     const jsonName = `${name}/${version}/${name}.json`;
-    if (!entry.json) throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`);
-    return { name, version, cabal: entry.cabal, sha256: sha256FromJson(source, jsonName, entry.json) };
+    if (!entry.json)
+      throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`);
+    return {
+      name,
+      version,
+      cabal: entry.cabal,
+      sha256: sha256FromJson(source, jsonName, entry.json)
+    };
   });
 }
 async function openTarballStream(source) {
@@ -4431,19 +4560,32 @@ async function openTarballStream(source) {
     try {
       response = await fetch(source.location);
     } catch (error) {
-      throw archiveError(source, `could not be downloaded (${error.message})`, "check the URL and the network");
+      throw archiveError(
+        source,
+        `could not be downloaded (${error.message})`,
+        "check the URL and the network"
+      );
     }
     if (!response.ok || !response.body) {
-      throw archiveError(source, `could not be downloaded (HTTP ${response.status})`, "check the URL");
+      throw archiveError(
+        source,
+        `could not be downloaded (HTTP ${response.status})`,
+        "check the URL"
+      );
     }
     const length = Number(response.headers.get("content-length"));
     return {
-      stream: Readable.fromWeb(response.body),
+      stream: Readable.fromWeb(
+        response.body
+      ),
       totalBytes: Number.isFinite(length) && length > 0 ? length : void 0
     };
   }
   const info = await stat(source.location);
-  return { stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }), totalBytes: info.size };
+  return {
+    stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }),
+    totalBytes: info.size
+  };
 }
 async function extractFromTarball(source, wanted, options) {
   const wantedVersion = new Map(wanted.map((w) => [w.name, w.version]));
@@ -4520,11 +4662,19 @@ async function extractFromTarball(source, wanted, options) {
           const which = member === `${base}.cabal` ? "cabal" : member === `${base}.json` ? "json" : void 0;
           if (which) {
             if (header.type !== "file" && header.type !== "contiguous-file") {
-              return stop(archiveError(source, `member ${member} is a ${header.type}, not a regular file; refusing it`));
+              return stop(
+                archiveError(
+                  source,
+                  `member ${member} is a ${header.type}, not a regular file; refusing it`
+                )
+              );
             }
             if (header.size > MAX_MEMBER_BYTES) {
               return stop(
-                archiveError(source, `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`)
+                archiveError(
+                  source,
+                  `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`
+                )
               );
             }
             const chunks = [];
@@ -4572,7 +4722,10 @@ async function readMember(source, file) {
     const info = await stat(file);
     if (!info.isFile()) return void 0;
     if (info.size > MAX_MEMBER_BYTES) {
-      throw archiveError(source, `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`);
+      throw archiveError(
+        source,
+        `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`
+      );
     }
     return await readFile(file);
   } catch (error) {
@@ -4622,7 +4775,9 @@ async function writeBatch(outDir, manifest, expressions) {
   await mkdir(path2.dirname(target), { recursive: true });
   const staging = await mkdtemp(`${target}.partial-`);
   try {
-    for (const { name, expression } of [...expressions].sort((a, b) => a.name < b.name ? -1 : 1)) {
+    for (const { name, expression } of [...expressions].sort(
+      (a, b) => a.name < b.name ? -1 : 1
+    )) {
       await mkdir(path2.join(staging, name), { mode: 493 });
       await writeFile(path2.join(staging, name, "default.nix"), expression, { mode: 420 });
     }
@@ -4632,7 +4787,10 @@ async function writeBatch(outDir, manifest, expressions) {
     await rename(staging, target);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    throw new BatchError("output", `could not write the batch to ${target}: ${error.message}`);
+    throw new BatchError(
+      "output",
+      `could not write the batch to ${target}: ${error.message}`
+    );
   }
 }
 
@@ -4832,13 +4990,20 @@ async function cabal2nixVersion(command) {
   try {
     result = await runCommand(command, ["--version"], { timeoutMs: 3e4 });
   } catch (error) {
-    throw new BatchError("cabal2nix", `cannot run cabal2nix '${command}' (${error.message})`, {
-      hint: "install cabal2nix or pass its path with --cabal2nix"
-    });
+    throw new BatchError(
+      "cabal2nix",
+      `cannot run cabal2nix '${command}' (${error.message})`,
+      {
+        hint: "install cabal2nix or pass its path with --cabal2nix"
+      }
+    );
   }
   const line = result.stdout.toString("utf8").split("\n")[0].trim();
   if (result.code !== 0 || line === "") {
-    throw new BatchError("cabal2nix", `'${command} --version' failed: ${result.stderr.trim() || `exit ${result.code}`}`);
+    throw new BatchError(
+      "cabal2nix",
+      `'${command} --version' failed: ${result.stderr.trim() || `exit ${result.code}`}`
+    );
   }
   return line;
 }
@@ -4876,28 +5041,56 @@ async function generateExpressions(inputs, settings, workDir) {
     inputs.map(
       (input) => limit(async () => {
         const staged = input.source === "hackage" ? await stageHackagePackage(input, workDir) : await stageLocalPackage(input, workDir);
-        const args = [`--compiler=${settings.compiler}`, `--system=${settings.system}`, ...staged.args];
+        const args = [
+          `--compiler=${settings.compiler}`,
+          `--system=${settings.system}`,
+          ...staged.args
+        ];
         let result;
         try {
-          result = await runCommand(command, args, { cwd: staged.cwd, env, timeoutMs: settings.timeoutMs });
+          result = await runCommand(command, args, {
+            cwd: staged.cwd,
+            env,
+            timeoutMs: settings.timeoutMs
+          });
         } catch (error) {
-          failures.push(failureDetail(input.name, `cannot run '${settings.command}': ${error.message}`));
+          failures.push(
+            failureDetail(
+              input.name,
+              `cannot run '${settings.command}': ${error.message}`
+            )
+          );
           return void 0;
         }
         const label = input.source === "hackage" ? `${input.name} ${input.version}` : `${input.name} (local)`;
         if (result.timedOut) {
-          failures.push(failureDetail(label, `cabal2nix did not finish within ${Math.round(settings.timeoutMs / 1e3)} s`));
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix did not finish within ${Math.round(settings.timeoutMs / 1e3)} s`
+            )
+          );
           return void 0;
         }
         if (result.code !== 0) {
           const stderr = result.stderr.trim().split("\n").slice(-5).join(" | ");
-          failures.push(failureDetail(label, `cabal2nix exited with ${result.code ?? result.signal}: ${stderr || "(no output)"}`));
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix exited with ${result.code ?? result.signal}: ${stderr || "(no output)"}`
+            )
+          );
           return void 0;
         }
         const expression = result.stdout.toString("utf8");
         if (!looksLikeCabal2nixOutput(expression)) {
           const start = JSON.stringify(expression.slice(0, 60));
-          failures.push(failureDetail(label, `cabal2nix printed something that is not a package function: ${start}`));
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix printed something that is not a package function: ${start}`
+            )
+          );
           return void 0;
         }
         return { name: input.name, expression };
@@ -4909,7 +5102,10 @@ async function generateExpressions(inputs, settings, workDir) {
     throw new BatchError(
       "cabal2nix",
       failures.length === 1 ? `cabal2nix failed for ${failures[0]}` : `cabal2nix failed for ${failures.length} packages`,
-      { details: failures.length === 1 ? [] : failures, hint: "no batch was written; fix or drop the package(s) named above" }
+      {
+        details: failures.length === 1 ? [] : failures,
+        hint: "no batch was written; fix or drop the package(s) named above"
+      }
     );
   }
   return results;
@@ -4955,10 +5151,17 @@ async function buildBatch(plan, settings) {
     const startGenerate = performance.now();
     const extracted = new Map(archivePass?.packages.map((p) => [p.name, p]));
     const inputs = plan.packages.map((p) => {
-      if (p.source === "local") return { source: "local", name: p.name, absolutePath: p.absolutePath };
+      if (p.source === "local")
+        return { source: "local", name: p.name, absolutePath: p.absolutePath };
       const member = extracted.get(p.name);
       if (!member) throw new BatchError("archive", `internal: ${p.name} was not extracted`);
-      return { source: "hackage", name: p.name, version: p.version, cabal: member.cabal, sha256: member.sha256 };
+      return {
+        source: "hackage",
+        name: p.name,
+        version: p.version,
+        cabal: member.cabal,
+        sha256: member.sha256
+      };
     });
     const expressions = await generateExpressions(inputs, settings, workDir);
     const cabal2nixMs = performance.now() - startGenerate;
@@ -4988,6 +5191,7 @@ init_errors();
 init_plan();
 var USAGE = `usage:
   ${TOOL_NAME} plan  --overrides FILE [--json]
+  ${TOOL_NAME} plan  --overlay FILE [--json]    (drop-in: record callHackage/callCabal2nix calls)
   ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
                      [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
   ${TOOL_NAME} --version
@@ -5006,7 +5210,8 @@ function formatPlan(plan) {
 function positiveInteger(flag, value, fallback) {
   if (value === void 0) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} takes a whole number above 0, not '${value}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`${flag} takes a whole number above 0, not '${value}'`);
   return n;
 }
 async function runPlan(args, write) {
@@ -5052,7 +5257,9 @@ async function runBuild(args, write, log) {
   if (!values.overrides) throw usageError("build needs --overrides FILE");
   if (!values.out) throw usageError("build needs --out DIR");
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
-    throw usageError(`--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`);
+    throw usageError(
+      `--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`
+    );
   }
   const jobs = positiveInteger("--jobs", values.jobs, defaultJobs());
   const timeoutMs = positiveInteger("--timeout", values.timeout, DEFAULT_TIMEOUT_MS / 1e3) * 1e3;

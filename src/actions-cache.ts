@@ -26,8 +26,12 @@ export type RestoreOutcome =
 
 export async function readMetadata(dir: string): Promise<CachedBatchMetadata | undefined> {
   try {
-    const data = JSON.parse(await readFile(path.join(dir, METADATA_FILE), 'utf8')) as CachedBatchMetadata
-    return data.format === 1 && typeof data.outPath === 'string' && Array.isArray(data.packages) ? data : undefined
+    const data = JSON.parse(
+      await readFile(path.join(dir, METADATA_FILE), 'utf8')
+    ) as CachedBatchMetadata
+    return data.format === 1 && typeof data.outPath === 'string' && Array.isArray(data.packages)
+      ? data
+      : undefined
   } catch {
     return undefined
   }
@@ -38,31 +42,55 @@ export async function writeMetadata(dir: string, metadata: CachedBatchMetadata):
   await writeFile(path.join(dir, METADATA_FILE), JSON.stringify(metadata, null, 2) + '\n')
 }
 
-export async function restoreBatch(dir: string, key: string, restoreKeys: string[]): Promise<RestoreOutcome> {
+export async function restoreBatch(
+  dir: string,
+  key: string,
+  restoreKeys: string[]
+): Promise<RestoreOutcome> {
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   let matched: string | undefined
   try {
     matched = await cache.restoreCache([dir], key, restoreKeys)
   } catch (error) {
-    return { hit: 'none', warning: `Actions cache restore failed (${(error as Error).message}); building instead` }
+    return {
+      hit: 'none',
+      warning: `Actions cache restore failed (${(error as Error).message}); building instead`
+    }
   }
   if (!matched) return { hit: 'none' }
   const metadata = await readMetadata(dir)
   if (!metadata) {
-    return { hit: 'none', warning: `the Actions cache entry ${matched} has no readable ${METADATA_FILE}; ignoring it` }
+    return {
+      hit: 'none',
+      warning: `the Actions cache entry ${matched} has no readable ${METADATA_FILE}; ignoring it`
+    }
   }
-  return { hit: matched === key ? 'exact' : 'previous', key: matched, metadata, exportFile: path.join(dir, EXPORT_FILE) }
+  return {
+    hit: matched === key ? 'exact' : 'previous',
+    key: matched,
+    metadata,
+    exportFile: path.join(dir, EXPORT_FILE)
+  }
 }
 
 /** Saves the directory under the key; returns a warning instead of throwing. */
-export async function saveBatch(dir: string, key: string): Promise<{ saved: boolean; warning?: string }> {
+export async function saveBatch(
+  dir: string,
+  key: string
+): Promise<{ saved: boolean; warning?: string }> {
   try {
     const id = await cache.saveCache([dir], key)
-    return id === -1 ? { saved: false, warning: `the Actions cache did not store ${key} (see the messages above)` } : { saved: true }
+    return id === -1
+      ? { saved: false, warning: `the Actions cache did not store ${key} (see the messages above)` }
+      : { saved: true }
   } catch (error) {
     const name = (error as Error).name
-    if (name === 'ReserveCacheError') return { saved: false, warning: `${key} is already in the Actions cache (saved by another job)` }
+    if (name === 'ReserveCacheError')
+      return {
+        saved: false,
+        warning: `${key} is already in the Actions cache (saved by another job)`
+      }
     return { saved: false, warning: `Actions cache save failed (${(error as Error).message})` }
   }
 }

@@ -82,12 +82,18 @@ function archiveError(source: ArchiveSource, problem: string, hint?: string): Ba
 function describeStreamError(error: Error): string {
   const message = error.message
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(message) || /Unexpected end of data/.test(message)) {
+  if (
+    code === 'Z_BUF_ERROR' ||
+    /unexpected end of file/i.test(message) ||
+    /Unexpected end of data/.test(message)
+  ) {
     return 'is truncated (it ends in the middle of the data)'
   }
-  if (code === 'Z_DATA_ERROR' && /header/i.test(message)) return 'is not a gzip file (incorrect header)'
+  if (code === 'Z_DATA_ERROR' && /header/i.test(message))
+    return 'is not a gzip file (incorrect header)'
   if (code === 'Z_DATA_ERROR') return `is corrupt (gzip: ${message})`
-  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message)) return `is corrupt (not a valid tar stream: ${message})`
+  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message))
+    return `is corrupt (not a valid tar stream: ${message})`
   return `could not be read (${message})`
 }
 
@@ -146,34 +152,56 @@ function finish(
   packageNames: Iterable<string>
 ): ExtractedPackage[] {
   const missing = wanted.filter(w => !found.get(w.name)?.cabal)
-  if (missing.length > 0) throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel)
+  if (missing.length > 0)
+    throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel)
   return wanted.map(({ name, version }) => {
     const entry = found.get(name) as Found
     const jsonName = `${name}/${version}/${name}.json`
-    if (!entry.json) throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`)
-    return { name, version, cabal: entry.cabal as Buffer, sha256: sha256FromJson(source, jsonName, entry.json) }
+    if (!entry.json)
+      throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`)
+    return {
+      name,
+      version,
+      cabal: entry.cabal as Buffer,
+      sha256: sha256FromJson(source, jsonName, entry.json)
+    }
   })
 }
 
-async function openTarballStream(source: ArchiveSource): Promise<{ stream: Readable; totalBytes?: number }> {
+async function openTarballStream(
+  source: ArchiveSource
+): Promise<{ stream: Readable; totalBytes?: number }> {
   if (source.kind === 'url') {
     let response: Response
     try {
       response = await fetch(source.location)
     } catch (error) {
-      throw archiveError(source, `could not be downloaded (${(error as Error).message})`, 'check the URL and the network')
+      throw archiveError(
+        source,
+        `could not be downloaded (${(error as Error).message})`,
+        'check the URL and the network'
+      )
     }
     if (!response.ok || !response.body) {
-      throw archiveError(source, `could not be downloaded (HTTP ${response.status})`, 'check the URL')
+      throw archiveError(
+        source,
+        `could not be downloaded (HTTP ${response.status})`,
+        'check the URL'
+      )
     }
     const length = Number(response.headers.get('content-length'))
     return {
-      stream: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      stream: Readable.fromWeb(
+        response.body as import('node:stream/web').ReadableStream<Uint8Array>
+      ),
       totalBytes: Number.isFinite(length) && length > 0 ? length : undefined
     }
   }
   const info = await stat(source.location)
-  return { stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }), totalBytes: info.size }
+  return {
+    stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }),
+    totalBytes: info.size
+  }
 }
 
 async function extractFromTarball(
@@ -195,7 +223,8 @@ async function extractFromTarball(
   const { stream, totalBytes } = await openTarballStream(source)
   // A few lines per pass, not thousands; small archives take too little time to need any.
   const progressStep = totalBytes ? Math.ceil(totalBytes / 10) : 8 * 1024 * 1024
-  let nextProgress = totalBytes !== undefined && totalBytes < 16 * 1024 * 1024 ? Infinity : progressStep
+  let nextProgress =
+    totalBytes !== undefined && totalBytes < 16 * 1024 * 1024 ? Infinity : progressStep
   stream.on('data', (chunk: Buffer) => {
     compressedBytesRead += chunk.length
     if (options.onProgress && compressedBytesRead >= nextProgress) {
@@ -256,14 +285,23 @@ async function extractFromTarball(
           }
           const member = name.slice(prefix.length)
           const base = `${pkg}/${version}/${pkg}`
-          const which = member === `${base}.cabal` ? 'cabal' : member === `${base}.json` ? 'json' : undefined
+          const which =
+            member === `${base}.cabal` ? 'cabal' : member === `${base}.json` ? 'json' : undefined
           if (which) {
             if (header.type !== 'file' && header.type !== 'contiguous-file') {
-              return stop(archiveError(source, `member ${member} is a ${header.type}, not a regular file; refusing it`))
+              return stop(
+                archiveError(
+                  source,
+                  `member ${member} is a ${header.type}, not a regular file; refusing it`
+                )
+              )
             }
             if (header.size > MAX_MEMBER_BYTES) {
               return stop(
-                archiveError(source, `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`)
+                archiveError(
+                  source,
+                  `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`
+                )
               )
             }
             const chunks: Buffer[] = []
@@ -314,7 +352,10 @@ async function readMember(source: ArchiveSource, file: string): Promise<Buffer |
     const info = await stat(file)
     if (!info.isFile()) return undefined
     if (info.size > MAX_MEMBER_BYTES) {
-      throw archiveError(source, `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`)
+      throw archiveError(
+        source,
+        `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`
+      )
     }
     return await readFile(file)
   } catch (error) {
@@ -323,7 +364,10 @@ async function readMember(source: ArchiveSource, file: string): Promise<Buffer |
   }
 }
 
-async function extractFromDirectory(source: ArchiveSource, wanted: WantedPackage[]): Promise<ArchivePass> {
+async function extractFromDirectory(
+  source: ArchiveSource,
+  wanted: WantedPackage[]
+): Promise<ArchivePass> {
   const root = await findDirectoryRoot(source.location)
   const found = new Map<string, Found>()
   const versionsSeen = new Map<string, Set<string>>()

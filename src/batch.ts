@@ -11,8 +11,7 @@ import type { GeneratedExpression } from './generate.js'
 export const MANIFEST_FORMAT = 1
 
 export type ManifestPackage =
-  | { name: string; version: string; sha256: string }
-  | { name: string; path: string }
+  { name: string; version: string; sha256: string } | { name: string; path: string }
 
 export interface BatchManifest {
   format: typeof MANIFEST_FORMAT
@@ -38,7 +37,10 @@ export async function readManifest(dir: string): Promise<BatchManifest> {
     throw new BatchError('output', `${file} is missing or not JSON (${(error as Error).message})`)
   }
   if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
-    throw new BatchError('output', `${file} is not a some-cabal2nix manifest of format ${MANIFEST_FORMAT}`)
+    throw new BatchError(
+      'output',
+      `${file} is not a some-cabal2nix manifest of format ${MANIFEST_FORMAT}`
+    )
   }
   return data
 }
@@ -52,7 +54,9 @@ export async function writeBatch(
   await mkdir(path.dirname(target), { recursive: true })
   const staging = await mkdtemp(`${target}.partial-`)
   try {
-    for (const { name, expression } of [...expressions].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const { name, expression } of [...expressions].sort((a, b) =>
+      a.name < b.name ? -1 : 1
+    )) {
       await mkdir(path.join(staging, name), { mode: 0o755 })
       await writeFile(path.join(staging, name, 'default.nix'), expression, { mode: 0o644 })
     }
@@ -62,6 +66,9 @@ export async function writeBatch(
     await rename(staging, target)
   } catch (error) {
     await rm(staging, { recursive: true, force: true })
-    throw new BatchError('output', `could not write the batch to ${target}: ${(error as Error).message}`)
+    throw new BatchError(
+      'output',
+      `could not write the batch to ${target}: ${(error as Error).message}`
+    )
   }
 }

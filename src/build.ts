@@ -5,10 +5,20 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { extractMembers, resolveArchiveSource, type ArchivePass, type ArchiveProgress } from './archive.js'
+import {
+  extractMembers,
+  resolveArchiveSource,
+  type ArchivePass,
+  type ArchiveProgress
+} from './archive.js'
 import { writeBatch, type BatchManifest, type ManifestPackage } from './batch.js'
 import { BatchError } from './errors.js'
-import { cabal2nixVersion, generateExpressions, type Cabal2nixSettings, type GenerateInput } from './generate.js'
+import {
+  cabal2nixVersion,
+  generateExpressions,
+  type Cabal2nixSettings,
+  type GenerateInput
+} from './generate.js'
 import { hackagePackages, type PackagePlan } from './plan.js'
 import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
@@ -40,7 +50,10 @@ function manifestPackages(plan: PackagePlan, pass: ArchivePass | undefined): Man
   )
 }
 
-export async function buildBatch(plan: PackagePlan, settings: BuildSettings): Promise<BuildOutcome> {
+export async function buildBatch(
+  plan: PackagePlan,
+  settings: BuildSettings
+): Promise<BuildOutcome> {
   if (plan.packages.length === 0) {
     throw new BatchError('overrides', `${plan.overridesFile}: no packages to build`, {
       hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
@@ -67,10 +80,17 @@ export async function buildBatch(plan: PackagePlan, settings: BuildSettings): Pr
     const startGenerate = performance.now()
     const extracted = new Map(archivePass?.packages.map(p => [p.name, p]))
     const inputs: GenerateInput[] = plan.packages.map(p => {
-      if (p.source === 'local') return { source: 'local', name: p.name, absolutePath: p.absolutePath }
+      if (p.source === 'local')
+        return { source: 'local', name: p.name, absolutePath: p.absolutePath }
       const member = extracted.get(p.name)
       if (!member) throw new BatchError('archive', `internal: ${p.name} was not extracted`)
-      return { source: 'hackage', name: p.name, version: p.version, cabal: member.cabal, sha256: member.sha256 }
+      return {
+        source: 'hackage',
+        name: p.name,
+        version: p.version,
+        cabal: member.cabal,
+        sha256: member.sha256
+      }
     })
     const expressions = await generateExpressions(inputs, settings, workDir)
     const cabal2nixMs = performance.now() - startGenerate

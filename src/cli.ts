@@ -14,6 +14,7 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js'
 
 const USAGE = `usage:
   ${TOOL_NAME} plan  --overrides FILE [--json]
+  ${TOOL_NAME} plan  --overlay FILE [--json]    (drop-in: record callHackage/callCabal2nix calls)
   ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
                      [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
   ${TOOL_NAME} --version
@@ -38,7 +39,8 @@ function formatPlan(plan: PackagePlan): string {
 function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} takes a whole number above 0, not '${value}'`)
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`${flag} takes a whole number above 0, not '${value}'`)
   return n
 }
 
@@ -71,7 +73,11 @@ async function runPlan(args: string[], write: (text: string) => void): Promise<v
   write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan))
 }
 
-async function runBuild(args: string[], write: (text: string) => void, log: (text: string) => void): Promise<void> {
+async function runBuild(
+  args: string[],
+  write: (text: string) => void,
+  log: (text: string) => void
+): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -89,7 +95,9 @@ async function runBuild(args: string[], write: (text: string) => void, log: (tex
   if (!values.overrides) throw usageError('build needs --overrides FILE')
   if (!values.out) throw usageError('build needs --out DIR')
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
-    throw usageError(`--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`)
+    throw usageError(
+      `--compiler takes ghc-X.Y.Z (nixpkgs' haskellCompilerName), not '${values.compiler}'`
+    )
   }
   const jobs = positiveInteger('--jobs', values.jobs, defaultJobs())
   const timeoutMs = positiveInteger('--timeout', values.timeout, DEFAULT_TIMEOUT_MS / 1000) * 1000
@@ -114,7 +122,9 @@ async function runBuild(args: string[], write: (text: string) => void, log: (tex
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages` +
       ` (archive pass ${formatSeconds(timings.archiveMs)}` +
-      (archivePass ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ', stopped early' : ''}` : '') +
+      (archivePass
+        ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ', stopped early' : ''}`
+        : '') +
       `; cabal2nix ${formatSeconds(timings.cabal2nixMs)}; write ${formatSeconds(timings.writeMs)})`
   )
 }
@@ -167,7 +177,10 @@ export async function runCli(
 
 function invokedDirectly(): boolean {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    )
   } catch {
     return false
   }

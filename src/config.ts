@@ -53,11 +53,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const signingKey = core.getInput('signing-key').trim() || undefined
   const cachixAuthToken = core.getInput('cachix-auth-token').trim() || undefined
   const githubToken = core.getInput('github-token').trim() || undefined
-  for (const secret of [signingKey, cachixAuthToken, githubToken]) if (secret) core.setSecret(secret)
+  for (const secret of [signingKey, cachixAuthToken, githubToken])
+    if (secret) core.setSecret(secret)
   // The base64 half of a Nix key (`name:base64`) is the secret; mask it on its own too.
   if (signingKey?.includes(':')) core.setSecret(signingKey.slice(signingKey.indexOf(':') + 1))
 
-  const workingDirectory = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), core.getInput('working-directory') || '.')
+  const workingDirectory = path.resolve(
+    env.GITHUB_WORKSPACE ?? process.cwd(),
+    core.getInput('working-directory') || '.'
+  )
   const overlayFile = core.getInput('overlay-file').trim() || undefined
   let overridesFile = core.getInput('overrides-file').trim() || undefined
   if (overlayFile && overridesFile) {
@@ -66,14 +70,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
   if (!overlayFile && !overridesFile) {
     overridesFile = OVERRIDES_CANDIDATES.find(c => existsSync(path.join(workingDirectory, c)))
     if (!overridesFile) {
-      throw new BatchError('usage', `no overrides file found (looked for ${OVERRIDES_CANDIDATES.join(', ')})`, {
-        hint: 'set the overrides-file input (or overlay-file for an overlay that calls callHackage)'
-      })
+      throw new BatchError(
+        'usage',
+        `no overrides file found (looked for ${OVERRIDES_CANDIDATES.join(', ')})`,
+        {
+          hint: 'set the overrides-file input (or overlay-file for an overlay that calls callHackage)'
+        }
+      )
     }
   }
   const prefix = core.getInput('cache-key-prefix').trim() || 'some-cabal2nix'
   if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
-    throw new BatchError('usage', `cache-key-prefix '${prefix}' may only use letters, digits, '.', '_' and '-'`)
+    throw new BatchError(
+      'usage',
+      `cache-key-prefix '${prefix}' may only use letters, digits, '.', '_' and '-'`
+    )
   }
   return {
     workingDirectory,

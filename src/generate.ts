@@ -38,7 +38,8 @@ export function defaultJobs(): number {
 
 /** nixpkgs' `hostPlatform.config` for the machine we run on. */
 export function defaultSystem(): string {
-  const cpu = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch
+  const cpu =
+    process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch
   return process.platform === 'darwin' ? `${cpu}-apple-darwin` : `${cpu}-unknown-linux-gnu`
 }
 
@@ -53,13 +54,20 @@ export async function cabal2nixVersion(command: string): Promise<string> {
   try {
     result = await runCommand(command, ['--version'], { timeoutMs: 30_000 })
   } catch (error) {
-    throw new BatchError('cabal2nix', `cannot run cabal2nix '${command}' (${(error as Error).message})`, {
-      hint: 'install cabal2nix or pass its path with --cabal2nix'
-    })
+    throw new BatchError(
+      'cabal2nix',
+      `cannot run cabal2nix '${command}' (${(error as Error).message})`,
+      {
+        hint: 'install cabal2nix or pass its path with --cabal2nix'
+      }
+    )
   }
   const line = result.stdout.toString('utf8').split('\n')[0].trim()
   if (result.code !== 0 || line === '') {
-    throw new BatchError('cabal2nix', `'${command} --version' failed: ${result.stderr.trim() || `exit ${result.code}`}`)
+    throw new BatchError(
+      'cabal2nix',
+      `'${command} --version' failed: ${result.stderr.trim() || `exit ${result.code}`}`
+    )
   }
   return line
 }
@@ -69,7 +77,10 @@ export function looksLikeCabal2nixOutput(text: string): boolean {
   return /^\s*\{[^{}]*\}\s*:\s*\n?\s*mkDerivation\s*\{/.test(text)
 }
 
-async function stageHackagePackage(input: Extract<GenerateInput, { source: 'hackage' }>, workDir: string) {
+async function stageHackagePackage(
+  input: Extract<GenerateInput, { source: 'hackage' }>,
+  workDir: string
+) {
   const dir = path.join(workDir, 'hackage', `${input.name}-${input.version}`)
   await mkdir(dir, { recursive: true })
   const cabalFile = path.join(dir, `${input.name}.cabal`)
@@ -79,7 +90,10 @@ async function stageHackagePackage(input: Extract<GenerateInput, { source: 'hack
 
 // Like callCabal2nix, give cabal2nix only *.cabal and package.yaml, and run it on `.` so the
 // expression says `src = ./.;` rather than a machine-specific absolute path.
-async function stageLocalPackage(input: Extract<GenerateInput, { source: 'local' }>, workDir: string) {
+async function stageLocalPackage(
+  input: Extract<GenerateInput, { source: 'local' }>,
+  workDir: string
+) {
   const dir = path.join(workDir, 'local', input.name)
   await mkdir(dir, { recursive: true })
   for (const file of await readdir(input.absolutePath)) {
@@ -111,29 +125,60 @@ export async function generateExpressions(
     inputs.map(input =>
       limit(async (): Promise<GeneratedExpression | undefined> => {
         const staged =
-          input.source === 'hackage' ? await stageHackagePackage(input, workDir) : await stageLocalPackage(input, workDir)
-        const args = [`--compiler=${settings.compiler}`, `--system=${settings.system}`, ...staged.args]
+          input.source === 'hackage'
+            ? await stageHackagePackage(input, workDir)
+            : await stageLocalPackage(input, workDir)
+        const args = [
+          `--compiler=${settings.compiler}`,
+          `--system=${settings.system}`,
+          ...staged.args
+        ]
         let result
         try {
-          result = await runCommand(command, args, { cwd: staged.cwd, env, timeoutMs: settings.timeoutMs })
+          result = await runCommand(command, args, {
+            cwd: staged.cwd,
+            env,
+            timeoutMs: settings.timeoutMs
+          })
         } catch (error) {
-          failures.push(failureDetail(input.name, `cannot run '${settings.command}': ${(error as Error).message}`))
+          failures.push(
+            failureDetail(
+              input.name,
+              `cannot run '${settings.command}': ${(error as Error).message}`
+            )
+          )
           return undefined
         }
-        const label = input.source === 'hackage' ? `${input.name} ${input.version}` : `${input.name} (local)`
+        const label =
+          input.source === 'hackage' ? `${input.name} ${input.version}` : `${input.name} (local)`
         if (result.timedOut) {
-          failures.push(failureDetail(label, `cabal2nix did not finish within ${Math.round(settings.timeoutMs / 1000)} s`))
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix did not finish within ${Math.round(settings.timeoutMs / 1000)} s`
+            )
+          )
           return undefined
         }
         if (result.code !== 0) {
           const stderr = result.stderr.trim().split('\n').slice(-5).join(' | ')
-          failures.push(failureDetail(label, `cabal2nix exited with ${result.code ?? result.signal}: ${stderr || '(no output)'}`))
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix exited with ${result.code ?? result.signal}: ${stderr || '(no output)'}`
+            )
+          )
           return undefined
         }
         const expression = result.stdout.toString('utf8')
         if (!looksLikeCabal2nixOutput(expression)) {
           const start = JSON.stringify(expression.slice(0, 60))
-          failures.push(failureDetail(label, `cabal2nix printed something that is not a package function: ${start}`))
+          failures.push(
+            failureDetail(
+              label,
+              `cabal2nix printed something that is not a package function: ${start}`
+            )
+          )
           return undefined
         }
         return { name: input.name, expression }
@@ -144,8 +189,13 @@ export async function generateExpressions(
     failures.sort()
     throw new BatchError(
       'cabal2nix',
-      failures.length === 1 ? `cabal2nix failed for ${failures[0]}` : `cabal2nix failed for ${failures.length} packages`,
-      { details: failures.length === 1 ? [] : failures, hint: 'no batch was written; fix or drop the package(s) named above' }
+      failures.length === 1
+        ? `cabal2nix failed for ${failures[0]}`
+        : `cabal2nix failed for ${failures.length} packages`,
+      {
+        details: failures.length === 1 ? [] : failures,
+        hint: 'no batch was written; fix or drop the package(s) named above'
+      }
     )
   }
   return results as GeneratedExpression[]

@@ -47,7 +47,11 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Package names close to a misspelt one: same letters ignoring case, or a couple of edits away. */
-export function similarPackageNames(requested: string, existing: Iterable<string>, max = 3): string[] {
+export function similarPackageNames(
+  requested: string,
+  existing: Iterable<string>,
+  max = 3
+): string[] {
   const lower = requested.toLowerCase()
   const scored: Array<[number, string]> = []
   for (const name of existing) {

@@ -19,7 +19,13 @@ import {
 } from './actions-cache.js'
 import { readConfig, type ActionConfig } from './config.js'
 import { BatchError, describeError, isBatchError } from './errors.js'
-import { batchCacheKey, diffPackages, restoreKeyPrefix, summarizeDiff, type PackageDiff } from './keys.js'
+import {
+  batchCacheKey,
+  diffPackages,
+  restoreKeyPrefix,
+  summarizeDiff,
+  type PackageDiff
+} from './keys.js'
 import { planFromOverrides, planToJson, type PackagePlan } from './plan.js'
 import { pushToBinaryCaches, type PushResult } from './publish.js'
 import { PhaseTimer, verdictLine, type BatchRunReport, type BatchSource } from './report.js'
@@ -45,7 +51,9 @@ async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
 
 async function digestFile(file: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(file)).digest('hex')
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex')
   } catch {
     return undefined
   }
@@ -59,7 +67,10 @@ async function localDigests(plan: PackagePlan): Promise<Record<string, string>> 
     const hash = createHash('sha256')
     for (const name of (await readdir(p.absolutePath)).sort()) {
       if (name.endsWith('.cabal') || name === 'package.yaml') {
-        hash.update(name).update('\0').update(await readFile(path.join(p.absolutePath, name)))
+        hash
+          .update(name)
+          .update('\0')
+          .update(await readFile(path.join(p.absolutePath, name)))
       }
     }
     digests[p.name] = hash.digest('hex')
@@ -68,7 +79,10 @@ async function localDigests(plan: PackagePlan): Promise<Record<string, string>> 
 }
 
 /** Files that pin what builds the batch: flake.lock (nixpkgs, hence archive and cabal2nix) and the installable's file. */
-async function pinDigests(config: ActionConfig, installable: Installable): Promise<Record<string, string>> {
+async function pinDigests(
+  config: ActionConfig,
+  installable: Installable
+): Promise<Record<string, string>> {
   const pins: Record<string, string> = {}
   const lock = await digestFile(path.join(config.workingDirectory, 'flake.lock'))
   if (lock) pins['flake.lock'] = lock
@@ -85,7 +99,9 @@ async function pinDigests(config: ActionConfig, installable: Installable): Promi
 async function writePlanFile(plan: PackagePlan): Promise<string> {
   const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-plan.json')
   const packages = plan.packages.map(p =>
-    p.source === 'hackage' ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
+    p.source === 'hackage'
+      ? { name: p.name, version: p.version }
+      : { name: p.name, path: p.absolutePath }
   )
   await writeFile(file, JSON.stringify({ packages }, null, 2) + '\n')
   return file
@@ -105,7 +121,10 @@ function setOutputs(report: BatchRunReport): void {
   core.setOutput('rebuilt', String(report.rebuilt))
   core.setOutput('packages', JSON.stringify(report.packages))
   core.setOutput('diff', JSON.stringify(report.diff ?? null))
-  core.setOutput('timings', JSON.stringify(Object.fromEntries(report.phases.map(p => [p.name, Math.round(p.ms)]))))
+  core.setOutput(
+    'timings',
+    JSON.stringify(Object.fromEntries(report.phases.map(p => [p.name, Math.round(p.ms)])))
+  )
   core.setOutput('cache-key', report.cacheKey ?? '')
 }
 
@@ -117,8 +136,11 @@ export async function run(): Promise<void> {
   const plan = await core.group('some-cabal2nix: plan', () =>
     timer.time('plan', async () => {
       const planned = await loadPlan(config)
-      core.info(`${planned.packages.length} packages from ${config.overlayFile ?? config.overridesFile}`)
-      for (const p of planned.packages) core.info(`  ${p.name} ${p.source === 'hackage' ? p.version : `${p.path} (local)`}`)
+      core.info(
+        `${planned.packages.length} packages from ${config.overlayFile ?? config.overridesFile}`
+      )
+      for (const p of planned.packages)
+        core.info(`  ${p.name} ${p.source === 'hackage' ? p.version : `${p.path} (local)`}`)
       return planned
     })
   )
@@ -143,19 +165,25 @@ export async function run(): Promise<void> {
   const dir = cacheDirectory()
 
   const useCache = config.useActionsCache && actionsCacheAvailable()
-  if (config.useActionsCache && !useCache) core.info('the Actions cache service is not available here; skipping it')
+  if (config.useActionsCache && !useCache)
+    core.info('the Actions cache service is not available here; skipping it')
   let restored: RestoreOutcome = { hit: 'none' }
   if (useCache) {
     restored = await core.group('some-cabal2nix: restore from the Actions cache', () =>
       timer.time('restore', async () => {
         const outcome = await restoreBatch(dir, cacheKey, [restoreKeyPrefix(keyInputs)])
         if (outcome.hit === 'none' && outcome.warning) core.warning(outcome.warning)
-        core.info(outcome.hit === 'none' ? `no cached batch for ${cacheKey}` : `restored ${outcome.key} (${outcome.hit} match)`)
+        core.info(
+          outcome.hit === 'none'
+            ? `no cached batch for ${cacheKey}`
+            : `restored ${outcome.key} (${outcome.hit} match)`
+        )
         return outcome
       })
     )
   }
-  const diff: PackageDiff | undefined = restored.hit === 'none' ? undefined : diffPackages(restored.metadata.packages, packages)
+  const diff: PackageDiff | undefined =
+    restored.hit === 'none' ? undefined : diffPackages(restored.metadata.packages, packages)
   if (diff) core.info(`package changes since the cached batch: ${summarizeDiff(diff)}`)
 
   if (restored.hit === 'exact') {
@@ -164,7 +192,9 @@ export async function run(): Promise<void> {
       timer.time('import', async () => {
         const digest = await fileSha256(exact.exportFile).catch(() => 'unreadable')
         if (digest !== exact.metadata.exportSha256) {
-          core.warning(`the cached batch ${exact.key} is corrupt (digest mismatch); not importing it, building instead`)
+          core.warning(
+            `the cached batch ${exact.key} is corrupt (digest mismatch); not importing it, building instead`
+          )
           return
         }
         if (await store.isValid(exact.metadata.outPath)) {
@@ -187,27 +217,39 @@ export async function run(): Promise<void> {
   const verdict = await store.verdict(derivation)
   let source: BatchSource
   if (verdict === 'valid') {
-    source = restored.hit === 'exact' && restored.metadata.outPath === derivation.outPath ? 'actions-cache' : 'local'
+    source =
+      restored.hit === 'exact' && restored.metadata.outPath === derivation.outPath
+        ? 'actions-cache'
+        : 'local'
     if (restored.hit === 'exact' && restored.metadata.outPath !== derivation.outPath) {
-      core.info(`the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`)
+      core.info(
+        `the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`
+      )
     }
   } else {
     source = verdict === 'build' ? 'built' : 'binary-cache'
-    await core.group(`some-cabal2nix: ${verdict === 'build' ? 'build' : 'substitute'} the batch`, async () => {
-      const started = performance.now()
-      const { stderr } = await store.realise(derivation, line => {
-        if (line.trim()) core.info(line)
-      })
-      const total = performance.now() - started
-      const inner = timingsFromBuildLog(stderr)
-      if (verdict === 'build' && inner.archiveMs !== undefined && inner.cabal2nixMs !== undefined) {
-        timer.record('archive pass', inner.archiveMs)
-        timer.record('cabal2nix', inner.cabal2nixMs)
-        timer.record('store', Math.max(0, total - inner.archiveMs - inner.cabal2nixMs))
-      } else {
-        timer.record(verdict === 'build' ? 'build' : 'substitute', total)
+    await core.group(
+      `some-cabal2nix: ${verdict === 'build' ? 'build' : 'substitute'} the batch`,
+      async () => {
+        const started = performance.now()
+        const { stderr } = await store.realise(derivation, line => {
+          if (line.trim()) core.info(line)
+        })
+        const total = performance.now() - started
+        const inner = timingsFromBuildLog(stderr)
+        if (
+          verdict === 'build' &&
+          inner.archiveMs !== undefined &&
+          inner.cabal2nixMs !== undefined
+        ) {
+          timer.record('archive pass', inner.archiveMs)
+          timer.record('cabal2nix', inner.cabal2nixMs)
+          timer.record('store', Math.max(0, total - inner.archiveMs - inner.cabal2nixMs))
+        } else {
+          timer.record(verdict === 'build' ? 'build' : 'substitute', total)
+        }
       }
-    })
+    )
   }
 
   let pushes: PushResult[] = []
@@ -225,7 +267,9 @@ export async function run(): Promise<void> {
     if (failed.length > 0) {
       const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
       if (config.failOnPushError) {
-        throw new BatchError('publish', message, { hint: 'fail-on-push-error is true; set it to false to only warn' })
+        throw new BatchError('publish', message, {
+          hint: 'fail-on-push-error is true; set it to false to only warn'
+        })
       }
       core.warning(`${message}; later jobs will rebuild the batch instead of fetching it`)
     }
@@ -274,6 +318,10 @@ export async function main(): Promise<void> {
   try {
     await run()
   } catch (error) {
-    core.setFailed(isBatchError(error) ? describeError(error) : `some-cabal2nix: ${(error as Error).stack ?? error}`)
+    core.setFailed(
+      isBatchError(error)
+        ? describeError(error)
+        : `some-cabal2nix: ${(error as Error).stack ?? error}`
+    )
   }
 }

@@ -6,7 +6,13 @@
  * Anything beyond the Nix subset is reported as `beyond-subset`, so the planner can fall back to
  * real evaluation when Nix is present.
  */
-import { getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser'
+import {
+  getNodeValue,
+  parseTree,
+  printParseErrorCode,
+  type Node as JsonNode,
+  type ParseError
+} from 'jsonc-parser'
 
 export type OverrideValue = { kind: 'version'; version: string } | { kind: 'path'; path: string }
 
@@ -39,7 +45,18 @@ class SubsetStop extends Error {
   }
 }
 
-const NIX_KEYWORDS = new Set(['let', 'in', 'rec', 'with', 'inherit', 'if', 'then', 'else', 'assert', 'or'])
+const NIX_KEYWORDS = new Set([
+  'let',
+  'in',
+  'rec',
+  'with',
+  'inherit',
+  'if',
+  'then',
+  'else',
+  'assert',
+  'or'
+])
 const PATH_CHAR = /[A-Za-z0-9._+\-/]/
 const IDENT_START = /[A-Za-z_]/
 const IDENT_CHAR = /[A-Za-z0-9_'-]/
@@ -49,7 +66,11 @@ function tokenizeNix(text: string): Token[] {
   let i = 0
   let line = 1
   const beyond = (what: string): never => {
-    throw new SubsetStop('beyond-subset', line, `uses ${what}, which the built-in reader does not evaluate`)
+    throw new SubsetStop(
+      'beyond-subset',
+      line,
+      `uses ${what}, which the built-in reader does not evaluate`
+    )
   }
   while (i < text.length) {
     const c = text[i]
@@ -108,7 +129,8 @@ function tokenizeNix(text: string): Token[] {
       while (j < text.length && IDENT_CHAR.test(text[j])) j++
       const word = text.slice(i, j)
       if (NIX_KEYWORDS.has(word)) beyond(`the Nix keyword '${word}'`)
-      if (text[j] === '/' && /[A-Za-z0-9._-]/.test(text[j + 1] ?? '')) beyond('a path without ./ prefix')
+      if (text[j] === '/' && /[A-Za-z0-9._-]/.test(text[j + 1] ?? ''))
+        beyond('a path without ./ prefix')
       tokens.push({ type: 'ident', text: word, line })
       i = j
     } else {
@@ -130,21 +152,22 @@ export function parseNixOverrides(text: string): OverridesParse {
     const next = (): Token => tokens[at++]
     const peek = (): Token => tokens[at]
     const describe = (t: Token): string =>
-      t.type === 'eof'
-        ? 'end of file'
-        : 'text' in t
-          ? `'${t.text}'`
-          : `'${t.type}'`
+      t.type === 'eof' ? 'end of file' : 'text' in t ? `'${t.text}'` : `'${t.type}'`
     const unexpected = (t: Token, expected: string): never => {
       // Operators and function syntax are valid Nix we do not evaluate; the rest is a typo.
       if (t.type === 'other' && !/^[)\]]/.test(t.text)) {
-        throw new SubsetStop('beyond-subset', t.line, `uses ${describe(t)}, which the built-in reader does not evaluate`)
+        throw new SubsetStop(
+          'beyond-subset',
+          t.line,
+          `uses ${describe(t)}, which the built-in reader does not evaluate`
+        )
       }
       throw new SubsetStop('syntax', t.line, `expected ${expected} but found ${describe(t)}`)
     }
 
     const open = next()
-    if (open.type === 'eof') throw new SubsetStop('syntax', open.line, 'the file has no attribute set')
+    if (open.type === 'eof')
+      throw new SubsetStop('syntax', open.line, 'the file has no attribute set')
     if (open.type !== '{') unexpected(open, "'{'")
     const entries: OverrideEntry[] = []
     for (;;) {
@@ -152,17 +175,24 @@ export function parseNixOverrides(text: string): OverridesParse {
       if (t.type === '}') break
       let name: string
       if (t.type === 'ident' || t.type === 'string') name = t.text
-      else if (t.type === 'eof') throw new SubsetStop('syntax', t.line, "missing '}' at the end of the attribute set")
+      else if (t.type === 'eof')
+        throw new SubsetStop('syntax', t.line, "missing '}' at the end of the attribute set")
       else return unexpected(t, "an attribute name or '}'")
       const eq = next()
       if (eq.type !== '=') {
         if (eq.type === 'other') unexpected(eq, "'='")
-        throw new SubsetStop('syntax', eq.line, `expected '=' after '${name}' but found ${describe(eq)}`)
+        throw new SubsetStop(
+          'syntax',
+          eq.line,
+          `expected '=' after '${name}' but found ${describe(eq)}`
+        )
       }
       const value = next()
       let parsed: OverrideValue
       if (value.type === 'string') {
-        parsed = value.text.startsWith('/') ? { kind: 'path', path: value.text } : { kind: 'version', version: value.text }
+        parsed = value.text.startsWith('/')
+          ? { kind: 'path', path: value.text }
+          : { kind: 'version', version: value.text }
       } else if (value.type === 'path') {
         parsed = { kind: 'path', path: value.text }
       } else if (value.type === 'eof' || value.type === ';' || value.type === '}') {
@@ -180,7 +210,11 @@ export function parseNixOverrides(text: string): OverridesParse {
     const rest = peek()
     if (rest.type !== 'eof') {
       if (rest.type === 'other') unexpected(rest, 'end of file')
-      throw new SubsetStop('syntax', rest.line, `unexpected ${describe(rest)} after the closing '}'`)
+      throw new SubsetStop(
+        'syntax',
+        rest.line,
+        `unexpected ${describe(rest)} after the closing '}'`
+      )
     }
     return { ok: true, entries }
   } catch (error) {
@@ -211,6 +245,41 @@ const JSON_ERRORS: Record<number, string> = {
   12: 'unterminated string'
 }
 
+/** The `packages` array of the plan JSON that `plan --json` prints, if that is what this is. */
+function planPackagesNode(root: JsonNode): JsonNode | undefined {
+  const properties = root.children ?? []
+  if (properties.length !== 1) return undefined
+  const [keyNode, valueNode] = properties[0].children ?? []
+  return keyNode?.value === 'packages' && valueNode?.type === 'array' ? valueNode : undefined
+}
+
+/** `{"packages": [{"name", "version"} | {"name", "path"}]}`: plan output is valid input too. */
+function parsePlanJson(text: string, list: JsonNode): OverridesParse {
+  const entries: OverrideEntry[] = []
+  for (const item of list.children ?? []) {
+    const line = lineAt(text, item.offset)
+    const raw = getNodeValue(item) as Record<string, unknown> | null
+    const name = raw && typeof raw === 'object' ? raw.name : undefined
+    if (
+      typeof name !== 'string' ||
+      (typeof raw?.version !== 'string' && typeof raw?.path !== 'string')
+    ) {
+      return {
+        ok: false,
+        reason: 'syntax',
+        line,
+        message: 'each package needs "name" and "version" or "path"'
+      }
+    }
+    const value: OverrideValue =
+      typeof raw.version === 'string'
+        ? { kind: 'version', version: raw.version }
+        : { kind: 'path', path: raw.path as string }
+    entries.push({ name, value, line })
+  }
+  return { ok: true, entries }
+}
+
 export function parseJsonOverrides(text: string): OverridesParse {
   const errors: ParseError[] = []
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false })
@@ -224,8 +293,15 @@ export function parseJsonOverrides(text: string): OverridesParse {
     }
   }
   if (!root || root.type !== 'object') {
-    return { ok: false, reason: 'syntax', line: 1, message: 'expected a JSON object of package name to version' }
+    return {
+      ok: false,
+      reason: 'syntax',
+      line: 1,
+      message: 'expected a JSON object of package name to version'
+    }
   }
+  const planList = planPackagesNode(root)
+  if (planList) return parsePlanJson(text, planList)
   const entries: OverrideEntry[] = []
   for (const property of root.children ?? []) {
     const [keyNode, valueNode] = property.children ?? []
@@ -238,7 +314,8 @@ export function parseJsonOverrides(text: string): OverridesParse {
     } else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
       const fields = raw as Record<string, unknown>
       if (typeof fields.path === 'string') value = { kind: 'path', path: fields.path }
-      else if (typeof fields.version === 'string') value = { kind: 'version', version: fields.version }
+      else if (typeof fields.version === 'string')
+        value = { kind: 'version', version: fields.version }
     }
     if (!value) {
       return {

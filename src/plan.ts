@@ -13,7 +13,7 @@ import {
   type OverrideEntry,
   type OverridesParse
 } from './overrides.js'
-import { commandExists, runCommand } from './process.js'
+import { commandExists, runCommand, stripTerminalCodes } from './process.js'
 
 export type PlannedPackage =
   | { name: string; source: 'hackage'; version: string }
@@ -33,7 +33,9 @@ export interface PlanOptions {
 }
 
 export function hackagePackages(plan: PackagePlan): Array<{ name: string; version: string }> {
-  return plan.packages.flatMap(p => (p.source === 'hackage' ? [{ name: p.name, version: p.version }] : []))
+  return plan.packages.flatMap(p =>
+    p.source === 'hackage' ? [{ name: p.name, version: p.version }] : []
+  )
 }
 
 /** The JSON form printed by `plan --json` and stored in manifests: stable and machine-independent. */
@@ -70,25 +72,49 @@ async function readOverridesText(file: string): Promise<string> {
   try {
     info = await stat(file)
   } catch {
-    throw overridesError(file, 0, 'overrides file not found', 'pass the file with --overrides (or the action input overrides-file)')
+    throw overridesError(
+      file,
+      0,
+      'overrides file not found',
+      'pass the file with --overrides (or the action input overrides-file)'
+    )
   }
   if (!info.isFile()) throw overridesError(file, 0, 'not a regular file')
   if (info.size > MAX_OVERRIDES_BYTES) {
-    throw overridesError(file, 0, `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`, 'is this the right file?')
+    throw overridesError(
+      file,
+      0,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`,
+      'is this the right file?'
+    )
   }
   const bytes = await readFile(file)
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    throw overridesError(file, firstInvalidUtf8Line(bytes), 'the file is not valid UTF-8', 'save it as UTF-8')
+    throw overridesError(
+      file,
+      firstInvalidUtf8Line(bytes),
+      'the file is not valid UTF-8',
+      'save it as UTF-8'
+    )
   }
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
-  if (text.trim() === '') throw overridesError(file, 0, 'the overrides file is empty', 'write { package-name = "version"; } or the JSON form')
+  if (text.trim() === '')
+    throw overridesError(
+      file,
+      0,
+      'the overrides file is empty',
+      'write { package-name = "version"; } or the JSON form'
+    )
   return text
 }
 
 function isJsonFile(file: string, text: string): boolean {
-  return file.endsWith('.json') || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text)
+  return (
+    file.endsWith('.json') ||
+    (/^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text))
+  )
 }
 
 // Paths are turned into strings before --json sees them, so nothing is copied to the store.
@@ -102,7 +128,11 @@ let
     else { unsupported = builtins.typeOf x; };
 in builtins.mapAttrs (_: describe) attrs`
 
-async function evaluateWithNix(file: string, text: string, nixInstantiate: string): Promise<OverridesParse> {
+async function evaluateWithNix(
+  file: string,
+  text: string,
+  nixInstantiate: string
+): Promise<OverridesParse> {
   const absolute = path.resolve(file)
   const result = await runCommand(nixInstantiate, [
     '--eval',
@@ -121,7 +151,7 @@ async function evaluateWithNix(file: string, text: string, nixInstantiate: strin
       ok: false,
       reason: 'syntax',
       line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${first.replace(/^\s*error:\s*/, '').replace(/\x1b\[[0-9;]*m/g, '')}`
+      message: `Nix could not evaluate it: ${stripTerminalCodes(first).replace(/^\s*error:\s*/, '')}`
     }
   }
   const data = JSON.parse(result.stdout.toString('utf8')) as Record<string, unknown>
@@ -129,18 +159,35 @@ async function evaluateWithNix(file: string, text: string, nixInstantiate: strin
   for (const [name, raw] of Object.entries(data)) {
     const line = findAttributeLine(text, name)
     if (typeof raw === 'string') {
-      entries.push({ name, line, value: raw.startsWith('/') ? { kind: 'path', path: raw } : { kind: 'version', version: raw } })
-    } else if (raw && typeof raw === 'object' && typeof (raw as { path?: unknown }).path === 'string') {
+      entries.push({
+        name,
+        line,
+        value: raw.startsWith('/') ? { kind: 'path', path: raw } : { kind: 'version', version: raw }
+      })
+    } else if (
+      raw &&
+      typeof raw === 'object' &&
+      typeof (raw as { path?: unknown }).path === 'string'
+    ) {
       entries.push({ name, line, value: { kind: 'path', path: (raw as { path: string }).path } })
     } else {
       const type = (raw as { unsupported?: string })?.unsupported ?? typeof raw
-      return { ok: false, reason: 'syntax', line, message: `'${name}' evaluates to a ${type}; expected a version string or a path` }
+      return {
+        ok: false,
+        reason: 'syntax',
+        line,
+        message: `'${name}' evaluates to a ${type}; expected a version string or a path`
+      }
     }
   }
   return { ok: true, entries }
 }
 
-async function parseOverrides(file: string, text: string, options: PlanOptions): Promise<OverrideEntry[]> {
+async function parseOverrides(
+  file: string,
+  text: string,
+  options: PlanOptions
+): Promise<OverrideEntry[]> {
   if (isJsonFile(file, text)) {
     const parsed = parseJsonOverrides(text)
     if (!parsed.ok) throw overridesError(file, parsed.line, parsed.message)
@@ -161,7 +208,12 @@ async function parseOverrides(file: string, text: string, options: PlanOptions):
     }
   }
   if (!parsed.ok) {
-    throw overridesError(file, parsed.line, parsed.message, 'expected { package-name = "version"; local-package = ./path; }')
+    throw overridesError(
+      file,
+      parsed.line,
+      parsed.message,
+      'expected { package-name = "version"; local-package = ./path; }'
+    )
   }
   return parsed.entries
 }
@@ -175,12 +227,16 @@ async function localPackageProblem(absolutePath: string): Promise<string | undef
   } catch {
     return 'does not exist'
   }
-  if (!names.some(n => n.endsWith('.cabal') || n === 'package.yaml')) return 'has no .cabal file or package.yaml'
+  if (!names.some(n => n.endsWith('.cabal') || n === 'package.yaml'))
+    return 'has no .cabal file or package.yaml'
   return undefined
 }
 
 /** Turn raw entries into the plan, checking every entry and reporting every problem at once. */
-export async function validateEntries(file: string, entries: OverrideEntry[]): Promise<PackagePlan> {
+export async function validateEntries(
+  file: string,
+  entries: OverrideEntry[]
+): Promise<PackagePlan> {
   const problems: Array<{ line: number; text: string }> = []
   const seen = new Map<string, number>()
   const packages: PlannedPackage[] = []
@@ -194,12 +250,16 @@ export async function validateEntries(file: string, entries: OverrideEntry[]): P
     }
     seen.set(entry.name, entry.line)
     if (!isValidPackageName(entry.name)) {
-      where(`'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`)
+      where(
+        `'${entry.name}' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)`
+      )
       continue
     }
     if (entry.value.kind === 'version') {
       if (!isValidVersion(entry.value.version)) {
-        where(`'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`)
+        where(
+          `'${entry.name}': "${entry.value.version}" is not a valid version (numbers separated by dots, like "2.2.3.0")`
+        )
         continue
       }
       packages.push({ name: entry.name, source: 'hackage', version: entry.value.version })
@@ -215,16 +275,23 @@ export async function validateEntries(file: string, entries: OverrideEntry[]): P
   }
   if (problems.length > 0) {
     const [first, ...rest] = problems
-    throw new BatchError('overrides', `${file}${first.line > 0 ? `:${first.line}` : ''}: ${first.text}`, {
-      details: rest.map(p => `${file}${p.line > 0 ? `:${p.line}` : ''}: ${p.text}`),
-      hint: 'fix the overrides file; nothing was built'
-    })
+    throw new BatchError(
+      'overrides',
+      `${file}${first.line > 0 ? `:${first.line}` : ''}: ${first.text}`,
+      {
+        details: rest.map(p => `${file}${p.line > 0 ? `:${p.line}` : ''}: ${p.text}`),
+        hint: 'fix the overrides file; nothing was built'
+      }
+    )
   }
   packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   return { overridesFile: file, packages }
 }
 
-export async function planFromOverrides(file: string, options: PlanOptions = {}): Promise<PackagePlan> {
+export async function planFromOverrides(
+  file: string,
+  options: PlanOptions = {}
+): Promise<PackagePlan> {
   const text = await readOverridesText(file)
   const entries = await parseOverrides(file, text, options)
   return validateEntries(file, entries)

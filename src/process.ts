@@ -58,7 +58,9 @@ export function runCommand(
     let size = 0
     let timedOut = false
     const kill = () => child.kill('SIGKILL')
-    const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), kill()), options.timeoutMs) : undefined
+    const timer = options.timeoutMs
+      ? setTimeout(() => ((timedOut = true), kill()), options.timeoutMs)
+      : undefined
     const collect = (into: Buffer[]) => (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) kill()
@@ -78,7 +80,14 @@ export function runCommand(
       if (timer) clearTimeout(timer)
       if (partialLine && options.onStderrLine) options.onStderrLine(partialLine)
       stdoutClosed.then(
-        () => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), timedOut }),
+        () =>
+          resolve({
+            code,
+            signal,
+            stdout: Buffer.concat(out),
+            stderr: Buffer.concat(err).toString('utf8'),
+            timedOut
+          }),
         reject
       )
     })
@@ -86,11 +95,21 @@ export function runCommand(
 }
 
 /** Whether a program can be started at all (used to decide on optional Nix evaluation). */
-export async function commandExists(command: string, args: readonly string[] = ['--version']): Promise<boolean> {
+export async function commandExists(
+  command: string,
+  args: readonly string[] = ['--version']
+): Promise<boolean> {
   try {
     const result = await runCommand(command, args, { timeoutMs: 15000 })
     return result.code === 0
   } catch {
     return false
   }
+}
+
+const TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
+
+/** Nix colours its errors on a terminal; the messages we quote are plain text. */
+export function stripTerminalCodes(text: string): string {
+  return text.replace(TERMINAL_CODES, '')
 }

@@ -36,7 +36,10 @@ export function redactTarget(target: string): string {
   return target.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '')
 }
 
-async function withKeyFile<T>(key: string | undefined, use: (file: string | undefined) => Promise<T>): Promise<T> {
+async function withKeyFile<T>(
+  key: string | undefined,
+  use: (file: string | undefined) => Promise<T>
+): Promise<T> {
   if (!key) return use(undefined)
   const dir = await mkdtemp(path.join(os.tmpdir(), 'some-cabal2nix-key-'))
   const file = path.join(dir, 'signing-key')
@@ -49,7 +52,11 @@ async function withKeyFile<T>(key: string | undefined, use: (file: string | unde
   }
 }
 
-async function pushWithNixCopy(storePath: string, target: string, env: NodeJS.ProcessEnv): Promise<PushResult['status']> {
+async function pushWithNixCopy(
+  storePath: string,
+  target: string,
+  env: NodeJS.ProcessEnv
+): Promise<PushResult['status']> {
   const present = await runCommand('nix', ['path-info', '--store', target, storePath], { env })
   if (present.code === 0) return 'already-present'
   const copied = await runCommand('nix', ['copy', '--to', target, storePath], { env })
@@ -57,13 +64,25 @@ async function pushWithNixCopy(storePath: string, target: string, env: NodeJS.Pr
   return 'pushed'
 }
 
-async function pushWithCachix(storePath: string, cache: string, options: PushOptions): Promise<PushResult['status']> {
+async function pushWithCachix(
+  storePath: string,
+  cache: string,
+  options: PushOptions
+): Promise<PushResult['status']> {
   if (!(await commandExists('cachix', ['--version']))) {
-    throw new Error('the cachix CLI is not on PATH (install it, e.g. with cachix/cachix-action, before this step)')
+    throw new Error(
+      'the cachix CLI is not on PATH (install it, e.g. with cachix/cachix-action, before this step)'
+    )
   }
-  const env = { ...(options.env ?? process.env), ...(options.cachixAuthToken ? { CACHIX_AUTH_TOKEN: options.cachixAuthToken } : {}) }
+  const env = {
+    ...(options.env ?? process.env),
+    ...(options.cachixAuthToken ? { CACHIX_AUTH_TOKEN: options.cachixAuthToken } : {})
+  }
   const result = await runCommand('cachix', ['push', cache, storePath], { env })
-  if (result.code !== 0) throw new Error(result.stderr.trim().split('\n').slice(-1)[0] || `cachix exited with ${result.code}`)
+  if (result.code !== 0)
+    throw new Error(
+      result.stderr.trim().split('\n').slice(-1)[0] || `cachix exited with ${result.code}`
+    )
   return 'pushed'
 }
 
@@ -76,11 +95,17 @@ export async function pushToBinaryCaches(
   const env = options.env ?? process.env
   return withKeyFile(options.signingKey, async keyFile => {
     if (keyFile) {
-      const signed = await runCommand('nix', ['store', 'sign', '--key-file', keyFile, storePath], { env })
+      const signed = await runCommand('nix', ['store', 'sign', '--key-file', keyFile, storePath], {
+        env
+      })
       if (signed.code !== 0) {
-        throw new BatchError('publish', `signing ${storePath} failed: ${firstBuildError(signed.stderr)}`, {
-          hint: 'signing-key must be a Nix secret key (name:base64), as made by nix key generate-secret'
-        })
+        throw new BatchError(
+          'publish',
+          `signing ${storePath} failed: ${firstBuildError(signed.stderr)}`,
+          {
+            hint: 'signing-key must be a Nix secret key (name:base64), as made by nix key generate-secret'
+          }
+        )
       }
     }
     const results: PushResult[] = []
@@ -93,12 +118,19 @@ export async function pushToBinaryCaches(
           ? await pushWithCachix(storePath, target.slice('cachix:'.length), options)
           : await pushWithNixCopy(storePath, target, env)
         const ms = performance.now() - started
-        options.log?.(`${shown}: ${status === 'pushed' ? 'pushed' : 'already has it, nothing pushed'} (${(ms / 1000).toFixed(1)} s)`)
+        options.log?.(
+          `${shown}: ${status === 'pushed' ? 'pushed' : 'already has it, nothing pushed'} (${(ms / 1000).toFixed(1)} s)`
+        )
         results.push({ target: shown, status, ms })
       } catch (error) {
         const message = (error as Error).message
         options.log?.(`${shown}: push failed: ${message}`)
-        results.push({ target: shown, status: 'failed', ms: performance.now() - started, error: message })
+        results.push({
+          target: shown,
+          status: 'failed',
+          ms: performance.now() - started,
+          error: message
+        })
       }
     }
     return results

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { BatchError } from './errors.js'
-import { runCommand, type CommandResult } from './process.js'
+import { runCommand, stripTerminalCodes, type CommandResult } from './process.js'
 
 export type Installable =
   /** `.#some-cabal2nix`, `github:org/repo#attr`: built with `nix build`. */
@@ -26,30 +26,44 @@ export type RealiseVerdict = 'valid' | 'substitute' | 'build'
 
 export function parseInstallable(text: string): Installable {
   const [head, attr] = text.split('#', 2) as [string, string | undefined]
-  if (head.endsWith('.nix') || head.endsWith('/default.nix')) return { kind: 'file', file: head, attr: attr || undefined }
+  if (head.endsWith('.nix') || head.endsWith('/default.nix'))
+    return { kind: 'file', file: head, attr: attr || undefined }
   if (!text.includes('#')) {
-    throw new BatchError('usage', `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`, {
-      hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
-    })
+    throw new BatchError(
+      'usage',
+      `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`,
+      {
+        hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
+      }
+    )
   }
   return { kind: 'flake', ref: text }
 }
 
 export function describeInstallable(installable: Installable): string {
   if (installable.kind === 'flake') return installable.ref
-  if (installable.kind === 'file') return installable.attr ? `${installable.file}#${installable.attr}` : installable.file
+  if (installable.kind === 'file')
+    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file
   return '(generated expression)'
 }
 
 /** The first `error:` line the build printed that is ours (the CLI's), else Nix's own. */
 export function firstBuildError(stderr: string): string {
-  const lines = stderr.split('\n').map(l => l.replace(/\x1b\[[0-9;]*m/g, ''))
-  const ours = lines.findIndex(l => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l))
+  const lines = stripTerminalCodes(stderr).split('\n')
+  const ours = lines.findIndex(
+    l =>
+      /^\s*error: /.test(l) &&
+      !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
+  )
   if (ours >= 0) {
     const hint = lines.slice(ours + 1).find(l => /^\s*hint: /.test(l))
     return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(' — ')
   }
-  return lines.find(l => /error:/.test(l))?.trim() ?? stderr.trim().split('\n').slice(-1)[0] ?? 'unknown error'
+  return (
+    lines.find(l => /error:/.test(l))?.trim() ??
+    stderr.trim().split('\n').slice(-1)[0] ??
+    'unknown error'
+  )
 }
 
 function nixFailure(what: string, result: CommandResult, hint?: string): BatchError {
@@ -83,7 +97,8 @@ export class NixStore {
         ? [installable.file, ...(installable.attr ? ['-A', installable.attr] : [])]
         : ['--expr', installable.expr]
     const instantiated = await this.run('nix-instantiate', args)
-    if (instantiated.code !== 0) throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated)
+    if (instantiated.code !== 0)
+      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated)
     const drvPath = instantiated.stdout.toString('utf8').trim().split('\n').pop() as string
     const outputs = await this.run('nix-store', ['--query', '--outputs', drvPath])
     if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs)
@@ -104,10 +119,19 @@ export class NixStore {
   }
 
   /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
-  async realise(derivation: Derivation, onLine: (line: string) => void): Promise<{ stderr: string }> {
-    const result = await this.run('nix-store', ['--realise', derivation.drvPath], { onStderrLine: onLine })
+  async realise(
+    derivation: Derivation,
+    onLine: (line: string) => void
+  ): Promise<{ stderr: string }> {
+    const result = await this.run('nix-store', ['--realise', derivation.drvPath], {
+      onStderrLine: onLine
+    })
     if (result.code !== 0) {
-      throw nixFailure('building the batch', result, 'the log above has the builder output; nothing was pushed')
+      throw nixFailure(
+        'building the batch',
+        result,
+        'the log above has the builder output; nothing was pushed'
+      )
     }
     return { stderr: result.stderr }
   }
@@ -146,7 +170,11 @@ export async function fileSha256(file: string): Promise<string> {
 }
 
 /** The CLI prints `some-cabal2nix timings: {json}` on stderr; find it in a build log. */
-export function timingsFromBuildLog(stderr: string): { archiveMs?: number; cabal2nixMs?: number; writeMs?: number } {
+export function timingsFromBuildLog(stderr: string): {
+  archiveMs?: number
+  cabal2nixMs?: number
+  writeMs?: number
+} {
   const match = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr)
   if (!match) return {}
   try {

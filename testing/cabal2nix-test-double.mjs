@@ -116,7 +116,8 @@ function parseArgs(argv) {
             opts.system = value
             break
           case '--sha256':
-            opts.sha256 = value
+            // nixpkgs' haskellSrc2nix passes an empty --sha256= for local sources; cabal2nix ignores it.
+            opts.sha256 = value === '' ? undefined : value
             break
           default:
             opts.flags.push(value)

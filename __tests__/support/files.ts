@@ -4,7 +4,13 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const fixturesDir = path.resolve(repoRoot, '..', 'shared', 'fixtures', 'all-cabal-hashes-sample')
+export const fixturesDir = path.resolve(
+  repoRoot,
+  '..',
+  'shared',
+  'fixtures',
+  'all-cabal-hashes-sample'
+)
 export const cabal2nixDouble = path.join(repoRoot, 'testing', 'cabal2nix-test-double.mjs')
 
 export async function tempDir(label = 'test'): Promise<string> {
@@ -12,7 +18,10 @@ export async function tempDir(label = 'test'): Promise<string> {
 }
 
 /** Writes files (path → text or bytes) under a new temp dir and returns it. */
-export async function writeTree(files: Record<string, string | Buffer>, label?: string): Promise<string> {
+export async function writeTree(
+  files: Record<string, string | Buffer>,
+  label?: string
+): Promise<string> {
   const root = await tempDir(label)
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(root, name)), { recursive: true })

@@ -92,9 +92,7 @@ export function nodePrefix() {
 /**
  * `<dir>/bin/cabal2nix`: the cabal2nix test double behind a shell wrapper, because Nix builders
  * have no PATH. The wrapper sets CABAL2NIX_TEST_DOUBLE_LOG itself (builders get a clean
- * environment), so every cabal2nix run is logged wherever it happens. It also drops the empty
- * `--sha256=` that nixpkgs' haskellSrc2nix passes for local sources, which the real cabal2nix
- * accepts and the double does not.
+ * environment), so every cabal2nix run is logged wherever it happens.
  */
 export async function makeCabal2nixPrefix(dir, { logFile } = {}) {
   await mkdir(path.join(dir, 'bin'), { recursive: true })
@@ -102,7 +100,6 @@ export async function makeCabal2nixPrefix(dir, { logFile } = {}) {
   const lines = ['#!/bin/sh']
   if (logFile) lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
   lines.push(
-    'for a in "$@"; do shift; [ "$a" = "--sha256=" ] || set -- "$@" "$a"; done',
     `exec '${process.execPath}' '${cabal2nixDouble}' "$@"`,
     ''
   )
