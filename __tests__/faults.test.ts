@@ -1,0 +1,159 @@
+/**
+ * Service faults and concurrency: every case ends in the correct batch (a warning and a build, or
+ * a clean no-op), and nothing corrupt is ever imported into the store or published.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  startActionsCacheServer,
+  type ActionsCacheServer
+} from '../testing/servers/actions-cache-server.mjs'
+import { saveBatch, writeMetadata } from '../src/actions-cache.js'
+import { pushToBinaryCaches } from '../src/publish.js'
+import {
+  PACKAGES,
+  cacheEnv,
+  createScenario,
+  deleteFromStore,
+  expectGreen,
+  runMain,
+  type Scenario
+} from './support/action.js'
+import { tempDir } from './support/files.js'
+import { describeWithNix, readCabal2nixLog, run } from './support/nix.js'
+
+describeWithNix('Actions cache faults, seen from the Action', () => {
+  let s: Scenario
+  let server: ActionsCacheServer
+  let storePath: string
+  let key: string
+
+  beforeAll(async () => {
+    s = await createScenario('faults', PACKAGES.slice(0, 5))
+    server = await startActionsCacheServer()
+    const cold = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(cold)
+    storePath = cold.outputs['store-path']
+    key = cold.outputs['cache-key']
+  }, 300_000)
+  afterAll(() => server?.stop())
+
+  async function runWithFaults(faults: Parameters<ActionsCacheServer['setFaults']>[0]) {
+    await deleteFromStore(s, storePath)
+    server.setFaults(faults)
+    try {
+      return await runMain(s, {}, cacheEnv(server, s))
+    } finally {
+      server.setFaults({})
+    }
+  }
+
+  async function expectIntactBatch() {
+    const verify = await run('nix-store', ['--verify-path', storePath], { env: s.ws.nix.env })
+    expect(verify.code).toBe(0)
+    const manifest = JSON.parse(await readFile(path.join(storePath, 'manifest.json'), 'utf8'))
+    expect(manifest.packages).toHaveLength(5)
+  }
+
+  test('429 with Retry-After: a warning, a correct build, green', async () => {
+    const result = await runWithFaults({ rateLimit: { retryAfterSeconds: 30 } })
+    expectGreen(result)
+    expect(result.outputs).toMatchObject({ source: 'built', 'store-path': storePath })
+    expect(result.warnings.join('\n')).toMatch(/rate limit/i)
+    await expectIntactBatch()
+  })
+
+  test('slow responses: still restored from the cache', async () => {
+    const result = await runWithFaults({ delayMs: 800 })
+    expectGreen(result)
+    expect(result.outputs).toMatchObject({ source: 'actions-cache', 'store-path': storePath })
+    await expectIntactBatch()
+  })
+
+  test('a truncated download: a warning, nothing imported from it, a correct build', async () => {
+    const result = await runWithFaults({ truncateDownload: true })
+    expectGreen(result)
+    expect(result.outputs).toMatchObject({ source: 'built', 'store-path': storePath })
+    expect(result.warnings.length).toBeGreaterThan(0)
+    expect(result.log).not.toMatch(/^imported /m)
+    await expectIntactBatch()
+  })
+
+  test('a 5xx on the archive download: a warning, a correct build', async () => {
+    const result = await runWithFaults({ downloadStatus: 500 })
+    expectGreen(result)
+    expect(result.outputs).toMatchObject({ source: 'built', 'store-path': storePath })
+    expect(result.warnings.join('\n')).toMatch(/500/)
+    await expectIntactBatch()
+  })
+
+  test('the save is refused (read-only cache token): a warning, green', async () => {
+    await writeFile(path.join(s.workspace, 'overrides.nix'), '{ zlib = "0.7.1.1"; }\n')
+    try {
+      server.setFaults({ writeDenied: true })
+      const result = await runMain(s, {}, cacheEnv(server, s))
+      expectGreen(result)
+      expect(result.outputs.source).toBe('built')
+      expect(result.warnings.join('\n')).toMatch(/did not store|cache/i)
+      expect(server.entries().map(e => e.key)).not.toContain(result.outputs['cache-key'])
+    } finally {
+      server.setFaults({})
+    }
+  })
+
+  test('the cache key has the documented form: prefix-platform-digest', () => {
+    expect(key).toMatch(/^some-cabal2nix-linux-x64-[0-9a-f]{32}$/)
+  })
+})
+
+describeWithNix('two jobs at once', () => {
+  let s: Scenario
+  let server: ActionsCacheServer
+  let storePath: string
+  const saved = { ...process.env }
+
+  beforeAll(async () => {
+    s = await createScenario('concurrent', PACKAGES.slice(0, 3))
+    const built = await runMain(s, { 'use-actions-cache': 'false' })
+    expectGreen(built)
+    storePath = built.outputs['store-path']
+    server = await startActionsCacheServer()
+    Object.assign(process.env, server.env, { GITHUB_WORKSPACE: s.workspace })
+  }, 300_000)
+  afterAll(async () => {
+    process.env = saved
+    await server?.stop()
+  })
+
+  test('saving the same key: one wins, the other is a no-op with a warning, neither throws', async () => {
+    const dir = path.join(await tempDir('same-key'), 'cache')
+    await mkdir(dir, { recursive: true })
+    await writeFile(path.join(dir, 'batch.nar-export'), 'export bytes')
+    await writeMetadata(dir, {
+      format: 1,
+      key: 'k',
+      outPath: storePath,
+      exportSha256: 'x',
+      packages: []
+    })
+    const key = `some-cabal2nix-concurrent-${Date.now()}`
+    const results = await Promise.all([saveBatch(dir, key), saveBatch(dir, key)])
+    expect(results.filter(r => r.saved)).toHaveLength(1)
+    expect(results.find(r => !r.saved)?.warning).toMatch(/did not store|already/)
+    expect(server.entries().filter(e => e.key === key && e.finalized)).toHaveLength(1)
+  })
+
+  test('pushing the same path to the same binary cache: both succeed, the cache is valid', async () => {
+    const target = `file://${path.join(s.ws.dir, 'shared-cache')}`
+    const env = s.ws.nix.env
+    const [a, b] = await Promise.all([
+      pushToBinaryCaches(storePath, [target], { env }),
+      pushToBinaryCaches(storePath, [target], { env })
+    ])
+    for (const result of [...a, ...b])
+      expect(['pushed', 'already-present']).toContain(result.status)
+    const check = await run('nix', ['path-info', '--store', target, storePath], { env })
+    expect(check.code).toBe(0)
+    expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toHaveLength(3)
+  })
+})
