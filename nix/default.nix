@@ -9,7 +9,7 @@
 #   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; }
 #   readOverrides overrides → { label, entries } (the checked, sorted package list)
 #
-# See docs/nix.md.
+# See "The Nix library" in README.md.
 let
   core = import ./core.nix;
   nixpkgsLayer = import ./nixpkgs.nix { inherit core; };

@@ -6,7 +6,7 @@
 // one open pull request. It runs dist/index.js and dist/post.js as the runner does, twice:
 // a cold run (builds, pushes, saves) and a warm run on a "fresh runner" (restores, builds nothing).
 // Everything lands in .demo/; the PR comment the action wrote is printed and saved to
-// .demo/comment.md.
+// .demo/comment.md. With --update-readme, README.md's example comment is replaced by this one.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -67,6 +67,23 @@ const job = {
   event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { repo: { fork: false } } } } }
 }
 
+/** Puts the comment the demo produced into README.md, between the demo-comment markers. */
+async function updateReadme(comment) {
+  const readme = path.join(root, 'README.md')
+  const text = await readFile(readme, 'utf8')
+  const start = '<!-- demo-comment:start -->'
+  const end = '<!-- demo-comment:end -->'
+  if (!text.includes(start) || !text.includes(end)) throw new Error('README.md has no demo-comment markers')
+  const quoted = comment
+    .trim()
+    .split('\n')
+    .map(l => (l ? `> ${l}` : '>'))
+    .join('\n')
+  const updated = text.slice(0, text.indexOf(start) + start.length) + `\n${quoted}\n` + text.slice(text.indexOf(end))
+  await writeFile(readme, updated)
+  say('README.md: example comment updated')
+}
+
 /** The user's own build between our main and post steps: evaluate every package from the batch. */
 async function mainNixBuild(batch) {
   const expr = `let batch = ${batch};
@@ -107,6 +124,7 @@ try {
   await writeFile(path.join(demo, 'comment.md'), comment + '\n')
   say(`the PR comment (${comments.length} comment on PR #7, edited in place; saved to .demo/comment.md)`)
   console.log(comment)
+  if (process.argv.includes('--update-readme')) await updateReadme(comment)
   say('done')
   console.log(`  cold: source=${cold.outputs.source}, ${(cold.ms / 1000).toFixed(1)} s; warm: source=${warm.outputs.source}, ${(warm.ms / 1000).toFixed(1)} s`)
   console.log(`  cabal2nix runs: ${runsBefore} in the cold job, ${runsAfter - runsBefore} in the warm job`)
