@@ -76,6 +76,7 @@ describeWithNix('the Action with the Actions cache', () => {
       /^batch \/nix\/store\/\S+: built in [\d.]+ s, 14 packages rebuilt$/m
     )
     expect(cold.stdout).toContain('::group::some-cabal2nix: plan')
+    expect(cold.log).toMatch(/^pushing [\d.]+ KiB \(NAR\) to 1 binary cache\(s\)$/m)
     // The signing key is masked, and never printed even where masking would hide it.
     expect(cold.stdout).toContain(`::add-mask::${s.secretKey.split(':')[1]}`)
     expect(cold.log + cold.stderr + cold.summary + JSON.stringify(cold.outputs)).not.toContain(

@@ -255,13 +255,16 @@ export async function run(): Promise<void> {
   let pushes: PushResult[] = []
   if (config.binaryCaches.length > 0) {
     pushes = await core.group('some-cabal2nix: push to binary caches', () =>
-      timer.time('push', () =>
-        pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
+      timer.time('push', async () => {
+        const bytes = await store.narSize(derivation.outPath)
+        const size = bytes === undefined ? 'the batch' : `${(bytes / 1024).toFixed(1)} KiB (NAR)`
+        core.info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`)
+        return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,
           log: line => core.info(line)
         })
-      )
+      })
     )
     const failed = pushes.filter(p => p.status === 'failed')
     if (failed.length > 0) {
