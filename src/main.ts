@@ -312,8 +312,9 @@ export async function run(): Promise<void> {
   }
   setOutputs(report)
   core.saveState('report', JSON.stringify(report))
-  core.saveState('main-finished-at', String(Date.now()))
   await publishReport(report, config)
+  // After the comment's API calls, so the post step measures only the user's build.
+  core.saveState('main-finished-at', String(Date.now()))
   core.info(verdictLine(report))
 }
 

@@ -1,19 +1,89 @@
-/** Writes the report where people read it: the job summary (and, later, the PR comment). */
+/**
+ * Writes the main step's report where people read it: the job summary and the sticky PR comment.
+ * Never throws and never fails the job: a summary or comment that cannot be written is one warning.
+ * Tells the post step (state `comment`) which comment it should update with the main build's time.
+ */
 import * as core from '@actions/core'
+import {
+  commentWarning,
+  decideComment,
+  readEvent,
+  runUrl,
+  upsertStickyComment,
+  type CommentState
+} from './comment.js'
 import type { ActionConfig } from './config.js'
 import type { BatchRunReport } from './report.js'
-import { formatDuration } from './report.js'
+import { renderCommentBody, renderSummary } from './report.js'
 
-export async function publishReport(report: BatchRunReport, _config: ActionConfig): Promise<void> {
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!markdown) return
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info('GITHUB_STEP_SUMMARY is not set; no job summary written')
+    return
+  }
   try {
-    await core.summary
-      .addHeading('some-cabal2nix', 3)
-      .addTable([
-        [{ data: 'phase', header: true }, { data: 'time', header: true }],
-        ...report.phases.map(p => [p.name, formatDuration(p.ms)])
-      ])
-      .write()
+    await core.summary.addRaw(markdown).write()
   } catch (error) {
     core.warning(`could not write the job summary: ${(error as Error).message}`)
+  } finally {
+    core.summary.emptyBuffer()
+  }
+}
+
+async function publishComment(report: BatchRunReport, config: ActionConfig): Promise<CommentState> {
+  const decision = decideComment(config.comment, readEvent(), process.env.GITHUB_REPOSITORY)
+  if ('skip' in decision) {
+    core.info(`no pull request comment: ${decision.skip}`)
+    return { status: 'skipped', reason: decision.skip }
+  }
+  const { issueNumber } = decision.target
+  if (!config.githubToken) {
+    const reason = 'the github-token input is empty'
+    core.warning(
+      `could not write the some-cabal2nix comment on pull request #${issueNumber}: ${reason}`
+    )
+    return { status: 'skipped', reason }
+  }
+  const result = await upsertStickyComment({
+    ...decision.target,
+    token: config.githubToken,
+    baseUrl: process.env.GITHUB_API_URL,
+    commentId: config.commentId,
+    body: renderCommentBody(report, { commentId: config.commentId, runUrl: runUrl() }),
+    log: line => core.debug(line)
+  })
+  if (result.ok) {
+    core.info(`${result.status} the pull request comment ${result.url}`)
+    return {
+      status: 'posted',
+      target: decision.target,
+      commentId: config.commentId,
+      id: result.id,
+      login: result.login
+    }
+  }
+  core.warning(commentWarning(result, issueNumber))
+  return result.status === 'denied'
+    ? { status: 'denied', reason: result.message }
+    : {
+        status: 'failed',
+        target: decision.target,
+        commentId: config.commentId,
+        reason: result.message
+      }
+}
+
+export async function publishReport(report: BatchRunReport, config: ActionConfig): Promise<void> {
+  try {
+    await writeSummary(renderSummary(report))
+  } catch (error) {
+    core.warning(`could not write the job summary: ${(error as Error).message}`)
+  }
+  try {
+    const state = await publishComment(report, config)
+    core.saveState('comment', JSON.stringify(state))
+  } catch (error) {
+    core.warning(`could not write the pull request comment: ${(error as Error).message}`)
   }
 }

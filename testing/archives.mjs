@@ -9,7 +9,7 @@
  * of their paths (which is git's tree order). Everything is deterministic: mtime 0, uid/gid 0,
  * uname/gname root, mode 0644 for files and 0755 for directories.
  *
- *  - buildSampleArchive: the 24 real package versions in ../shared/fixtures/all-cabal-hashes-sample,
+ *  - buildSampleArchive: the 24 real package versions in testing/fixtures/all-cabal-hashes-sample,
  *    byte for byte (CRLF files stay CRLF).
  *  - buildArchiveFromEntries: arbitrary members, for hostile-archive tests (traversal names, links,
  *    long names as pax or GNU records, oversized members, raw bytes).
@@ -40,11 +40,11 @@ const FILE_MODE = 0o644
 const DIR_MODE = 0o755
 const OWNER = { uid: 0, gid: 0, uname: 'root', gname: 'root' }
 
-/** The fixture directory: `$ALL_CABAL_HASHES_SAMPLE_DIR`, else `<repo>/../shared/fixtures/all-cabal-hashes-sample`. */
+/** The fixture directory: `$ALL_CABAL_HASHES_SAMPLE_DIR`, else `testing/fixtures/all-cabal-hashes-sample`. */
 export function sampleDirectory() {
   return (
     process.env.ALL_CABAL_HASHES_SAMPLE_DIR ||
-    path.resolve(HERE, '..', '..', 'shared', 'fixtures', 'all-cabal-hashes-sample')
+    path.resolve(HERE, 'fixtures', 'all-cabal-hashes-sample')
   )
 }
 
