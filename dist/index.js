@@ -75196,14 +75196,16 @@ async function run() {
   if (config.binaryCaches.length > 0) {
     pushes = await group(
       "some-cabal2nix: push to binary caches",
-      () => timer.time(
-        "push",
-        () => pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
+      () => timer.time("push", async () => {
+        const bytes = await store.narSize(derivation.outPath);
+        const size = bytes === void 0 ? "the batch" : `${(bytes / 1024).toFixed(1)} KiB (NAR)`;
+        info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`);
+        return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,
           log: (line) => info(line)
-        })
-      )
+        });
+      })
     );
     const failed = pushes.filter((p) => p.status === "failed");
     if (failed.length > 0) {
@@ -75250,8 +75252,8 @@ async function run() {
   };
   setOutputs(report);
   saveState("report", JSON.stringify(report));
-  saveState("main-finished-at", String(Date.now()));
   await publishReport(report, config);
+  saveState("main-finished-at", String(Date.now()));
   info(verdictLine(report));
 }
 async function main() {
