@@ -4595,6 +4595,8 @@ async function extractFromTarball(source, wanted, options) {
   let remaining = wanted.length * 2;
   let topLevel;
   let prefix = "";
+  let lastPackage = "";
+  let lastVersion;
   let entriesSeen = 0;
   let compressedBytesRead = 0;
   let failure;
@@ -4648,8 +4650,12 @@ async function extractFromTarball(source, wanted, options) {
       } else {
         const slash = name.indexOf("/", prefix.length);
         const pkg = slash < 0 ? name.slice(prefix.length) : name.slice(prefix.length, slash);
-        if (pkg !== "") packageNames.add(pkg);
-        const version = wantedVersion.get(pkg);
+        if (pkg !== lastPackage) {
+          lastPackage = pkg;
+          lastVersion = wantedVersion.get(pkg);
+          if (pkg !== "") packageNames.add(pkg);
+        }
+        const version = lastVersion;
         if (version !== void 0 && slash > 0) {
           const versionEnd = name.indexOf("/", slash + 1);
           if (versionEnd > 0) {
@@ -4691,8 +4697,8 @@ async function extractFromTarball(source, wanted, options) {
           }
         }
       }
-      entry.on("end", next);
-      entry.resume();
+      if (header.size > 0) entry.resume();
+      queueMicrotask(next);
     });
   });
   stream.pipe(gunzip).pipe(extract);

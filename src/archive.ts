@@ -216,6 +216,8 @@ async function extractFromTarball(
   let remaining = wanted.length * 2
   let topLevel: string | undefined
   let prefix = ''
+  let lastPackage = ''
+  let lastVersion: string | undefined
   let entriesSeen = 0
   let compressedBytesRead = 0
   let failure: BatchError | undefined
@@ -274,8 +276,14 @@ async function extractFromTarball(
       } else {
         const slash = name.indexOf('/', prefix.length)
         const pkg = slash < 0 ? name.slice(prefix.length) : name.slice(prefix.length, slash)
-        if (pkg !== '') packageNames.add(pkg)
-        const version = wantedVersion.get(pkg)
+        // Members come grouped by package, so the Set and the Map are only consulted for the
+        // first member of each (~18k times instead of ~414k).
+        if (pkg !== lastPackage) {
+          lastPackage = pkg
+          lastVersion = wantedVersion.get(pkg)
+          if (pkg !== '') packageNames.add(pkg)
+        }
+        const version = lastVersion
         if (version !== undefined && slash > 0) {
           const versionEnd = name.indexOf('/', slash + 1)
           if (versionEnd > 0) {
@@ -318,8 +326,14 @@ async function extractFromTarball(
           }
         }
       }
-      entry.on('end', next)
-      entry.resume()
+      // Everything else (~414k members in a full archive, a third of them directories) is
+      // skipped as cheaply as tar-stream allows: a body, if any, is drained without listeners,
+      // and the next header is asked for in a microtask instead of after the entry stream's
+      // 'end' event, which costs several more ticks per member. (Calling next() synchronously
+      // would recurse once per member left in the current chunk.) tar-stream only moves past a
+      // body once it has been read, so the order of members is kept.
+      if (header.size > 0) entry.resume()
+      queueMicrotask(next)
     })
   })
   stream.pipe(gunzip).pipe(extract)
