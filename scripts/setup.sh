@@ -24,7 +24,10 @@ fi
 export PATH="$(dirname "$node24"):$PATH"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # Not `npm ci`: the registry served here has no builds of some optional, platform-specific
+  # packages (e.g. @unrs/resolver-binding-win32-*), so the lock file cannot list them and npm ci
+  # refuses it as out of sync. `npm install` installs exactly the locked versions all the same.
+  echo "setup: npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi
 echo "setup: node $(node --version), $(nix --version), $(zstd --version | head -1)"
