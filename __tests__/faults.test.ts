@@ -3,6 +3,8 @@
  * a clean no-op), and nothing corrupt is ever imported into the store or published.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import {
   startActionsCacheServer,
@@ -155,5 +157,85 @@ describeWithNix('two jobs at once', () => {
     const check = await run('nix', ['path-info', '--store', target, storePath], { env })
     expect(check.code).toBe(0)
     expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toHaveLength(3)
+  })
+})
+
+/** An HTTP binary cache that takes NAR uploads but refuses the .narinfo: a push failing midway. */
+async function startCacheFailingAtNarinfo() {
+  const stored = new Map<string, Buffer>()
+  const server = http.createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0]
+    if (req.method === 'PUT') {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        if (url.endsWith('.narinfo'))
+          return res.writeHead(500, { connection: 'close' }).end('disk full')
+        stored.set(url, Buffer.concat(chunks))
+        res.writeHead(200).end()
+      })
+      return
+    }
+    const body = url === '/nix-cache-info' ? Buffer.from('StoreDir: /nix/store\n') : stored.get(url)
+    if (body)
+      res
+        .writeHead(200, { 'content-length': body.length })
+        .end(req.method === 'HEAD' ? undefined : body)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stored,
+    stop: () => new Promise<void>(resolve => server.close(() => resolve()))
+  }
+}
+
+describeWithNix('a binary cache push failing midway', () => {
+  let s: Scenario
+  let conf: string
+  beforeAll(async () => {
+    s = await createScenario('midway', PACKAGES.slice(0, 2))
+    conf = await tempDir('nix-conf-midway')
+    // One attempt per upload keeps the test short; Nix retries with back-off by default.
+    await writeFile(
+      path.join(conf, 'nix.conf'),
+      (await readFile(path.join(s.ws.nix.confDir, 'nix.conf'), 'utf8')) + 'download-attempts = 1\n'
+    )
+  }, 300_000)
+
+  test('NAR uploaded, narinfo refused: a warning, and the cache does not offer the path', async () => {
+    const cache = await startCacheFailingAtNarinfo()
+    try {
+      const lenient = await runMain(
+        s,
+        { 'use-actions-cache': 'false', 'binary-caches': cache.url },
+        { NIX_CONF_DIR: conf }
+      )
+      expectGreen(lenient)
+      expect(lenient.warnings.join('\n')).toMatch(
+        /^push failed for http:\/\/127\.0\.0\.1:\d+ \(.*narinfo.*\)/m
+      )
+      expect([...cache.stored.keys()].some(k => k.startsWith('/nar/'))).toBe(true)
+      expect([...cache.stored.keys()].some(k => k.endsWith('.narinfo'))).toBe(false)
+      const offered = await run(
+        'nix',
+        ['path-info', '--store', cache.url, lenient.outputs['store-path']],
+        {
+          env: { ...s.ws.nix.env, NIX_CONF_DIR: conf }
+        }
+      )
+      expect(offered.code).not.toBe(0)
+
+      const strict = await runMain(
+        s,
+        { 'use-actions-cache': 'false', 'binary-caches': cache.url, 'fail-on-push-error': 'true' },
+        { NIX_CONF_DIR: conf }
+      )
+      expect(strict.code).toBe(1)
+      expect(strict.errors[0]).toMatch(/^error: push failed for http:\/\/127\.0\.0\.1:\d+/)
+    } finally {
+      await cache.stop()
+    }
   })
 })
