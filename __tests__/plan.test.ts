@@ -10,6 +10,7 @@ import {
 import { parseNixOverrides, parseJsonOverrides } from '../src/overrides.js'
 import { MAX_OVERRIDES_BYTES, planFromOverrides, planToJson } from '../src/plan.js'
 import { writeTree } from './support/files.js'
+import { findNix } from './support/nix.js'
 
 async function planError(file: string, options = {}): Promise<BatchError> {
   try {
@@ -116,7 +117,9 @@ describe('the Nix overrides subset', () => {
     ['{\n  a = "${"1"}";\n}', 2],
     ['{ a = "1"; } // { b = "2"; }', 1],
     ['{\n  a.b = "1";\n}', 2],
-    ['{ inherit (x) a; }', 1]
+    ['{ inherit (x) a; }', 1],
+    ['{\n  a = builtins.foo;\n}', 2],
+    ['{\n  a = v;\n}', 2]
   ])('Nix beyond the subset is recognised as such: %j', (text, line) => {
     const parsed = parseNixOverrides(text)
     expect(parsed).toMatchObject({ ok: false, reason: 'beyond-subset', line })
@@ -261,6 +264,18 @@ describe('planFromOverrides', () => {
     expect(10 * 1024 * 1024).toBeGreaterThan(MAX_OVERRIDES_BYTES)
     expect((await planError(path.join(root, 'latin1.nix'))).message).toMatch(
       /latin1\.nix:2: the file is not valid UTF-8$/
+    )
+  })
+
+  const withNix = findNix().available || process.env.CI ? test : test.skip
+  withNix('an evaluation error from Nix keeps the file and the line it points at', async () => {
+    const root = await writeTree({
+      'o.nix': '{\n  aeson = "2.3.2.0";\n  zlib = builtins.notAThing;\n}\n'
+    })
+    const file = path.join(root, 'o.nix')
+    const error = await planError(file)
+    expect(error.message).toMatch(
+      new RegExp(`^${file.replace(/[.]/g, '\\.')}:3: Nix could not evaluate it: .*notAThing`)
     )
   })
 

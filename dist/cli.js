@@ -2636,14 +2636,9 @@ async function commandExists(command, args = ["--version"]) {
     return false;
   }
 }
-function stripTerminalCodes(text) {
-  return text.replace(TERMINAL_CODES, "");
-}
-var TERMINAL_CODES;
 var init_process = __esm({
   "src/process.ts"() {
     "use strict";
-    TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   }
 });
 
@@ -3769,6 +3764,12 @@ function parseNixOverrides(text) {
         parsed = { kind: "path", path: value.text };
       } else if (value.type === "eof" || value.type === ";" || value.type === "}") {
         throw new SubsetStop("syntax", value.line, `'${name}' has no value`);
+      } else if (value.type === "ident") {
+        throw new SubsetStop(
+          "beyond-subset",
+          value.line,
+          `gives '${name}' the expression '${value.text}', which the built-in reader does not evaluate`
+        );
       } else {
         return unexpected(value, "a version string or a path");
       }
@@ -3925,6 +3926,28 @@ var init_overrides = __esm({
   }
 });
 
+// src/nix-output.ts
+function stripTerminalCodes(text) {
+  return text.replace(TERMINAL_CODES, "");
+}
+function nixEvaluationError(stderr, file) {
+  const clean = stripTerminalCodes(stderr);
+  const lines = clean.split("\n");
+  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
+  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean);
+  return {
+    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: at ? Number(at[1]) : 0
+  };
+}
+var TERMINAL_CODES;
+var init_nix_output = __esm({
+  "src/nix-output.ts"() {
+    "use strict";
+    TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  }
+});
+
 // src/plan.ts
 import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
 import path4 from "node:path";
@@ -4014,13 +4037,12 @@ async function evaluateWithNix(file, text, nixInstantiate) {
     EVALUATE_OVERRIDES
   ]);
   if (result.code !== 0) {
-    const first = result.stderr.split("\n").find((l) => l.includes("error")) ?? result.stderr.trim();
-    const at = /:(\d+):\d+/.exec(result.stderr);
+    const failure = nixEvaluationError(result.stderr, absolute);
     return {
       ok: false,
       reason: "syntax",
-      line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${stripTerminalCodes(first).replace(/^\s*error:\s*/, "")}`
+      line: failure.line,
+      message: `Nix could not evaluate it: ${failure.message}`
     };
   }
   const data = JSON.parse(result.stdout.toString("utf8"));
@@ -4153,6 +4175,7 @@ var init_plan = __esm({
     init_errors();
     init_hackage();
     init_overrides();
+    init_nix_output();
     init_process();
     MAX_OVERRIDES_BYTES = 1024 * 1024;
     EVALUATE_OVERRIDES = `{ file }:
@@ -4178,16 +4201,6 @@ import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
 import path6 from "node:path";
 function overlayError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
-}
-function nixFailure(stderr, file) {
-  const clean = stderr.replace(/\x1b\[[0-9;]*m/g, "");
-  const lines = clean.split("\n");
-  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean);
-  return {
-    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
-    line: at ? Number(at[1]) : 0
-  };
 }
 function relativeToOverlay(absoluteOverlay, target) {
   const relative = path6.relative(path6.dirname(absoluteOverlay), target);
@@ -4251,7 +4264,7 @@ async function evaluateOverlay(file, options = {}) {
       UNDERSTOOD
     );
   if (result.code !== 0) {
-    const failure = nixFailure(result.stderr, absolute);
+    const failure = nixEvaluationError(result.stderr, absolute);
     throw overlayError(
       file,
       failure.line,
@@ -4314,6 +4327,7 @@ var init_overlay_plan = __esm({
     "use strict";
     init_errors();
     init_overrides();
+    init_nix_output();
     init_plan();
     init_process();
     EVALUATE_OVERLAY = `{ file }:

@@ -22948,12 +22948,40 @@ async function commandExists(command, args = ["--version"]) {
     return false;
   }
 }
+var init_process = __esm({
+  "src/process.ts"() {
+    "use strict";
+  }
+});
+
+// src/nix-output.ts
 function stripTerminalCodes(text) {
   return text.replace(TERMINAL_CODES, "");
 }
+function firstBuildError(stderr) {
+  const lines = stripTerminalCodes(stderr).split("\n");
+  const ours = lines.findIndex(
+    (l) => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
+  );
+  if (ours >= 0) {
+    const hint = lines.slice(ours + 1).find((l) => /^\s*hint: /.test(l));
+    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(" \u2014 ");
+  }
+  return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
+}
+function nixEvaluationError(stderr, file) {
+  const clean2 = stripTerminalCodes(stderr);
+  const lines = clean2.split("\n");
+  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
+  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean2);
+  return {
+    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: at ? Number(at[1]) : 0
+  };
+}
 var TERMINAL_CODES;
-var init_process = __esm({
-  "src/process.ts"() {
+var init_nix_output = __esm({
+  "src/nix-output.ts"() {
     "use strict";
     TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   }
@@ -24097,6 +24125,12 @@ function parseNixOverrides(text) {
         parsed = { kind: "path", path: value.text };
       } else if (value.type === "eof" || value.type === ";" || value.type === "}") {
         throw new SubsetStop("syntax", value.line, `'${name}' has no value`);
+      } else if (value.type === "ident") {
+        throw new SubsetStop(
+          "beyond-subset",
+          value.line,
+          `gives '${name}' the expression '${value.text}', which the built-in reader does not evaluate`
+        );
       } else {
         return unexpected(value, "a version string or a path");
       }
@@ -24255,7 +24289,7 @@ var init_overrides = __esm({
 
 // src/plan.ts
 import { readFile as readFile2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path16 from "node:path";
+import path15 from "node:path";
 function planToJson(plan) {
   return {
     packages: plan.packages.map(
@@ -24325,7 +24359,7 @@ function isJsonFile(file, text) {
   return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
 }
 async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path16.resolve(file);
+  const absolute = path15.resolve(file);
   const result = await runCommand(nixInstantiate, [
     "--eval",
     "--strict",
@@ -24337,13 +24371,12 @@ async function evaluateWithNix(file, text, nixInstantiate) {
     EVALUATE_OVERRIDES
   ]);
   if (result.code !== 0) {
-    const first = result.stderr.split("\n").find((l) => l.includes("error")) ?? result.stderr.trim();
-    const at = /:(\d+):\d+/.exec(result.stderr);
+    const failure = nixEvaluationError(result.stderr, absolute);
     return {
       ok: false,
       reason: "syntax",
-      line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${stripTerminalCodes(first).replace(/^\s*error:\s*/, "")}`
+      line: failure.line,
+      message: `Nix could not evaluate it: ${failure.message}`
     };
   }
   const data = JSON.parse(result.stdout.toString("utf8"));
@@ -24417,7 +24450,7 @@ async function validateEntries(file, entries) {
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
   const packages = [];
-  const baseDir = path16.dirname(path16.resolve(file));
+  const baseDir = path15.dirname(path15.resolve(file));
   for (const entry of entries) {
     const where2 = (message) => problems.push({ line: entry.line, text: message });
     const previous = seen.get(entry.name);
@@ -24441,7 +24474,7 @@ async function validateEntries(file, entries) {
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
     } else {
-      const absolutePath = path16.resolve(baseDir, entry.value.path);
+      const absolutePath = path15.resolve(baseDir, entry.value.path);
       const problem = await localPackageProblem(absolutePath);
       if (problem) {
         where2(`'${entry.name}': local package ${entry.value.path} ${problem}`);
@@ -24476,6 +24509,7 @@ var init_plan = __esm({
     init_errors();
     init_hackage();
     init_overrides();
+    init_nix_output();
     init_process();
     MAX_OVERRIDES_BYTES = 1024 * 1024;
     EVALUATE_OVERRIDES = `{ file }:
@@ -25274,16 +25308,6 @@ import path18 from "node:path";
 function overlayError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
 }
-function nixFailure2(stderr, file) {
-  const clean2 = stderr.replace(/\x1b\[[0-9;]*m/g, "");
-  const lines = clean2.split("\n");
-  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean2);
-  return {
-    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
-    line: at ? Number(at[1]) : 0
-  };
-}
 function relativeToOverlay(absoluteOverlay, target) {
   const relative3 = path18.relative(path18.dirname(absoluteOverlay), target);
   if (relative3 === "") return ".";
@@ -25346,7 +25370,7 @@ async function evaluateOverlay(file, options = {}) {
       UNDERSTOOD
     );
   if (result.code !== 0) {
-    const failure = nixFailure2(result.stderr, absolute);
+    const failure = nixEvaluationError(result.stderr, absolute);
     throw overlayError(
       file,
       failure.line,
@@ -25409,6 +25433,7 @@ var init_overlay_plan = __esm({
     "use strict";
     init_errors();
     init_overrides();
+    init_nix_output();
     init_plan();
     init_process();
     EVALUATE_OVERLAY = `{ file }:
@@ -69887,151 +69912,15 @@ function actionsCacheAvailable() {
 // src/config.ts
 init_errors();
 import { existsSync as existsSync4 } from "node:fs";
-import path15 from "node:path";
-
-// src/publish.ts
-init_errors();
-init_process();
-import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import os8 from "node:os";
 import path14 from "node:path";
 
-// src/store.ts
+// src/publish.ts
 init_errors();
 init_process();
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
+init_nix_output();
+import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import os8 from "node:os";
 import path13 from "node:path";
-function parseInstallable(text) {
-  const [head, attr] = text.split("#", 2);
-  if (head.endsWith(".nix") || head.endsWith("/default.nix"))
-    return { kind: "file", file: head, attr: attr || void 0 };
-  if (!text.includes("#")) {
-    throw new BatchError(
-      "usage",
-      `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`,
-      {
-        hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
-      }
-    );
-  }
-  return { kind: "flake", ref: text };
-}
-function describeInstallable(installable) {
-  if (installable.kind === "flake") return installable.ref;
-  if (installable.kind === "file")
-    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file;
-  return "(generated expression)";
-}
-function firstBuildError(stderr) {
-  const lines = stripTerminalCodes(stderr).split("\n");
-  const ours = lines.findIndex(
-    (l) => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
-  );
-  if (ours >= 0) {
-    const hint = lines.slice(ours + 1).find((l) => /^\s*hint: /.test(l));
-    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(" \u2014 ");
-  }
-  return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
-}
-function nixFailure(what, result, hint) {
-  return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
-}
-var NixStore = class {
-  constructor(cwd, env = process.env) {
-    this.cwd = cwd;
-    this.env = env;
-  }
-  cwd;
-  env;
-  run(command, args, extra = {}) {
-    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra });
-  }
-  async evaluate(installable) {
-    if (installable.kind === "flake") {
-      const result = await this.run("nix", [
-        "eval",
-        "--json",
-        installable.ref,
-        "--apply",
-        "d: { drvPath = d.drvPath; outPath = d.outPath; }"
-      ]);
-      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
-      return JSON.parse(result.stdout.toString("utf8"));
-    }
-    const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
-    const instantiated = await this.run("nix-instantiate", args);
-    if (instantiated.code !== 0)
-      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
-    const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
-    const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
-    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
-    return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
-  }
-  async isValid(storePath) {
-    const result = await this.run("nix-store", ["--check-validity", storePath]);
-    return result.code === 0;
-  }
-  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
-  async verdict(derivation) {
-    if (await this.isValid(derivation.outPath)) return "valid";
-    const result = await this.run("nix-store", ["--realise", "--dry-run", derivation.drvPath]);
-    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result);
-    return /will be built/.test(result.stderr) ? "build" : "substitute";
-  }
-  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
-  async realise(derivation, onLine) {
-    const result = await this.run("nix-store", ["--realise", derivation.drvPath], {
-      onStderrLine: onLine
-    });
-    if (result.code !== 0) {
-      throw nixFailure(
-        "building the batch",
-        result,
-        "the log above has the builder output; nothing was pushed"
-      );
-    }
-    return { stderr: result.stderr };
-  }
-  async exportTo(storePath, file) {
-    const result = await this.run("nix-store", ["--export", storePath], { stdoutFile: file });
-    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result);
-  }
-  async importFrom(file) {
-    const result = await this.run("nix-store", ["--import"], { stdinFile: file });
-    if (result.code !== 0) throw nixFailure(`importing ${path13.basename(file)}`, result);
-    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
-  }
-  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
-  async narSize(storePath) {
-    const result = await this.run("nix", ["path-info", "--json", storePath]);
-    if (result.code !== 0) return void 0;
-    const data = JSON.parse(result.stdout.toString("utf8"));
-    const info2 = Array.isArray(data) ? data[0] : data[storePath];
-    return info2?.narSize;
-  }
-  async references(storePath) {
-    const result = await this.run("nix-store", ["--query", "--references", storePath]);
-    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
-    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
-  }
-};
-async function fileSha256(file) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream3(file)) hash.update(chunk);
-  return hash.digest("hex");
-}
-function timingsFromBuildLog(stderr) {
-  const match3 = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr);
-  if (!match3) return {};
-  try {
-    return JSON.parse(match3[1]);
-  } catch {
-    return {};
-  }
-}
-
-// src/publish.ts
 function parseTargets(text) {
   return text.split(/[\s,]+/).map((t) => t.trim()).filter(Boolean);
 }
@@ -70040,8 +69929,8 @@ function redactTarget(target) {
 }
 async function withKeyFile(key, use) {
   if (!key) return use(void 0);
-  const dir = await mkdtemp(path14.join(os8.tmpdir(), "some-cabal2nix-key-"));
-  const file = path14.join(dir, "signing-key");
+  const dir = await mkdtemp(path13.join(os8.tmpdir(), "some-cabal2nix-key-"));
+  const file = path13.join(dir, "signing-key");
   try {
     await writeFile3(file, key.trim(), { mode: 384 });
     await chmod2(file, 384);
@@ -70148,7 +70037,7 @@ function readConfig(env = process.env) {
   for (const secret of [signingKey, cachixAuthToken, githubToken])
     if (secret) setSecret(secret);
   if (signingKey?.includes(":")) setSecret(signingKey.slice(signingKey.indexOf(":") + 1));
-  const workingDirectory = path15.resolve(
+  const workingDirectory = path14.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
     getInput("working-directory") || "."
   );
@@ -70158,7 +70047,7 @@ function readConfig(env = process.env) {
     throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
   }
   if (!overlayFile && !overridesFile) {
-    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path15.join(workingDirectory, c)));
+    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path14.join(workingDirectory, c)));
     if (!overridesFile) {
       throw new BatchError(
         "usage",
@@ -70197,9 +70086,9 @@ function readConfig(env = process.env) {
 init_errors();
 
 // src/keys.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function sha256(text) {
-  return createHash3("sha256").update(text).digest("hex");
+  return createHash2("sha256").update(text).digest("hex");
 }
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -74988,6 +74877,131 @@ async function publishReport(report, config) {
     saveState("comment", JSON.stringify(state3));
   } catch (error2) {
     warning(`could not write the pull request comment: ${error2.message}`);
+  }
+}
+
+// src/store.ts
+init_errors();
+init_nix_output();
+init_process();
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import path16 from "node:path";
+function parseInstallable(text) {
+  const [head, attr] = text.split("#", 2);
+  if (head.endsWith(".nix") || head.endsWith("/default.nix"))
+    return { kind: "file", file: head, attr: attr || void 0 };
+  if (!text.includes("#")) {
+    throw new BatchError(
+      "usage",
+      `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`,
+      {
+        hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
+      }
+    );
+  }
+  return { kind: "flake", ref: text };
+}
+function describeInstallable(installable) {
+  if (installable.kind === "flake") return installable.ref;
+  if (installable.kind === "file")
+    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file;
+  return "(generated expression)";
+}
+function nixFailure(what, result, hint) {
+  return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
+}
+var NixStore = class {
+  constructor(cwd, env = process.env) {
+    this.cwd = cwd;
+    this.env = env;
+  }
+  cwd;
+  env;
+  run(command, args, extra = {}) {
+    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra });
+  }
+  async evaluate(installable) {
+    if (installable.kind === "flake") {
+      const result = await this.run("nix", [
+        "eval",
+        "--json",
+        installable.ref,
+        "--apply",
+        "d: { drvPath = d.drvPath; outPath = d.outPath; }"
+      ]);
+      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
+      return JSON.parse(result.stdout.toString("utf8"));
+    }
+    const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
+    const instantiated = await this.run("nix-instantiate", args);
+    if (instantiated.code !== 0)
+      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
+    const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
+    const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
+    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
+    return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
+  }
+  async isValid(storePath) {
+    const result = await this.run("nix-store", ["--check-validity", storePath]);
+    return result.code === 0;
+  }
+  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
+  async verdict(derivation) {
+    if (await this.isValid(derivation.outPath)) return "valid";
+    const result = await this.run("nix-store", ["--realise", "--dry-run", derivation.drvPath]);
+    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result);
+    return /will be built/.test(result.stderr) ? "build" : "substitute";
+  }
+  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
+  async realise(derivation, onLine) {
+    const result = await this.run("nix-store", ["--realise", derivation.drvPath], {
+      onStderrLine: onLine
+    });
+    if (result.code !== 0) {
+      throw nixFailure(
+        "building the batch",
+        result,
+        "the log above has the builder output; nothing was pushed"
+      );
+    }
+    return { stderr: result.stderr };
+  }
+  async exportTo(storePath, file) {
+    const result = await this.run("nix-store", ["--export", storePath], { stdoutFile: file });
+    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result);
+  }
+  async importFrom(file) {
+    const result = await this.run("nix-store", ["--import"], { stdinFile: file });
+    if (result.code !== 0) throw nixFailure(`importing ${path16.basename(file)}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
+  async narSize(storePath) {
+    const result = await this.run("nix", ["path-info", "--json", storePath]);
+    if (result.code !== 0) return void 0;
+    const data = JSON.parse(result.stdout.toString("utf8"));
+    const info2 = Array.isArray(data) ? data[0] : data[storePath];
+    return info2?.narSize;
+  }
+  async references(storePath) {
+    const result = await this.run("nix-store", ["--query", "--references", storePath]);
+    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+};
+async function fileSha256(file) {
+  const hash = createHash3("sha256");
+  for await (const chunk of createReadStream3(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function timingsFromBuildLog(stderr) {
+  const match3 = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr);
+  if (!match3) return {};
+  try {
+    return JSON.parse(match3[1]);
+  } catch {
+    return {};
   }
 }
 

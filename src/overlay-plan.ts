@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { BatchError } from './errors.js'
 import { findAttributeLine, type OverrideEntry } from './overrides.js'
+import { nixEvaluationError } from './nix-output.js'
 import { MAX_OVERRIDES_BYTES, validateEntries, type PackagePlan } from './plan.js'
 import { commandExists, runCommand } from './process.js'
 
@@ -194,20 +195,6 @@ const UNDERSTOOD =
   'drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; ' +
   'for anything else list the packages in an overrides file and use --overrides'
 
-/** Nix's first error line, without colours or the `error:` prefix, and the overlay line it points at. */
-function nixFailure(stderr: string, file: string): { message: string; line: number } {
-  // eslint-disable-next-line no-control-regex -- ANSI colour codes
-  const clean = stderr.replace(/\x1b\[[0-9;]*m/g, '')
-  const lines = clean.split('\n')
-  const first =
-    lines.find(l => /^\s*error:/.test(l)) ?? lines.find(l => l.trim() !== '') ?? 'unknown error'
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`).exec(clean)
-  return {
-    message: first.replace(/^\s*error:\s*/, '').replace(/^some-cabal2nix:\s*/, ''),
-    line: at ? Number(at[1]) : 0
-  }
-}
-
 /** Local paths inside the overlay's directory are shown relative to it, as an overrides file would have them. */
 function relativeToOverlay(absoluteOverlay: string, target: string): string {
   const relative = path.relative(path.dirname(absoluteOverlay), target)
@@ -276,7 +263,7 @@ export async function evaluateOverlay(
     )
   // Check the exit code first: on an error the JSON on stdout can be partial.
   if (result.code !== 0) {
-    const failure = nixFailure(result.stderr, absolute)
+    const failure = nixEvaluationError(result.stderr, absolute)
     throw overlayError(
       file,
       failure.line,

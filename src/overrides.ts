@@ -197,6 +197,13 @@ export function parseNixOverrides(text: string): OverridesParse {
         parsed = { kind: 'path', path: value.text }
       } else if (value.type === 'eof' || value.type === ';' || value.type === '}') {
         throw new SubsetStop('syntax', value.line, `'${name}' has no value`)
+      } else if (value.type === 'ident') {
+        // A variable or attribute (`v`, `pkgs.foo`): valid Nix that only evaluation can resolve.
+        throw new SubsetStop(
+          'beyond-subset',
+          value.line,
+          `gives '${name}' the expression '${value.text}', which the built-in reader does not evaluate`
+        )
       } else {
         return unexpected(value, 'a version string or a path')
       }

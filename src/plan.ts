@@ -13,7 +13,8 @@ import {
   type OverrideEntry,
   type OverridesParse
 } from './overrides.js'
-import { commandExists, runCommand, stripTerminalCodes } from './process.js'
+import { nixEvaluationError } from './nix-output.js'
+import { commandExists, runCommand } from './process.js'
 
 export type PlannedPackage =
   | { name: string; source: 'hackage'; version: string }
@@ -145,13 +146,12 @@ async function evaluateWithNix(
     EVALUATE_OVERRIDES
   ])
   if (result.code !== 0) {
-    const first = result.stderr.split('\n').find(l => l.includes('error')) ?? result.stderr.trim()
-    const at = /:(\d+):\d+/.exec(result.stderr)
+    const failure = nixEvaluationError(result.stderr, absolute)
     return {
       ok: false,
       reason: 'syntax',
-      line: at ? Number(at[1]) : 0,
-      message: `Nix could not evaluate it: ${stripTerminalCodes(first).replace(/^\s*error:\s*/, '')}`
+      line: failure.line,
+      message: `Nix could not evaluate it: ${failure.message}`
     }
   }
   const data = JSON.parse(result.stdout.toString('utf8')) as Record<string, unknown>

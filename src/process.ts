@@ -106,10 +106,3 @@ export async function commandExists(
     return false
   }
 }
-
-const TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
-
-/** Nix colours its errors on a terminal; the messages we quote are plain text. */
-export function stripTerminalCodes(text: string): string {
-  return text.replace(TERMINAL_CODES, '')
-}

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { BatchError } from './errors.js'
 import { commandExists, runCommand } from './process.js'
-import { firstBuildError } from './store.js'
+import { firstBuildError } from './nix-output.js'
 
 export interface PushResult {
   target: string

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { BatchError } from './errors.js'
-import { runCommand, stripTerminalCodes, type CommandResult } from './process.js'
+import { firstBuildError } from './nix-output.js'
+import { runCommand, type CommandResult } from './process.js'
 
 export type Installable =
   /** `.#some-cabal2nix`, `github:org/repo#attr`: built with `nix build`. */
@@ -45,25 +46,6 @@ export function describeInstallable(installable: Installable): string {
   if (installable.kind === 'file')
     return installable.attr ? `${installable.file}#${installable.attr}` : installable.file
   return '(generated expression)'
-}
-
-/** The first `error:` line the build printed that is ours (the CLI's), else Nix's own. */
-export function firstBuildError(stderr: string): string {
-  const lines = stripTerminalCodes(stderr).split('\n')
-  const ours = lines.findIndex(
-    l =>
-      /^\s*error: /.test(l) &&
-      !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
-  )
-  if (ours >= 0) {
-    const hint = lines.slice(ours + 1).find(l => /^\s*hint: /.test(l))
-    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(' — ')
-  }
-  return (
-    lines.find(l => /error:/.test(l))?.trim() ??
-    stderr.trim().split('\n').slice(-1)[0] ??
-    'unknown error'
-  )
 }
 
 function nixFailure(what: string, result: CommandResult, hint?: string): BatchError {
