@@ -3979,27 +3979,28 @@ function firstInvalidUtf8Line(bytes) {
   }
   return line;
 }
-async function readOverridesText(file) {
+async function checkInputFile(file, what) {
   let info;
   try {
     info = await stat2(file);
   } catch {
-    throw overridesError(
-      file,
-      0,
-      "overrides file not found",
-      "pass the file with --overrides (or the action input overrides-file)"
-    );
+    throw overridesError(file, 0, `${what.name} file not found`, what.missingHint);
   }
   if (!info.isFile()) throw overridesError(file, 0, "not a regular file");
   if (info.size > MAX_OVERRIDES_BYTES) {
     throw overridesError(
       file,
       0,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; an ${what.name} file is expected to be a few KB`,
       "is this the right file?"
     );
   }
+}
+async function readOverridesText(file) {
+  await checkInputFile(file, {
+    name: "overrides",
+    missingHint: "pass the file with --overrides (or the action input overrides-file)"
+  });
   const bytes = await readFile3(file);
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -4197,11 +4198,8 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 import path6 from "node:path";
-function overlayError(file, line, message, hint) {
-  return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
-}
 function relativeToOverlay(absoluteOverlay, target) {
   const relative = path6.relative(path6.dirname(absoluteOverlay), target);
   if (relative === "") return ".";
@@ -4210,26 +4208,10 @@ function relativeToOverlay(absoluteOverlay, target) {
 }
 async function evaluateOverlay(file, options = {}) {
   const absolute = path6.resolve(file);
-  let info;
-  try {
-    info = await stat3(absolute);
-  } catch {
-    throw overlayError(
-      file,
-      0,
-      "overlay file not found",
-      "pass the haskellPackages overlay with --overlay FILE"
-    );
-  }
-  if (!info.isFile()) throw overlayError(file, 0, "not a regular file");
-  if (info.size > MAX_OVERRIDES_BYTES) {
-    throw overlayError(
-      file,
-      0,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; an overlay is expected to be a few KB`,
-      "is this the right file?"
-    );
-  }
+  await checkInputFile(file, {
+    name: "overlay",
+    missingHint: "pass the haskellPackages overlay with --overlay FILE"
+  });
   const nix = options.nixInstantiate ?? "nix-instantiate";
   if (!await commandExists(nix)) {
     throw new BatchError(
@@ -4257,7 +4239,7 @@ async function evaluateOverlay(file, options = {}) {
     { timeoutMs }
   );
   if (result.timedOut)
-    throw overlayError(
+    throw overridesError(
       file,
       0,
       `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1e3)} s`,
@@ -4265,7 +4247,7 @@ async function evaluateOverlay(file, options = {}) {
     );
   if (result.code !== 0) {
     const failure = nixEvaluationError(result.stderr, absolute);
-    throw overlayError(
+    throw overridesError(
       file,
       failure.line,
       `Nix could not evaluate the overlay: ${failure.message}`,
@@ -4305,7 +4287,7 @@ async function planFromOverlay(file, options = {}) {
     }
   }
   if (chosen.size === 0) {
-    throw overlayError(
+    throw overridesError(
       file,
       0,
       skipped.length > 0 ? `no call in the overlay can be batched (${skipped.map((s) => `${s.attribute}: ${s.reason}`).join("; ")})` : "the overlay has no callHackage or callCabal2nix calls",

@@ -8,12 +8,12 @@
  * the evaluation runs read-only. The result is the same PackagePlan as `planFromOverrides`, checked
  * by the same validateEntries, so errors read the same.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { BatchError } from './errors.js'
 import { findAttributeLine, type OverrideEntry } from './overrides.js'
 import { nixEvaluationError } from './nix-output.js'
-import { MAX_OVERRIDES_BYTES, validateEntries, type PackagePlan } from './plan.js'
+import { checkInputFile, overridesError, validateEntries, type PackagePlan } from './plan.js'
 import { commandExists, runCommand } from './process.js'
 
 export interface SkippedCall {
@@ -187,10 +187,6 @@ interface EvaluatedCall {
   reason?: string
 }
 
-function overlayError(file: string, line: number, message: string, hint?: string): BatchError {
-  return new BatchError('overrides', `${file}${line > 0 ? `:${line}` : ''}: ${message}`, { hint })
-}
-
 const UNDERSTOOD =
   'drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; ' +
   'for anything else list the packages in an overrides file and use --overrides'
@@ -208,26 +204,10 @@ export async function evaluateOverlay(
   options: OverlayPlanOptions = {}
 ): Promise<EvaluatedCall[]> {
   const absolute = path.resolve(file)
-  let info
-  try {
-    info = await stat(absolute)
-  } catch {
-    throw overlayError(
-      file,
-      0,
-      'overlay file not found',
-      'pass the haskellPackages overlay with --overlay FILE'
-    )
-  }
-  if (!info.isFile()) throw overlayError(file, 0, 'not a regular file')
-  if (info.size > MAX_OVERRIDES_BYTES) {
-    throw overlayError(
-      file,
-      0,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; an overlay is expected to be a few KB`,
-      'is this the right file?'
-    )
-  }
+  await checkInputFile(file, {
+    name: 'overlay',
+    missingHint: 'pass the haskellPackages overlay with --overlay FILE'
+  })
   const nix = options.nixInstantiate ?? 'nix-instantiate'
   if (!(await commandExists(nix))) {
     throw new BatchError(
@@ -255,7 +235,7 @@ export async function evaluateOverlay(
     { timeoutMs }
   )
   if (result.timedOut)
-    throw overlayError(
+    throw overridesError(
       file,
       0,
       `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1000)} s`,
@@ -264,7 +244,7 @@ export async function evaluateOverlay(
   // Check the exit code first: on an error the JSON on stdout can be partial.
   if (result.code !== 0) {
     const failure = nixEvaluationError(result.stderr, absolute)
-    throw overlayError(
+    throw overridesError(
       file,
       failure.line,
       `Nix could not evaluate the overlay: ${failure.message}`,
@@ -311,7 +291,7 @@ export async function planFromOverlay(
     }
   }
   if (chosen.size === 0) {
-    throw overlayError(
+    throw overridesError(
       file,
       0,
       skipped.length > 0

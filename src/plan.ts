@@ -50,7 +50,12 @@ export function planToJson(plan: PackagePlan): { packages: PlanJsonEntry[] } {
   }
 }
 
-function overridesError(file: string, line: number, message: string, hint?: string): BatchError {
+export function overridesError(
+  file: string,
+  line: number,
+  message: string,
+  hint?: string
+): BatchError {
   return new BatchError('overrides', `${file}${line > 0 ? `:${line}` : ''}: ${message}`, { hint })
 }
 
@@ -68,27 +73,33 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
   return line
 }
 
-async function readOverridesText(file: string): Promise<string> {
+/** Overrides and overlay files are small regular files; anything else is one clear error. */
+export async function checkInputFile(
+  file: string,
+  what: { name: string; missingHint: string }
+): Promise<void> {
   let info
   try {
     info = await stat(file)
   } catch {
-    throw overridesError(
-      file,
-      0,
-      'overrides file not found',
-      'pass the file with --overrides (or the action input overrides-file)'
-    )
+    throw overridesError(file, 0, `${what.name} file not found`, what.missingHint)
   }
   if (!info.isFile()) throw overridesError(file, 0, 'not a regular file')
   if (info.size > MAX_OVERRIDES_BYTES) {
     throw overridesError(
       file,
       0,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; an overrides file is expected to be a few KB`,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; an ${what.name} file is expected to be a few KB`,
       'is this the right file?'
     )
   }
+}
+
+async function readOverridesText(file: string): Promise<string> {
+  await checkInputFile(file, {
+    name: 'overrides',
+    missingHint: 'pass the file with --overrides (or the action input overrides-file)'
+  })
   const bytes = await readFile(file)
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes)
