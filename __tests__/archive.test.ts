@@ -2,8 +2,8 @@ import { readFile, readdir, stat, truncate, writeFile, mkdir, cp } from 'node:fs
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { extractMembers, resolveArchiveSource, type WantedPackage } from '../src/archive.js'
-import { isBatchError, type BatchError } from '../src/errors.js'
+import { extractMembers, resolveArchiveSource, type WantedPackage } from '../src/builder/archive.js'
+import { isBatchError, type BatchError } from '../src/common/errors.js'
 import { buildArchiveFromEntries, buildSampleArchive } from '../testing/archives.mjs'
 import { fixturesDir, tempDir } from './support/files.js'
 

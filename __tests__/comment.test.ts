@@ -21,10 +21,10 @@ import {
   pullRequestNumber,
   upsertStickyComment,
   type StickyCommentOptions
-} from '../src/comment.js'
-import type { ActionConfig } from '../src/config.js'
-import { publishReport } from '../src/report-publish.js'
-import { COMMENT_MAX_CHARS, type BatchRunReport } from '../src/report.js'
+} from '../src/action/comment.js'
+import type { ActionConfig } from '../src/action/config.js'
+import { publishReport } from '../src/action/report-publish.js'
+import { COMMENT_MAX_CHARS, type BatchRunReport } from '../src/action/report.js'
 import { tempDir } from './support/files.js'
 
 const OWNER = 'octo-org'

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { TOOL_VERSION } from '../src/version.js'
+import { TOOL_VERSION } from '../src/common/version.js'
 import { repoRoot, tempDir } from './support/files.js'
 
 const run = promisify(execFile)

@@ -10,8 +10,8 @@ import {
   startActionsCacheServer,
   type ActionsCacheServer
 } from '../testing/servers/actions-cache-server.mjs'
-import { saveBatch, writeMetadata } from '../src/actions-cache.js'
-import { pushToBinaryCaches } from '../src/publish.js'
+import { saveBatch, writeMetadata } from '../src/action/cache.js'
+import { pushToBinaryCaches } from '../src/action/publish.js'
 import {
   PACKAGES,
   cacheEnv,

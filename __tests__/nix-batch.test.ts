@@ -6,8 +6,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runCli } from '../src/cli.js'
-import { planFromOverlay } from '../src/overlay-plan.js'
-import { planToJson } from '../src/plan.js'
+import { planFromOverlay } from '../src/builder/overlay-plan.js'
+import { planToJson } from '../src/builder/plan.js'
 import {
   copyProject,
   createNixWorkspace,

@@ -1,15 +1,15 @@
 /**
  * Drop-in mode: `some-cabal2nix plan --overlay FILE` reads the package list out of an existing
- * haskellPackages overlay by evaluating it with Nix against stand-ins (src/overlay-plan.ts).
+ * haskellPackages overlay by evaluating it with Nix against stand-ins (src/builder/overlay-plan.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runCli } from '../src/cli.js'
-import { BatchError } from '../src/errors.js'
-import { planFromOverlay } from '../src/overlay-plan.js'
-import { planFromOverrides, planToJson } from '../src/plan.js'
+import { BatchError } from '../src/common/errors.js'
+import { planFromOverlay } from '../src/builder/overlay-plan.js'
+import { planFromOverrides, planToJson } from '../src/builder/plan.js'
 import { tempDir } from './support/files.js'
 import { describeWithNix, projectTemplate } from './support/nix.js'
 

@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { describeError, isBatchError, type BatchError } from '../src/errors.js'
+import { describeError, isBatchError, type BatchError } from '../src/common/errors.js'
 import {
   nearestVersions,
   isValidPackageName,
   isValidVersion,
   similarPackageNames
-} from '../src/hackage.js'
-import { parseNixOverrides, parseJsonOverrides } from '../src/overrides.js'
-import { MAX_OVERRIDES_BYTES, planFromOverrides, planToJson } from '../src/plan.js'
+} from '../src/builder/hackage.js'
+import { parseNixOverrides, parseJsonOverrides } from '../src/builder/overrides.js'
+import { MAX_OVERRIDES_BYTES, planFromOverrides, planToJson } from '../src/builder/plan.js'
 import { writeTree } from './support/files.js'
 import { findNix } from './support/nix.js'
 

@@ -10,8 +10,8 @@ import {
   startGitHubApiServer,
   type GitHubApiServer
 } from '../testing/servers/github-api-server.mjs'
-import { upsertStickyComment, type CommentState } from '../src/comment.js'
-import type { BatchRunReport } from '../src/report.js'
+import { upsertStickyComment, type CommentState } from '../src/action/comment.js'
+import type { BatchRunReport } from '../src/action/report.js'
 import { tempDir } from './support/files.js'
 import { SimulatedRunner } from './support/runner.js'
 

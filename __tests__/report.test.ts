@@ -3,7 +3,7 @@
  * reports (no clock, no environment), so the snapshots are deterministic.
  */
 import { describe, expect, test } from '@jest/globals'
-import type { PackageDiff } from '../src/keys.js'
+import type { PackageDiff } from '../src/action/keys.js'
 import {
   COMMENT_MAX_CHARS,
   estimateAvoidedIfd,
@@ -15,7 +15,7 @@ import {
   renderSummary,
   verdictLine,
   type BatchRunReport
-} from '../src/report.js'
+} from '../src/action/report.js'
 
 const PACKAGES: BatchRunReport['packages'] = [
   { name: 'aeson', version: '2.2.3.0' },

@@ -40,7 +40,7 @@ const USAGE = `usage: node bench/run.mjs [options]   (npm run bench -- [options]
   --eval-n N         overrides in the evaluated project (default 30; --quick 10)
   --seed N           archive generator seed (default 1)
   --scale F          size of the main archive (default 1 = ~18k packages, ~74 MB gzipped)
-  --baseline REF     also measure src/archive.ts as of git REF (before/after an optimisation)
+  --baseline REF     also measure src/builder/archive.ts as of git REF (before/after an optimisation)
   --node PATH        a Node binary to measure our pass with (repeatable; default: the Action's
                      Node 24 where installed, and the Node running this script)
   --skip LIST        comma-separated: nixpkgs (part 1a), batch, nix, scaling, walk, profile

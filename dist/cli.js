@@ -2473,7 +2473,7 @@ var require_tar_stream = __commonJS({
   }
 });
 
-// src/errors.ts
+// src/common/errors.ts
 function isBatchError(error) {
   return error instanceof BatchError;
 }
@@ -2489,7 +2489,7 @@ function describeError(error) {
 }
 var BatchError;
 var init_errors = __esm({
-  "src/errors.ts"() {
+  "src/common/errors.ts"() {
     "use strict";
     BatchError = class extends Error {
       kind;
@@ -2507,7 +2507,7 @@ var init_errors = __esm({
   }
 });
 
-// src/hackage.ts
+// src/builder/hackage.ts
 function isValidPackageName(name) {
   return name.length > 0 && name.length <= 255 && PACKAGE_NAME.test(name);
 }
@@ -2558,14 +2558,14 @@ function similarPackageNames(requested, existing, max = 3) {
 }
 var PACKAGE_NAME, VERSION;
 var init_hackage = __esm({
-  "src/hackage.ts"() {
+  "src/builder/hackage.ts"() {
     "use strict";
     PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
     VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
   }
 });
 
-// src/process.ts
+// src/common/process.ts
 import { spawn } from "node:child_process";
 import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 function runCommand(command, args, options = {}) {
@@ -2637,7 +2637,7 @@ async function commandExists(command, args = ["--version"]) {
   }
 }
 var init_process = __esm({
-  "src/process.ts"() {
+  "src/common/process.ts"() {
     "use strict";
   }
 });
@@ -3637,7 +3637,7 @@ var init_main = __esm({
   }
 });
 
-// src/overrides.ts
+// src/builder/overrides.ts
 function tokenizeNix(text) {
   const tokens = [];
   let i = 0;
@@ -3883,7 +3883,7 @@ function findAttributeLine(text, name) {
 }
 var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
 var init_overrides = __esm({
-  "src/overrides.ts"() {
+  "src/builder/overrides.ts"() {
     "use strict";
     init_main();
     SubsetStop = class extends Error {
@@ -3926,7 +3926,7 @@ var init_overrides = __esm({
   }
 });
 
-// src/nix-output.ts
+// src/common/nix-output.ts
 function stripTerminalCodes(text) {
   return text.replace(TERMINAL_CODES, "");
 }
@@ -3942,13 +3942,13 @@ function nixEvaluationError(stderr, file) {
 }
 var TERMINAL_CODES;
 var init_nix_output = __esm({
-  "src/nix-output.ts"() {
+  "src/common/nix-output.ts"() {
     "use strict";
     TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   }
 });
 
-// src/plan.ts
+// src/builder/plan.ts
 import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
 import path4 from "node:path";
 function hackagePackages(plan) {
@@ -4171,7 +4171,7 @@ async function planFromOverrides(file, options = {}) {
 }
 var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
 var init_plan = __esm({
-  "src/plan.ts"() {
+  "src/builder/plan.ts"() {
     "use strict";
     init_errors();
     init_hackage();
@@ -4191,7 +4191,7 @@ in builtins.mapAttrs (_: describe) attrs`;
   }
 });
 
-// src/overlay-plan.ts
+// src/builder/overlay-plan.ts
 var overlay_plan_exports = {};
 __export(overlay_plan_exports, {
   EVALUATE_OVERLAY: () => EVALUATE_OVERLAY,
@@ -4305,7 +4305,7 @@ async function planFromOverlay(file, options = {}) {
 }
 var EVALUATE_OVERLAY, UNDERSTOOD;
 var init_overlay_plan = __esm({
-  "src/overlay-plan.ts"() {
+  "src/builder/overlay-plan.ts"() {
     "use strict";
     init_errors();
     init_overrides();
@@ -4455,12 +4455,12 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-// src/build.ts
+// src/builder/build.ts
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import os2 from "node:os";
 import path5 from "node:path";
 
-// src/archive.ts
+// src/builder/archive.ts
 var import_tar_stream = __toESM(require_tar_stream(), 1);
 init_errors();
 init_hackage();
@@ -4765,7 +4765,7 @@ async function extractMembers(source, wanted, options = {}) {
   return extractFromTarball(source, wanted, options);
 }
 
-// src/batch.ts
+// src/builder/batch.ts
 init_errors();
 import { chmod, mkdir, mkdtemp, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
 import path2 from "node:path";
@@ -4796,10 +4796,10 @@ async function writeBatch(outDir, manifest, expressions) {
   }
 }
 
-// src/build.ts
+// src/builder/build.ts
 init_errors();
 
-// src/generate.ts
+// src/builder/generate.ts
 import { copyFile, mkdir as mkdir2, readdir as readdir2, writeFile as writeFile2 } from "node:fs/promises";
 import os from "node:os";
 import path3 from "node:path";
@@ -4973,7 +4973,7 @@ function validateConcurrency(concurrency) {
   }
 }
 
-// src/generate.ts
+// src/builder/generate.ts
 init_errors();
 init_process();
 var DEFAULT_TIMEOUT_MS = 12e4;
@@ -5114,14 +5114,14 @@ async function generateExpressions(inputs, settings, workDir) {
 }
 var DEFAULT_COMPILER = "ghc-9.8.4";
 
-// src/build.ts
+// src/builder/build.ts
 init_plan();
 
-// src/version.ts
+// src/common/version.ts
 var TOOL_VERSION = "0.1.0";
 var TOOL_NAME = "some-cabal2nix";
 
-// src/build.ts
+// src/builder/build.ts
 function manifestPackages(plan, pass) {
   const hashes = new Map(pass?.packages.map((p) => [p.name, p.sha256]));
   return plan.packages.map(

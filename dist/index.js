@@ -22843,7 +22843,7 @@ var require_package_version = __commonJS({
   }
 });
 
-// src/errors.ts
+// src/common/errors.ts
 function isBatchError(error2) {
   return error2 instanceof BatchError;
 }
@@ -22859,7 +22859,7 @@ function describeError(error2) {
 }
 var BatchError;
 var init_errors = __esm({
-  "src/errors.ts"() {
+  "src/common/errors.ts"() {
     "use strict";
     BatchError = class extends Error {
       kind;
@@ -22877,7 +22877,7 @@ var init_errors = __esm({
   }
 });
 
-// src/process.ts
+// src/common/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
 function runCommand(command, args, options = {}) {
@@ -22949,12 +22949,12 @@ async function commandExists(command, args = ["--version"]) {
   }
 }
 var init_process = __esm({
-  "src/process.ts"() {
+  "src/common/process.ts"() {
     "use strict";
   }
 });
 
-// src/nix-output.ts
+// src/common/nix-output.ts
 function stripTerminalCodes(text) {
   return text.replace(TERMINAL_CODES, "");
 }
@@ -22981,13 +22981,13 @@ function nixEvaluationError(stderr, file) {
 }
 var TERMINAL_CODES;
 var init_nix_output = __esm({
-  "src/nix-output.ts"() {
+  "src/common/nix-output.ts"() {
     "use strict";
     TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
   }
 });
 
-// src/hackage.ts
+// src/builder/hackage.ts
 function isValidPackageName(name) {
   return name.length > 0 && name.length <= 255 && PACKAGE_NAME.test(name);
 }
@@ -22996,7 +22996,7 @@ function isValidVersion(version3) {
 }
 var PACKAGE_NAME, VERSION;
 var init_hackage = __esm({
-  "src/hackage.ts"() {
+  "src/builder/hackage.ts"() {
     "use strict";
     PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
     VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
@@ -23998,7 +23998,7 @@ var init_main = __esm({
   }
 });
 
-// src/overrides.ts
+// src/builder/overrides.ts
 function tokenizeNix(text) {
   const tokens = [];
   let i = 0;
@@ -24244,7 +24244,7 @@ function findAttributeLine(text, name) {
 }
 var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
 var init_overrides = __esm({
-  "src/overrides.ts"() {
+  "src/builder/overrides.ts"() {
     "use strict";
     init_main();
     SubsetStop = class extends Error {
@@ -24287,7 +24287,7 @@ var init_overrides = __esm({
   }
 });
 
-// src/plan.ts
+// src/builder/plan.ts
 import { readFile as readFile2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import path15 from "node:path";
 function planToJson(plan) {
@@ -24505,7 +24505,7 @@ async function planFromOverrides(file, options = {}) {
 }
 var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
 var init_plan = __esm({
-  "src/plan.ts"() {
+  "src/builder/plan.ts"() {
     "use strict";
     init_errors();
     init_hackage();
@@ -25297,7 +25297,7 @@ var require_lib = __commonJS({
   }
 });
 
-// src/overlay-plan.ts
+// src/builder/overlay-plan.ts
 var overlay_plan_exports = {};
 __export(overlay_plan_exports, {
   EVALUATE_OVERLAY: () => EVALUATE_OVERLAY,
@@ -25411,7 +25411,7 @@ async function planFromOverlay(file, options = {}) {
 }
 var EVALUATE_OVERLAY, UNDERSTOOD;
 var init_overlay_plan = __esm({
-  "src/overlay-plan.ts"() {
+  "src/builder/overlay-plan.ts"() {
     "use strict";
     init_errors();
     init_overrides();
@@ -27552,7 +27552,7 @@ function saveState(name, value) {
   issueCommand("save-state", { name }, toCommandValue(value));
 }
 
-// src/main.ts
+// src/action/main.ts
 import { createHash as createHash4 } from "node:crypto";
 import { mkdir as mkdir3, readFile as readFile4, readdir as readdir3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
@@ -69827,7 +69827,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
   });
 }
 
-// src/actions-cache.ts
+// src/action/cache.ts
 import { mkdir as mkdir2, readFile, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path12 from "node:path";
 var EXPORT_FILE = "batch.nar-export";
@@ -69891,12 +69891,12 @@ function actionsCacheAvailable() {
   return isFeatureAvailable();
 }
 
-// src/config.ts
+// src/action/config.ts
 init_errors();
 import { existsSync as existsSync4 } from "node:fs";
 import path14 from "node:path";
 
-// src/publish.ts
+// src/action/publish.ts
 init_errors();
 init_process();
 init_nix_output();
@@ -69989,7 +69989,7 @@ async function pushToBinaryCaches(storePath, targets, options = {}) {
   });
 }
 
-// src/config.ts
+// src/action/config.ts
 var OVERRIDES_CANDIDATES = [
   "overrides.nix",
   "nix/overrides.nix",
@@ -70064,10 +70064,10 @@ function readConfig(env = process.env) {
   };
 }
 
-// src/main.ts
+// src/action/main.ts
 init_errors();
 
-// src/keys.ts
+// src/action/keys.ts
 import { createHash as createHash2 } from "node:crypto";
 function sha256(text) {
   return createHash2("sha256").update(text).digest("hex");
@@ -70128,10 +70128,10 @@ function summarizeDiff(diff) {
   return parts.join(", ");
 }
 
-// src/main.ts
+// src/action/main.ts
 init_plan();
 
-// src/report.ts
+// src/action/report.ts
 var PhaseTimer = class {
   phases = [];
   started = performance.now();
@@ -74585,7 +74585,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/comment.ts
+// src/action/comment.ts
 import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
 function readEvent(env = process.env) {
   let payload = {};
@@ -74793,7 +74793,7 @@ function runUrl(env = process.env) {
   return `${server}/${repository}/actions/runs/${run2}${attempt}`;
 }
 
-// src/report-publish.ts
+// src/action/report-publish.ts
 async function writeSummary(markdown) {
   if (!markdown) return;
   if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -74862,7 +74862,7 @@ async function publishReport(report, config) {
   }
 }
 
-// src/store.ts
+// src/action/store.ts
 init_errors();
 init_nix_output();
 init_process();
@@ -74987,10 +74987,10 @@ function timingsFromBuildLog(stderr) {
   }
 }
 
-// src/version.ts
+// src/common/version.ts
 var TOOL_VERSION = "0.1.0";
 
-// src/zero-config.ts
+// src/action/zero-config.ts
 import path17 from "node:path";
 function nixPath(absolute) {
   return `(/. + ${JSON.stringify(absolute).replace(/\$\{/g, "\\${")})`;
@@ -75011,7 +75011,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${nixPath(path17.
   return { kind: "expr", expr };
 }
 
-// src/main.ts
+// src/action/main.ts
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));

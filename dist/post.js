@@ -24548,7 +24548,7 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/report.ts
+// src/action/report.ts
 function formatDuration(ms) {
   if (ms < 1e3) return `${(ms / 1e3).toFixed(2)} s`;
   if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
@@ -24734,7 +24734,7 @@ function renderCommentWith(report, options, limit) {
   return out.join("\n") + "\n";
 }
 
-// src/comment.ts
+// src/action/comment.ts
 function field(value, name) {
   return value && typeof value === "object" ? value[name] : void 0;
 }
@@ -24914,7 +24914,7 @@ function runUrl(env = process.env) {
   return `${server}/${repository}/actions/runs/${run}${attempt}`;
 }
 
-// src/report-publish.ts
+// src/action/report-publish.ts
 async function writeSummary(markdown) {
   if (!markdown) return;
   if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -24930,7 +24930,7 @@ async function writeSummary(markdown) {
   }
 }
 
-// src/post.ts
+// src/action/post.ts
 function readReport() {
   const raw = getState("report");
   if (!raw) return void 0;

@@ -8,7 +8,7 @@
 # A value is a version string, or a local package: a Nix path, a string starting with "/", or
 # (Nix only) a derivation or other attribute set with an outPath, such as a fetched source.
 #
-# Problems are reported with the CLI's wording (src/plan.ts, validateEntries), so a bad file
+# Problems are reported with the CLI's wording (src/builder/plan.ts, validateEntries), so a bad file
 # reads the same whether `some-cabal2nix plan`, the Action or `nix build` finds it.
 let
   inherit (builtins)
@@ -42,7 +42,7 @@ let
     in
     n >= m && substring (n - m) m s == suffix;
 
-  # Hackage naming rules, as src/hackage.ts.
+  # Hackage naming rules, as src/builder/hackage.ts.
   packageNameRegex = "[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*";
   versionRegex = "(0|[1-9][0-9]{0,8})([.](0|[1-9][0-9]{0,8}))*";
   isValidPackageName = name: stringLength name > 0 && stringLength name <= 255 && match packageNameRegex name != null;
@@ -72,7 +72,7 @@ let
     in
     found.found;
 
-  # Where `name = ` is in a Nix file (findAttributeLine in src/overrides.ts) or `"name":` in JSON.
+  # Where `name = ` is in a Nix file (findAttributeLine in src/builder/overrides.ts) or `"name":` in JSON.
   attributeLine =
     source: name:
     if source.text == null then
@@ -82,7 +82,7 @@ let
     else
       firstLineMatching "(.*[[:space:]{;])?(\"${escapeRegex name}\"|${escapeRegex name})[[:space:]]*=.*" source.text;
 
-  # JSON by extension or by content, like isJsonFile in src/plan.ts.
+  # JSON by extension or by content, like isJsonFile in src/builder/plan.ts.
   looksLikeJson =
     file: text:
     let

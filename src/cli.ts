@@ -6,11 +6,16 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { buildBatch } from './build.js'
-import { BatchError, describeError, isBatchError } from './errors.js'
-import { DEFAULT_COMPILER, DEFAULT_TIMEOUT_MS, defaultJobs, defaultSystem } from './generate.js'
-import { planFromOverrides, planToJson, type PackagePlan } from './plan.js'
-import { TOOL_NAME, TOOL_VERSION } from './version.js'
+import { buildBatch } from './builder/build.js'
+import { BatchError, describeError, isBatchError } from './common/errors.js'
+import {
+  DEFAULT_COMPILER,
+  DEFAULT_TIMEOUT_MS,
+  defaultJobs,
+  defaultSystem
+} from './builder/generate.js'
+import { planFromOverrides, planToJson, type PackagePlan } from './builder/plan.js'
+import { TOOL_NAME, TOOL_VERSION } from './common/version.js'
 
 const USAGE = `usage:
   ${TOOL_NAME} plan  --overrides FILE [--json]
@@ -58,7 +63,7 @@ async function runPlan(args: string[], write: (text: string) => void): Promise<v
     throw usageError('plan takes --overrides FILE or --overlay FILE, not both')
   if (values.overlay) {
     // Drop-in mode: the package list comes out of an existing haskellPackages overlay.
-    const { planFromOverlay } = await import('./overlay-plan.js')
+    const { planFromOverlay } = await import('./builder/overlay-plan.js')
     const plan = await planFromOverlay(values.overlay)
     const skipped = plan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`)
     write(

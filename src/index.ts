@@ -1,4 +1,4 @@
 // Entry point of the main step (dist/index.js).
-import { main } from './main.js'
+import { main } from './action/main.js'
 
 await main()

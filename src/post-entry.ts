@@ -1,4 +1,4 @@
 // Entry point of the post step (dist/post.js).
-import { post } from './post.js'
+import { post } from './action/post.js'
 
 await post()

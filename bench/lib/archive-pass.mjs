@@ -5,7 +5,7 @@
 //                   serially, as the evaluator runs the all-cabal-hashes-component IFDs
 //   (b) GNU tar     one `tar -xzf ARCHIVE --files-from LIST` with exact member names (the
 //                   some-cabal-hashes derivation)
-//   (c) ours        extractMembers (src/archive.ts, bundled) in a fresh Node process
+//   (c) ours        extractMembers (src/builder/archive.ts, bundled) in a fresh Node process
 //   (d) floor       inflating the archive to nowhere with Node's zlib in one process; also
 //                   `gzip -dc ARCHIVE > /dev/null`
 //   reference       tar-stream alone (exact-name Set, early exit, no checks)

@@ -4,11 +4,11 @@
 // pass only (not Node's start-up or loading the code).
 //
 //   node bench/lib/pass-child.mjs zlib ARCHIVE                      inflate to nowhere (the floor)
-//   node bench/lib/pass-child.mjs ours ARCHIVE WANTED.json BUNDLE   extractMembers from a bundle of src/archive.ts
+//   node bench/lib/pass-child.mjs ours ARCHIVE WANTED.json BUNDLE   extractMembers from a bundle of src/builder/archive.ts
 //   node bench/lib/pass-child.mjs walk ARCHIVE WANTED.json          tar-stream alone: exact names, early exit,
 //                                                                   no checks (what any tar-stream reader pays)
 //
-// The stream settings (1 MB reads, 1 MB inflate chunks) are the ones src/archive.ts uses.
+// The stream settings (1 MB reads, 1 MB inflate chunks) are the ones src/builder/archive.ts uses.
 import { createReadStream, readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { createGunzip } from 'node:zlib'

@@ -1,5 +1,5 @@
 // Where one archive pass spends its time: runs bench/lib/pass-child.mjs under `node --cpu-prof`
-// and sums self time by what the code is. The bundle of src/archive.ts is one file, so its
+// and sums self time by what the code is. The bundle of src/builder/archive.ts is one file, so its
 // functions are attributed to modules through esbuild's `// node_modules/<pkg>/<file>` markers.
 import { readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -38,7 +38,7 @@ const GROUPS = [
         m
       )
   ],
-  ['src/archive.ts: our per-member bookkeeping', m => /^src\//.test(m)],
+  ['src/builder/archive.ts: our per-member bookkeeping', m => /^src\//.test(m)],
   ['garbage collector', m => m === '(garbage collector)'],
   [
     'zlib, fs and Node stream glue on the main thread (inflating itself runs on the thread pool)',

@@ -1,5 +1,5 @@
 // Plumbing for bench/run.mjs: timed child processes, the generated archives (cached in
-// bench/.work/ by seed and scale), on-the-fly bundles of src/archive.ts, and the machine notes.
+// bench/.work/ by seed and scale), on-the-fly bundles of src/builder/archive.ts, and the machine notes.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
@@ -134,7 +134,7 @@ export async function ensureArchive({ seed, scale, log }) {
 }
 
 /**
- * Bundles src/archive.ts (or the same file from another checkout) into one ESM file that plain
+ * Bundles src/builder/archive.ts (or the same file from another checkout) into one ESM file that plain
  * .mjs can import. The banner keeps ESLint off the generated code.
  * @param {{ entry: string, outfile: string }} opts
  */
@@ -172,8 +172,13 @@ export async function bundleBaseline(ref) {
       encoding: 'utf8'
     })
     if (archive.status !== 0) throw new Error(`git archive ${short} failed: ${archive.stderr}`)
+    // The archive pass moved to src/builder/ in the layout change; older revisions have it in src/.
+    const entry = [path.join(dir, 'src', 'builder', 'archive.ts'), path.join(dir, 'src', 'archive.ts')].find(f =>
+      existsSync(f)
+    )
+    if (!entry) throw new Error(`--baseline: ${short} has no src/builder/archive.ts nor src/archive.ts`)
     const outfile = await bundleArchiveModule({
-      entry: path.join(dir, 'src', 'archive.ts'),
+      entry,
       outfile: path.join(workDir, `archive-${short}.bundle.mjs`)
     })
     return { ref, short, outfile }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import tar from 'tar-stream'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import { nearestVersions, similarPackageNames } from './hackage.js'
 
 export type ArchiveSource =

@@ -5,9 +5,9 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BatchError } from './errors.js'
-import { commandExists, runCommand } from './process.js'
-import { firstBuildError } from './nix-output.js'
+import { BatchError } from '../common/errors.js'
+import { commandExists, runCommand } from '../common/process.js'
+import { firstBuildError } from '../common/nix-output.js'
 
 export interface PushResult {
   target: string

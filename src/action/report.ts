@@ -5,7 +5,7 @@
  * (main step), post and comment.
  */
 import type { PackageChange, PackageDiff } from './keys.js'
-import type { PlanJsonEntry } from './plan.js'
+import type { PlanJsonEntry } from '../builder/plan.js'
 import type { PushResult } from './publish.js'
 
 export type BatchSource = 'actions-cache' | 'binary-cache' | 'local' | 'built'

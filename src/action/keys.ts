@@ -4,8 +4,8 @@
  * checks that the restored store path is exactly the installable's out path.
  */
 import { createHash } from 'node:crypto'
-import type { ManifestPackage } from './batch.js'
-import type { PlanJsonEntry } from './plan.js'
+import type { ManifestPackage } from '../builder/batch.js'
+import type { PlanJsonEntry } from '../builder/plan.js'
 
 export interface KeyInputs {
   prefix: string

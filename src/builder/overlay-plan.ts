@@ -10,11 +10,11 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import { findAttributeLine, type OverrideEntry } from './overrides.js'
-import { nixEvaluationError } from './nix-output.js'
+import { nixEvaluationError } from '../common/nix-output.js'
 import { checkInputFile, overridesError, validateEntries, type PackagePlan } from './plan.js'
-import { commandExists, runCommand } from './process.js'
+import { commandExists, runCommand } from '../common/process.js'
 
 export interface SkippedCall {
   /** The overlay attribute. */

@@ -7,8 +7,8 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { BatchError } from './errors.js'
-import { runCommand } from './process.js'
+import { BatchError } from '../common/errors.js'
+import { runCommand } from '../common/process.js'
 
 export type GenerateInput =
   | { source: 'hackage'; name: string; version: string; cabal: Buffer; sha256: string }

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import path from 'node:path'
-import { BatchError } from './errors.js'
-import { firstBuildError } from './nix-output.js'
-import { runCommand, type CommandResult } from './process.js'
+import { BatchError } from '../common/errors.js'
+import { firstBuildError } from '../common/nix-output.js'
+import { runCommand, type CommandResult } from '../common/process.js'
 
 export type Installable =
   /** `.#some-cabal2nix`, `github:org/repo#attr`: built with `nix build`. */

@@ -5,7 +5,7 @@
  */
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import type { GeneratedExpression } from './generate.js'
 
 export const MANIFEST_FORMAT = 1

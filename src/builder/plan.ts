@@ -4,7 +4,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import { isValidPackageName, isValidVersion } from './hackage.js'
 import {
   findAttributeLine,
@@ -13,8 +13,8 @@ import {
   type OverrideEntry,
   type OverridesParse
 } from './overrides.js'
-import { nixEvaluationError } from './nix-output.js'
-import { commandExists, runCommand } from './process.js'
+import { nixEvaluationError } from '../common/nix-output.js'
+import { commandExists, runCommand } from '../common/process.js'
 
 export type PlannedPackage =
   | { name: string; source: 'hackage'; version: string }

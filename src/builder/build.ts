@@ -12,7 +12,7 @@ import {
   type ArchiveProgress
 } from './archive.js'
 import { writeBatch, type BatchManifest, type ManifestPackage } from './batch.js'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import {
   cabal2nixVersion,
   generateExpressions,
@@ -20,7 +20,7 @@ import {
   type GenerateInput
 } from './generate.js'
 import { hackagePackages, type PackagePlan } from './plan.js'
-import { TOOL_NAME, TOOL_VERSION } from './version.js'
+import { TOOL_NAME, TOOL_VERSION } from '../common/version.js'
 
 export interface BuildSettings extends Cabal2nixSettings {
   /** A `.tar.gz`, an unpacked directory or an http(s) URL; may be omitted when all packages are local. */

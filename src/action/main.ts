@@ -16,9 +16,9 @@ import {
   saveBatch,
   writeMetadata,
   type RestoreOutcome
-} from './actions-cache.js'
+} from './cache.js'
 import { readConfig, type ActionConfig } from './config.js'
-import { BatchError, describeError, isBatchError } from './errors.js'
+import { BatchError, describeError, isBatchError } from '../common/errors.js'
 import {
   batchCacheKey,
   diffPackages,
@@ -26,7 +26,7 @@ import {
   summarizeDiff,
   type PackageDiff
 } from './keys.js'
-import { planFromOverrides, planToJson, type PackagePlan } from './plan.js'
+import { planFromOverrides, planToJson, type PackagePlan } from '../builder/plan.js'
 import { pushToBinaryCaches, type PushResult } from './publish.js'
 import { PhaseTimer, verdictLine, type BatchRunReport, type BatchSource } from './report.js'
 import { publishReport } from './report-publish.js'
@@ -38,12 +38,12 @@ import {
   timingsFromBuildLog,
   type Installable
 } from './store.js'
-import { TOOL_VERSION } from './version.js'
+import { TOOL_VERSION } from '../common/version.js'
 import { zeroConfigInstallable } from './zero-config.js'
 
 async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
   if (config.overlayFile) {
-    const { planFromOverlay } = await import('./overlay-plan.js')
+    const { planFromOverlay } = await import('../builder/overlay-plan.js')
     return planFromOverlay(path.resolve(config.workingDirectory, config.overlayFile))
   }
   return planFromOverrides(path.resolve(config.workingDirectory, config.overridesFile as string))

@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { BatchError } from './errors.js'
+import { BatchError } from '../common/errors.js'
 import { parseTargets } from './publish.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'

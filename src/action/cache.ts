@@ -6,7 +6,7 @@
 import * as cache from '@actions/cache'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { PlanJsonEntry } from './plan.js'
+import type { PlanJsonEntry } from '../builder/plan.js'
 
 export const EXPORT_FILE = 'batch.nar-export'
 export const METADATA_FILE = 'batch.json'
