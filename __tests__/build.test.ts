@@ -5,9 +5,14 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { runCli } from '../src/cli.js'
 import { buildSampleArchive } from '../testing/archives.mjs'
-import { cabal2nixDouble, fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
+import { cabal2nixDouble, findCabal2nix } from '../testing/cabal2nix.mjs'
+import { fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
 
 const run = promisify(execFile)
+
+/** The real cabal2nix where there is one; the double only for failures the real tool will not show. */
+const cabal2nix = findCabal2nix()
+const testWithRealCabal2nix = cabal2nix.real ? test : test.skip
 
 interface CliRun {
   code: number
@@ -77,9 +82,14 @@ function buildArgs(out: string, extra: string[] = [], file = overrides): string[
     '--out',
     out,
     '--cabal2nix',
-    cabal2nixDouble,
+    cabal2nix.command,
     ...extra
   ]
+}
+
+/** The same command line with the test double, whose CABAL2NIX_TEST_DOUBLE_* knobs make it fail. */
+function withDouble(args: string[]): string[] {
+  return args.map(a => (a === cabal2nix.command ? cabal2nixDouble : a))
 }
 
 async function listTree(dir: string): Promise<Record<string, string>> {
@@ -107,7 +117,7 @@ test('a batch of 22 Hackage packages: one default.nix each plus the manifest', a
     format: 1,
     generator: 'some-cabal2nix 0.1.0',
     archive: 'all-cabal-hashes-r1',
-    cabal2nix: 'cabal2nix 2.19.1 (some-cabal2nix test double)',
+    cabal2nix: cabal2nix.version,
     compiler: 'ghc-9.8.4',
     system: `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
   })
@@ -126,6 +136,51 @@ test('a batch of 22 Hackage packages: one default.nix each plus the manifest', a
   expect(tree['zlib/default.nix']).toContain(`sha256 = "${zlibJson['package-hashes'].SHA256}";`)
 })
 
+testWithRealCabal2nix(
+  "every fixture package's default.nix is byte for byte what the real cabal2nix prints with nixpkgs' command line",
+  async () => {
+    // All 24 fixture versions; a batch holds one version per name, so two batches.
+    const versions: Array<[string, string]> = []
+    for (const name of await readdir(fixturesDir, { withFileTypes: true })) {
+      if (!name.isDirectory()) continue
+      for (const v of await readdir(path.join(fixturesDir, name.name), { withFileTypes: true }))
+        if (v.isDirectory()) versions.push([name.name, v.name])
+    }
+    expect(versions).toHaveLength(24)
+    const batches: Array<Array<[string, string]>> = [[], []]
+    for (const entry of versions)
+      batches[batches[0].some(([n]) => n === entry[0]) ? 1 : 0].push(entry)
+    const dir = await tempDir('fidelity')
+    const system = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
+    for (const [i, batch] of batches.entries()) {
+      const file = path.join(dir, `o${i}.nix`)
+      await writeFile(file, `{\n${batch.map(([n, v]) => `  ${n} = "${v}";`).join('\n')}\n}\n`)
+      const out = path.join(dir, `out${i}`)
+      expect(await cli(buildArgs(out, ['--compiler', 'ghc-9.6.6'], file))).toMatchObject({
+        code: 0
+      })
+      for (const [name, version] of batch) {
+        const home = await tempDir('fidelity-home')
+        const sha256 = JSON.parse(
+          await readFile(path.join(fixturesDir, name, version, `${name}.json`), 'utf8')
+        )['package-hashes'].SHA256
+        // make-package-set.nix's haskellSrc2nix, run by hand in the package's directory.
+        const direct = await run(
+          cabal2nix.command,
+          ['--compiler=ghc-9.6.6', `--system=${system}`, `--sha256=${sha256}`, `${name}.cabal`],
+          { cwd: path.join(fixturesDir, name, version), env: { HOME: home, LANG: 'C.UTF-8' } }
+        )
+        expect({ name, text: await readFile(path.join(out, name, 'default.nix'), 'utf8') }).toEqual(
+          {
+            name,
+            text: direct.stdout
+          }
+        )
+      }
+    }
+  }
+)
+
 test('the same inputs give byte-identical output, whatever the source form and job count', async () => {
   const unpacked = fixturesDir
   const a = path.join(work, 'same-a')
@@ -140,7 +195,7 @@ test('the same inputs give byte-identical output, whatever the source form and j
     '--out',
     b,
     '--cabal2nix',
-    cabal2nixDouble,
+    cabal2nix.command,
     '--jobs',
     '7'
   ])
@@ -163,7 +218,7 @@ test("cabal2nix gets exactly nixpkgs' command line, a private HOME and a UTF-8 l
   const wrapper = path.join(dir, 'cabal2nix')
   await writeFile(
     wrapper,
-    `#!/bin/sh\n[ "$1" = --version ] || echo "$HOME|$LANG|$*" >> ${log}\nexec ${process.execPath} ${cabal2nixDouble} "$@"\n`
+    `#!/bin/sh\n[ "$1" = --version ] || echo "$HOME|$LANG|$*" >> ${log}\nexec ${cabal2nix.command} "$@"\n`
   )
   await chmod(wrapper, 0o755)
   const small = path.join(dir, 'small.nix')
@@ -171,7 +226,7 @@ test("cabal2nix gets exactly nixpkgs' command line, a private HOME and a UTF-8 l
   const out = path.join(dir, 'out')
   const result = await cli(
     buildArgs(out, ['--compiler', 'ghc-9.6.6', '--system', 'aarch64-unknown-linux-gnu'], small).map(
-      a => (a === cabal2nixDouble ? wrapper : a)
+      a => (a === cabal2nix.command ? wrapper : a)
     )
   )
   expect(result.code).toBe(0)
@@ -221,7 +276,7 @@ describe('failures leave no batch behind', () => {
 
   test('one failing package names the package and its stderr', async () => {
     const out = path.join(work, 'fail-one')
-    const result = await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens' })
+    const result = await cli(withDouble(buildArgs(out)), { CABAL2NIX_TEST_DOUBLE_FAIL: 'lens' })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(
       /^error: cabal2nix failed for lens 5\.3\.2: cabal2nix exited with 1: cabal2nix: simulated failure for lens$/m
@@ -232,7 +287,7 @@ describe('failures leave no batch behind', () => {
 
   test('several failures are listed together', async () => {
     const out = path.join(work, 'fail-two')
-    const result = await cli(buildArgs(out), {
+    const result = await cli(withDouble(buildArgs(out)), {
       CABAL2NIX_TEST_DOUBLE_FAIL: 'lens,aeson',
       CABAL2NIX_TEST_DOUBLE_GARBAGE: 'zlib'
     })
@@ -248,7 +303,7 @@ describe('failures leave no batch behind', () => {
   test('a hanging cabal2nix is stopped by --timeout and named', async () => {
     const out = path.join(work, 'fail-hang')
     const started = Date.now()
-    const result = await cli(buildArgs(out, ['--timeout', '2']), {
+    const result = await cli(withDouble(buildArgs(out, ['--timeout', '2'])), {
       CABAL2NIX_TEST_DOUBLE_HANG: 'vector'
     })
     expect(result.code).toBe(1)
@@ -263,7 +318,9 @@ describe('failures leave no batch behind', () => {
     const out = path.join(work, 'keep-previous')
     expect((await cli(buildArgs(out))).code).toBe(0)
     const before = await listTree(out)
-    expect((await cli(buildArgs(out), { CABAL2NIX_TEST_DOUBLE_FAIL: 'text' })).code).toBe(1)
+    expect(
+      (await cli(withDouble(buildArgs(out)), { CABAL2NIX_TEST_DOUBLE_FAIL: 'text' })).code
+    ).toBe(1)
     expect(await listTree(out)).toEqual(before)
   })
 
@@ -273,7 +330,9 @@ describe('failures leave no batch behind', () => {
     const log = path.join(dir, 'runs.log')
     await writeFile(file, '{\n  aeson = "2.3.1.0";\n  zlib = "0.7.1.1";\n}\n')
     const out = path.join(dir, 'out')
-    const result = await cli(buildArgs(out, [], file), { CABAL2NIX_TEST_DOUBLE_LOG: log })
+    const result = await cli(withDouble(buildArgs(out, [], file)), {
+      CABAL2NIX_TEST_DOUBLE_LOG: log
+    })
     expect(result.code).toBe(1)
     expect(result.stderr.split('\n')[0]).toBe('error: aeson 2.3.1.0 is not in all-cabal-hashes-r1')
     expect(result.stderr).toContain('no such version; nearest that exist: 2.3.2.0')
@@ -284,7 +343,7 @@ describe('failures leave no batch behind', () => {
   test('a missing cabal2nix fails before the archive is read', async () => {
     const out = path.join(work, 'no-cabal2nix')
     const result = await cli(
-      buildArgs(out).map(a => (a === cabal2nixDouble ? '/nonexistent/cabal2nix' : a))
+      buildArgs(out).map(a => (a === cabal2nix.command ? '/nonexistent/cabal2nix' : a))
     )
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^error: cannot run cabal2nix '\/nonexistent\/cabal2nix'/)

@@ -11,6 +11,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSampleArchive } from '../testing/archives.mjs'
+import { findCabal2nix } from '../testing/cabal2nix.mjs'
 import { createNixEnv, findNix, generateCacheKey, makeCabal2nixPrefix, nodePrefix, run } from '../testing/nix/harness.mjs'
 import { startActionsCacheServer } from '../testing/servers/actions-cache-server.mjs'
 import { startGitHubApiServer } from '../testing/servers/github-api-server.mjs'
@@ -31,11 +32,12 @@ const nix = await createNixEnv(demo)
 const repo = path.join(demo, 'repo')
 await cp(path.join(root, 'examples/demo'), repo, { recursive: true })
 
-say('preparing: sample all-cabal-hashes archive, cabal2nix test double, signing key')
+const cabal2nixFound = findCabal2nix()
+say(`preparing: sample all-cabal-hashes archive, ${cabal2nixFound.real ? cabal2nixFound.version : 'the cabal2nix TEST DOUBLE'}, signing key`)
 const rev = `demo-${Date.now().toString(36)}`
 const { outFile: archive } = await buildSampleArchive({ outFile: path.join(demo, `all-cabal-hashes-${rev}.tar.gz`), rev })
 const cabal2nixLog = path.join(demo, 'cabal2nix-runs.log')
-const cabal2nix = await makeCabal2nixPrefix(path.join(demo, 'cabal2nix-test-double'), { logFile: cabal2nixLog })
+const cabal2nix = await makeCabal2nixPrefix(path.join(demo, 'cabal2nix'), { logFile: cabal2nixLog })
 const keys = await generateCacheKey(nix, path.join(demo, 'keys'), 'demo-cache-1')
 await mkdir(path.join(repo, 'ci'), { recursive: true })
 await writeFile(
@@ -44,7 +46,7 @@ await writeFile(
 (import ${path.join(root, 'nix')}).someCabal2nix {
   overrides = ../overrides.nix;
   allCabalHashes = ${archive};
-  cabal2nix = "${cabal2nix}";   # the cabal2nix TEST DOUBLE
+  cabal2nix = "${cabal2nix}";   # ${cabal2nixFound.real ? cabal2nixFound.version : "the cabal2nix TEST DOUBLE"}
   nodejs = "${nodePrefix()}";
   compiler = "ghc-9.8.4";
   system = "x86_64-unknown-linux-gnu";

@@ -49,7 +49,10 @@ export function run(
   options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }
 ): Promise<RunResult>
 export function nodePrefix(): string
-export function makeCabal2nixPrefix(dir: string, options?: { logFile?: string }): Promise<string>
+export function makeCabal2nixPrefix(
+  dir: string,
+  options?: { logFile?: string; double?: boolean }
+): Promise<string>
 export function readCabal2nixLog(logFile: string): Promise<string[]>
 export function copyProject(dir: string): Promise<string>
 export function builtDerivations(stderr: string): string[]

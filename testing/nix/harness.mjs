@@ -9,11 +9,13 @@ import { existsSync } from 'node:fs'
 import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cabal2nixDouble, findCabal2nix } from '../cabal2nix.mjs'
+
+export { cabal2nixDouble }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const projectNix = path.join(repoRoot, 'testing', 'nix', 'project.nix')
 export const projectTemplate = path.join(repoRoot, 'testing', 'nix', 'project')
-export const cabal2nixDouble = path.join(repoRoot, 'testing', 'cabal2nix-test-double.mjs')
 
 /** Whether Nix (nix-instantiate, nix-build, nix-store, nix) can be run, and which version. */
 export function findNix() {
@@ -90,25 +92,46 @@ export function nodePrefix() {
 }
 
 /**
- * `<dir>/bin/cabal2nix`: the cabal2nix test double behind a shell wrapper, because Nix builders
- * have no PATH. The wrapper sets CABAL2NIX_TEST_DOUBLE_LOG itself (builders get a clean
- * environment), so every cabal2nix run is logged wherever it happens.
+ * `<dir>/bin/cabal2nix`: a shell wrapper (Nix builders have no PATH) around the real cabal2nix
+ * (see testing/cabal2nix.mjs), or around the test double with `{ double: true }` for failure
+ * modes. With `logFile`, every run appends `<name> <version>` to it, read from the `.cabal` (or
+ * package.yaml) it was given, so tests can count cabal2nix runs wherever they happen.
+ * @param {string} dir
+ * @param {{ logFile?: string, double?: boolean }} [options]
  */
-export async function makeCabal2nixPrefix(dir, { logFile } = {}) {
+export async function makeCabal2nixPrefix(dir, { logFile, double = false } = {}) {
   await mkdir(path.join(dir, 'bin'), { recursive: true })
   const wrapper = path.join(dir, 'bin', 'cabal2nix')
   const lines = ['#!/bin/sh']
-  if (logFile) lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
-  lines.push(
-    `exec '${process.execPath}' '${cabal2nixDouble}' "$@"`,
-    ''
-  )
+  if (double || !findCabal2nix().real) {
+    if (logFile) lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
+    lines.push(`exec '${process.execPath}' '${cabal2nixDouble}' "$@"`, '')
+  } else {
+    if (logFile) {
+      // Builders have no PATH: the wrapper names its tools by absolute path.
+      const [ls, sed, head, tr] = ['ls', 'sed', 'head', 'tr'].map(absoluteTool)
+      lines.push(
+        'for last in "$@"; do :; done',
+        `if [ "$last" = . ]; then f=$(${ls} ./*.cabal package.yaml 2>/dev/null | ${head} -n 1); else f=$last; fi`,
+        // Cabal field names are case-insensitive; values may follow spaces and end in CR.
+        `field() { ${sed} -n "s/^$1[[:space:]]*:[[:space:]]*//Ip" "$f" | ${head} -n 1 | ${tr} -d '\\r '; }`,
+        `[ -n "$f" ] && [ "$last" != --version ] && echo "$(field name) $(field version)" >> '${logFile}'`
+      )
+    }
+    lines.push(`exec '${findCabal2nix().command}' "$@"`, '')
+  }
   await writeFile(wrapper, lines.join('\n'))
   await chmod(wrapper, 0o755)
   return dir
 }
 
-/** Lines `<name> <version>` the double logged (one per cabal2nix run). */
+/** @param {string} name */
+function absoluteTool(name) {
+  const r = spawnSync('/bin/sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
+  return r.status === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim() : `/usr/bin/${name}`
+}
+
+/** Lines `<name> <version>` the wrapper logged (one per cabal2nix run). */
 export async function readCabal2nixLog(logFile) {
   if (!existsSync(logFile)) return []
   return (await readFile(logFile, 'utf8')).split('\n').filter(Boolean)

@@ -1,5 +1,6 @@
 # Just enough of nixpkgs' `lib` for the expressions cabal2nix (and its test double) writes:
-# `license = lib.licenses.<name>;`, `hydraPlatforms = lib.platforms.none;`. Values are strings,
+# `license = lib.licenses.<name>;` (or, for SPDX expressions cabal2nix has no name for,
+# `lib.meta.getLicenseFromSpdxId "…"`), `hydraPlatforms = lib.platforms.none;`. Values are strings,
 # so an evaluated package can be printed as JSON.
 let
   licenseNames = [
@@ -39,6 +40,7 @@ in
       value = "license:${name}";
     }) licenseNames
   );
+  meta.getLicenseFromSpdxId = id: "spdx:${id}";
   platforms = {
     none = [ ];
     all = [ "platform:all" ];

@@ -1,0 +1,2 @@
+export const cabal2nixDouble: string
+export function findCabal2nix(): { real: boolean; command: string; version: string }
