@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFile, readdir } from 'node:fs/promises'
+import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { TOOL_VERSION } from '../src/common/version.js'
@@ -30,4 +30,16 @@ test('action.yml runs the bundled entry points on node24', async () => {
   expect(action).toMatch(/using: node24/)
   expect(action).toMatch(/main: dist\/index\.js/)
   expect(action).toMatch(/post: dist\/post\.js/)
+})
+
+test("package.json's bin runs as a program, as npx and npm's bin links run it", async () => {
+  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8'))
+  const bin = path.join(repoRoot, pkg.bin['some-cabal2nix'])
+  expect((await readFile(bin, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true)
+  expect((await stat(bin)).mode & 0o111).toBe(0o111)
+  // Through a shell, the way npx hands it over: without the shebang `sh` would parse the JavaScript.
+  const { stdout } = await run('/bin/sh', ['-c', `"${bin}" --version`], {
+    env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` }
+  })
+  expect(stdout.trim()).toBe(`some-cabal2nix ${TOOL_VERSION}`)
 })

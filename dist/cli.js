@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createRequire as __scnCreateRequire } from 'node:module'; const require = __scnCreateRequire(import.meta.url);
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -3931,13 +3932,17 @@ function stripTerminalCodes(text) {
   return text.replace(TERMINAL_CODES, "");
 }
 function nixEvaluationError(stderr, file) {
-  const clean = stripTerminalCodes(stderr);
-  const lines = clean.split("\n");
-  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean);
+  const lines = stripTerminalCodes(stderr).split("\n");
+  let index = lines.findIndex((l) => /^\s*error:\s*\S/.test(l));
+  if (index < 0) index = lines.findIndex((l) => l.trim() !== "" && !/^\s*error:\s*$/.test(l));
+  const message = index >= 0 ? lines[index] : "unknown error";
+  const at = new RegExp(`\\bat ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`);
+  const lineAt2 = (l) => Number(at.exec(l)?.[1] ?? 0);
+  const after = lines.slice(Math.max(index, 0)).map(lineAt2).find((n) => n > 0);
+  const before = lines.slice(0, Math.max(index, 0)).map(lineAt2).filter((n) => n > 0).pop();
   return {
-    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
-    line: at ? Number(at[1]) : 0
+    message: message.trim().replace(/^error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: after ?? before ?? 0
   };
 }
 var TERMINAL_CODES;
@@ -4031,6 +4036,8 @@ async function evaluateWithNix(file, text, nixInstantiate) {
     "--eval",
     "--strict",
     "--json",
+    // Newer Nix shows where an error happened only in the trace.
+    "--show-trace",
     "--argstr",
     "file",
     absolute,
@@ -4230,6 +4237,8 @@ async function evaluateOverlay(file, options = {}) {
       "--strict",
       "--json",
       "--readonly-mode",
+      // Newer Nix shows where an error happened only in the trace.
+      "--show-trace",
       "--argstr",
       "file",
       absolute,

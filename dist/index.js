@@ -22970,13 +22970,17 @@ function firstBuildError(stderr) {
   return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
 }
 function nixEvaluationError(stderr, file) {
-  const clean2 = stripTerminalCodes(stderr);
-  const lines = clean2.split("\n");
-  const first = lines.find((l) => /^\s*error:/.test(l)) ?? lines.find((l) => l.trim() !== "") ?? "unknown error";
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`).exec(clean2);
+  const lines = stripTerminalCodes(stderr).split("\n");
+  let index = lines.findIndex((l) => /^\s*error:\s*\S/.test(l));
+  if (index < 0) index = lines.findIndex((l) => l.trim() !== "" && !/^\s*error:\s*$/.test(l));
+  const message = index >= 0 ? lines[index] : "unknown error";
+  const at = new RegExp(`\\bat ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`);
+  const lineAt2 = (l) => Number(at.exec(l)?.[1] ?? 0);
+  const after = lines.slice(Math.max(index, 0)).map(lineAt2).find((n) => n > 0);
+  const before = lines.slice(0, Math.max(index, 0)).map(lineAt2).filter((n) => n > 0).pop();
   return {
-    message: first.replace(/^\s*error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
-    line: at ? Number(at[1]) : 0
+    message: message.trim().replace(/^error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: after ?? before ?? 0
   };
 }
 var TERMINAL_CODES;
@@ -24365,6 +24369,8 @@ async function evaluateWithNix(file, text, nixInstantiate) {
     "--eval",
     "--strict",
     "--json",
+    // Newer Nix shows where an error happened only in the trace.
+    "--show-trace",
     "--argstr",
     "file",
     absolute,
@@ -25336,6 +25342,8 @@ async function evaluateOverlay(file, options = {}) {
       "--strict",
       "--json",
       "--readonly-mode",
+      // Newer Nix shows where an error happened only in the trace.
+      "--show-trace",
       "--argstr",
       "file",
       absolute,
@@ -69899,10 +69907,18 @@ import path14 from "node:path";
 // src/action/publish.ts
 init_errors();
 init_process();
-init_nix_output();
 import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import os8 from "node:os";
 import path13 from "node:path";
+
+// src/common/nix-command.ts
+var NIX_FEATURE_FLAGS = [
+  "--extra-experimental-features",
+  "nix-command flakes"
+];
+
+// src/action/publish.ts
+init_nix_output();
 function parseTargets(text) {
   return text.split(/[\s,]+/).map((t) => t.trim()).filter(Boolean);
 }
@@ -69922,9 +69938,17 @@ async function withKeyFile(key, use) {
   }
 }
 async function pushWithNixCopy(storePath, target, env) {
-  const present = await runCommand("nix", ["path-info", "--store", target, storePath], { env });
+  const present = await runCommand(
+    "nix",
+    [...NIX_FEATURE_FLAGS, "path-info", "--store", target, storePath],
+    { env }
+  );
   if (present.code === 0) return "already-present";
-  const copied = await runCommand("nix", ["copy", "--to", target, storePath], { env });
+  const copied = await runCommand(
+    "nix",
+    [...NIX_FEATURE_FLAGS, "copy", "--to", target, storePath],
+    { env }
+  );
   if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr));
   return "pushed";
 }
@@ -69949,9 +69973,13 @@ async function pushToBinaryCaches(storePath, targets, options = {}) {
   const env = options.env ?? process.env;
   return withKeyFile(options.signingKey, async (keyFile) => {
     if (keyFile) {
-      const signed = await runCommand("nix", ["store", "sign", "--key-file", keyFile, storePath], {
-        env
-      });
+      const signed = await runCommand(
+        "nix",
+        [...NIX_FEATURE_FLAGS, "store", "sign", "--key-file", keyFile, storePath],
+        {
+          env
+        }
+      );
       if (signed.code !== 0) {
         throw new BatchError(
           "publish",
@@ -74864,11 +74892,11 @@ async function publishReport(report, config) {
 
 // src/action/store.ts
 init_errors();
-init_nix_output();
-init_process();
 import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import path16 from "node:path";
+init_nix_output();
+init_process();
 function parseInstallable(text) {
   const [head, attr] = text.split("#", 2);
   if (head.endsWith(".nix") || head.endsWith("/default.nix"))
@@ -74893,6 +74921,25 @@ function describeInstallable(installable) {
 function nixFailure(what, result, hint) {
   return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
 }
+function derivationFromEval(ref, stdout) {
+  let value;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    value = void 0;
+  }
+  const [drvPath, outPath] = Array.isArray(value) ? value : [];
+  if (typeof drvPath !== "string" || typeof outPath !== "string" || !drvPath.endsWith(".drv") || !outPath.startsWith("/")) {
+    throw new BatchError(
+      "nix",
+      `${ref} is not a derivation (nix eval printed ${stdout.trim().slice(0, 80)})`,
+      {
+        hint: "point installable at the batch itself, e.g. '.#some-cabal2nix' exposing lib.someCabal2nixFor { \u2026 }.batch"
+      }
+    );
+  }
+  return { drvPath, outPath };
+}
 var NixStore = class {
   constructor(cwd, env = process.env) {
     this.cwd = cwd;
@@ -74906,17 +74953,18 @@ var NixStore = class {
   async evaluate(installable) {
     if (installable.kind === "flake") {
       const result = await this.run("nix", [
+        ...NIX_FEATURE_FLAGS,
         "eval",
         "--json",
         installable.ref,
         "--apply",
-        "d: { drvPath = d.drvPath; outPath = d.outPath; }"
+        "d: [ d.drvPath d.outPath ]"
       ]);
       if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
-      return JSON.parse(result.stdout.toString("utf8"));
+      return derivationFromEval(installable.ref, result.stdout.toString("utf8"));
     }
     const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
-    const instantiated = await this.run("nix-instantiate", args);
+    const instantiated = await this.run("nix-instantiate", [...NIX_FEATURE_FLAGS, ...args]);
     if (instantiated.code !== 0)
       throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
     const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
@@ -74960,7 +75008,7 @@ var NixStore = class {
   }
   /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
   async narSize(storePath) {
-    const result = await this.run("nix", ["path-info", "--json", storePath]);
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--json", storePath]);
     if (result.code !== 0) return void 0;
     const data = JSON.parse(result.stdout.toString("utf8"));
     const info2 = Array.isArray(data) ? data[0] : data[storePath];
@@ -74992,21 +75040,70 @@ var TOOL_VERSION = "0.1.0";
 
 // src/action/zero-config.ts
 import path17 from "node:path";
-function nixPath(absolute) {
-  return `(/. + ${JSON.stringify(absolute).replace(/\$\{/g, "\\${")})`;
+function parseLock(text) {
+  try {
+    const lock = JSON.parse(text);
+    if (lock && typeof lock.nodes === "object" && lock.nodes && typeof lock.root === "string")
+      return lock;
+  } catch {
+  }
+  return void 0;
 }
-function zeroConfigInstallable(inputs) {
-  const lockFile = path17.join(inputs.workingDirectory, "flake.lock");
+function resolveLockInput(lock, from, input, depth = 0) {
+  const ref = lock.nodes[from]?.inputs?.[input];
+  if (ref === void 0 || depth > 32) return void 0;
+  if (typeof ref === "string") return ref;
+  let node = lock.root;
+  for (const step of ref) {
+    node = node === void 0 ? void 0 : resolveLockInput(lock, node, step, depth + 1);
+  }
+  return node;
+}
+function libraryInput(lock) {
+  const inputs = Object.keys(lock.nodes[lock.root]?.inputs ?? {});
+  const isOurs = (name) => {
+    const node = lock.nodes[resolveLockInput(lock, lock.root, name) ?? ""];
+    const original = node?.original ?? {};
+    return original.repo === "some-cabal2nix" || typeof original.url === "string" && /\/some-cabal2nix(\.git)?([?#/]|$)/.test(original.url);
+  };
+  return inputs.find((n) => n === "some-cabal2nix") ?? inputs.find(isOurs);
+}
+function zeroConfigSources(flakeLock, nixPathEnv) {
+  const lock = flakeLock === void 0 ? void 0 : parseLock(flakeLock);
+  const sources = { warnings: [], notes: [] };
+  const lockedOf = (input) => input === void 0 || !lock ? void 0 : lock.nodes[resolveLockInput(lock, lock.root, input) ?? ""]?.locked;
+  sources.nixpkgs = lockedOf(lock && lock.nodes[lock.root]?.inputs?.nixpkgs ? "nixpkgs" : void 0);
+  const library = lock ? libraryInput(lock) : void 0;
+  sources.library = lockedOf(library);
+  const why = flakeLock === void 0 ? "there is no flake.lock" : !lock ? "flake.lock cannot be read" : "flake.lock has no nixpkgs input";
+  if (sources.nixpkgs) sources.notes.push("nixpkgs: as locked in flake.lock");
+  else
+    sources.warnings.push(
+      `zero-config: ${why}, so the batch is built with <nixpkgs> from NIX_PATH (${nixPathEnv ? `NIX_PATH=${nixPathEnv}` : "NIX_PATH is empty"}); if your build takes nixpkgs from anywhere else it will not import this batch. Pin nixpkgs in flake.lock, or set the 'installable' input to what your build uses`
+    );
+  sources.notes.push(
+    sources.library ? `some-cabal2nix library: input '${library}' as locked in flake.lock` : "some-cabal2nix library: the one bundled in this action"
+  );
+  return sources;
+}
+function nixString(text) {
+  return JSON.stringify(text).replace(/\$\{/g, "\\${");
+}
+function nixPath(absolute) {
+  return `(/. + ${nixString(absolute)})`;
+}
+function fetchLocked(locked) {
+  return `builtins.fetchTree (builtins.fromJSON ${nixString(JSON.stringify(locked))})`;
+}
+function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
+  const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path17.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path17.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
-  lockFile = ${nixPath(lockFile)};
-  lock = builtins.fromJSON (builtins.readFile lockFile);
-  nixpkgsNode = if builtins.pathExists lockFile && lock.nodes.root.inputs ? nixpkgs
-    then lock.nodes.\${lock.nodes.root.inputs.nixpkgs} else null;
-  nixpkgs = if nixpkgsNode != null then builtins.fetchTree nixpkgsNode.locked else <nixpkgs>;
-  pkgs = import nixpkgs { };
-  someCabal2nix = import ${nixPath(path17.join(inputs.actionRoot, "nix"))};
-in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${nixPath(path17.resolve(inputs.workingDirectory, inputs.overridesFile))}; }).batch
+  pkgs = import (${nixpkgs}) { };
+  someCabal2nix = import ${library};
+in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).batch
 `;
   return { kind: "expr", expr };
 }
@@ -75059,6 +75156,22 @@ async function writePlanFile(plan) {
   await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
   return file;
 }
+async function zeroConfig(config, plan) {
+  const flakeLock = await readFile4(path19.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+    () => void 0
+  );
+  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
+  for (const note of sources.notes) info(`zero-config ${note}`);
+  for (const warning2 of sources.warnings) warning(warning2);
+  return zeroConfigInstallable(
+    {
+      workingDirectory: config.workingDirectory,
+      overridesFile: config.overridesFile ?? await writePlanFile(plan),
+      actionRoot: actionRoot()
+    },
+    sources
+  );
+}
 function cacheDirectory() {
   return path19.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
 }
@@ -75094,11 +75207,7 @@ async function run() {
     })
   );
   const packages = planToJson(plan).packages;
-  const installable = config.installable ? parseInstallable(config.installable) : zeroConfigInstallable({
-    workingDirectory: config.workingDirectory,
-    overridesFile: config.overridesFile ?? await writePlanFile(plan),
-    actionRoot: actionRoot()
-  });
+  const installable = config.installable ? parseInstallable(config.installable) : await zeroConfig(config, plan);
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
     platform: `${process.platform}-${process.arch}`,

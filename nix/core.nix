@@ -51,6 +51,22 @@ let
       )
     );
 
+  # "x86_64-unknown-linux-gnu" → "x86_64-linux", "aarch64-apple-darwin" → "aarch64-darwin".
+  nixSystemOf =
+    config:
+    let
+      parts = builtins.filter builtins.isString (builtins.split "-" config);
+      arch = builtins.head parts;
+      kernel =
+        if builtins.any (p: p == "linux") parts then
+          "linux"
+        else if builtins.any (p: p == "darwin" || p == "apple") parts then
+          "darwin"
+        else
+          throw "some-cabal2nix: cannot tell the Nix system of '${config}'; pass buildSystem";
+    in
+    "${arch}-${kernel}";
+
   # The batch for an already read plan (see overrides.nix `read`).
   batchFor =
     plan:
@@ -61,7 +77,9 @@ let
       compiler,
       system,
       name ? "some-cabal2nix",
-      buildSystem ? builtins.currentSystem,
+      # The Nix system that runs the builder. builtins.currentSystem does not exist in pure (flake)
+      # evaluation; there the default is the Nix system of cabal2nix's --system.
+      buildSystem ? builtins.currentSystem or (nixSystemOf system),
       cabal2nixTimeout ? null,
     }:
     let

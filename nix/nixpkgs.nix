@@ -18,6 +18,7 @@ let
     {
       pkgs,
       compiler,
+      hostConfig,
       name,
       cabal2nix,
       nodejs,
@@ -35,9 +36,14 @@ let
           build.cabal2nix-unwrapped or build.haskellPackages.cabal2nix-unwrapped or build.haskellPackages.cabal2nix;
       nodejs = if nodejs != null then nodejs else build.nodejs-slim or build.nodejs;
       allCabalHashes = if allCabalHashes != null then allCabalHashes else pkgs.all-cabal-hashes;
-      system = pkgs.stdenv.hostPlatform.config;
+      system = hostConfig;
       buildSystem = pkgs.stdenv.buildPlatform.system;
     };
+
+  # cabal2nix's --system, as make-package-set.nix takes it: the hostPlatform of the package set's
+  # own stdenv (in its callPackage scope), which differs from `pkgs`' when the set is for another
+  # platform (pkgsCross.….haskellPackages extended with the native pkgs).
+  hostConfigOf = haskellPackages: (haskellPackages.callPackage ({ stdenv }: { inherit (stdenv.hostPlatform) config; }) { }).config;
 
   # The haskellPackages overlay for a read plan and its batch.
   overlayFor =
@@ -121,6 +127,7 @@ let
       batch = batchFor plan (toolArgs {
         inherit pkgs name cabal2nix nodejs allCabalHashes;
         compiler = haskellPackages.ghc.haskellCompilerName;
+        hostConfig = hostConfigOf haskellPackages;
       });
       overlay = overlayFor { inherit pkgs plan batch; };
     in
@@ -147,6 +154,7 @@ let
       batch = batchFor plan (toolArgs {
         inherit pkgs name cabal2nix nodejs allCabalHashes;
         compiler = hsuper.ghc.haskellCompilerName;
+        hostConfig = hostConfigOf hsuper;
       });
     in
     overlayFor { inherit pkgs plan batch; } hself hsuper;

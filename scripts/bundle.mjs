@@ -1,6 +1,7 @@
 // Bundles the three entry points into dist/. esbuild output is deterministic, so
 // __tests__/dist.test.ts can rebundle into a temp dir and compare bytes with the committed dist/.
 import { build } from 'esbuild'
+import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
@@ -25,3 +26,9 @@ await build({
     js: "import { createRequire as __scnCreateRequire } from 'node:module'; const require = __scnCreateRequire(import.meta.url);"
   }
 })
+
+// dist/cli.js is package.json's `bin`: npx and npm's bin links exec it directly, so it needs a
+// shebang and the executable bit (git records the mode).
+const cli = path.join(outdir, 'cli.js')
+await writeFile(cli, `#!/usr/bin/env node\n${await readFile(cli, 'utf8')}`)
+await chmod(cli, 0o755)

@@ -39,7 +39,7 @@ import {
   type Installable
 } from './store.js'
 import { TOOL_VERSION } from '../common/version.js'
-import { zeroConfigInstallable } from './zero-config.js'
+import { zeroConfigInstallable, zeroConfigSources } from './zero-config.js'
 
 async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
   if (config.overlayFile) {
@@ -107,6 +107,24 @@ async function writePlanFile(plan: PackagePlan): Promise<string> {
   return file
 }
 
+/** The zero-config installable, saying which nixpkgs and library it uses (and warning when unpinned). */
+async function zeroConfig(config: ActionConfig, plan: PackagePlan): Promise<Installable> {
+  const flakeLock = await readFile(path.join(config.workingDirectory, 'flake.lock'), 'utf8').catch(
+    () => undefined
+  )
+  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH)
+  for (const note of sources.notes) core.info(`zero-config ${note}`)
+  for (const warning of sources.warnings) core.warning(warning)
+  return zeroConfigInstallable(
+    {
+      workingDirectory: config.workingDirectory,
+      overridesFile: config.overridesFile ?? (await writePlanFile(plan)),
+      actionRoot: actionRoot()
+    },
+    sources
+  )
+}
+
 function cacheDirectory(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-cache')
 }
@@ -147,11 +165,7 @@ export async function run(): Promise<void> {
   const packages = planToJson(plan).packages
   const installable = config.installable
     ? parseInstallable(config.installable)
-    : zeroConfigInstallable({
-        workingDirectory: config.workingDirectory,
-        overridesFile: config.overridesFile ?? (await writePlanFile(plan)),
-        actionRoot: actionRoot()
-      })
+    : await zeroConfig(config, plan)
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
     platform: `${process.platform}-${process.arch}`,

@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
 import { commandExists, runCommand } from '../common/process.js'
+import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
 import { firstBuildError } from '../common/nix-output.js'
 
 export interface PushResult {
@@ -57,9 +58,17 @@ async function pushWithNixCopy(
   target: string,
   env: NodeJS.ProcessEnv
 ): Promise<PushResult['status']> {
-  const present = await runCommand('nix', ['path-info', '--store', target, storePath], { env })
+  const present = await runCommand(
+    'nix',
+    [...NIX_FEATURE_FLAGS, 'path-info', '--store', target, storePath],
+    { env }
+  )
   if (present.code === 0) return 'already-present'
-  const copied = await runCommand('nix', ['copy', '--to', target, storePath], { env })
+  const copied = await runCommand(
+    'nix',
+    [...NIX_FEATURE_FLAGS, 'copy', '--to', target, storePath],
+    { env }
+  )
   if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr))
   return 'pushed'
 }
@@ -95,9 +104,13 @@ export async function pushToBinaryCaches(
   const env = options.env ?? process.env
   return withKeyFile(options.signingKey, async keyFile => {
     if (keyFile) {
-      const signed = await runCommand('nix', ['store', 'sign', '--key-file', keyFile, storePath], {
-        env
-      })
+      const signed = await runCommand(
+        'nix',
+        [...NIX_FEATURE_FLAGS, 'store', 'sign', '--key-file', keyFile, storePath],
+        {
+          env
+        }
+      )
       if (signed.code !== 0) {
         throw new BatchError(
           'publish',

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
+import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
 import { firstBuildError } from '../common/nix-output.js'
 import { runCommand, type CommandResult } from '../common/process.js'
 
@@ -52,6 +53,32 @@ function nixFailure(what: string, result: CommandResult, hint?: string): BatchEr
   return new BatchError('nix', `${what} failed: ${firstBuildError(result.stderr)}`, { hint })
 }
 
+/** `[drvPath, outPath]` as printed by `nix eval --json`, checked: anything else is not a derivation. */
+export function derivationFromEval(ref: string, stdout: string): Derivation {
+  let value: unknown
+  try {
+    value = JSON.parse(stdout)
+  } catch {
+    value = undefined
+  }
+  const [drvPath, outPath] = Array.isArray(value) ? (value as unknown[]) : []
+  if (
+    typeof drvPath !== 'string' ||
+    typeof outPath !== 'string' ||
+    !drvPath.endsWith('.drv') ||
+    !outPath.startsWith('/')
+  ) {
+    throw new BatchError(
+      'nix',
+      `${ref} is not a derivation (nix eval printed ${stdout.trim().slice(0, 80)})`,
+      {
+        hint: "point installable at the batch itself, e.g. '.#some-cabal2nix' exposing lib.someCabal2nixFor { … }.batch"
+      }
+    )
+  }
+  return { drvPath, outPath }
+}
+
 export class NixStore {
   constructor(
     private readonly cwd: string,
@@ -64,21 +91,24 @@ export class NixStore {
 
   async evaluate(installable: Installable): Promise<Derivation> {
     if (installable.kind === 'flake') {
+      // A list, not an attribute set: `nix eval --json` prints a set that has `outPath` as
+      // just that string, on every Nix version.
       const result = await this.run('nix', [
+        ...NIX_FEATURE_FLAGS,
         'eval',
         '--json',
         installable.ref,
         '--apply',
-        'd: { drvPath = d.drvPath; outPath = d.outPath; }'
+        'd: [ d.drvPath d.outPath ]'
       ])
       if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result)
-      return JSON.parse(result.stdout.toString('utf8')) as Derivation
+      return derivationFromEval(installable.ref, result.stdout.toString('utf8'))
     }
     const args =
       installable.kind === 'file'
         ? [installable.file, ...(installable.attr ? ['-A', installable.attr] : [])]
         : ['--expr', installable.expr]
-    const instantiated = await this.run('nix-instantiate', args)
+    const instantiated = await this.run('nix-instantiate', [...NIX_FEATURE_FLAGS, ...args])
     if (instantiated.code !== 0)
       throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated)
     const drvPath = instantiated.stdout.toString('utf8').trim().split('\n').pop() as string
@@ -131,7 +161,7 @@ export class NixStore {
 
   /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
   async narSize(storePath: string): Promise<number | undefined> {
-    const result = await this.run('nix', ['path-info', '--json', storePath])
+    const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--json', storePath])
     if (result.code !== 0) return undefined
     const data = JSON.parse(result.stdout.toString('utf8')) as unknown
     const info = Array.isArray(data) ? data[0] : (data as Record<string, unknown>)[storePath]

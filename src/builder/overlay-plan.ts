@@ -226,6 +226,8 @@ export async function evaluateOverlay(
       '--strict',
       '--json',
       '--readonly-mode',
+      // Newer Nix shows where an error happened only in the trace.
+      '--show-trace',
       '--argstr',
       'file',
       absolute,

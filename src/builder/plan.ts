@@ -150,6 +150,8 @@ async function evaluateWithNix(
     '--eval',
     '--strict',
     '--json',
+    // Newer Nix shows where an error happened only in the trace.
+    '--show-trace',
     '--argstr',
     'file',
     absolute,

@@ -26,18 +26,40 @@ export function firstBuildError(stderr: string): string {
   )
 }
 
-/** Nix's first evaluation error, without the `error:` prefix, and the line of `file` it points at. */
+/**
+ * Nix's evaluation error, without the `error:` prefix, and the line of `file` it points at.
+ *
+ * Nix 2.8 prints `error: MESSAGE`, its position, then (with --show-trace) the trace from the
+ * innermost frame out. Nix >= 2.19 prints a bare `error:`, the trace from the outermost frame in
+ * (`… while …` lines), and only then the real message on an indented `error: MESSAGE` line with
+ * its position after it; positions of frames appear only with --show-trace, so callers pass it.
+ * Both: the message is the first `error:` line with text, and the position is the first `at
+ * FILE:LINE` after it, else the last one before it (the innermost frame in the newer order).
+ */
 export function nixEvaluationError(
   stderr: string,
   file: string
 ): { message: string; line: number } {
-  const clean = stripTerminalCodes(stderr)
-  const lines = clean.split('\n')
-  const first =
-    lines.find(l => /^\s*error:/.test(l)) ?? lines.find(l => l.trim() !== '') ?? 'unknown error'
-  const at = new RegExp(`at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`).exec(clean)
+  const lines = stripTerminalCodes(stderr).split('\n')
+  let index = lines.findIndex(l => /^\s*error:\s*\S/.test(l))
+  if (index < 0) index = lines.findIndex(l => l.trim() !== '' && !/^\s*error:\s*$/.test(l))
+  const message = index >= 0 ? lines[index] : 'unknown error'
+  const at = new RegExp(`\\bat ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`)
+  const lineAt = (l: string) => Number(at.exec(l)?.[1] ?? 0)
+  const after = lines
+    .slice(Math.max(index, 0))
+    .map(lineAt)
+    .find(n => n > 0)
+  const before = lines
+    .slice(0, Math.max(index, 0))
+    .map(lineAt)
+    .filter(n => n > 0)
+    .pop()
   return {
-    message: first.replace(/^\s*error:\s*/, '').replace(/^some-cabal2nix:\s*/, ''),
-    line: at ? Number(at[1]) : 0
+    message: message
+      .trim()
+      .replace(/^error:\s*/, '')
+      .replace(/^some-cabal2nix:\s*/, ''),
+    line: after ?? before ?? 0
   }
 }

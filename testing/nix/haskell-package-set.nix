@@ -160,6 +160,11 @@ let
     in
     {
       inherit lib mkDerivation callPackage;
+      # make-package-set.nix puts the set's own stdenv in its callPackage scope.
+      stdenv = {
+        hostPlatform.config = hostConfig;
+        buildPlatform.system = system;
+      };
       ghc = {
         haskellCompilerName = compilerName;
       };
