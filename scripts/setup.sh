@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a fresh Debian machine (idempotent):
 # Debian's nix-bin (the real Nix, single-user) and zstd, Node 24 (the action runs on node24),
-# and the npm packages. Prints one line to source for PATH.
+# and the npm packages. Sourced (as .ci/run does), it also puts Node 24 first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v nix-build >/dev/null 2>&1 || need_apt+=(nix-bin)
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+# The real cabal2nix beside the checkout links Debian's libyaml and OpenSSL (libssl3t64 on trixie).
+cabal2nix_bin=../shared/cabal2nix/bin/cabal2nix
+if [ -x "$cabal2nix_bin" ] && ldd "$cabal2nix_bin" 2>/dev/null | grep -q 'not found'; then
+  need_apt+=(libyaml-0-2 libssl3)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} from Debian"
   apt-get update -qq
+  # trixie and later renamed OpenSSL's library package.
+  if apt-cache show libssl3t64 >/dev/null 2>&1; then need_apt=("${need_apt[@]/#libssl3/libssl3t64}"); fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
@@ -24,10 +31,7 @@ fi
 export PATH="$(dirname "$node24"):$PATH"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # Not `npm ci`: the registry served here has no builds of some optional, platform-specific
-  # packages (e.g. @unrs/resolver-binding-win32-*), so the lock file cannot list them and npm ci
-  # refuses it as out of sync. `npm install` installs exactly the locked versions all the same.
-  echo "setup: npm install (from package-lock.json)"
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  echo "setup: npm ci (exactly package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 echo "setup: node $(node --version), $(nix --version), $(zstd --version | head -1)"

@@ -99,7 +99,7 @@ export class NixStore {
         '--json',
         installable.ref,
         '--apply',
-        'd: [ d.drvPath d.outPath ]'
+        'd: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null'
       ])
       if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result)
       return derivationFromEval(installable.ref, result.stdout.toString('utf8'))

@@ -1,0 +1,128 @@
+/**
+ * `installable: .#some-cabal2nix`, the form the README recommends, through dist/index.js: a
+ * repository whose flake exposes the batch as a package, evaluated purely (no absolute paths, no
+ * builtins.currentSystem), with the library and a stand-in nixpkgs as `path:` inputs.
+ */
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { repoRoot } from './support/files.js'
+import { createNixWorkspace, describeWithNix, run, type NixWorkspace } from './support/nix.js'
+import { SimulatedRunner } from './support/runner.js'
+
+const nixSystem = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux`
+const hostConfig = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
+
+/** The library as a flake of its own: what `inputs.some-cabal2nix.url = "github:…"` fetches. */
+async function libraryCopy(dir: string): Promise<string> {
+  await mkdir(path.join(dir, 'dist'), { recursive: true })
+  await cp(path.join(repoRoot, 'flake.nix'), path.join(dir, 'flake.nix'))
+  await cp(path.join(repoRoot, 'nix'), path.join(dir, 'nix'), { recursive: true })
+  await cp(path.join(repoRoot, 'dist', 'cli.js'), path.join(dir, 'dist', 'cli.js'))
+  return dir
+}
+
+/** The stand-in package set as a non-flake input; tools are passed as strings, as pure evaluation needs. */
+async function standInNixpkgs(ws: NixWorkspace, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  for (const file of ['haskell-package-set.nix', 'stub-lib.nix'])
+    await cp(path.join(repoRoot, 'testing', 'nix', file), path.join(dir, file))
+  await writeFile(
+    path.join(dir, 'default.nix'),
+    `{ ... }: (import ./haskell-package-set.nix {
+  allCabalHashes = "${ws.archive}";
+  cabal2nix = "${ws.cabal2nix}";
+  nodejs = "${ws.nodejs}";
+  system = "${nixSystem}";
+  hostConfig = "${hostConfig}";
+}).pkgs
+`
+  )
+  return dir
+}
+
+describeWithNix('a flake installable through the Action', () => {
+  let ws: NixWorkspace
+  let repo: string
+  beforeAll(async () => {
+    ws = await createNixWorkspace('flake-installable')
+    const library = await libraryCopy(path.join(ws.dir, 'some-cabal2nix'))
+    const nixpkgs = await standInNixpkgs(ws, path.join(ws.dir, 'nixpkgs'))
+    repo = path.join(ws.dir, 'repo')
+    await mkdir(repo, { recursive: true })
+    await writeFile(path.join(repo, 'overrides.nix'), '{ zlib = "0.7.1.1"; aeson = "2.3.2.0"; }\n')
+    await writeFile(
+      path.join(repo, 'flake.nix'),
+      `{
+  inputs.some-cabal2nix.url = "path:${library}";
+  inputs.nixpkgs = { url = "path:${nixpkgs}"; flake = false; };
+  outputs = { self, some-cabal2nix, nixpkgs }:
+    let
+      pkgs = import nixpkgs { };
+      batches = some-cabal2nix.lib.someCabal2nixFor { inherit pkgs; overrides = ./overrides.nix; };
+    in {
+      packages.${nixSystem} = {
+        some-cabal2nix = batches.batch;
+        # The core function without buildSystem: pure evaluation has no builtins.currentSystem.
+        core-batch = some-cabal2nix.lib.someCabal2nix {
+          name = "core-batch";
+          overrides = ./overrides.nix;
+          allCabalHashes = "${ws.archive}";
+          cabal2nix = "${ws.cabal2nix}";
+          nodejs = "${ws.nodejs}";
+          compiler = "ghc-9.8.4";
+          system = "${hostConfig}";
+        };
+      };
+    };
+}
+`
+    )
+  }, 300_000)
+
+  async function runAction(installable: string) {
+    const runner = await SimulatedRunner.create({
+      workspace: repo,
+      runnerTemp: path.join(ws.dir, `temp-${installable.replace(/\W/g, '')}`),
+      inputs: { installable, 'use-actions-cache': 'false', comment: 'false' },
+      env: {
+        NIX_CONF_DIR: ws.nix.confDir,
+        XDG_CACHE_HOME: ws.nix.env.XDG_CACHE_HOME as string,
+        NIX_PATH: ''
+      }
+    })
+    return runner.runMain()
+  }
+
+  test.each(['.#some-cabal2nix', '.#core-batch'])(
+    '%s: evaluated, built, and its out path is the flake output',
+    async installable => {
+      const result = await runAction(installable)
+      if (result.code !== 0) throw new Error(`${result.stdout}\n${result.stderr}`)
+      expect(result.outputs.source).toBe('built')
+      const evaluated = await run(
+        'nix',
+        ['eval', '--raw', `${repo}#${installable.slice(2)}.outPath`],
+        { env: ws.nix.env }
+      )
+      expect(evaluated.code).toBe(0)
+      expect(result.outputs['store-path']).toBe(evaluated.stdout.trim())
+      const manifest = JSON.parse(
+        await readFile(path.join(result.outputs['store-path'], 'manifest.json'), 'utf8')
+      )
+      expect(manifest.packages.map((p: { name: string }) => p.name)).toEqual(['aeson', 'zlib'])
+    }
+  )
+
+  test('an output that is not a derivation: one line that says so', async () => {
+    await writeFile(
+      path.join(repo, 'flake.nix'),
+      (await readFile(path.join(repo, 'flake.nix'), 'utf8')).replace(
+        'core-batch = ',
+        'not-a-batch = "just a string"; core-batch = '
+      )
+    )
+    const result = await runAction('.#not-a-batch')
+    expect(result.code).toBe(1)
+    expect(result.errors[0]).toMatch(/^error: \.#not-a-batch is not a derivation/)
+  })
+})
