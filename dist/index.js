@@ -71315,7 +71315,8 @@ function packageId(s) {
   return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
 }
 function auditVerdict(audit) {
-  if (audit.status === "unknown") return `main build: cannot tell which IFDs it ran (${audit.reason})`;
+  if (audit.status === "unknown")
+    return `main build: cannot tell which IFDs it ran (${audit.reason})`;
   const parts = [];
   if (audit.stragglers.length > 0) {
     const names = audit.stragglers.slice(0, 5).map(packageId);
@@ -71504,7 +71505,8 @@ function phaseGantt(report) {
         at = mainStart + Math.max(0, Math.round(d.startMs - audit.windowStartMs));
         task(d.name, d.endMs - d.startMs);
       }
-      if (timed.length > 20) lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
+      if (timed.length > 20)
+        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
     }
   }
   lines.push("```");
@@ -71695,7 +71697,8 @@ function renderCommentWith(report, options, limit) {
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
   out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
-  if (report.audit) out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
+  if (report.audit)
+    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
   if (estimate) out.push(estimateParagraph(estimate), "");
   if (report.diff) {

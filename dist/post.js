@@ -25931,7 +25931,8 @@ function packageId(s) {
   return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
 }
 function auditVerdict(audit2) {
-  if (audit2.status === "unknown") return `main build: cannot tell which IFDs it ran (${audit2.reason})`;
+  if (audit2.status === "unknown")
+    return `main build: cannot tell which IFDs it ran (${audit2.reason})`;
   const parts = [];
   if (audit2.stragglers.length > 0) {
     const names = audit2.stragglers.slice(0, 5).map(packageId);
@@ -25962,7 +25963,9 @@ async function buildLogsIn(logDir, window) {
   try {
     prefixes = await readdir2(drvs);
   } catch (error) {
-    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`);
+    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`, {
+      cause: error
+    });
   }
   const found = [];
   for (const prefix of prefixes) {
@@ -26176,7 +26179,8 @@ function phaseGantt(report) {
         at = mainStart + Math.max(0, Math.round(d.startMs - audit2.windowStartMs));
         task(d.name, d.endMs - d.startMs);
       }
-      if (timed.length > 20) lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
+      if (timed.length > 20)
+        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
     }
   }
   lines.push("```");
@@ -26344,7 +26348,8 @@ function renderCommentWith(report, options, limit) {
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
   out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
-  if (report.audit) out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
+  if (report.audit)
+    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
   if (estimate) out.push(estimateParagraph(estimate), "");
   if (report.diff) {
