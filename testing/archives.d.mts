@@ -126,3 +126,6 @@ export function paxRecords(fields: Record<string, string>): Buffer
 
 /** Writes a header block's checksum, e.g. after changing fields of a tarHeader(). */
 export function sealTarHeader(block: Buffer): Buffer
+
+/** The real cabal2nix: `$CABAL2NIX`, else PATH, else `../shared/cabal2nix/bin/cabal2nix`; undefined if none. */
+export function realCabal2nix(): string | undefined

@@ -22,7 +22,7 @@
  *   node testing/archives.mjs full OUT.tar.gz [--seed N] [--scale F] [--packages N] [--rev R]
  */
 import { createHash } from 'node:crypto'
-import { createWriteStream, existsSync } from 'node:fs'
+import { accessSync, constants as fsConstants, createWriteStream, existsSync } from 'node:fs'
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PassThrough, Transform } from 'node:stream'
@@ -1351,6 +1351,32 @@ export async function generateFullSizeArchive({
     await w.abort(e)
     throw e
   }
+}
+
+/**
+ * The real cabal2nix, which every generated .cabal file must satisfy: `$CABAL2NIX`, else a
+ * `cabal2nix` on PATH, else `../shared/cabal2nix/bin/cabal2nix` beside the repository.
+ * Undefined when there is none.
+ * @returns {string | undefined}
+ */
+export function realCabal2nix() {
+  const candidates = [
+    process.env.CABAL2NIX,
+    ...(process.env.PATH ?? '')
+      .split(':')
+      .filter(Boolean)
+      .map(dir => path.join(dir, 'cabal2nix')),
+    path.resolve(HERE, '..', '..', 'shared', 'cabal2nix', 'bin', 'cabal2nix')
+  ]
+  return candidates.find(file => {
+    if (!file) return false
+    try {
+      accessSync(file, fsConstants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
 }
 
 /**

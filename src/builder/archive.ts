@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs'
 import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { createGunzip } from 'node:zlib'
+import { createGunzip, type ZlibOptions } from 'node:zlib'
 import { BatchError } from '../common/errors.js'
 import { nearestVersions, similarPackageNames } from './hackage.js'
 import { TarWalk } from './tar-walk.js'
@@ -331,7 +331,13 @@ async function extractFromTarball(
       options.onProgress({ compressedBytesRead, totalBytes })
     }
   })
-  const gunzip = createGunzip({ chunkSize: 1024 * 1024 })
+  // Room for several inflated chunks, so zlib inflates the next ones on the thread pool while
+  // this thread walks the current one (with the default, it waits for every read). Node's zlib
+  // streams take stream options, which @types/node does not list.
+  const gunzip = createGunzip({
+    chunkSize: 1024 * 1024,
+    readableHighWaterMark: 8 * 1024 * 1024
+  } as ZlibOptions)
   // A read error surfaces where the inflated bytes are consumed, like a gzip error.
   stream.on('error', error => gunzip.destroy(error))
   const walk = new TarWalk({ member, body })

@@ -161,6 +161,8 @@ export class TarWalk {
   /** The typeflag of the pax or GNU record being read into `body`, or 0 for a member's body. */
   private recordType = 0
   private readonly header = Buffer.alloc(BLOCK)
+  /** A 32-bit view of the last chunk's memory, for the header checksum. */
+  private words: Uint32Array | null = null
   private headerFilled = 0
   private zeroBlocks = 0
   private longPath: string | null = null
@@ -217,10 +219,36 @@ export class TarWalk {
     }
   }
 
-  private readHeader(block: Buffer, at: number): void {
+  /** The unsigned byte sum of a header block, with the checksum field counted as spaces. */
+  private headerSum(block: Buffer, at: number): number {
+    const address = block.byteOffset + at
+    if ((address & 3) === 0) {
+      // Four bytes at a time: zlib fills whole 1 MiB buffers, so headers are 4-aligned in them.
+      // Each 16-bit lane of `pairs` sums at most 2 × 126 bytes, so it cannot overflow.
+      if (this.words === null || this.words.buffer !== block.buffer) {
+        this.words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2)
+      }
+      const words = this.words
+      const first = address >>> 2
+      let pairs = 0
+      for (let i = first; i < first + 37; i++) {
+        const word = words[i]
+        pairs += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff)
+      }
+      for (let i = first + 39; i < first + 128; i++) {
+        const word = words[i]
+        pairs += (word & 0x00ff00ff) + ((word >>> 8) & 0x00ff00ff)
+      }
+      return 8 * 0x20 + (pairs & 0xffff) + (pairs >>> 16)
+    }
     let sum = 8 * 0x20
     for (let i = at; i < at + 148; i++) sum += block[i]
     for (let i = at + 156; i < at + BLOCK; i++) sum += block[i]
+    return sum
+  }
+
+  private readHeader(block: Buffer, at: number): void {
+    const sum = this.headerSum(block, at)
     if (sum === 8 * 0x20) {
       if (++this.zeroBlocks === 2) this.endOfArchive = true
       return
