@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path22 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path23 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path22 && path22[0] !== "/") {
-          path22 = `/${path22}`;
+        if (path23 && path23[0] !== "/") {
+          path23 = `/${path23}`;
         }
-        return new URL(`${origin}${path22}`);
+        return new URL(`${origin}${path23}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin }
+          request: { method, path: path23, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path22);
+        debuglog("sending request to %s %s/%s", method, origin, path23);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin },
+          request: { method, path: path23, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path22,
+          path23,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin }
+          request: { method, path: path23, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path22);
+        debuglog("trailers received from %s %s/%s", method, origin, path23);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path22, origin },
+          request: { method, path: path23, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path22,
+          path23,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path22, origin }
+            request: { method, path: path23, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path22);
+          debuglog("sending request to %s %s/%s", method, origin, path23);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path22,
+        path: path23,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path22 !== "string") {
+        if (typeof path23 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path22[0] !== "/" && !(path22.startsWith("http://") || path22.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path23[0] !== "/" && !(path23.startsWith("http://") || path23.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path22)) {
+        } else if (invalidPathRegex.test(path23)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path22, query) : path22;
+        this.path = query ? buildURL(path23, query) : path23;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path22, host, upgrade, blocking, reset } = request2;
+      const { method, path: path23, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path22} HTTP/1.1\r
+      let header = `${method} ${path23} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path22, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path23, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path22;
+      headers[HTTP2_HEADER_PATH] = path23;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path22 = search ? `${pathname}${search}` : pathname;
+        const path23 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path22;
+        this.opts.path = path23;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path22 = "/",
+          path: path23 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path22;
+        opts.path = origin + path23;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path22) {
-      if (typeof path22 !== "string") {
-        return path22;
+    function safeUrl(path23) {
+      if (typeof path23 !== "string") {
+        return path23;
       }
-      const pathSegments = path22.split("?");
+      const pathSegments = path23.split("?");
       if (pathSegments.length !== 2) {
-        return path22;
+        return path23;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path22, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path22);
+    function matchKey(mockDispatch2, { path: path23, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path23);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path22 }) => matchValue(safeUrl(path22), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path23 }) => matchValue(safeUrl(path23), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path22, method, body: body2, headers, query } = opts;
+      const { path: path23, method, body: body2, headers, query } = opts;
       return {
-        path: path22,
+        path: path23,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path22, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path23, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path22,
+            Path: path23,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path22) {
-      for (let i = 0; i < path22.length; ++i) {
-        const code2 = path22.charCodeAt(i);
+    function validateCookiePath(path23) {
+      for (let i = 0; i < path23.length; ++i) {
+        const code2 = path23.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path22 = opts.path;
+          let path23 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path22 = `/${path22}`;
+            path23 = `/${path23}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path22);
+          url2 = new URL(util5.parseOrigin(url2).origin + path23);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -22843,40 +22843,6 @@ var require_package_version = __commonJS({
   }
 });
 
-// src/common/errors.ts
-function isBatchError(error2) {
-  return error2 instanceof BatchError;
-}
-function describeError(error2) {
-  if (!isBatchError(error2)) {
-    const message = error2 instanceof Error ? error2.message : String(error2);
-    return `error: ${message}`;
-  }
-  const lines = [`error: ${error2.message}`];
-  for (const detail of error2.details) lines.push(`  ${detail}`);
-  if (error2.hint) lines.push(`hint: ${error2.hint}`);
-  return lines.join("\n");
-}
-var BatchError;
-var init_errors = __esm({
-  "src/common/errors.ts"() {
-    "use strict";
-    BatchError = class extends Error {
-      kind;
-      hint;
-      /** Extra lines (one per package, one per location) shown under the headline. */
-      details;
-      constructor(kind, message, options = {}) {
-        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-        this.name = "BatchError";
-        this.kind = kind;
-        this.hint = options.hint;
-        this.details = options.details ?? [];
-      }
-    };
-  }
-});
-
 // src/common/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
@@ -22988,6 +22954,40 @@ var init_nix_output = __esm({
   "src/common/nix-output.ts"() {
     "use strict";
     TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  }
+});
+
+// src/common/errors.ts
+function isBatchError(error2) {
+  return error2 instanceof BatchError;
+}
+function describeError(error2) {
+  if (!isBatchError(error2)) {
+    const message = error2 instanceof Error ? error2.message : String(error2);
+    return `error: ${message}`;
+  }
+  const lines = [`error: ${error2.message}`];
+  for (const detail of error2.details) lines.push(`  ${detail}`);
+  if (error2.hint) lines.push(`hint: ${error2.hint}`);
+  return lines.join("\n");
+}
+var BatchError;
+var init_errors = __esm({
+  "src/common/errors.ts"() {
+    "use strict";
+    BatchError = class extends Error {
+      kind;
+      hint;
+      /** Extra lines (one per package, one per location) shown under the headline. */
+      details;
+      constructor(kind, message, options = {}) {
+        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "BatchError";
+        this.kind = kind;
+        this.hint = options.hint;
+        this.details = options.details ?? [];
+      }
+    };
   }
 });
 
@@ -24059,9 +24059,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path22 = text.slice(i, j);
-      if (path22.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path22} ends with a slash`);
-      tokens.push({ type: "path", text: path22, line });
+      const path23 = text.slice(i, j);
+      if (path23.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path23} ends with a slash`);
+      tokens.push({ type: "path", text: path23, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -24293,7 +24293,7 @@ var init_overrides = __esm({
 
 // src/builder/plan.ts
 import { readFile as readFile2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path15 from "node:path";
+import path17 from "node:path";
 function planToJson(plan) {
   return {
     packages: plan.packages.map(
@@ -24364,7 +24364,7 @@ function isJsonFile(file, text) {
   return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
 }
 async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path15.resolve(file);
+  const absolute = path17.resolve(file);
   const result = await runCommand(nixInstantiate, [
     "--eval",
     "--strict",
@@ -24457,7 +24457,7 @@ async function validateEntries(file, entries) {
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
   const packages = [];
-  const baseDir = path15.dirname(path15.resolve(file));
+  const baseDir = path17.dirname(path17.resolve(file));
   for (const entry of entries) {
     const where2 = (message) => problems.push({ line: entry.line, text: message });
     const previous = seen.get(entry.name);
@@ -24481,7 +24481,7 @@ async function validateEntries(file, entries) {
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
     } else {
-      const absolutePath = path15.resolve(baseDir, entry.value.path);
+      const absolutePath = path17.resolve(baseDir, entry.value.path);
       const problem = await localPackageProblem(absolutePath);
       if (problem) {
         where2(`'${entry.name}': local package ${entry.value.path} ${problem}`);
@@ -26440,15 +26440,15 @@ __export(overlay_plan_exports, {
   planFromOverlay: () => planFromOverlay
 });
 import { readFile as readFile3 } from "node:fs/promises";
-import path20 from "node:path";
+import path21 from "node:path";
 function relativeToOverlay(absoluteOverlay, target) {
-  const relative3 = path20.relative(path20.dirname(absoluteOverlay), target);
+  const relative3 = path21.relative(path21.dirname(absoluteOverlay), target);
   if (relative3 === "") return ".";
-  if (relative3.startsWith("..") || path20.isAbsolute(relative3)) return target;
-  return `./${relative3.split(path20.sep).join("/")}`;
+  if (relative3.startsWith("..") || path21.isAbsolute(relative3)) return target;
+  return `./${relative3.split(path21.sep).join("/")}`;
 }
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path20.resolve(file);
+  const absolute = path21.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -26502,7 +26502,7 @@ async function evaluateOverlay(file, options = {}) {
 async function planFromOverlay(file, options = {}) {
   const calls = await evaluateOverlay(file, options);
   const text = await readFile3(file, "utf8");
-  const absolute = path20.resolve(file);
+  const absolute = path21.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -28691,9 +28691,9 @@ function saveState(name, value) {
 
 // src/action/main.ts
 import { createHash as createHash4 } from "node:crypto";
-import { mkdir as mkdir3, readFile as readFile4, readdir as readdir3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile4, readdir as readdir3, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // node_modules/@actions/cache/lib/cache.js
@@ -31081,8 +31081,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path22, level) {
-    this.path = path22;
+  constructor(path23, level) {
+    this.path = path23;
     this.level = level;
   }
 };
@@ -35633,15 +35633,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path22 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path22.startsWith("/")) {
-      path22 = path22.substring(1);
+    let path23 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path23.startsWith("/")) {
+      path23 = path23.substring(1);
     }
-    if (isAbsoluteUrl(path22)) {
-      requestUrl = path22;
+    if (isAbsoluteUrl(path23)) {
+      requestUrl = path23;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path22);
+      requestUrl = appendPath(requestUrl, path23);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -35687,9 +35687,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path22 = pathToAppend.substring(0, searchStart);
+    const path23 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path22;
+    newPath = newPath + path23;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -38566,16 +38566,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path22 = this._matcher.path;
-    return path22.length > 0 ? path22[path22.length - 1].tag : void 0;
+    const path23 = this._matcher.path;
+    return path23.length > 0 ? path23[path23.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path22 = this._matcher.path;
-    return path22.length > 0 ? path22[path22.length - 1].namespace : void 0;
+    const path23 = this._matcher.path;
+    return path23.length > 0 ? path23[path23.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38583,9 +38583,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path22 = this._matcher.path;
-    if (path22.length === 0) return void 0;
-    return path22[path22.length - 1].values?.[attrName];
+    const path23 = this._matcher.path;
+    if (path23.length === 0) return void 0;
+    return path23[path23.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38593,9 +38593,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path22 = this._matcher.path;
-    if (path22.length === 0) return false;
-    const current = path22[path22.length - 1];
+    const path23 = this._matcher.path;
+    if (path23.length === 0) return false;
+    const current = path23[path23.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38621,18 +38621,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path22 = this._matcher.path;
-    if (path22.length === 0) return -1;
-    return path22[path22.length - 1].position ?? 0;
+    const path23 = this._matcher.path;
+    if (path23.length === 0) return -1;
+    return path23[path23.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path22 = this._matcher.path;
-    if (path22.length === 0) return -1;
-    return path22[path22.length - 1].counter ?? 0;
+    const path23 = this._matcher.path;
+    if (path23.length === 0) return -1;
+    return path23[path23.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -41894,11 +41894,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path22) {
+    function locateFile(path23) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path22, scriptDirectory);
+        return Module["locateFile"](path23, scriptDirectory);
       }
-      return scriptDirectory + path22;
+      return scriptDirectory + path23;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -44985,9 +44985,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path22 = getURLPath(request2.url) || "/";
+    const path23 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path22}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path23}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45469,9 +45469,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path22 = getURLPath(request2.url) || "/";
+    const path23 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path22}`;
+    canonicalizedResourceString += `/${options.accountName}${path23}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59412,10 +59412,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path22 = urlParsed.pathname;
-  path22 = path22 || "/";
-  path22 = escape2(path22);
-  urlParsed.pathname = path22;
+  let path23 = urlParsed.pathname;
+  path23 = path23 || "/";
+  path23 = escape2(path23);
+  urlParsed.pathname = path23;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59500,9 +59500,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path22 = urlParsed.pathname;
-  path22 = path22 ? path22.endsWith("/") ? `${path22}${name}` : `${path22}/${name}` : name;
-  urlParsed.pathname = path22;
+  let path23 = urlParsed.pathname;
+  path23 = path23 ? path23.endsWith("/") ? `${path23}${name}` : `${path23}/${name}` : name;
+  urlParsed.pathname = path23;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -70969,6 +70969,7 @@ import { mkdir as mkdir2, readFile, rm as rm2, writeFile as writeFile2 } from "n
 import path12 from "node:path";
 var EXPORT_FILE = "batch.nar-export";
 var METADATA_FILE = "batch.json";
+var BINARY_CACHE_DIR = "binary-cache";
 async function readMetadata(dir) {
   try {
     const data = JSON.parse(
@@ -71028,13 +71029,11 @@ function actionsCacheAvailable() {
   return isFeatureAvailable();
 }
 
-// src/action/config.ts
-init_errors();
-import { existsSync as existsSync4 } from "node:fs";
-import path14 from "node:path";
+// src/action/cache-entry.ts
+import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
+import path15 from "node:path";
 
 // src/action/publish.ts
-init_errors();
 init_process();
 import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import os8 from "node:os";
@@ -71066,20 +71065,47 @@ async function withKeyFile(key, use) {
     await rm3(dir, { recursive: true, force: true });
   }
 }
-async function pushWithNixCopy(storePath, target, env) {
+function signsOnCopy(target) {
+  return /^(file|https?|s3):\/\//.test(target);
+}
+function withSecretKey(target, keyFile) {
+  return `${target}${target.includes("?") ? "&" : "?"}secret-key=${keyFile}`;
+}
+async function pushWithNixCopy(storePath, target, env, sign) {
   const present = await runCommand(
     "nix",
     [...NIX_FEATURE_FLAGS, "path-info", "--store", target, storePath],
     { env }
   );
   if (present.code === 0) return "already-present";
+  if (typeof sign === "function") await sign();
   const copied = await runCommand(
     "nix",
-    [...NIX_FEATURE_FLAGS, "copy", "--to", target, storePath],
+    [
+      ...NIX_FEATURE_FLAGS,
+      "copy",
+      "--to",
+      typeof sign === "string" ? withSecretKey(target, sign) : target,
+      storePath
+    ],
     { env }
   );
   if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr));
   return "pushed";
+}
+function localSigner(storePath, keyFile, env) {
+  let signing;
+  return () => signing ??= runCommand(
+    "nix",
+    [...NIX_FEATURE_FLAGS, "store", "sign", "--key-file", keyFile, storePath],
+    { env }
+  ).then((signed) => {
+    if (signed.code !== 0) {
+      throw new Error(
+        `signing ${storePath} in the local store failed: ${firstBuildError(signed.stderr)} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
+      );
+    }
+  });
 }
 async function pushWithCachix(storePath, cache, options) {
   if (!await commandExists("cachix", ["--version"])) {
@@ -71101,31 +71127,19 @@ async function pushWithCachix(storePath, cache, options) {
 async function pushToBinaryCaches(storePath, targets, options = {}) {
   const env = options.env ?? process.env;
   return withKeyFile(options.signingKey, async (keyFile) => {
-    if (keyFile) {
-      const signed = await runCommand(
-        "nix",
-        [...NIX_FEATURE_FLAGS, "store", "sign", "--key-file", keyFile, storePath],
-        {
-          env
-        }
-      );
-      if (signed.code !== 0) {
-        throw new BatchError(
-          "publish",
-          `signing ${storePath} failed: ${firstBuildError(signed.stderr)}`,
-          {
-            hint: "signing-key must be a Nix secret key (name:base64), as made by nix key generate-secret"
-          }
-        );
-      }
-    }
+    const signLocally = keyFile ? localSigner(storePath, keyFile, env) : void 0;
     const results = [];
     for (const target of targets) {
       const started = performance.now();
       const shown = redactTarget(target);
       options.log?.(`pushing ${storePath} to ${shown}`);
       try {
-        const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(storePath, target, env);
+        const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(
+          storePath,
+          target,
+          env,
+          keyFile && signsOnCopy(target) ? keyFile : signLocally
+        );
         const ms = performance.now() - started;
         options.log?.(
           `${shown}: ${status === "pushed" ? "pushed" : "already has it, nothing pushed"} (${(ms / 1e3).toFixed(1)} s)`
@@ -71146,7 +71160,275 @@ async function pushToBinaryCaches(storePath, targets, options = {}) {
   });
 }
 
+// src/action/store.ts
+init_errors();
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import path14 from "node:path";
+init_nix_output();
+init_process();
+function parseInstallable(text) {
+  const [head, attr] = text.split("#", 2);
+  if (head.endsWith(".nix") || head.endsWith("/default.nix"))
+    return { kind: "file", file: head, attr: attr || void 0 };
+  if (!text.includes("#")) {
+    throw new BatchError(
+      "usage",
+      `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`,
+      {
+        hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
+      }
+    );
+  }
+  return { kind: "flake", ref: text };
+}
+function describeInstallable(installable) {
+  if (installable.kind === "flake") return installable.ref;
+  if (installable.kind === "file")
+    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file;
+  return "(generated expression)";
+}
+function nixFailure(what, result, hint) {
+  return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
+}
+function derivationFromEval(ref, stdout) {
+  let value;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    value = void 0;
+  }
+  const [drvPath, outPath] = Array.isArray(value) ? value : [];
+  if (typeof drvPath !== "string" || typeof outPath !== "string" || !drvPath.endsWith(".drv") || !outPath.startsWith("/")) {
+    throw new BatchError(
+      "nix",
+      `${ref} is not a derivation (nix eval printed ${stdout.trim().slice(0, 80)})`,
+      {
+        hint: "point installable at the batch itself, e.g. '.#some-cabal2nix' exposing lib.someCabal2nixFor { \u2026 }.batch"
+      }
+    );
+  }
+  return { drvPath, outPath };
+}
+var NixStore = class {
+  constructor(cwd, env = process.env) {
+    this.cwd = cwd;
+    this.env = env;
+  }
+  cwd;
+  env;
+  run(command, args, extra = {}) {
+    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra });
+  }
+  async evaluate(installable) {
+    if (installable.kind === "flake") {
+      const result = await this.run("nix", [
+        ...NIX_FEATURE_FLAGS,
+        "eval",
+        "--json",
+        installable.ref,
+        "--apply",
+        "d: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null"
+      ]);
+      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
+      return derivationFromEval(installable.ref, result.stdout.toString("utf8"));
+    }
+    const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
+    const instantiated = await this.run("nix-instantiate", [...NIX_FEATURE_FLAGS, ...args]);
+    if (instantiated.code !== 0)
+      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
+    const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
+    const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
+    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
+    return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
+  }
+  async isValid(storePath) {
+    const result = await this.run("nix-store", ["--check-validity", storePath]);
+    return result.code === 0;
+  }
+  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
+  async verdict(derivation) {
+    if (await this.isValid(derivation.outPath)) return "valid";
+    const result = await this.run("nix-store", ["--realise", "--dry-run", derivation.drvPath]);
+    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result);
+    return /will be built/.test(result.stderr) ? "build" : "substitute";
+  }
+  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
+  async realise(derivation, onLine) {
+    const result = await this.run("nix-store", ["--realise", derivation.drvPath], {
+      onStderrLine: onLine
+    });
+    if (result.code !== 0) {
+      throw nixFailure(
+        "building the batch",
+        result,
+        "the log above has the builder output; nothing was pushed"
+      );
+    }
+    return { stderr: result.stderr };
+  }
+  async exportTo(storePath, file) {
+    const result = await this.run("nix-store", ["--export", storePath], { stdoutFile: file });
+    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result);
+  }
+  async importFrom(file) {
+    const result = await this.run("nix-store", ["--import"], { stdinFile: file });
+    if (result.code !== 0) throw nixFailure(`importing ${path14.basename(file)}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+  /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
+  async copyTo(url2, storePath) {
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "copy", "--to", url2, storePath]);
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} to a binary cache`, result);
+  }
+  /**
+   * Checks a path in a binary cache against the given public keys, without the local store:
+   * its NAR must hash to the narinfo's NarHash and the narinfo must carry a signature by one of
+   * them. Returns Nix's reason when it does not.
+   */
+  async verifyInCache(url2, storePath, publicKeys) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "store",
+      "verify",
+      "--store",
+      url2,
+      ...trustOptions(publicKeys),
+      storePath
+    ]);
+    return result.code === 0 ? void 0 : firstBuildError(result.stderr);
+  }
+  /**
+   * `nix copy --from URL`: the store itself checks the NAR hash and the signature. With
+   * `publicKeys`, those are the only keys a trusted user's store accepts; without, signatures are
+   * not asked for (an unsigned export is not either). A daemon ignores both for a user not in
+   * trusted-users and applies its own `trusted-public-keys`.
+   */
+  async copyFrom(url2, storePath, publicKeys) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "copy",
+      "--from",
+      url2,
+      ...publicKeys ? trustOptions(publicKeys) : ["--no-check-sigs"],
+      storePath
+    ]);
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} from ${url2}`, result);
+  }
+  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
+  async narSize(storePath) {
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--json", storePath]);
+    if (result.code !== 0) return void 0;
+    const data = JSON.parse(result.stdout.toString("utf8"));
+    const info2 = Array.isArray(data) ? data[0] : data[storePath];
+    return info2?.narSize;
+  }
+  async references(storePath) {
+    const result = await this.run("nix-store", ["--query", "--references", storePath]);
+    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+};
+function trustOptions(publicKeys) {
+  return [
+    "--option",
+    "trusted-public-keys",
+    publicKeys.join(" "),
+    "--option",
+    "require-sigs",
+    "true"
+  ];
+}
+async function fileSha256(file) {
+  const hash = createHash2("sha256");
+  for await (const chunk of createReadStream3(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function timingsFromBuildLog(stderr) {
+  const match3 = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr);
+  if (!match3) return {};
+  try {
+    return JSON.parse(match3[1]);
+  } catch {
+    return {};
+  }
+}
+
+// src/action/cache-entry.ts
+function publicKeyOf(secretKey) {
+  const at = secretKey.indexOf(":");
+  if (at <= 0) return void 0;
+  const bytes = Buffer.from(secretKey.slice(at + 1).trim(), "base64");
+  if (bytes.length !== 64) return void 0;
+  return `${secretKey.slice(0, at)}:${bytes.subarray(32).toString("base64")}`;
+}
+function entryPublicKeys(signingKey, trustedPublicKeys = []) {
+  const derived = signingKey ? publicKeyOf(signingKey) : void 0;
+  const keys = [...derived ? [derived] : [], ...trustedPublicKeys];
+  return keys.length > 0 ? [...new Set(keys)] : void 0;
+}
+function fileUrl(dir) {
+  return `file://${path15.join(dir, BINARY_CACHE_DIR)}`;
+}
+var TRUST_HINT = "add the runner's user to trusted-users in the Nix daemon's nix.conf, or set signing-key so the entry is signed and add its public key to the daemon's trusted-public-keys";
+async function writeCacheEntry(store, dir, metadata2, signingKey) {
+  await rm4(dir, { recursive: true, force: true });
+  await mkdir3(dir, { recursive: true });
+  if (signingKey) {
+    await withKeyFile(
+      signingKey,
+      (keyFile) => store.copyTo(`${fileUrl(dir)}?compression=zstd&secret-key=${keyFile}`, metadata2.outPath)
+    );
+    await writeMetadata(dir, { format: 1, ...metadata2, signed: true });
+    return;
+  }
+  const exportFile = path15.join(dir, EXPORT_FILE);
+  await store.exportTo(metadata2.outPath, exportFile);
+  await writeMetadata(dir, { format: 1, ...metadata2, exportSha256: await fileSha256(exportFile) });
+}
+async function importCacheEntry(store, entry, publicKeys) {
+  const { metadata: metadata2, key } = entry;
+  const dir = path15.dirname(entry.exportFile);
+  const refused = (why, hint) => ({
+    warning: `${why}; not importing it, building or substituting the batch instead${hint ? ` (${hint})` : ""}`
+  });
+  if (publicKeys && !metadata2.signed) {
+    return refused(
+      `the cached batch ${key} is not signed, and with signing-key or trusted-public-keys set only entries signed by ${publicKeys.join(", ")} are imported`
+    );
+  }
+  try {
+    if (metadata2.signed) {
+      if (publicKeys) {
+        const reason = await store.verifyInCache(fileUrl(dir), metadata2.outPath, publicKeys);
+        if (reason) {
+          return refused(
+            `the cached batch ${key} does not verify against ${publicKeys.join(", ")}: ${reason}`
+          );
+        }
+      }
+      await store.copyFrom(fileUrl(dir), metadata2.outPath, publicKeys);
+    } else {
+      const digest = await fileSha256(entry.exportFile).catch(() => "unreadable");
+      if (digest !== metadata2.exportSha256)
+        return refused(`the cached batch ${key} is corrupt (digest mismatch)`);
+      await store.importFrom(entry.exportFile);
+    }
+  } catch (error2) {
+    const message = error2.message;
+    const needsTrust = /signature|not privileged|trusted/i.test(message);
+    return refused(
+      `the Nix store refused the cached batch ${key} (${message})`,
+      needsTrust ? metadata2.signed && publicKeys ? `add ${publicKeys[0]} to trusted-public-keys in the Nix daemon's nix.conf, or the runner's user to trusted-users` : TRUST_HINT : void 0
+    );
+  }
+  return {};
+}
+
 // src/action/config.ts
+init_errors();
+import { existsSync as existsSync4 } from "node:fs";
+import path16 from "node:path";
 var OVERRIDES_CANDIDATES = [
   "overrides.nix",
   "nix/overrides.nix",
@@ -71176,7 +71458,7 @@ function readConfig(env = process.env) {
   for (const secret of [signingKey, cachixAuthToken, githubToken])
     if (secret) setSecret(secret);
   if (signingKey?.includes(":")) setSecret(signingKey.slice(signingKey.indexOf(":") + 1));
-  const workingDirectory = path14.resolve(
+  const workingDirectory = path16.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
     getInput("working-directory") || "."
   );
@@ -71186,7 +71468,7 @@ function readConfig(env = process.env) {
     throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
   }
   if (!overlayFile && !overridesFile) {
-    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path14.join(workingDirectory, c)));
+    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path16.join(workingDirectory, c)));
     if (!overridesFile) {
       throw new BatchError(
         "usage",
@@ -71211,6 +71493,7 @@ function readConfig(env = process.env) {
     installable: getInput("installable").trim() || void 0,
     binaryCaches: parseTargets(getInput("binary-caches")),
     signingKey,
+    trustedPublicKeys: parseTargets(getInput("trusted-public-keys")),
     cachixAuthToken,
     useActionsCache: booleanInput("use-actions-cache", true),
     cacheKeyPrefix: prefix2,
@@ -71225,9 +71508,9 @@ function readConfig(env = process.env) {
 init_errors();
 
 // src/action/keys.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function sha256(text) {
-  return createHash2("sha256").update(text).digest("hex");
+  return createHash3("sha256").update(text).digest("hex");
 }
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
@@ -71733,8 +72016,8 @@ var Context = class {
       if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path22 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path22} does not exist${EOL8}`);
+        const path23 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path23} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -76161,158 +76444,13 @@ async function publishReport(report, config) {
   }
 }
 
-// src/action/store.ts
-init_errors();
-import { createHash as createHash3 } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
-import path16 from "node:path";
-init_nix_output();
-init_process();
-function parseInstallable(text) {
-  const [head, attr] = text.split("#", 2);
-  if (head.endsWith(".nix") || head.endsWith("/default.nix"))
-    return { kind: "file", file: head, attr: attr || void 0 };
-  if (!text.includes("#")) {
-    throw new BatchError(
-      "usage",
-      `installable '${text}' is neither a flake reference (FLAKE#ATTR) nor a .nix file`,
-      {
-        hint: "use something like '.#some-cabal2nix' or 'ci/batch.nix#batch'"
-      }
-    );
-  }
-  return { kind: "flake", ref: text };
-}
-function describeInstallable(installable) {
-  if (installable.kind === "flake") return installable.ref;
-  if (installable.kind === "file")
-    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file;
-  return "(generated expression)";
-}
-function nixFailure(what, result, hint) {
-  return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
-}
-function derivationFromEval(ref, stdout) {
-  let value;
-  try {
-    value = JSON.parse(stdout);
-  } catch {
-    value = void 0;
-  }
-  const [drvPath, outPath] = Array.isArray(value) ? value : [];
-  if (typeof drvPath !== "string" || typeof outPath !== "string" || !drvPath.endsWith(".drv") || !outPath.startsWith("/")) {
-    throw new BatchError(
-      "nix",
-      `${ref} is not a derivation (nix eval printed ${stdout.trim().slice(0, 80)})`,
-      {
-        hint: "point installable at the batch itself, e.g. '.#some-cabal2nix' exposing lib.someCabal2nixFor { \u2026 }.batch"
-      }
-    );
-  }
-  return { drvPath, outPath };
-}
-var NixStore = class {
-  constructor(cwd, env = process.env) {
-    this.cwd = cwd;
-    this.env = env;
-  }
-  cwd;
-  env;
-  run(command, args, extra = {}) {
-    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra });
-  }
-  async evaluate(installable) {
-    if (installable.kind === "flake") {
-      const result = await this.run("nix", [
-        ...NIX_FEATURE_FLAGS,
-        "eval",
-        "--json",
-        installable.ref,
-        "--apply",
-        "d: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null"
-      ]);
-      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
-      return derivationFromEval(installable.ref, result.stdout.toString("utf8"));
-    }
-    const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
-    const instantiated = await this.run("nix-instantiate", [...NIX_FEATURE_FLAGS, ...args]);
-    if (instantiated.code !== 0)
-      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
-    const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
-    const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
-    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
-    return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
-  }
-  async isValid(storePath) {
-    const result = await this.run("nix-store", ["--check-validity", storePath]);
-    return result.code === 0;
-  }
-  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
-  async verdict(derivation) {
-    if (await this.isValid(derivation.outPath)) return "valid";
-    const result = await this.run("nix-store", ["--realise", "--dry-run", derivation.drvPath]);
-    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result);
-    return /will be built/.test(result.stderr) ? "build" : "substitute";
-  }
-  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
-  async realise(derivation, onLine) {
-    const result = await this.run("nix-store", ["--realise", derivation.drvPath], {
-      onStderrLine: onLine
-    });
-    if (result.code !== 0) {
-      throw nixFailure(
-        "building the batch",
-        result,
-        "the log above has the builder output; nothing was pushed"
-      );
-    }
-    return { stderr: result.stderr };
-  }
-  async exportTo(storePath, file) {
-    const result = await this.run("nix-store", ["--export", storePath], { stdoutFile: file });
-    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result);
-  }
-  async importFrom(file) {
-    const result = await this.run("nix-store", ["--import"], { stdinFile: file });
-    if (result.code !== 0) throw nixFailure(`importing ${path16.basename(file)}`, result);
-    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
-  }
-  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
-  async narSize(storePath) {
-    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--json", storePath]);
-    if (result.code !== 0) return void 0;
-    const data = JSON.parse(result.stdout.toString("utf8"));
-    const info2 = Array.isArray(data) ? data[0] : data[storePath];
-    return info2?.narSize;
-  }
-  async references(storePath) {
-    const result = await this.run("nix-store", ["--query", "--references", storePath]);
-    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
-    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
-  }
-};
-async function fileSha256(file) {
-  const hash = createHash3("sha256");
-  for await (const chunk of createReadStream3(file)) hash.update(chunk);
-  return hash.digest("hex");
-}
-function timingsFromBuildLog(stderr) {
-  const match3 = /some-cabal2nix timings: (\{[^\n]*\})/.exec(stderr);
-  if (!match3) return {};
-  try {
-    return JSON.parse(match3[1]);
-  } catch {
-    return {};
-  }
-}
-
 // src/common/version.ts
 var TOOL_VERSION = "0.1.0";
 var TOOL_NAME = "some-cabal2nix";
 
 // src/action/flake-output.ts
 import { existsSync as existsSync7 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 init_process();
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
@@ -76324,7 +76462,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync7(path17.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync7(path18.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -77928,7 +78066,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path18 from "path";
+import * as path19 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -77949,7 +78087,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path22) {
+function appendResourcePathToUrl(url2, path23) {
   try {
     new URL(url2);
   } catch {
@@ -77959,11 +78097,11 @@ function appendResourcePathToUrl(url2, path22) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path22;
+  url2 += path23;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path22}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path23}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -77988,7 +78126,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path18.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -79381,7 +79519,7 @@ async function traceMainStep(phases, startedAtMs) {
 }
 
 // src/action/zero-config.ts
-import path19 from "node:path";
+import path20 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -79439,8 +79577,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path19.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path19.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -79454,9 +79592,9 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path21.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path22.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path21.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path22.resolve(config.workingDirectory, config.overridesFile));
 }
 async function digestFile(file) {
   try {
@@ -79472,7 +79610,7 @@ async function localDigests(plan) {
     const hash = createHash4("sha256");
     for (const name of (await readdir3(p.absolutePath)).sort()) {
       if (name.endsWith(".cabal") || name === "package.yaml") {
-        hash.update(name).update("\0").update(await readFile4(path21.join(p.absolutePath, name)));
+        hash.update(name).update("\0").update(await readFile4(path22.join(p.absolutePath, name)));
       }
     }
     digests[p.name] = hash.digest("hex");
@@ -79481,17 +79619,17 @@ async function localDigests(plan) {
 }
 async function pinDigests(config, installable) {
   const pins = {};
-  const lock = await digestFile(path21.join(config.workingDirectory, "flake.lock"));
+  const lock = await digestFile(path22.join(config.workingDirectory, "flake.lock"));
   if (lock) pins["flake.lock"] = lock;
   if (installable.kind === "file") {
-    const file = await digestFile(path21.resolve(config.workingDirectory, installable.file));
+    const file = await digestFile(path22.resolve(config.workingDirectory, installable.file));
     if (file) pins[installable.file] = file;
   }
   if (installable.kind === "expr") pins.installable = "zero-config";
   return pins;
 }
 async function writePlanFile(plan) {
-  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -79499,7 +79637,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile4(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -79520,10 +79658,10 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function cacheDirectory() {
-  return path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
+  return path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
 }
 function actionRoot() {
-  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
+  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
 }
 function setOutputs(report) {
   setOutput("store-path", report.storePath);
@@ -79536,6 +79674,16 @@ function setOutputs(report) {
     JSON.stringify(Object.fromEntries(report.phases.map((p) => [p.name, Math.round(p.ms)])))
   );
   setOutput("cache-key", report.cacheKey ?? "");
+}
+async function importStep(store, exact, config) {
+  if (await store.isValid(exact.metadata.outPath)) {
+    info(`${exact.metadata.outPath} is already in the store`);
+    return;
+  }
+  const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys);
+  const { warning: warning2 } = await importCacheEntry(store, exact, publicKeys);
+  if (warning2) warning(warning2);
+  else info(`imported ${exact.metadata.outPath}`);
 }
 async function run() {
   const timer = new PhaseTimer();
@@ -79592,21 +79740,7 @@ async function run() {
     const exact = restored;
     await group(
       "some-cabal2nix: import into the Nix store",
-      () => timer.time("import", async () => {
-        const digest = await fileSha256(exact.exportFile).catch(() => "unreadable");
-        if (digest !== exact.metadata.exportSha256) {
-          warning(
-            `the cached batch ${exact.key} is corrupt (digest mismatch); not importing it, building instead`
-          );
-          return;
-        }
-        if (await store.isValid(exact.metadata.outPath)) {
-          info(`${exact.metadata.outPath} is already in the store`);
-          return;
-        }
-        await store.importFrom(exact.exportFile);
-        info(`imported ${exact.metadata.outPath}`);
-      })
+      () => timer.time("import", () => importStep(store, exact, config))
     );
   }
   const derivation = await group(
@@ -79682,17 +79816,12 @@ async function run() {
     await group(
       "some-cabal2nix: save to the Actions cache",
       () => timer.time("save", async () => {
-        const exportFile = path21.join(dir, EXPORT_FILE);
-        await rm4(dir, { recursive: true, force: true });
-        await mkdir3(dir, { recursive: true });
-        await store.exportTo(derivation.outPath, exportFile);
-        await writeMetadata(dir, {
-          format: 1,
-          key: cacheKey,
-          outPath: derivation.outPath,
-          exportSha256: await fileSha256(exportFile),
-          packages
-        });
+        await writeCacheEntry(
+          store,
+          dir,
+          { key: cacheKey, outPath: derivation.outPath, packages },
+          config.signingKey
+        );
         const saved = await saveBatch(dir, cacheKey);
         if (saved.warning) warning(saved.warning);
         else info(`saved ${cacheKey}`);

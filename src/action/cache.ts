@@ -1,7 +1,8 @@
 /**
- * The GitHub Actions cache side of "store": the batch travels as a `nix-store --export` file plus
- * `batch.json` (out path, export digest, package list). Every failure here is a warning: the
- * caller falls back to building, which is slower but correct.
+ * The GitHub Actions cache side of "store": the batch travels with `batch.json` (out path,
+ * package list) either as a `nix-store --export` file and its digest, or, when a signing key is
+ * set, as a signed `file://` binary cache (see cache-entry.ts). Every failure here is a warning:
+ * the caller falls back to building, which is slower but correct.
  */
 import * as cache from '@actions/cache'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -10,13 +11,17 @@ import type { PlanJsonEntry } from '../builder/plan.js'
 
 export const EXPORT_FILE = 'batch.nar-export'
 export const METADATA_FILE = 'batch.json'
+/** The signed entry's `file://` binary cache (narinfo + zstd NAR), beside batch.json. */
+export const BINARY_CACHE_DIR = 'binary-cache'
 
 export interface CachedBatchMetadata {
   format: 1
   key: string
   outPath: string
   /** sha256 of the export file, checked before anything is imported into the store. */
-  exportSha256: string
+  exportSha256?: string
+  /** The entry is a signed binary cache in BINARY_CACHE_DIR instead of an export file. */
+  signed?: boolean
   packages: PlanJsonEntry[]
 }
 

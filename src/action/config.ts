@@ -14,6 +14,8 @@ export interface ActionConfig {
   installable?: string
   binaryCaches: string[]
   signingKey?: string
+  /** Keys a restored Actions cache entry may be signed with, besides the signing key's own. */
+  trustedPublicKeys?: string[]
   cachixAuthToken?: string
   useActionsCache: boolean
   cacheKeyPrefix: string
@@ -93,6 +95,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
     installable: core.getInput('installable').trim() || undefined,
     binaryCaches: parseTargets(core.getInput('binary-caches')),
     signingKey,
+    trustedPublicKeys: parseTargets(core.getInput('trusted-public-keys')),
     cachixAuthToken,
     useActionsCache: booleanInput('use-actions-cache', true),
     cacheKeyPrefix: prefix,

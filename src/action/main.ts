@@ -5,18 +5,12 @@
  */
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  EXPORT_FILE,
-  actionsCacheAvailable,
-  restoreBatch,
-  saveBatch,
-  writeMetadata,
-  type RestoreOutcome
-} from './cache.js'
+import { actionsCacheAvailable, restoreBatch, saveBatch, type RestoreOutcome } from './cache.js'
+import { entryPublicKeys, importCacheEntry, writeCacheEntry } from './cache-entry.js'
 import { readConfig, type ActionConfig } from './config.js'
 import { BatchError, describeError, isBatchError } from '../common/errors.js'
 import {
@@ -33,7 +27,6 @@ import { publishReport } from './report-publish.js'
 import {
   NixStore,
   describeInstallable,
-  fileSha256,
   parseInstallable,
   timingsFromBuildLog,
   type Installable
@@ -155,6 +148,22 @@ function setOutputs(report: BatchRunReport): void {
   core.setOutput('cache-key', report.cacheKey ?? '')
 }
 
+/** Step "import": the exact hit into the store, or one warning saying why not and what to configure. */
+async function importStep(
+  store: NixStore,
+  exact: Extract<RestoreOutcome, { key: string }>,
+  config: ActionConfig
+): Promise<void> {
+  if (await store.isValid(exact.metadata.outPath)) {
+    core.info(`${exact.metadata.outPath} is already in the store`)
+    return
+  }
+  const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys)
+  const { warning } = await importCacheEntry(store, exact, publicKeys)
+  if (warning) core.warning(warning)
+  else core.info(`imported ${exact.metadata.outPath}`)
+}
+
 export async function run(): Promise<void> {
   const timer = new PhaseTimer()
   const config = readConfig()
@@ -214,21 +223,7 @@ export async function run(): Promise<void> {
   if (restored.hit === 'exact') {
     const exact = restored
     await core.group('some-cabal2nix: import into the Nix store', () =>
-      timer.time('import', async () => {
-        const digest = await fileSha256(exact.exportFile).catch(() => 'unreadable')
-        if (digest !== exact.metadata.exportSha256) {
-          core.warning(
-            `the cached batch ${exact.key} is corrupt (digest mismatch); not importing it, building instead`
-          )
-          return
-        }
-        if (await store.isValid(exact.metadata.outPath)) {
-          core.info(`${exact.metadata.outPath} is already in the store`)
-          return
-        }
-        await store.importFrom(exact.exportFile)
-        core.info(`imported ${exact.metadata.outPath}`)
-      })
+      timer.time('import', () => importStep(store, exact, config))
     )
   }
 
@@ -311,17 +306,12 @@ export async function run(): Promise<void> {
   if (useCache && restored.hit !== 'exact') {
     await core.group('some-cabal2nix: save to the Actions cache', () =>
       timer.time('save', async () => {
-        const exportFile = path.join(dir, EXPORT_FILE)
-        await rm(dir, { recursive: true, force: true })
-        await mkdir(dir, { recursive: true })
-        await store.exportTo(derivation.outPath, exportFile)
-        await writeMetadata(dir, {
-          format: 1,
-          key: cacheKey,
-          outPath: derivation.outPath,
-          exportSha256: await fileSha256(exportFile),
-          packages
-        })
+        await writeCacheEntry(
+          store,
+          dir,
+          { key: cacheKey, outPath: derivation.outPath, packages },
+          config.signingKey
+        )
         const saved = await saveBatch(dir, cacheKey)
         if (saved.warning) core.warning(saved.warning)
         else core.info(`saved ${cacheKey}`)

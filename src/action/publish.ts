@@ -1,11 +1,13 @@
 /**
  * Stage "publish": push the batch to binary caches (`nix copy` to any store URL, or the cachix CLI
  * for `cachix:NAME`), signed when a key is given. A target that already has the path is skipped.
+ * Binary-cache URLs (file, http(s), s3) sign on the way out (`URL?secret-key=FILE`), which needs no
+ * trust in the local store; other stores (ssh, a local store) get the signature added to the
+ * local store first, which needs a trusted user with the Nix daemon.
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BatchError } from '../common/errors.js'
 import { commandExists, runCommand } from '../common/process.js'
 import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
 import { firstBuildError } from '../common/nix-output.js'
@@ -37,7 +39,8 @@ export function redactTarget(target: string): string {
   return target.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '')
 }
 
-async function withKeyFile<T>(
+/** Runs `use` with the key in a private temporary file (removed afterwards), or undefined. */
+export async function withKeyFile<T>(
   key: string | undefined,
   use: (file: string | undefined) => Promise<T>
 ): Promise<T> {
@@ -53,10 +56,20 @@ async function withKeyFile<T>(
   }
 }
 
+/** Store URLs whose stores sign what they receive when given `secret-key=FILE`. */
+export function signsOnCopy(target: string): boolean {
+  return /^(file|https?|s3):\/\//.test(target)
+}
+
+export function withSecretKey(target: string, keyFile: string): string {
+  return `${target}${target.includes('?') ? '&' : '?'}secret-key=${keyFile}`
+}
+
 async function pushWithNixCopy(
   storePath: string,
   target: string,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  sign: (() => Promise<void>) | string | undefined
 ): Promise<PushResult['status']> {
   const present = await runCommand(
     'nix',
@@ -64,13 +77,37 @@ async function pushWithNixCopy(
     { env }
   )
   if (present.code === 0) return 'already-present'
+  if (typeof sign === 'function') await sign()
   const copied = await runCommand(
     'nix',
-    [...NIX_FEATURE_FLAGS, 'copy', '--to', target, storePath],
+    [
+      ...NIX_FEATURE_FLAGS,
+      'copy',
+      '--to',
+      typeof sign === 'string' ? withSecretKey(target, sign) : target,
+      storePath
+    ],
     { env }
   )
   if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr))
   return 'pushed'
+}
+
+/** `nix store sign` in the local store, at most once; a failure says what to configure. */
+function localSigner(storePath: string, keyFile: string, env: NodeJS.ProcessEnv) {
+  let signing: Promise<void> | undefined
+  return () =>
+    (signing ??= runCommand(
+      'nix',
+      [...NIX_FEATURE_FLAGS, 'store', 'sign', '--key-file', keyFile, storePath],
+      { env }
+    ).then(signed => {
+      if (signed.code !== 0) {
+        throw new Error(
+          `signing ${storePath} in the local store failed: ${firstBuildError(signed.stderr)} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
+        )
+      }
+    }))
 }
 
 async function pushWithCachix(
@@ -103,24 +140,7 @@ export async function pushToBinaryCaches(
 ): Promise<PushResult[]> {
   const env = options.env ?? process.env
   return withKeyFile(options.signingKey, async keyFile => {
-    if (keyFile) {
-      const signed = await runCommand(
-        'nix',
-        [...NIX_FEATURE_FLAGS, 'store', 'sign', '--key-file', keyFile, storePath],
-        {
-          env
-        }
-      )
-      if (signed.code !== 0) {
-        throw new BatchError(
-          'publish',
-          `signing ${storePath} failed: ${firstBuildError(signed.stderr)}`,
-          {
-            hint: 'signing-key must be a Nix secret key (name:base64), as made by nix key generate-secret'
-          }
-        )
-      }
-    }
+    const signLocally = keyFile ? localSigner(storePath, keyFile, env) : undefined
     const results: PushResult[] = []
     for (const target of targets) {
       const started = performance.now()
@@ -129,7 +149,12 @@ export async function pushToBinaryCaches(
       try {
         const status = target.startsWith('cachix:')
           ? await pushWithCachix(storePath, target.slice('cachix:'.length), options)
-          : await pushWithNixCopy(storePath, target, env)
+          : await pushWithNixCopy(
+              storePath,
+              target,
+              env,
+              keyFile && signsOnCopy(target) ? keyFile : signLocally
+            )
         const ms = performance.now() - started
         options.log?.(
           `${shown}: ${status === 'pushed' ? 'pushed' : 'already has it, nothing pushed'} (${(ms / 1000).toFixed(1)} s)`

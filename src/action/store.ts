@@ -159,6 +159,48 @@ export class NixStore {
     return result.stdout.toString('utf8').trim().split('\n').filter(Boolean)
   }
 
+  /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
+  async copyTo(url: string, storePath: string): Promise<void> {
+    const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'copy', '--to', url, storePath])
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} to a binary cache`, result)
+  }
+
+  /**
+   * Checks a path in a binary cache against the given public keys, without the local store:
+   * its NAR must hash to the narinfo's NarHash and the narinfo must carry a signature by one of
+   * them. Returns Nix's reason when it does not.
+   */
+  async verifyInCache(url: string, storePath: string, publicKeys: readonly string[]) {
+    const result = await this.run('nix', [
+      ...NIX_FEATURE_FLAGS,
+      'store',
+      'verify',
+      '--store',
+      url,
+      ...trustOptions(publicKeys),
+      storePath
+    ])
+    return result.code === 0 ? undefined : firstBuildError(result.stderr)
+  }
+
+  /**
+   * `nix copy --from URL`: the store itself checks the NAR hash and the signature. With
+   * `publicKeys`, those are the only keys a trusted user's store accepts; without, signatures are
+   * not asked for (an unsigned export is not either). A daemon ignores both for a user not in
+   * trusted-users and applies its own `trusted-public-keys`.
+   */
+  async copyFrom(url: string, storePath: string, publicKeys?: readonly string[]): Promise<void> {
+    const result = await this.run('nix', [
+      ...NIX_FEATURE_FLAGS,
+      'copy',
+      '--from',
+      url,
+      ...(publicKeys ? trustOptions(publicKeys) : ['--no-check-sigs']),
+      storePath
+    ])
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} from ${url}`, result)
+  }
+
   /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
   async narSize(storePath: string): Promise<number | undefined> {
     const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--json', storePath])
@@ -173,6 +215,17 @@ export class NixStore {
     if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result)
     return result.stdout.toString('utf8').trim().split('\n').filter(Boolean)
   }
+}
+
+function trustOptions(publicKeys: readonly string[]): string[] {
+  return [
+    '--option',
+    'trusted-public-keys',
+    publicKeys.join(' '),
+    '--option',
+    'require-sigs',
+    'true'
+  ]
 }
 
 export async function fileSha256(file: string): Promise<string> {
