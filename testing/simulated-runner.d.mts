@@ -6,6 +6,8 @@ export interface RunnerJob {
   runnerTemp: string
   inputs: Record<string, string>
   env?: Record<string, string>
+  /** Run the steps as this user (the runner must be root); it owns the runner files and RUNNER_TEMP. */
+  user?: { uid: number; gid: number }
   event?: { name: string; payload: unknown }
   token?: string
 }

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -67,7 +67,10 @@ export class SimulatedRunner {
 
   /**
    * @param {{ workspace: string, runnerTemp: string, inputs: Record<string, string>,
-   *   env?: Record<string, string>, event?: { name: string, payload: unknown }, token?: string }} job
+   *   env?: Record<string, string>, event?: { name: string, payload: unknown }, token?: string,
+   *   user?: { uid: number, gid: number } }} job
+   *   With `user` (the runner itself must then be root), the steps run as that user, who owns
+   *   the file-command files and RUNNER_TEMP.
    */
   static async create(job) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scn-runner-files-'))
@@ -75,6 +78,9 @@ export class SimulatedRunner {
     for (const file of Object.values(runner.files)) await writeFile(file, '')
     await writeFile(runner.files.event, JSON.stringify(job.event?.payload ?? {}))
     await mkdir(job.runnerTemp, { recursive: true })
+    if (job.user) {
+      for (const owned of [dir, job.runnerTemp, ...Object.values(runner.files)]) await chown(owned, job.user.uid, job.user.gid)
+    }
     return runner
   }
 
@@ -116,7 +122,12 @@ export class SimulatedRunner {
       execFile(
         actionNode(),
         [path.join(repoRoot, 'dist', script)],
-        { cwd: this.job.workspace, env: this.environment(extra), maxBuffer: 64 * 1024 * 1024 },
+        {
+          cwd: this.job.workspace,
+          env: this.environment(extra),
+          maxBuffer: 64 * 1024 * 1024,
+          ...(this.job.user ? { uid: this.job.user.uid, gid: this.job.user.gid } : {})
+        },
         (error, out, err) => resolve({ code: error ? (error.code ?? 1) : 0, stdout: out, stderr: err })
       )
     })

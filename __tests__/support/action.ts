@@ -35,6 +35,8 @@ export interface Scenario {
   secretKey: string
   publicKey: string
   binaryCacheDir: string
+  /** Run the steps as this user (see support/daemon.ts). */
+  user?: { uid: number; gid: number }
 }
 
 export async function createScenario(label: string, packages = PACKAGES): Promise<Scenario> {
@@ -70,10 +72,20 @@ export async function runMain(
   inputs: Record<string, string>,
   env: Record<string, string> = {}
 ): Promise<StepResult> {
-  const runner = await SimulatedRunner.create({
+  return (await createRunner(s, inputs, env)).runMain()
+}
+
+/** A runner for one job of the scenario (main step, then the post step if wanted). */
+export function createRunner(
+  s: Scenario,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<SimulatedRunner> {
+  return SimulatedRunner.create({
     workspace: s.workspace,
     runnerTemp: s.runnerTemp,
     inputs: { installable: 'ci/batch.nix', comment: 'false', ...inputs },
+    user: s.user,
     env: {
       NIX_CONF_DIR: s.ws.nix.confDir,
       XDG_CACHE_HOME: s.ws.nix.env.XDG_CACHE_HOME as string,
@@ -81,7 +93,6 @@ export async function runMain(
       ...env
     }
   })
-  return runner.runMain()
 }
 
 export function cacheEnv(server: ActionsCacheServer, s: Scenario): Record<string, string> {

@@ -12,5 +12,8 @@ export interface StaticServer {
   requests(): StaticServerRequest[]
 }
 
-/** Serves `dir` read-only (GET/HEAD, regular files only) on 127.0.0.1. */
-export function startStaticServer(dir: string): Promise<StaticServer>
+/**
+ * Serves `dir` (GET/HEAD, regular files only) on 127.0.0.1; with `writable`, PUT writes files
+ * under it, so Nix can push to it as an HTTP binary cache.
+ */
+export function startStaticServer(dir: string, options?: { writable?: boolean }): Promise<StaticServer>

@@ -2,7 +2,9 @@
 // directory written by `nix copy --to file:///DIR` (nix-cache-info, *.narinfo, nar/*.nar.*,
 // *.ls, log/...).
 //
-// - GET and HEAD only (405 otherwise, with `Allow: GET, HEAD`).
+// - GET and HEAD only (405 otherwise, with `Allow: GET, HEAD`), unless started with
+//   `{ writable: true }`: then PUT writes the body under the root (what `nix copy --to
+//   http://…` does for every nix-cache-info, .narinfo and nar/ file), refusing paths that escape it.
 // - Regular files only: 404 for anything missing, for directories (no listings) and for any path
 //   that escapes the root (`..`, encoded `%2e%2e`, NUL bytes, symlinks pointing outside).
 // - Content-Length is the file size; HEAD sends the headers without a body. Nix treats a 404 on a
@@ -36,8 +38,9 @@ function contentType(/** @type {string} */ file) {
  * Serves `dir` read-only on 127.0.0.1 (random port).
  *
  * @param {string} dir
+ * @param {{ writable?: boolean }} [options]
  */
-export async function startStaticServer(dir) {
+export async function startStaticServer(dir, { writable = false } = {}) {
   const root = fs.realpathSync(path.resolve(dir))
   /** @type {Array<{ method: string, path: string, status: number, time: number }>} */
   const log = []
@@ -69,6 +72,33 @@ export async function startStaticServer(dir) {
     return real
   }
 
+  /** PUT: the body goes to root/PATH (directories made), 201 when written, 403 outside root. */
+  function put(
+    /** @type {string} */ rawPath,
+    /** @type {import('node:http').IncomingMessage} */ req,
+    /** @type {import('node:http').ServerResponse} */ res
+  ) {
+    let segments
+    try {
+      segments = decodeURIComponent(rawPath).split('/').filter(s => s !== '')
+    } catch {
+      segments = ['..']
+    }
+    if (segments.length === 0 || segments.some(s => s === '..' || s === '.' || s.includes('\\') || s.includes('\0'))) {
+      req.resume()
+      res.writeHead(403).end()
+      return
+    }
+    const target = path.join(root, ...segments)
+    const chunks = []
+    req.on('data', chunk => chunks.push(chunk))
+    req.on('end', () => {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.writeFileSync(target, Buffer.concat(chunks))
+      res.writeHead(201).end()
+    })
+  }
+
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0]
     const record = { method: req.method ?? '', path: pathname, status: 0, time: Date.now() }
@@ -76,6 +106,7 @@ export async function startStaticServer(dir) {
     res.on('finish', () => {
       record.status = res.statusCode
     })
+    if (writable && req.method === 'PUT') return put(pathname, req, res)
     req.resume()
 
     const fail = (/** @type {number} */ status, /** @type {string} */ text, extra = {}) => {
