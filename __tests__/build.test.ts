@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { chmod, readFile, readdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -398,5 +398,98 @@ describe('command line', () => {
     expect(failed.stderr).toBe(
       `error: ${path.join(work, 'nope.nix')}: overrides file not found\nhint: pass the file with --overrides (or the action input overrides-file)\n`
     )
+  })
+})
+
+describe('--out replaces only what a batch wrote', () => {
+  const mineOnly = { 'keep/mine.txt': 'my notes\n' }
+
+  test.each([
+    [
+      'a directory with other files',
+      mineOnly,
+      'keep',
+      /holds files that are not a some-cabal2nix batch/
+    ],
+    ['the overrides file itself', { 'o.nix': '{ zlib = "0.7.1.1"; }\n' }, 'o.nix', /is a file/],
+    [
+      'a project folder (--out .)',
+      { 'overrides.nix': '{ zlib = "0.7.1.1"; }\n', 'README.md': 'hi\n' },
+      '.',
+      /holds files that are not a some-cabal2nix batch/
+    ],
+    [
+      'a batch-looking directory with an extra file',
+      {
+        'manifest.json': '{"format": 1, "packages": []}\n',
+        'zlib/default.nix': '{ }: { }\n',
+        'zlib/notes.txt': 'mine\n'
+      },
+      '.',
+      /holds files that are not a some-cabal2nix batch/
+    ]
+  ])('%s is refused before any work, and left as it was', async (_label, files, outName, why) => {
+    const root = await writeTree(files, 'out-refused')
+    const file = path.join(root, 'o.nix')
+    await writeFile(file, '{ zlib = "0.7.1.1"; }\n').catch(() => undefined)
+    const out = path.join(root, outName)
+    const before = await listTree(root)
+    // Before any work: a cabal2nix that does not exist and an archive that does not exist are never reached.
+    const result = await cli(
+      buildArgs(out, [], file).map(a =>
+        a === cabal2nix.command
+          ? '/nonexistent/cabal2nix'
+          : a === archive
+            ? '/nonexistent.tar.gz'
+            : a
+      )
+    )
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n')[0]).toMatch(why)
+    expect(result.stderr).toContain(`--out ${out}`)
+    expect(result.stderr).toMatch(
+      /^hint: pass --out a new path, an empty directory or a previous batch/m
+    )
+    expect(await listTree(root)).toEqual(before)
+  })
+
+  test('an empty directory and a previous batch are replaced', async () => {
+    const root = await writeTree({}, 'out-ok')
+    const file = path.join(root, 'o.nix')
+    await writeFile(file, '{ zlib = "0.7.1.1"; }\n')
+    const out = path.join(root, 'batch')
+    await mkdir(out)
+    expect((await cli(buildArgs(out, [], file))).code).toBe(0)
+    await writeFile(file, '{ zlib = "0.7.1.1"; hashable = "1.5.1.0"; }\n')
+    expect((await cli(buildArgs(out, [], file))).code).toBe(0)
+    expect(Object.keys(await listTree(out)).sort()).toEqual([
+      'hashable/default.nix',
+      'manifest.json',
+      'zlib/default.nix'
+    ])
+  })
+
+  test('an unwritable --out is one line and a hint, exit 1, before the archive pass (dist/cli.js as an ordinary user)', async () => {
+    const root = await writeTree({ 'o.nix': '{ zlib = "0.7.1.1"; }\n' }, 'out-unwritable')
+    await chmod(root, 0o755)
+    // As root everything is writable: run the bundled CLI as an unprivileged user instead.
+    const asUser =
+      process.getuid?.() === 0
+        ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+        : []
+    const [command, ...prefix] = [...asUser, process.execPath]
+    const failed = await run(command, [
+      ...prefix,
+      path.join(repoRoot, 'dist/cli.js'),
+      ...buildArgs('/usr/o2', [], path.join(root, 'o.nix')).map(a =>
+        a === archive ? '/nonexistent.tar.gz' : a === cabal2nix.command ? '/nonexistent/c2n' : a
+      )
+    ]).catch(e => e)
+    expect({ code: failed.code, stderr: failed.stderr }).toEqual({
+      code: 1,
+      stderr:
+        'error: --out /usr/o2: /usr is not writable\n' +
+        'hint: pass --out a path in a directory you can write to; nothing was built\n'
+    })
   })
 })

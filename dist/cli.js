@@ -3954,7 +3954,7 @@ var init_nix_output = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, readdir as readdir4, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 function hackagePackages(plan) {
   return plan.packages.flatMap(
@@ -3987,7 +3987,7 @@ function firstInvalidUtf8Line(bytes) {
 async function checkInputFile(file, what) {
   let info;
   try {
-    info = await stat2(file);
+    info = await stat3(file);
   } catch {
     throw overridesError(file, 0, `${what.name} file not found`, what.missingHint);
   }
@@ -4110,9 +4110,9 @@ async function parseOverrides(file, text, options) {
 async function localPackageProblem(absolutePath) {
   let names;
   try {
-    const info = await stat2(absolutePath);
+    const info = await stat3(absolutePath);
     if (!info.isDirectory()) return "is not a directory";
-    names = await readdir3(absolutePath);
+    names = await readdir4(absolutePath);
   } catch {
     return "does not exist";
   }
@@ -4776,15 +4776,78 @@ async function extractMembers(source, wanted, options = {}) {
 
 // src/builder/batch.ts
 init_errors();
-import { chmod, mkdir, mkdtemp, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile as readFile2, readdir as readdir2, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
 import path2 from "node:path";
+var MANIFEST_FORMAT = 1;
 function renderManifest(manifest) {
   return JSON.stringify(manifest, null, 2) + "\n";
 }
-async function writeBatch(outDir, manifest, expressions) {
+async function readManifest(dir) {
+  const file = path2.join(dir, "manifest.json");
+  let data;
+  try {
+    data = JSON.parse(await readFile2(file, "utf8"));
+  } catch (error) {
+    throw new BatchError("output", `${file} is missing or not JSON (${error.message})`);
+  }
+  if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
+    throw new BatchError(
+      "output",
+      `${file} is not a some-cabal2nix manifest of format ${MANIFEST_FORMAT}`
+    );
+  }
+  return data;
+}
+var OUT_HINT = "pass --out a new path, an empty directory or a previous batch (a directory with its manifest.json)";
+async function outputProblem(target) {
+  let info;
+  try {
+    info = await stat2(target);
+  } catch {
+    return void 0;
+  }
+  if (!info.isDirectory()) return "is a file, not a batch directory";
+  const entries = await readdir2(target, { withFileTypes: true });
+  if (entries.length === 0) return void 0;
+  const notOurs = "holds files that are not a some-cabal2nix batch";
+  if (!entries.some((e) => e.name === "manifest.json")) return notOurs;
+  try {
+    await readManifest(target);
+  } catch {
+    return notOurs;
+  }
+  for (const entry of entries) {
+    if (entry.name === "manifest.json") continue;
+    if (!entry.isDirectory()) return notOurs;
+    const inside = await readdir2(path2.join(target, entry.name));
+    if (inside.some((name) => name !== "default.nix")) return notOurs;
+  }
+  return void 0;
+}
+async function prepareOutput(outDir) {
   const target = path2.resolve(outDir);
-  await mkdir(path2.dirname(target), { recursive: true });
-  const staging = await mkdtemp(`${target}.partial-`);
+  const problem = await outputProblem(target);
+  if (problem) {
+    throw new BatchError("output", `--out ${outDir} ${problem}; refusing to replace it`, {
+      hint: OUT_HINT
+    });
+  }
+  try {
+    await mkdir(path2.dirname(target), { recursive: true });
+    return await mkdtemp(`${target}.partial-`);
+  } catch (error) {
+    const code = error.code;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "is not writable" : `cannot be written (${code ?? error.message})`;
+    throw new BatchError("output", `--out ${outDir}: ${path2.dirname(target)} ${why}`, {
+      hint: "pass --out a path in a directory you can write to; nothing was built"
+    });
+  }
+}
+async function discardOutput(staging) {
+  await rm(staging, { recursive: true, force: true });
+}
+async function writeBatch(outDir, staging, manifest, expressions) {
+  const target = path2.resolve(outDir);
   try {
     for (const { name, expression } of [...expressions].sort(
       (a, b) => a.name < b.name ? -1 : 1
@@ -4794,13 +4857,16 @@ async function writeBatch(outDir, manifest, expressions) {
     }
     await writeFile(path2.join(staging, "manifest.json"), renderManifest(manifest), { mode: 420 });
     await chmod(staging, 493);
+    const problem = await outputProblem(target);
+    if (problem) throw new Error(`${target} ${problem}`);
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    await discardOutput(staging);
     throw new BatchError(
       "output",
-      `could not write the batch to ${target}: ${error.message}`
+      `could not write the batch to ${target}: ${error.message}`,
+      { hint: OUT_HINT }
     );
   }
 }
@@ -4809,7 +4875,7 @@ async function writeBatch(outDir, manifest, expressions) {
 init_errors();
 
 // src/builder/generate.ts
-import { copyFile, mkdir as mkdir2, readdir as readdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { copyFile, mkdir as mkdir2, readdir as readdir3, writeFile as writeFile2 } from "node:fs/promises";
 import os from "node:os";
 import path3 from "node:path";
 
@@ -5031,7 +5097,7 @@ async function stageHackagePackage(input, workDir) {
 async function stageLocalPackage(input, workDir) {
   const dir = path3.join(workDir, "local", input.name);
   await mkdir2(dir, { recursive: true });
-  for (const file of await readdir2(input.absolutePath)) {
+  for (const file of await readdir3(input.absolutePath)) {
     if (file.endsWith(".cabal") || file === "package.yaml") {
       await copyFile(path3.join(input.absolutePath, file), path3.join(dir, file));
     }
@@ -5143,6 +5209,17 @@ async function buildBatch(plan, settings) {
       hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
     });
   }
+  const staging = await prepareOutput(settings.out);
+  let written = false;
+  try {
+    const outcome = await generateBatch(plan, settings, staging);
+    written = true;
+    return outcome;
+  } finally {
+    if (!written) await discardOutput(staging);
+  }
+}
+async function generateBatch(plan, settings, staging) {
   const version = await cabal2nixVersion(settings.command);
   const wanted = hackagePackages(plan);
   let archivePass;
@@ -5186,7 +5263,7 @@ async function buildBatch(plan, settings) {
       system: settings.system,
       packages: manifestPackages(plan, archivePass)
     };
-    await writeBatch(settings.out, manifest, expressions);
+    await writeBatch(settings.out, staging, manifest, expressions);
     return {
       manifest,
       archivePass,

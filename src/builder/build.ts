@@ -11,7 +11,13 @@ import {
   type ArchivePass,
   type ArchiveProgress
 } from './archive.js'
-import { writeBatch, type BatchManifest, type ManifestPackage } from './batch.js'
+import {
+  discardOutput,
+  prepareOutput,
+  writeBatch,
+  type BatchManifest,
+  type ManifestPackage
+} from './batch.js'
 import { BatchError } from '../common/errors.js'
 import {
   cabal2nixVersion,
@@ -59,7 +65,23 @@ export async function buildBatch(
       hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
     })
   }
-  // Ask cabal2nix for its version first: a missing cabal2nix should fail before a 76 MB read.
+  // Where the batch goes is checked first, then cabal2nix: both should fail before a 76 MB read.
+  const staging = await prepareOutput(settings.out)
+  let written = false
+  try {
+    const outcome = await generateBatch(plan, settings, staging)
+    written = true
+    return outcome
+  } finally {
+    if (!written) await discardOutput(staging)
+  }
+}
+
+async function generateBatch(
+  plan: PackagePlan,
+  settings: BuildSettings,
+  staging: string
+): Promise<BuildOutcome> {
   const version = await cabal2nixVersion(settings.command)
   const wanted = hackagePackages(plan)
   let archivePass: ArchivePass | undefined
@@ -105,7 +127,7 @@ export async function buildBatch(
       system: settings.system,
       packages: manifestPackages(plan, archivePass)
     }
-    await writeBatch(settings.out, manifest, expressions)
+    await writeBatch(settings.out, staging, manifest, expressions)
     return {
       manifest,
       archivePass,
