@@ -292,3 +292,56 @@ describeWithNix('the Action with faults and a binary cache', () => {
     await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText(PACKAGES.slice(0, 6)))
   })
 })
+
+describeWithNix('the cache key is the batch itself', () => {
+  let server: ActionsCacheServer
+  let s: Scenario
+  beforeAll(async () => {
+    s = await createScenario('action-key', PACKAGES.slice(0, 3))
+    server = await startActionsCacheServer()
+  }, 300_000)
+  afterAll(() => server?.stop())
+
+  test('a compiler changed in a file the installable imports is a new key: built, saved, and an exact hit on the next fresh runner', async () => {
+    // ci/batch.nix takes its compiler from ci/compiler.nix, which nothing but Nix reads.
+    const batchNix = path.join(s.workspace, 'ci', 'batch.nix')
+    await writeFile(
+      batchNix,
+      (await readFile(batchNix, 'utf8')).replace(
+        'compiler = "ghc-9.8.4";',
+        'compiler = import ./compiler.nix;'
+      )
+    )
+    const compilerNix = path.join(s.workspace, 'ci', 'compiler.nix')
+    await writeFile(compilerNix, '"ghc-9.8.4"\n')
+    const first = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(first)
+
+    await writeFile(compilerNix, '"ghc-9.6.6"\n')
+    const changed = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(changed)
+    expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key'])
+    expect(changed.outputs).toMatchObject({ source: 'built', rebuilt: 'true' })
+    // The previous batch is still restored under the prefix, for the package diff.
+    expect(JSON.parse(changed.outputs.diff)).toMatchObject({ added: [], removed: [], bumped: [] })
+    expect(changed.stdout).not.toContain('the cached batch was for')
+    expect(server.entries().map(e => e.key)).toEqual(
+      expect.arrayContaining([first.outputs['cache-key'], changed.outputs['cache-key']])
+    )
+    const manifest = JSON.parse(
+      await readFile(path.join(changed.outputs['store-path'], 'manifest.json'), 'utf8')
+    )
+    expect(manifest.compiler).toBe('ghc-9.6.6')
+
+    // A fresh runner: nothing in the store, the new batch comes from the Actions cache.
+    await deleteFromStore(s, changed.outputs['store-path'])
+    const fresh = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(fresh)
+    expect(fresh.outputs).toMatchObject({
+      source: 'actions-cache',
+      rebuilt: 'false',
+      'cache-key': changed.outputs['cache-key'],
+      'store-path': changed.outputs['store-path']
+    })
+  }, 300_000)
+})

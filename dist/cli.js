@@ -4776,7 +4776,17 @@ async function extractMembers(source, wanted, options = {}) {
 
 // src/builder/batch.ts
 init_errors();
-import { chmod, mkdir, mkdtemp, readFile as readFile2, readdir as readdir2, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile as readFile2,
+  readdir as readdir2,
+  rename,
+  rm,
+  stat as stat2,
+  writeFile
+} from "node:fs/promises";
 import path2 from "node:path";
 var MANIFEST_FORMAT = 1;
 function renderManifest(manifest) {

@@ -27561,8 +27561,7 @@ function saveState(name, value) {
 }
 
 // src/action/main.ts
-import { createHash as createHash4 } from "node:crypto";
-import { mkdir as mkdir3, readFile as readFile4, readdir as readdir3, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile4, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
 import path19 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -70112,15 +70111,7 @@ function restoreKeyPrefix(inputs) {
   return `${inputs.prefix}-${inputs.platform}-`;
 }
 function batchCacheKey(inputs) {
-  const digest = sha256(
-    canonicalJson({
-      packages: inputs.packages,
-      localDigests: inputs.localDigests,
-      installable: inputs.installable,
-      pins: inputs.pins,
-      tool: inputs.toolVersion
-    })
-  );
+  const digest = sha256(canonicalJson({ drvPath: inputs.drvPath }));
   return `${restoreKeyPrefix(inputs)}${digest.slice(0, 32)}`;
 }
 function describeEntry(entry) {
@@ -75035,9 +75026,6 @@ function timingsFromBuildLog(stderr) {
   }
 }
 
-// src/common/version.ts
-var TOOL_VERSION = "0.1.0";
-
 // src/action/zero-config.ts
 import path17 from "node:path";
 function parseLock(text) {
@@ -75116,38 +75104,6 @@ async function loadPlan(config) {
   }
   return planFromOverrides(path19.resolve(config.workingDirectory, config.overridesFile));
 }
-async function digestFile(file) {
-  try {
-    return createHash4("sha256").update(await readFile4(file)).digest("hex");
-  } catch {
-    return void 0;
-  }
-}
-async function localDigests(plan) {
-  const digests = {};
-  for (const p of plan.packages) {
-    if (p.source !== "local") continue;
-    const hash = createHash4("sha256");
-    for (const name of (await readdir3(p.absolutePath)).sort()) {
-      if (name.endsWith(".cabal") || name === "package.yaml") {
-        hash.update(name).update("\0").update(await readFile4(path19.join(p.absolutePath, name)));
-      }
-    }
-    digests[p.name] = hash.digest("hex");
-  }
-  return digests;
-}
-async function pinDigests(config, installable) {
-  const pins = {};
-  const lock = await digestFile(path19.join(config.workingDirectory, "flake.lock"));
-  if (lock) pins["flake.lock"] = lock;
-  if (installable.kind === "file") {
-    const file = await digestFile(path19.resolve(config.workingDirectory, installable.file));
-    if (file) pins[installable.file] = file;
-  }
-  if (installable.kind === "expr") pins.installable = "zero-config";
-  return pins;
-}
 async function writePlanFile(plan) {
   const file = path19.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
@@ -75190,6 +75146,16 @@ function setOutputs(report) {
   );
   setOutput("cache-key", report.cacheKey ?? "");
 }
+function evaluateBatch(store, installable, timer) {
+  return group(
+    "some-cabal2nix: evaluate",
+    () => timer.time("evaluate", async () => {
+      const evaluated = await store.evaluate(installable);
+      info(`${describeInstallable(installable)} \u2192 ${evaluated.outPath}`);
+      return evaluated;
+    })
+  );
+}
 async function run() {
   const timer = new PhaseTimer();
   const config = readConfig();
@@ -75208,14 +75174,11 @@ async function run() {
   );
   const packages = planToJson(plan).packages;
   const installable = config.installable ? parseInstallable(config.installable) : await zeroConfig(config, plan);
+  const derivation = await evaluateBatch(store, installable, timer);
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
     platform: `${process.platform}-${process.arch}`,
-    packages,
-    localDigests: await localDigests(plan),
-    installable: describeInstallable(installable),
-    pins: await pinDigests(config, installable),
-    toolVersion: TOOL_VERSION
+    drvPath: derivation.drvPath
   };
   const cacheKey = batchCacheKey(keyInputs);
   const dir = cacheDirectory();
@@ -75259,14 +75222,6 @@ async function run() {
       })
     );
   }
-  const derivation = await group(
-    "some-cabal2nix: evaluate",
-    () => timer.time("evaluate", async () => {
-      const evaluated = await store.evaluate(installable);
-      info(`${describeInstallable(installable)} \u2192 ${evaluated.outPath}`);
-      return evaluated;
-    })
-  );
   const verdict = await store.verdict(derivation);
   let source;
   if (verdict === "valid") {
