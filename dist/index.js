@@ -24176,7 +24176,8 @@ function planPackagesNode(root) {
 function parsePlanJson(text, list) {
   const entries = [];
   for (const item of list.children ?? []) {
-    const line = lineAt(text, item.offset);
+    const nameProperty = item.children?.find((c) => c.children?.[0]?.value === "name");
+    const line = lineAt(text, (nameProperty ?? item).offset);
     const raw = getNodeValue2(item);
     const name = raw && typeof raw === "object" ? raw.name : void 0;
     if (typeof name !== "string" || typeof raw?.version !== "string" && typeof raw?.path !== "string") {
@@ -24201,7 +24202,8 @@ function parseJsonOverrides(text) {
       ok: false,
       reason: "syntax",
       line: lineAt(text, first.offset),
-      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`,
+      hint: first.error === 10 ? JSON_COMMENT_HINT : "fix the JSON; nothing was built"
     };
   }
   if (!root || root.type !== "object") {
@@ -24246,7 +24248,7 @@ function findAttributeLine(text, name) {
   const match3 = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
   return match3 ? lineAt(text, match3.index + match3[1].length) : 0;
 }
-var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_COMMENT_HINT, JSON_ERRORS;
 var init_overrides = __esm({
   "src/builder/overrides.ts"() {
     "use strict";
@@ -24275,6 +24277,7 @@ var init_overrides = __esm({
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    JSON_COMMENT_HINT = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
     JSON_ERRORS = {
       1: "invalid symbol",
       2: "invalid number",
@@ -24358,6 +24361,13 @@ async function readOverridesText(file) {
       "the overrides file is empty",
       'write { package-name = "version"; } or the JSON form'
     );
+  if (bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 && !isJsonFile(file, text))
+    throw overridesError(
+      file,
+      1,
+      "the file starts with a byte order mark (BOM), which Nix cannot read",
+      "save it as UTF-8 without a BOM"
+    );
   return text;
 }
 function isJsonFile(file, text) {
@@ -24413,7 +24423,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
 async function parseOverrides(file, text, options) {
   if (isJsonFile(file, text)) {
     const parsed2 = parseJsonOverrides(text);
-    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message);
+    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message, parsed2.hint);
     return parsed2.entries;
   }
   let parsed = parseNixOverrides(text);
@@ -24507,7 +24517,17 @@ async function validateEntries(file, entries) {
 async function planFromOverrides(file, options = {}) {
   const text = await readOverridesText(file);
   const entries = await parseOverrides(file, text, options);
-  return validateEntries(file, entries);
+  const plan = await validateEntries(file, entries);
+  if (plan.packages.length === 0) throw noPackagesError(file);
+  return plan;
+}
+function noPackagesError(file) {
+  return overridesError(
+    file,
+    0,
+    "no packages to build",
+    'add at least one package, e.g. { aeson = "2.2.3.0"; }'
+  );
 }
 var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
 var init_plan = __esm({

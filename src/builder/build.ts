@@ -25,7 +25,7 @@ import {
   type Cabal2nixSettings,
   type GenerateInput
 } from './generate.js'
-import { hackagePackages, type PackagePlan } from './plan.js'
+import { hackagePackages, noPackagesError, type PackagePlan } from './plan.js'
 import { TOOL_NAME, TOOL_VERSION } from '../common/version.js'
 
 export interface BuildSettings extends Cabal2nixSettings {
@@ -60,11 +60,7 @@ export async function buildBatch(
   plan: PackagePlan,
   settings: BuildSettings
 ): Promise<BuildOutcome> {
-  if (plan.packages.length === 0) {
-    throw new BatchError('overrides', `${plan.overridesFile}: no packages to build`, {
-      hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
-    })
-  }
+  if (plan.packages.length === 0) throw noPackagesError(plan.overridesFile)
   // Where the batch goes is checked first, then cabal2nix: both should fail before a 76 MB read.
   const staging = await prepareOutput(settings.out)
   let written = false
