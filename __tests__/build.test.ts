@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { runCli } from '../src/cli.js'
+import { runCli, usage } from '../src/cli.js'
 import { buildSampleArchive } from '../testing/archives.mjs'
 import { cabal2nixDouble, findCabal2nix } from '../testing/cabal2nix.mjs'
 import { fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
@@ -369,6 +369,24 @@ describe('command line', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(message)
     expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  test('--help, plan --help and build --help show the defaults and --version, as the README does', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    for (const args of [
+      ['plan', '--help'],
+      ['build', '-h']
+    ])
+      expect(await cli(args)).toEqual({ code: 0, stdout: help.stdout, stderr: '' })
+    expect(help.stdout).toContain('--compiler ghc-X.Y.Z    default: ghc-9.8.4')
+    expect(help.stdout).toContain('--cabal2nix CMD         default: cabal2nix from PATH')
+    expect(help.stdout).toContain('--version')
+    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8')
+    expect(readme).toContain('```\n' + usage('x86_64-unknown-linux-gnu') + '\n```')
+    expect(readme).toContain(
+      `\`some-cabal2nix --version\` prints \`${(await cli(['--version'])).stdout}\``
+    )
   })
 
   test('plan --json prints the normalized list', async () => {

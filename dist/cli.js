@@ -3695,9 +3695,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path7 = text.slice(i, j);
-      if (path7.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path7} ends with a slash`);
-      tokens.push({ type: "path", text: path7, line });
+      const path8 = text.slice(i, j);
+      if (path8.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path8} ends with a slash`);
+      tokens.push({ type: "path", text: path8, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -3971,6 +3971,11 @@ function planToJson(plan) {
     )
   };
 }
+function relativePath(fromDir, target) {
+  const relative = path4.relative(fromDir, target).split(path4.sep).join("/");
+  if (relative === "") return ".";
+  return relative === ".." || relative.startsWith("../") ? relative : `./${relative}`;
+}
 function overridesError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
 }
@@ -4227,12 +4232,6 @@ __export(overlay_plan_exports, {
 });
 import { readFile as readFile4 } from "node:fs/promises";
 import path6 from "node:path";
-function relativeToOverlay(absoluteOverlay, target) {
-  const relative = path6.relative(path6.dirname(absoluteOverlay), target);
-  if (relative === "") return ".";
-  if (relative.startsWith("..") || path6.isAbsolute(relative)) return target;
-  return `./${relative.split(path6.sep).join("/")}`;
-}
 async function evaluateOverlay(file, options = {}) {
   const absolute = path6.resolve(file);
   await checkInputFile(file, {
@@ -4326,7 +4325,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativeToOverlay(absolute, call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path6.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -4481,6 +4480,8 @@ else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs desc
 
 // src/cli.ts
 import { realpathSync } from "node:fs";
+import { writeFile as writeFile3 } from "node:fs/promises";
+import path7 from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -5303,15 +5304,33 @@ async function generateBatch(plan, settings, staging) {
 // src/cli.ts
 init_errors();
 init_plan();
-var USAGE = `usage:
-  ${TOOL_NAME} plan  --overrides FILE [--json]
-  ${TOOL_NAME} plan  --overlay FILE [--json]    (drop-in: record callHackage/callCabal2nix calls)
-  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
-                     [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
-  ${TOOL_NAME} --version
+function usage(system = defaultSystem()) {
+  return `usage:
+  ${TOOL_NAME} plan  --overrides FILE [--json] [--output FILE]
+  ${TOOL_NAME} plan  --overlay FILE [--json] [--output FILE]
+  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [options]
+  ${TOOL_NAME} --version | --help
+
+plan prints the package list; --json prints it as JSON, which is an overrides file too.
+  --overlay FILE          drop-in mode: read the callHackage / callCabal2nix calls of a
+                          haskellPackages overlay; calls left to nixpkgs are listed as
+                          "# left to nixpkgs: \u2026" (on stderr with --json or --output)
+  --output FILE           write the JSON to FILE, local paths relative to FILE's directory
+                          (default: stdout, paths relative to the overrides or overlay file)
+
+build writes DIR/<name>/default.nix per package and DIR/manifest.json; DIR must be new, empty
+or a previous batch.
+  --archive PATH|URL      all-cabal-hashes: the .tar.gz, an unpacked copy or an http(s) URL
+  --cabal2nix CMD         default: cabal2nix from PATH
+  --compiler ghc-X.Y.Z    default: ${DEFAULT_COMPILER}
+  --system CONFIG         cabal2nix --system; default: this machine's (${system})
+  --jobs N                parallel cabal2nix runs; default: the CPU count (at most 16)
+  --timeout SECONDS       per cabal2nix run; default: ${DEFAULT_TIMEOUT_MS / 1e3}
 
 FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
-or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).`;
+or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).
+Exit codes: 0 done, 1 an error you can fix (one line and a hint), 2 usage.`;
+}
 function usageError(message) {
   return new BatchError("usage", message, { hint: `run '${TOOL_NAME} --help'` });
 }
@@ -5328,30 +5347,63 @@ function positiveInteger(flag, value, fallback) {
     throw usageError(`${flag} takes a whole number above 0, not '${value}'`);
   return n;
 }
-async function runPlan(args, write) {
+function planJson(plan, baseDir) {
+  const json = planToJson(plan);
+  if (baseDir === void 0) return JSON.stringify(json, null, 2);
+  const packages = plan.packages.map(
+    (p, i) => p.source === "hackage" ? json.packages[i] : { name: p.name, path: relativePath(baseDir, p.absolutePath) }
+  );
+  return JSON.stringify({ packages }, null, 2);
+}
+async function runPlan(args, write, log) {
   const { values } = parseArgs({
     args,
     options: {
       overrides: { type: "string" },
       overlay: { type: "string" },
-      json: { type: "boolean", default: false }
+      json: { type: "boolean", default: false },
+      output: { type: "string" },
+      help: { type: "boolean", short: "h", default: false }
     },
     strict: true
   });
+  if (values.help) return write(usage());
   if (values.overrides && values.overlay)
     throw usageError("plan takes --overrides FILE or --overlay FILE, not both");
+  let plan;
+  let notes = [];
   if (values.overlay) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    const plan2 = await planFromOverlay2(values.overlay);
-    const skipped = plan2.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
-    write(
-      values.json ? JSON.stringify(planToJson(plan2), null, 2) : [formatPlan(plan2), ...skipped].join("\n")
-    );
+    const overlayPlan = await planFromOverlay2(values.overlay);
+    notes = overlayPlan.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
+    plan = overlayPlan;
+  } else if (values.overrides) {
+    plan = await planFromOverrides(values.overrides);
+  } else {
+    throw usageError("plan needs --overrides FILE (or --overlay FILE)");
+  }
+  if (values.output) {
+    const output = values.output;
+    const text = planJson(plan, path7.dirname(path7.resolve(output))) + "\n";
+    await writeFile3(output, text).catch((error) => {
+      throw new BatchError(
+        "output",
+        `--output ${output} cannot be written (${error.code ?? error.message})`,
+        {
+          hint: "pass --output a file in a directory you can write to"
+        }
+      );
+    });
+    for (const note of notes) log(note);
+    log(`wrote ${output}: ${plan.packages.length} packages`);
     return;
   }
-  if (!values.overrides) throw usageError("plan needs --overrides FILE (or --overlay FILE)");
-  const plan = await planFromOverrides(values.overrides);
-  write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan));
+  if (values.json) {
+    write(planJson(plan));
+    for (const note of notes) log(note);
+    return;
+  }
+  write([formatPlan(plan), ...notes].join("\n"));
 }
 async function runBuild(args, write, log) {
   const { values } = parseArgs({
@@ -5364,10 +5416,12 @@ async function runBuild(args, write, log) {
       compiler: { type: "string", default: DEFAULT_COMPILER },
       system: { type: "string" },
       jobs: { type: "string" },
-      timeout: { type: "string" }
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h", default: false }
     },
     strict: true
   });
+  if (values.help) return write(usage());
   if (!values.overrides) throw usageError("build needs --overrides FILE");
   if (!values.out) throw usageError("build needs --out DIR");
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
@@ -5406,7 +5460,7 @@ async function runCli(argv, io = {
   try {
     switch (command) {
       case "plan":
-        await runPlan(rest, io.write);
+        await runPlan(rest, io.write, io.log);
         return 0;
       case "build":
         await runBuild(rest, io.write, io.log);
@@ -5419,7 +5473,7 @@ async function runCli(argv, io = {
       case "--help":
       case "-h":
       case "help":
-        io.write(USAGE);
+        io.write(usage());
         return command === void 0 ? 2 : 0;
       default:
         throw usageError(`unknown command '${command}'`);
@@ -5449,5 +5503,6 @@ if (invokedDirectly()) {
   process.exitCode = await runCli(process.argv.slice(2));
 }
 export {
-  runCli
+  runCli,
+  usage
 };

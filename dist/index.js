@@ -24304,6 +24304,11 @@ function planToJson(plan) {
     )
   };
 }
+function relativePath(fromDir, target) {
+  const relative3 = path15.relative(fromDir, target).split(path15.sep).join("/");
+  if (relative3 === "") return ".";
+  return relative3 === ".." || relative3.startsWith("../") ? relative3 : `./${relative3}`;
+}
 function overridesError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
 }
@@ -25332,12 +25337,6 @@ __export(overlay_plan_exports, {
 });
 import { readFile as readFile3 } from "node:fs/promises";
 import path18 from "node:path";
-function relativeToOverlay(absoluteOverlay, target) {
-  const relative3 = path18.relative(path18.dirname(absoluteOverlay), target);
-  if (relative3 === "") return ".";
-  if (relative3.startsWith("..") || path18.isAbsolute(relative3)) return target;
-  return `./${relative3.split(path18.sep).join("/")}`;
-}
 async function evaluateOverlay(file, options = {}) {
   const absolute = path18.resolve(file);
   await checkInputFile(file, {
@@ -25431,7 +25430,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativeToOverlay(absolute, call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path18.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);

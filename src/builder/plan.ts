@@ -50,6 +50,13 @@ export function planToJson(plan: PackagePlan): { packages: PlanJsonEntry[] } {
   }
 }
 
+/** `target` as a local package path relative to `fromDir`: `./x`, `../x` or `.` (never absolute). */
+export function relativePath(fromDir: string, target: string): string {
+  const relative = path.relative(fromDir, target).split(path.sep).join('/')
+  if (relative === '') return '.'
+  return relative === '..' || relative.startsWith('../') ? relative : `./${relative}`
+}
+
 export function overridesError(
   file: string,
   line: number,
