@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { gunzipSync } from 'node:zlib'
 import { runCli, usage } from '../src/cli.js'
 import { buildSampleArchive } from '../testing/archives.mjs'
 import { cabal2nixDouble, findCabal2nix } from '../testing/cabal2nix.mjs'
@@ -508,6 +509,38 @@ describe('--out replaces only what a batch wrote', () => {
       stderr:
         'error: --out /usr/o2: /usr is not writable\n' +
         'hint: pass --out a path in a directory you can write to; nothing was built\n'
+    })
+  })
+})
+
+describe('--archive that is not the archive', () => {
+  async function buildWith(archivePath: string): Promise<CliRun> {
+    const out = path.join(await tempDir('not-archive'), 'out')
+    return cli(buildArgs(out).map(a => (a === archive ? archivePath : a)))
+  }
+
+  test('a directory that is not an unpacked all-cabal-hashes says so, not that every package is missing', async () => {
+    const dir = await writeTree({ 'notes/readme.txt': 'hi\n' }, 'emptydir')
+    for (const location of [dir, path.join(dir, 'notes')]) {
+      const result = await buildWith(location)
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 1,
+        stderr:
+          `error: archive ${location} is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)\n` +
+          'hint: pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into'
+      })
+    }
+  })
+
+  test('a plain .tar says it is not gzip-compressed, not that it should be fetched again', async () => {
+    const tarFile = path.join(await tempDir('plain-tar'), 'all-cabal-hashes.tar')
+    await writeFile(tarFile, gunzipSync(await readFile(archive)))
+    const result = await buildWith(tarFile)
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr:
+        `error: archive ${tarFile} is a plain tar file, not gzip-compressed\n` +
+        `hint: gzip it (gzip -k ${tarFile}), or unpack it (tar -xf) and pass the directory`
     })
   })
 })

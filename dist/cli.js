@@ -3735,10 +3735,10 @@ function parseNixOverrides(text) {
       }
       throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
     };
-    const open = next();
-    if (open.type === "eof")
-      throw new SubsetStop("syntax", open.line, "the file has no attribute set");
-    if (open.type !== "{") unexpected(open, "'{'");
+    const open2 = next();
+    if (open2.type === "eof")
+      throw new SubsetStop("syntax", open2.line, "the file has no attribute set");
+    if (open2.type !== "{") unexpected(open2, "'{'");
     const entries = [];
     for (; ; ) {
       const t = next();
@@ -4495,7 +4495,7 @@ var import_tar_stream = __toESM(require_tar_stream(), 1);
 init_errors();
 init_hackage();
 import { createReadStream } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { open, readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -4613,6 +4613,30 @@ async function openTarballStream(source) {
     totalBytes: info.size
   };
 }
+async function refusePlainTar(source) {
+  const handle = await open(source.location, "r");
+  const head = Buffer.alloc(262);
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head.subarray(257, 262).toString("latin1") === "ustar") {
+    throw archiveError(
+      source,
+      "is a plain tar file, not gzip-compressed",
+      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
+    );
+  }
+}
+async function looksLikeUnpackedArchive(root) {
+  const entries = await readdir(root, { withFileTypes: true });
+  for (const entry of entries.filter((e) => e.isDirectory()).slice(0, 20)) {
+    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true });
+    if (inside.some((e) => e.name === "preferred-versions" || e.isDirectory())) return true;
+  }
+  return false;
+}
 async function extractFromTarball(source, wanted, options) {
   const wantedVersion = new Map(wanted.map((w) => [w.name, w.version]));
   const found = /* @__PURE__ */ new Map();
@@ -4626,6 +4650,7 @@ async function extractFromTarball(source, wanted, options) {
   let entriesSeen = 0;
   let compressedBytesRead = 0;
   let failure;
+  if (source.kind === "tarball") await refusePlainTar(source);
   const { stream, totalBytes } = await openTarballStream(source);
   const progressStep = totalBytes ? Math.ceil(totalBytes / 10) : 8 * 1024 * 1024;
   let nextProgress = totalBytes !== void 0 && totalBytes < 16 * 1024 * 1024 ? Infinity : progressStep;
@@ -4778,6 +4803,13 @@ async function extractFromDirectory(source, wanted) {
       const versions = await readdir(path.join(root, name)).catch(() => []);
       versionsSeen.set(name, new Set(versions.filter((v) => v !== "preferred-versions")));
     }
+  }
+  if (found.size === 0 && !await looksLikeUnpackedArchive(root)) {
+    throw archiveError(
+      source,
+      "is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)",
+      "pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into"
+    );
   }
   const needNames = [...versionsSeen.values()].some((v) => v.size === 0);
   const packageNames = needNames ? await readdir(root) : [];
