@@ -76,7 +76,10 @@ describeWithNix('the Action with the Actions cache', () => {
       /^batch \/nix\/store\/\S+: built in [\d.]+ s, 14 packages rebuilt$/m
     )
     expect(cold.stdout).toContain('::group::some-cabal2nix: plan')
-    expect(cold.log).toMatch(/^pushing [\d.]+ KiB \(NAR\) to 1 binary cache\(s\)$/m)
+    expect(cold.log).toMatch(
+      /^offering [\d.]+ KiB \(NAR\) to 1 binary cache\(s\); only those without it get it$/m
+    )
+    expect(cold.log).toMatch(/: pushed \([\d.]+ s\)$/m)
     // The signing key is masked, and never printed even where masking would hide it.
     expect(cold.stdout).toContain(`::add-mask::${s.secretKey.split(':')[1]}`)
     expect(cold.log + cold.stderr + cold.summary + JSON.stringify(cold.outputs)).not.toContain(
@@ -223,6 +226,8 @@ describeWithNix('the Action with faults and a binary cache', () => {
       })
       expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toEqual([])
       expect(result.stdout).toMatch(/already has it, nothing pushed/)
+      // Nothing says it is pushing what it then does not push.
+      expect(result.log).not.toMatch(/pushing/)
       expect((await readdir(s.binaryCacheDir)).sort()).toEqual(before)
       expect(http.requests().some(r => r.path.endsWith('.narinfo'))).toBe(true)
     } finally {

@@ -106,8 +106,16 @@ async function listTree(dir: string): Promise<Record<string, string>> {
 
 test('a batch of 22 Hackage packages: one default.nix each plus the manifest', async () => {
   const out = path.join(work, 'out-all')
-  const result = await cli(buildArgs(out))
+  const timingsFile = path.join(work, 'timings.json')
+  const result = await cli(buildArgs(out, ['--timings-file', timingsFile]))
   expect(result).toMatchObject({ code: 0 })
+  // No machine lines for people; the timings go where they were asked for.
+  expect(result.stderr).toBe('')
+  expect(JSON.parse(await readFile(timingsFile, 'utf8'))).toEqual({
+    archiveMs: expect.any(Number),
+    cabal2nixMs: expect.any(Number),
+    writeMs: expect.any(Number)
+  })
   expect(result.stdout).toMatch(/^wrote .*out-all: 22 packages \(archive pass/)
   const tree = await listTree(out)
   expect(Object.keys(tree).sort()).toEqual(

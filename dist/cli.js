@@ -5358,6 +5358,7 @@ or a previous batch.
   --system CONFIG         cabal2nix --system; default: this machine's (${system})
   --jobs N                parallel cabal2nix runs; default: the CPU count (at most 16)
   --timeout SECONDS       per cabal2nix run; default: ${DEFAULT_TIMEOUT_MS / 1e3}
+  --timings-file FILE     also write the phase timings (archiveMs, cabal2nixMs, writeMs) as JSON
 
 FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
 or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).
@@ -5449,6 +5450,7 @@ async function runBuild(args, write, log) {
       system: { type: "string" },
       jobs: { type: "string" },
       timeout: { type: "string" },
+      "timings-file": { type: "string" },
       help: { type: "boolean", short: "h", default: false }
     },
     strict: true
@@ -5477,7 +5479,9 @@ async function runBuild(args, write, log) {
     )
   });
   const { timings, manifest, archivePass } = outcome;
-  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`);
+  const timingsFile = values["timings-file"];
+  if (timingsFile) await writeFile3(timingsFile, `${JSON.stringify(timings)}
+`);
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages (archive pass ${formatSeconds(timings.archiveMs)}` + (archivePass ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ", stopped early" : ""}` : "") + `; cabal2nix ${formatSeconds(timings.cabal2nixMs)}; write ${formatSeconds(timings.writeMs)})`
   );

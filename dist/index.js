@@ -70012,7 +70012,7 @@ async function pushToBinaryCaches(storePath, targets, options = {}) {
     for (const target of targets) {
       const started = performance.now();
       const shown = redactTarget(target);
-      options.log?.(`pushing ${storePath} to ${shown}`);
+      options.log?.(`offering ${storePath} to ${shown}`);
       try {
         const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(storePath, target, env);
         const ms = performance.now() - started;
@@ -75278,7 +75278,9 @@ async function run() {
       () => timer.time("push", async () => {
         const bytes = await store.narSize(derivation.outPath);
         const size = bytes === void 0 ? "the batch" : `${(bytes / 1024).toFixed(1)} KiB (NAR)`;
-        info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`);
+        info(
+          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+        );
         return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,

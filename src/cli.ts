@@ -42,6 +42,7 @@ or a previous batch.
   --system CONFIG         cabal2nix --system; default: this machine's (${system})
   --jobs N                parallel cabal2nix runs; default: the CPU count (at most 16)
   --timeout SECONDS       per cabal2nix run; default: ${DEFAULT_TIMEOUT_MS / 1000}
+  --timings-file FILE     also write the phase timings (archiveMs, cabal2nixMs, writeMs) as JSON
 
 FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
 or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).
@@ -154,6 +155,7 @@ async function runBuild(
       system: { type: 'string' },
       jobs: { type: 'string' },
       timeout: { type: 'string' },
+      'timings-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
@@ -184,8 +186,9 @@ async function runBuild(
       )
   })
   const { timings, manifest, archivePass } = outcome
-  // Machine-readable for the Action, which reads it back from the Nix build log.
-  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`)
+  // For tools (the Nix builder, benchmarks): the phase timings as JSON, in a file of their choosing.
+  const timingsFile = values['timings-file']
+  if (timingsFile) await writeFile(timingsFile, `${JSON.stringify(timings)}\n`)
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages` +
       ` (archive pass ${formatSeconds(timings.archiveMs)}` +

@@ -225,7 +225,9 @@ export async function run(): Promise<void> {
       timer.time('push', async () => {
         const bytes = await store.narSize(derivation.outPath)
         const size = bytes === undefined ? 'the batch' : `${(bytes / 1024).toFixed(1)} KiB (NAR)`
-        core.info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`)
+        core.info(
+          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+        )
         return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,
