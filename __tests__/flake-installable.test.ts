@@ -82,7 +82,7 @@ describeWithNix('a flake installable through the Action', () => {
   async function runAction(installable: string) {
     const runner = await SimulatedRunner.create({
       workspace: repo,
-      runnerTemp: path.join(ws.dir, `temp-${installable.replace(/\W/g, '')}`),
+      runnerTemp: path.join(ws.dir, `temp-${installable.replace(/\W/g, '') || 'default'}`),
       inputs: { installable, 'use-actions-cache': 'false', comment: 'false' },
       env: {
         NIX_CONF_DIR: ws.nix.confDir,
@@ -112,6 +112,18 @@ describeWithNix('a flake installable through the Action', () => {
       expect(manifest.packages.map((p: { name: string }) => p.name)).toEqual(['aeson', 'zlib'])
     }
   )
+
+  test('no installable input: the flake output packages.<system>.some-cabal2nix is pre-warmed', async () => {
+    const result = await runAction('')
+    if (result.code !== 0) throw new Error(`${result.stdout}\n${result.stderr}`)
+    expect(result.log).toContain(
+      `no installable input: flake.nix has .#packages.${nixSystem}.some-cabal2nix`
+    )
+    const evaluated = await run('nix', ['eval', '--raw', `${repo}#some-cabal2nix.outPath`], {
+      env: ws.nix.env
+    })
+    expect(result.outputs['store-path']).toBe(evaluated.stdout.trim())
+  })
 
   test('an output that is not a derivation: one line that says so', async () => {
     await writeFile(

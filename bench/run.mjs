@@ -157,7 +157,7 @@ const archive = { file: main.file, index: main.index }
 
 // Our pass, bundled from the working tree (and from --baseline REF for a before/after).
 const currentBundle = await bundleArchiveModule({
-  entry: path.join(repoRoot, 'src', 'archive.ts'),
+  entry: path.join(repoRoot, 'src', 'builder', 'archive.ts'),
   outfile: path.join(workDir, 'archive-current.bundle.mjs')
 })
 const subjects = nodes.map(n => ({

@@ -30,6 +30,8 @@ if (!findNix().available) {
 await rm(demo, { recursive: true, force: true })
 await mkdir(demo, { recursive: true })
 const nix = await createNixEnv(demo)
+// Nix's build logs for the post step's audit: private, so other Nix work on this machine does not show up.
+nix.env.NIX_LOG_DIR = path.join(demo, 'nix-log')
 const repo = path.join(demo, 'repo')
 await cp(path.join(root, 'examples/demo'), repo, { recursive: true })
 
@@ -68,7 +70,14 @@ const job = {
     'binary-caches': `file://${binaryCache}?compression=zstd`,
     'signing-key': (await readFile(keys.secretKeyFile, 'utf8')).trim()
   },
-  env: { ...cacheServer.env, NIX_CONF_DIR: nix.confDir, XDG_CACHE_HOME: nix.env.XDG_CACHE_HOME, NIX_PATH: '', GITHUB_API_URL: github.url },
+  env: {
+    ...cacheServer.env,
+    NIX_CONF_DIR: nix.confDir,
+    XDG_CACHE_HOME: nix.env.XDG_CACHE_HOME,
+    NIX_LOG_DIR: nix.env.NIX_LOG_DIR,
+    NIX_PATH: '',
+    GITHUB_API_URL: github.url
+  },
   event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { repo: { fork: false } } } } }
 }
 

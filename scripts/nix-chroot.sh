@@ -19,6 +19,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$repo/.." && pwd)/shared
 node24_prefix=${NODE24_PREFIX:-/opt/some-cabal2nix-node24}
 ready_marker=.some-cabal2nix-chroot-ready
+partial_marker=.some-cabal2nix-chroot-partial
 
 die() {
   echo "nix-chroot: $*" >&2
@@ -59,6 +60,7 @@ mount_system() {
   bind /dev "$dir/dev"
   bind /sys "$dir/sys"
   cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  cp /etc/hosts "$dir/etc/hosts" 2>/dev/null || true
 }
 
 in_chroot() {
@@ -74,9 +76,12 @@ in_chroot() {
 create() {
   local suite=$1 dir=$2
   [ -f "$dir/$ready_marker" ] && [ "$(cat "$dir/$ready_marker")" = "$suite" ] && return 0
-  if [ -e "$dir" ]; then
+  [ ! -f "$dir/$ready_marker" ] || die "$dir is a $(cat "$dir/$ready_marker") chroot, not $suite"
+  if [ -f "$dir/$partial_marker" ]; then
     [ -z "$(mounts_under "$dir")" ] || die "$dir is half made and still has mounts; run: $0 umount $dir"
     rm -rf --one-file-system "$dir"
+  elif [ -e "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+    die "$dir is not empty and was not made by this script; choose another DIR"
   fi
   command -v debootstrap >/dev/null 2>&1 || {
     apt-get update -qq
@@ -87,6 +92,7 @@ create() {
   [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
   echo "nix-chroot: debootstrap $suite into $dir"
   mkdir -p "$dir"
+  echo "$suite" >"$dir/$partial_marker"
   debootstrap --variant=minbase "$suite" "$dir" "$(host_mirror)" "$script" >"$dir.debootstrap.log" 2>&1 ||
     die "debootstrap failed; see $dir.debootstrap.log"
 
@@ -109,6 +115,7 @@ create() {
   umount_all "$dir"
   trap - EXIT
   echo "$suite" >"$dir/$ready_marker"
+  rm -f "$dir/$partial_marker"
   echo "nix-chroot: $suite ready: $version"
 }
 

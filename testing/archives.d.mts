@@ -52,6 +52,7 @@ export interface TarHeaderFields {
     | 'block-device'
     | 'directory'
     | 'fifo'
+    | 'contiguous-file'
     | 'pax-header'
     | 'pax-global-header'
     | 'gnu-long-path'
@@ -64,6 +65,8 @@ export interface TarHeaderFields {
   uname?: string
   gname?: string
   gnu?: boolean
+  /** The ustar prefix field (up to 155 bytes); readers join it to `name` with a `/`. */
+  prefix?: string
 }
 
 export interface FullSizeArchive {
@@ -117,3 +120,12 @@ export function compareVersionStrings(a: string, b: string): number
 export function tarHeader(fields: TarHeaderFields): Buffer
 
 export function paxGlobalHeader(comment: string): Buffer
+
+/** `"<len> key=value\n"` pax records for the given fields. */
+export function paxRecords(fields: Record<string, string>): Buffer
+
+/** Writes a header block's checksum, e.g. after changing fields of a tarHeader(). */
+export function sealTarHeader(block: Buffer): Buffer
+
+/** The real cabal2nix: `$CABAL2NIX`, else PATH, else `../shared/cabal2nix/bin/cabal2nix`; undefined if none. */
+export function realCabal2nix(): string | undefined

@@ -22,7 +22,7 @@
  *   node testing/archives.mjs full OUT.tar.gz [--seed N] [--scale F] [--packages N] [--rev R]
  */
 import { createHash } from 'node:crypto'
-import { createWriteStream, existsSync } from 'node:fs'
+import { accessSync, constants as fsConstants, createWriteStream, existsSync } from 'node:fs'
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { PassThrough, Transform } from 'node:stream'
@@ -67,6 +67,7 @@ const TYPEFLAGS = /** @type {Record<string, string>} */ ({
   'block-device': '4',
   directory: '5',
   fifo: '6',
+  'contiguous-file': '7',
   'pax-header': 'x',
   'pax-global-header': 'g',
   'gnu-long-path': 'L',
@@ -77,12 +78,15 @@ const TYPEFLAGS = /** @type {Record<string, string>} */ ({
  * Encode one 512-byte ustar header block verbatim (no long-name handling: names over 100 bytes
  * are truncated, which is what GNU long-name records are for).
  * @param {{ name: string, size?: number, type?: string, mode?: number, mtime?: number,
- *   linkname?: string, uid?: number, gid?: number, uname?: string, gname?: string, gnu?: boolean }} h
+ *   linkname?: string, uid?: number, gid?: number, uname?: string, gname?: string, gnu?: boolean,
+ *   prefix?: string }} h
+ *   prefix: the ustar prefix field (up to 155 bytes; readers join it to `name` with a `/`)
  * @returns {Buffer}
  */
 export function tarHeader(h) {
   const buf = Buffer.alloc(512)
   Buffer.from(h.name, 'utf8').copy(buf, 0, 0, 100)
+  if (h.prefix) Buffer.from(h.prefix, 'utf8').copy(buf, 345, 0, 155)
   writeOctal(buf, 100, 8, h.mode ?? (h.type === 'directory' ? DIR_MODE : FILE_MODE))
   writeOctal(buf, 108, 8, h.uid ?? 0)
   writeOctal(buf, 116, 8, h.gid ?? 0)
@@ -99,6 +103,16 @@ export function tarHeader(h) {
   buf.write(h.gname ?? 'root', 297, 'ascii')
   writeOctal(buf, 329, 8, 0)
   writeOctal(buf, 337, 8, 0)
+  return sealTarHeader(buf)
+}
+
+/**
+ * Writes a header block's checksum (over the block with the checksum field as spaces), e.g.
+ * after changing fields of a tarHeader() to make a hostile archive.
+ * @param {Buffer} buf
+ */
+export function sealTarHeader(buf) {
+  buf.fill(0x20, 148, 156)
   let sum = 0
   for (let i = 0; i < 512; i++) sum += buf[i]
   buf.write(sum.toString(8).padStart(6, '0'), 148, 'ascii')
@@ -116,7 +130,7 @@ function padding(n) {
  * A pax record list (`"<len> key=value\n"`…) as tar wants it.
  * @param {Record<string, string>} fields
  */
-function paxRecords(fields) {
+export function paxRecords(fields) {
   let out = ''
   for (const [k, v] of Object.entries(fields)) {
     const body = ` ${k}=${v}\n`
@@ -654,6 +668,18 @@ const LICENSES = [
   ['LGPL-3', 1],
   ['BSD-2-Clause', 2]
 ]
+/** Cabal 2.2 and later take SPDX expressions only; the legacy names above, as SPDX. */
+const SPDX_LICENSES = /** @type {Record<string, string>} */ ({
+  BSD3: 'BSD-3-Clause',
+  BSD2: 'BSD-2-Clause',
+  'GPL-2': 'GPL-2.0-only',
+  'GPL-3': 'GPL-3.0-only',
+  'LGPL-2.1': 'LGPL-2.1-only',
+  'LGPL-3': 'LGPL-3.0-only',
+  'AGPL-3': 'AGPL-3.0-only',
+  PublicDomain: 'LicenseRef-PublicDomain',
+  OtherLicense: 'LicenseRef-OtherLicense'
+})
 const CATEGORIES =
   'Data Web Network Text Control Development Testing System Database Parsing Math Graphics Concurrency Cryptography Language Compilers/Interpreters Codec Console Game Sound Distributed Computing FFI Generics Algorithms Bioinformatics Finance Utils JSON Logging Streaming Template Haskell Types Serialization Natural Language Processing Machine Learning'.split(
     ' '
@@ -944,9 +970,13 @@ function evolve(r, m, names) {
   }
 }
 
-/** @param {Model['deps'][number]} d */
-function depText(d) {
-  switch (d.style) {
+/**
+ * @param {Model['deps'][number]} d
+ * @param {boolean} caret whether the spec version allows `^>=` (Cabal 2.0 and later; cabal2nix
+ *   rejects the whole file otherwise)
+ */
+function depText(d, caret) {
+  switch (d.style === 2 && !caret ? 0 : d.style) {
     case 0:
       return `${d.name} >=${vstr(d.lo)} && <${vstr(d.hi)}`
     case 1:
@@ -974,6 +1004,14 @@ function renderCabal(m, version, revision, crlf) {
   }
   const cv = CABAL_VERSIONS[m.cabalVersion]
   const modern = m.cabalVersion >= 5
+  const caret = m.cabalVersion >= CABAL_VERSIONS.indexOf('2.0')
+  // Cabal refuses two components of one name; random executable names can repeat.
+  const componentNames = new Set()
+  const firstOfItsName = (/** @type {{ name: string }} */ c) =>
+    !componentNames.has(c.name) && componentNames.add(c.name)
+  const exes = m.exes.filter(firstOfItsName)
+  const tests = m.tests.filter(firstOfItsName)
+  const benches = m.benches.filter(firstOfItsName)
   const list = (
     /** @type {string} */ indent,
     /** @type {string} */ k,
@@ -1003,7 +1041,7 @@ function renderCabal(m, version, revision, crlf) {
   })
   f('homepage', `https://github.com/${m.user}/${m.name}#readme`)
   f('bug-reports', `https://github.com/${m.user}/${m.name}/issues`)
-  f('license', modern || !/-/.test(m.license) ? m.license : 'BSD3')
+  f('license', modern ? (SPDX_LICENSES[m.license] ?? m.license) : /-/.test(m.license) ? 'BSD3' : m.license)
   f('license-file', 'LICENSE')
   f('author', m.author)
   f('maintainer', m.email)
@@ -1042,7 +1080,7 @@ function renderCabal(m, version, revision, crlf) {
   list('  ', 'exposed-modules', m.modules, false)
   list('  ', 'other-modules', m.otherModules, false)
   L.push('  hs-source-dirs:   src')
-  list('  ', 'build-depends', m.deps.map(depText))
+  list('  ', 'build-depends', m.deps.map(d => depText(d, caret)))
   if (m.exts.length) list('  ', 'default-extensions', m.exts, false)
   L.push('  default-language: Haskell2010')
   if (!common) L.push('  ghc-options:      -Wall')
@@ -1054,7 +1092,7 @@ function renderCabal(m, version, revision, crlf) {
       '    build-depends: unix >=2.7 && <2.9'
     )
   for (const fl of m.flags.slice(0, 1)) L.push(`  if flag(${fl.name})`, '    ghc-options: -Werror')
-  for (const e of m.exes) {
+  for (const e of exes) {
     L.push('', `executable ${e.name}`)
     if (common) L.push('  import:           warnings')
     L.push('  main-is:          Main.hs', '  hs-source-dirs:   app')
@@ -1064,7 +1102,7 @@ function renderCabal(m, version, revision, crlf) {
       '  ghc-options:      -threaded -rtsopts -with-rtsopts=-N'
     )
   }
-  for (const t of m.tests) {
+  for (const t of tests) {
     L.push('', `test-suite ${t.name}`)
     if (common) L.push('  import:           warnings')
     L.push(
@@ -1076,7 +1114,7 @@ function renderCabal(m, version, revision, crlf) {
     if (t.tool) L.push('  build-tool-depends: hspec-discover:hspec-discover')
     L.push('  default-language: Haskell2010')
   }
-  for (const b of m.benches) {
+  for (const b of benches) {
     L.push(
       '',
       `benchmark ${b.name}`,
@@ -1313,6 +1351,32 @@ export async function generateFullSizeArchive({
     await w.abort(e)
     throw e
   }
+}
+
+/**
+ * The real cabal2nix, which every generated .cabal file must satisfy: `$CABAL2NIX`, else a
+ * `cabal2nix` on PATH, else `../shared/cabal2nix/bin/cabal2nix` beside the repository.
+ * Undefined when there is none.
+ * @returns {string | undefined}
+ */
+export function realCabal2nix() {
+  const candidates = [
+    process.env.CABAL2NIX,
+    ...(process.env.PATH ?? '')
+      .split(':')
+      .filter(Boolean)
+      .map(dir => path.join(dir, 'cabal2nix')),
+    path.resolve(HERE, '..', '..', 'shared', 'cabal2nix', 'bin', 'cabal2nix')
+  ]
+  return candidates.find(file => {
+    if (!file) return false
+    try {
+      accessSync(file, fsConstants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
 }
 
 /**

@@ -1,9 +1,10 @@
-// Part 2 of the benchmark: the whole batch (`dist/cli.js build`) with the cabal2nix test double,
-// cold (a new output directory every run), with the phase split the CLI writes with --timings-file
+// Part 2 of the benchmark: the whole batch (`dist/cli.js build`) with the real cabal2nix where
+// there is one (testing/archives.mjs' realCabal2nix), else the test double; cold (a new output
+// directory every run), with the phase split the CLI writes with --timings-file
 // (`{"archiveMs":…,"cabal2nixMs":…,"writeMs":…}`).
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { pickSpread } from '../../testing/archives.mjs'
+import { pickSpread, realCabal2nix } from '../../testing/archives.mjs'
 import { makeCabal2nixPrefix } from '../../testing/nix/harness.mjs'
 import { summarize } from './stats.mjs'
 import { repoRoot, runChecked } from './tools.mjs'
@@ -13,11 +14,10 @@ import { repoRoot, runChecked } from './tools.mjs'
  *   jobs: number, dir: string, log: (s: string) => void }} opts
  */
 export async function measureBatch({ archive, ns, runs, node, jobs, dir, log }) {
-  const cabal2nix = path.join(
-    await makeCabal2nixPrefix(path.join(dir, 'cabal2nix')),
-    'bin',
-    'cabal2nix'
-  )
+  const real = realCabal2nix()
+  const cabal2nix =
+    real ?? path.join(await makeCabal2nixPrefix(path.join(dir, 'cabal2nix')), 'bin', 'cabal2nix')
+  log(`  cabal2nix: ${real ? `${real} (the real one)` : 'the test double (no real cabal2nix found)'}`)
   const cli = path.join(repoRoot, 'dist', 'cli.js')
   /** @type {Record<number, any>} */
   const byN = {}
@@ -68,5 +68,5 @@ export async function measureBatch({ archive, ns, runs, node, jobs, dir, log }) 
       lastOutput: summaryLine.replace(/^wrote \S+: /, '')
     }
   }
-  return { jobs, byN }
+  return { jobs, byN, cabal2nix: real ? 'real' : 'double', cabal2nixPath: real ?? cabal2nix }
 }

@@ -38,7 +38,7 @@ const GROUPS = [
         m
       )
   ],
-  ['src/builder/archive.ts: our per-member bookkeeping', m => /^src\//.test(m)],
+  ['src/builder/archive.ts and tar-walk.ts: the walk and our per-member checks', m => /^src\//.test(m)],
   ['garbage collector', m => m === '(garbage collector)'],
   [
     'zlib, fs and Node stream glue on the main thread (inflating itself runs on the thread pool)',

@@ -37,6 +37,8 @@ import {
   timingsFromBuildLog,
   type Installable
 } from './store.js'
+import { flakeBatchOutput } from './flake-output.js'
+import { traceMainStep } from './trace-steps.js'
 import { zeroConfigInstallable, zeroConfigSources } from './zero-config.js'
 
 async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
@@ -75,6 +77,13 @@ async function zeroConfig(config: ActionConfig, plan: PackagePlan): Promise<Inst
     },
     sources
   )
+}
+
+/** Without an installable: the repo's own flake output when it has one, else zero-config. */
+async function defaultInstallable(config: ActionConfig, plan: PackagePlan): Promise<Installable> {
+  const flake = await flakeBatchOutput(config.workingDirectory)
+  core.info(`no installable input: ${flake.note}`)
+  return flake.installable ?? zeroConfig(config, plan)
 }
 
 function cacheDirectory(): string {
@@ -128,7 +137,9 @@ export async function run(): Promise<void> {
   const packages = planToJson(plan).packages
   const installable = config.installable
     ? parseInstallable(config.installable)
-    : await zeroConfig(config, plan)
+    : await core.group('some-cabal2nix: choose what to pre-warm', () =>
+        defaultInstallable(config, plan)
+      )
   const derivation = await evaluateBatch(store, installable, timer)
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
@@ -209,11 +220,16 @@ export async function run(): Promise<void> {
           inner.archiveMs !== undefined &&
           inner.cabal2nixMs !== undefined
         ) {
-          timer.record('archive pass', inner.archiveMs)
-          timer.record('cabal2nix', inner.cabal2nixMs)
-          timer.record('store', Math.max(0, total - inner.archiveMs - inner.cabal2nixMs))
+          const at = timer.epochOf(started)
+          timer.record('archive pass', inner.archiveMs, at)
+          timer.record('cabal2nix', inner.cabal2nixMs, at + inner.archiveMs)
+          timer.record(
+            'store',
+            Math.max(0, total - inner.archiveMs - inner.cabal2nixMs),
+            at + inner.archiveMs + inner.cabal2nixMs
+          )
         } else {
-          timer.record(verdict === 'build' ? 'build' : 'substitute', total)
+          timer.record(verdict === 'build' ? 'build' : 'substitute', total, timer.epochOf(started))
         }
       }
     )
@@ -277,12 +293,15 @@ export async function run(): Promise<void> {
     phases: timer.phases,
     pushes,
     cacheKey: useCache ? cacheKey : undefined,
-    totalMs: timer.elapsedMs()
+    totalMs: timer.elapsedMs(),
+    drvPath: derivation.drvPath,
+    overridesFile: config.overridesFile
   }
   setOutputs(report)
   core.saveState('report', JSON.stringify(report))
   await publishReport(report, config)
-  // After the comment's API calls, so the post step measures only the user's build.
+  await traceMainStep(timer.phases, timer.startedAtMs)
+  // After the comment's API calls and the trace, so the post step measures only the user's build.
   core.saveState('main-finished-at', String(Date.now()))
   core.info(verdictLine(report))
 }

@@ -12,9 +12,11 @@ import {
   upsertStickyComment,
   type CommentState
 } from './comment.js'
+import { auditMainBuild, auditVerdict, type MainBuildAudit } from './audit.js'
 import type { BatchRunReport } from './report.js'
-import { formatDuration, renderCommentBody, renderPostSummary } from './report.js'
+import { PhaseTimer, formatDuration, renderCommentBody, renderPostSummary } from './report.js'
 import { writeSummary } from './report-publish.js'
+import { mainBuildNode, phaseNodes, tracePostStep } from './trace-steps.js'
 
 function readReport(): BatchRunReport | undefined {
   const raw = core.getState('report')
@@ -70,7 +72,29 @@ async function updateComment(
   }
 }
 
+/** The audit never throws: whatever goes wrong is the one-line reason of an unknown audit. */
+async function audit(
+  report: BatchRunReport,
+  window: { startMs: number; endMs: number }
+): Promise<MainBuildAudit> {
+  try {
+    return await auditMainBuild(
+      {
+        drvPath: report.drvPath,
+        outPath: report.storePath,
+        overridesFile: report.overridesFile,
+        overrides: report.packages.length
+      },
+      window
+    )
+  } catch (error) {
+    return { status: 'unknown', reason: (error as Error).message }
+  }
+}
+
 async function runPost(): Promise<void> {
+  const startedAt = Date.now()
+  const timer = new PhaseTimer()
   const report = readReport()
   if (!report) {
     core.info(
@@ -78,7 +102,7 @@ async function runPost(): Promise<void> {
     )
     return
   }
-  const mainBuildMs = mainBuildDuration(core.getState('main-finished-at'), Date.now())
+  const mainBuildMs = mainBuildDuration(core.getState('main-finished-at'), startedAt)
   if (mainBuildMs === undefined) {
     core.info('some-cabal2nix: the main step saved no finish time; the main build was not measured')
     return
@@ -87,8 +111,26 @@ async function runPost(): Promise<void> {
   core.info(
     `some-cabal2nix: main build took ${formatDuration(mainBuildMs)} (from the end of our main step to this post step)`
   )
-  await writeSummary(renderPostSummary(report))
-  await updateComment(report, parseCommentState(core.getState('comment')))
+  const window = { startMs: startedAt - mainBuildMs, endMs: startedAt }
+  report.audit = await timer.time('audit', () => audit(report, window))
+  core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
+  await timer.time('summary', () => writeSummary(renderPostSummary(report)))
+  await timer.time('comment', () =>
+    updateComment(report, parseCommentState(core.getState('comment')))
+  )
+  const endMs = Date.now()
+  await tracePostStep(
+    [
+      mainBuildNode(report.audit, window),
+      {
+        name: 'some-cabal2nix post step',
+        startMs: startedAt,
+        endMs,
+        children: phaseNodes(timer.phases, startedAt)
+      }
+    ],
+    endMs
+  )
 }
 
 export async function post(): Promise<void> {

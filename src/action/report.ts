@@ -7,12 +7,15 @@
 import type { PackageChange, PackageDiff } from './keys.js'
 import type { PlanJsonEntry } from '../builder/plan.js'
 import type { PushResult } from './publish.js'
+import { auditVerdict, buildFigures, type MainBuildAudit } from './audit.js'
 
 export type BatchSource = 'actions-cache' | 'binary-cache' | 'local' | 'built'
 
 export interface Phase {
   name: string
   ms: number
+  /** Epoch ms when the phase started (for traces); older reports lack it. */
+  startMs?: number
 }
 
 export interface BatchRunReport {
@@ -28,23 +31,37 @@ export interface BatchRunReport {
   totalMs: number
   /** Set by the post step: time between the end of our main step and the start of the post step. */
   mainBuildMs?: number
+  /** The batch's derivation, for the post step's audit. */
+  drvPath?: string
+  /** The overrides file the plan came from (the fix for a straggler names it). */
+  overridesFile?: string
+  /** Set by the post step: what the main build built and substituted. */
+  audit?: MainBuildAudit
 }
 
 export class PhaseTimer {
   readonly phases: Phase[] = []
   private readonly started = performance.now()
+  /** Epoch ms when the timer started. */
+  readonly startedAtMs = Date.now()
 
   async time<T>(name: string, work: () => Promise<T>): Promise<T> {
     const start = performance.now()
     try {
       return await work()
     } finally {
-      this.record(name, performance.now() - start)
+      this.record(name, performance.now() - start, this.epochOf(start))
     }
   }
 
-  record(name: string, ms: number): void {
-    this.phases.push({ name, ms })
+  /** A phase of `ms` that started at `startMs` (epoch ms; by default it just ended). */
+  record(name: string, ms: number, startMs = this.epochOf(performance.now()) - ms): void {
+    this.phases.push({ name, ms, startMs })
+  }
+
+  /** Epoch ms of a performance.now() reading. */
+  epochOf(now: number): number {
+    return this.startedAtMs + (now - this.started)
   }
 
   elapsedMs(): number {
@@ -265,7 +282,19 @@ export function phaseGantt(report: BatchRunReport): string {
   if (report.mainBuildMs !== undefined) {
     lines.push('  section after this step')
     at = Math.max(at, Math.round(report.totalMs))
+    const mainStart = at
     task(MAIN_BUILD_LABEL, report.mainBuildMs)
+    const audit = report.audit
+    const timed = audit?.status === 'ok' ? audit.built.filter(d => d.startMs !== undefined) : []
+    if (audit?.status === 'ok' && timed.length > 0) {
+      lines.push(`  section ${MAIN_BUILD_LABEL}`)
+      for (const d of timed.slice(0, 20)) {
+        at = mainStart + Math.max(0, Math.round((d.startMs as number) - audit.windowStartMs))
+        task(d.name, d.endMs - (d.startMs as number))
+      }
+      if (timed.length > 20)
+        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`)
+    }
   }
   lines.push('```')
   return lines.join('\n')
@@ -346,6 +375,113 @@ function fit(
   return text.slice(0, Math.max(0, cut)) + note
 }
 
+// ---------------------------------------------------------------------------------------------
+// The main build's audit
+// ---------------------------------------------------------------------------------------------
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+}
+
+type KnownAudit = Extract<MainBuildAudit, { status: 'ok' }>
+
+/** One line of figures: built and substituted, total and longest times, the IFD time left. */
+export function auditFiguresText(audit: KnownAudit): string {
+  const f = buildFigures(audit)
+  const built =
+    f.built === 0
+      ? 'nothing built'
+      : `${plural(f.built, 'derivation')} built in ${formatDuration(f.builtMs)} together` +
+        (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : '')
+  const substituted =
+    f.substituted === 0
+      ? 'nothing substituted'
+      : `${plural(f.substituted, 'path')} substituted (${formatBytes(f.substitutedBytes)})`
+  return `${built} · ${substituted} · IFD time left: ${formatDuration(f.ifdMs)}`
+}
+
+function stragglerTable(audit: KnownAudit, limit: number, whereTheRestIs: string): string[] {
+  if (audit.stragglers.length === 0) return []
+  const rows = audit.stragglers
+    .slice(0, limit)
+    .map(
+      s =>
+        `| ${cell(s.package)} | ${cell(s.version ?? 'local')} | ${s.derivations.map(code).join(' ')} | ${formatDuration(s.ms)} | ${cell(s.fix)} |`
+    )
+  const lines = [
+    '| package | version | IFD derivations | time | fix |',
+    '| --- | --- | --- | ---: | --- |',
+    ...rows
+  ]
+  const rest = audit.stragglers.length - rows.length
+  if (rest > 0) lines.push('', `… and ${plural(rest, 'more package')} (${whereTheRestIs}).`)
+  return lines
+}
+
+function otherBatchLines(audit: KnownAudit, limit: number): string[] {
+  if (audit.otherBatches.length === 0) return []
+  const lines = audit.otherBatches
+    .slice(0, limit)
+    .map(
+      b =>
+        `- ${code(b.path)}: ${b.reasons.length ? cell(b.reasons.join('; ')) : 'why it differs cannot be told from its derivation'}`
+    )
+  const rest = audit.otherBatches.length - lines.length
+  if (rest > 0) lines.push(`- … and ${rest} more`)
+  return [
+    'The main build imported a batch other than the one this step prepared. Set the ' +
+      '`installable` input to the expression your build takes the batch from ' +
+      '(for a flake: `.#packages.<system>.some-cabal2nix`).',
+    '',
+    ...lines
+  ]
+}
+
+function derivationRows(audit: KnownAudit, limit: number): string[] {
+  const kinds = { ifd: 'IFD straggler', batch: 'batch', other: 'other' }
+  const rows = [
+    ...audit.built.map(
+      d =>
+        `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === undefined ? '?' : formatDuration(d.endMs - d.startMs)} |`
+    ),
+    ...audit.substituted.map(s => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+  ]
+  if (rows.length === 0) return []
+  const shown = rows.slice(0, limit)
+  const lines = ['| derivation | how | kind | time |', '| --- | --- | --- | ---: |', ...shown]
+  if (rows.length > shown.length) lines.push('', `… and ${rows.length - shown.length} more.`)
+  return lines
+}
+
+/** The audit's sections: figures, stragglers, other batches (and, in the summary, every derivation). */
+function auditSections(
+  audit: MainBuildAudit,
+  limit: number,
+  whereTheRestIs: string,
+  withDerivations: boolean
+): string[] {
+  if (audit.status !== 'ok') return []
+  const out = [`${MAIN_BUILD_LABEL}: ${auditFiguresText(audit)}`, '']
+  const stragglers = stragglerTable(audit, limit, whereTheRestIs)
+  if (stragglers.length) out.push(...stragglers, '')
+  const others = otherBatchLines(audit, limit)
+  if (others.length) out.push(...others, '')
+  if (withDerivations) {
+    const rows = derivationRows(audit, limit)
+    if (rows.length)
+      out.push(
+        `<details><summary>What the ${MAIN_BUILD_LABEL} built and substituted</summary>`,
+        '',
+        ...rows,
+        '',
+        '</details>',
+        ''
+      )
+  }
+  return out
+}
+
 /** The main step's job summary. */
 export function renderSummary(report: BatchRunReport, options: RenderOptions = {}): string {
   return fit(
@@ -392,11 +528,21 @@ function renderSummaryWith(report: BatchRunReport, limit: number): string {
 }
 
 /** The post step's short job-summary section: the main build's time, next to ours. */
-export function renderPostSummary(report: BatchRunReport): string {
+export function renderPostSummary(report: BatchRunReport, options: RenderOptions = {}): string {
+  return fit(
+    limit => renderPostSummaryWith(report, limit),
+    options.maxSize ?? SUMMARY_MAX_BYTES,
+    'bytes',
+    1000
+  )
+}
+
+function renderPostSummaryWith(report: BatchRunReport, limit: number): string {
   if (report.mainBuildMs === undefined) return ''
   const out = [
     `### some-cabal2nix: ${MAIN_BUILD_LABEL} took ${formatDuration(report.mainBuildMs)}`,
     '',
+    ...(report.audit ? [`**${auditVerdict(report.audit)}**`, ''] : []),
     `Measured from the end of the some-cabal2nix step to the start of its post step, so it covers ` +
       `every step in between (normally the \`nix build\`). Before it, some-cabal2nix took ` +
       `${formatDuration(report.totalMs)} (batch ${SOURCE_HEADLINES[report.source]}).`
@@ -409,7 +555,17 @@ export function renderPostSummary(report: BatchRunReport): string {
         `serial IFD (${estimate.hackagePackages} × the ${formatDuration(estimate.archivePassMs)} archive pass measured above).`
     )
   }
-  return out.join('\n') + '\n'
+  if (report.audit) {
+    out.push('', ...auditSections(report.audit, limit, 'cut to fit the summary', true))
+    out.push(
+      `<details><summary>${MAIN_BUILD_LABEL} as a chart</summary>`,
+      '',
+      phaseGantt(report),
+      '',
+      '</details>'
+    )
+  }
+  return out.join('\n').replace(/\n+$/, '') + '\n'
 }
 
 /**
@@ -437,7 +593,11 @@ function renderCommentWith(report: BatchRunReport, options: RenderOptions, limit
       ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**`
       : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
   )
-  const out: string[] = [`### ${title}`, '', facts.join(' · '), '', ...phaseRows(report, false), '']
+  const out: string[] = [`### ${title}`, '']
+  if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, '')
+  out.push(facts.join(' · '), '', ...phaseRows(report, false), '')
+  if (report.audit)
+    out.push(...auditSections(report.audit, limit, 'the job summary has the rest', false))
   const estimate = estimateAvoidedIfd(report)
   if (estimate) out.push(estimateParagraph(estimate), '')
   if (report.diff) {

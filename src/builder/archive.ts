@@ -8,10 +8,10 @@ import { createReadStream } from 'node:fs'
 import { open, readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import { createGunzip } from 'node:zlib'
-import tar from 'tar-stream'
+import { createGunzip, type ZlibOptions } from 'node:zlib'
 import { BatchError } from '../common/errors.js'
 import { nearestVersions, similarPackageNames } from './hackage.js'
+import { TarWalk } from './tar-walk.js'
 
 export type ArchiveSource =
   | { kind: 'tarball'; location: string }
@@ -232,6 +232,15 @@ async function looksLikeUnpackedArchive(root: string): Promise<boolean> {
   return false
 }
 
+const SLASH = 0x2f
+const DOT = 0x2e
+
+/** bytes[from, from + other.length) equals other. */
+function bytesEqual(bytes: Buffer, from: number, other: Buffer): boolean {
+  for (let i = 0; i < other.length; i++) if (bytes[from + i] !== other[i]) return false
+  return true
+}
+
 async function extractFromTarball(
   source: ArchiveSource,
   wanted: WantedPackage[],
@@ -243,12 +252,100 @@ async function extractFromTarball(
   const packageNames = new Set<string>()
   let remaining = wanted.length * 2
   let topLevel: string | undefined
-  let prefix = ''
-  let lastPackage = ''
+  // `<top>/` and the package directory of the member before, as bytes: most members are told
+  // apart from the wanted ones by comparing these, without making a string.
+  let prefix = Buffer.alloc(0)
+  let lastPackage = Buffer.alloc(256)
+  let lastPackageLength = 0
   let lastVersion: string | undefined
-  let entriesSeen = 0
   let compressedBytesRead = 0
-  let failure: BatchError | undefined
+  // The member whose body the walk delivers next.
+  let bodyOf: { pkg: string; which: 'cabal' | 'json' } | undefined
+
+  /** Decides on every member; returns true for the ones to copy out. */
+  const member = (walk: TarWalk): boolean => {
+    const bytes = walk.pathBytes
+    const length = walk.pathLength
+    const start = length >= 2 && bytes[0] === DOT && bytes[1] === SLASH ? 2 : 0
+    if (topLevel === undefined) {
+      const name = walk.path().slice(start)
+      const top = name.split('/')[0]
+      if (name.startsWith('/') || top === '..' || top === '.' || top === '') {
+        throw archiveError(source, `starts with an unsafe member name '${walk.path()}'`)
+      }
+      topLevel = top
+      prefix = Buffer.from(`${top}/`)
+    }
+    if (length - start < prefix.length || !bytesEqual(bytes, start, prefix)) {
+      const name = walk.path().slice(start)
+      if (name === topLevel) return false
+      throw archiveError(
+        source,
+        `has more than one top-level directory ('${topLevel}/' and '${name.split('/')[0]}/')`,
+        'expected the all-cabal-hashes layout all-cabal-hashes-<rev>/<pkg>/<ver>/<pkg>.cabal'
+      )
+    }
+    const pkgStart = start + prefix.length
+    let pkgEnd = pkgStart
+    while (pkgEnd < length && bytes[pkgEnd] !== SLASH) pkgEnd++
+    // Members come grouped by package, so the wanted Map and the names Set are only consulted
+    // for the first member of each (~18k times instead of ~414k).
+    const pkgLength = pkgEnd - pkgStart
+    if (
+      pkgLength !== lastPackageLength ||
+      !bytesEqual(bytes, pkgStart, lastPackage.subarray(0, pkgLength))
+    ) {
+      if (pkgLength > lastPackage.length) lastPackage = Buffer.alloc(pkgLength)
+      bytes.copy(lastPackage, 0, pkgStart, pkgEnd)
+      lastPackageLength = pkgLength
+      const pkg = bytes.toString('utf8', pkgStart, pkgEnd)
+      lastVersion = wantedVersion.get(pkg)
+      if (pkg !== '') packageNames.add(pkg)
+    }
+    const version = lastVersion
+    if (version === undefined || pkgEnd === length) return false
+
+    // A member of a wanted package: rare enough for strings.
+    const name = walk.path().slice(start)
+    const pkg = name.slice(prefix.length, prefix.length + pkgLength)
+    const slash = prefix.length + pkgLength
+    const versionEnd = name.indexOf('/', slash + 1)
+    if (versionEnd > 0) {
+      let seen = versionsSeen.get(pkg)
+      if (!seen) versionsSeen.set(pkg, (seen = new Set()))
+      seen.add(name.slice(slash + 1, versionEnd))
+    }
+    const memberName = name.slice(prefix.length)
+    const base = `${pkg}/${version}/${pkg}`
+    const which =
+      memberName === `${base}.cabal` ? 'cabal' : memberName === `${base}.json` ? 'json' : undefined
+    if (!which) return false
+    if (walk.type !== 'file' && walk.type !== 'contiguous-file') {
+      const type = walk.type ?? `member of unknown type '${String.fromCharCode(walk.typeflag)}'`
+      throw archiveError(
+        source,
+        `member ${memberName} is a ${type}, not a regular file; refusing it`
+      )
+    }
+    if (walk.size > MAX_MEMBER_BYTES) {
+      throw archiveError(
+        source,
+        `member ${memberName} is ${walk.size} bytes, far larger than any real ${which} file; refusing it`
+      )
+    }
+    bodyOf = { pkg, which }
+    return true
+  }
+
+  /** Keeps a wanted member's bytes; false once every member is found. */
+  const body = (bytes: Buffer): boolean => {
+    const { pkg, which } = bodyOf as { pkg: string; which: 'cabal' | 'json' }
+    const slot = found.get(pkg) ?? {}
+    if (slot[which] === undefined) remaining--
+    slot[which] = bytes
+    found.set(pkg, slot)
+    return remaining > 0
+  }
 
   if (source.kind === 'tarball') await refusePlainTar(source)
   const { stream, totalBytes } = await openTarballStream(source)
@@ -263,118 +360,35 @@ async function extractFromTarball(
       options.onProgress({ compressedBytesRead, totalBytes })
     }
   })
-  const gunzip = createGunzip({ chunkSize: 1024 * 1024 })
-  const extract = tar.extract()
-
-  const done = new Promise<boolean>((resolve, reject) => {
-    const stop = (error?: BatchError) => {
-      failure ??= error
-      stream.destroy()
-      gunzip.destroy()
-      extract.destroy()
-      resolve(error === undefined)
+  // Room for several inflated chunks, so zlib inflates the next ones on the thread pool while
+  // this thread walks the current one (with the default, it waits for every read). Node's zlib
+  // streams take stream options, which @types/node does not list.
+  const gunzip = createGunzip({
+    chunkSize: 1024 * 1024,
+    readableHighWaterMark: 8 * 1024 * 1024
+  } as ZlibOptions)
+  // A read error surfaces where the inflated bytes are consumed, like a gzip error.
+  stream.on('error', error => gunzip.destroy(error))
+  const walk = new TarWalk({ member, body })
+  try {
+    for await (const chunk of stream.pipe(gunzip)) {
+      if (!walk.write(chunk as Buffer)) break
     }
-    const fail = (error: Error) => reject(archiveError(source, describeStreamError(error)))
-    stream.on('error', fail)
-    gunzip.on('error', fail)
-    extract.on('error', fail)
-    extract.on('finish', () => resolve(false))
-
-    extract.on('entry', (header, entry, next) => {
-      entriesSeen++
-      let name = header.name
-      if (name.startsWith('./')) name = name.slice(2)
-      if (topLevel === undefined) {
-        const top = name.split('/')[0]
-        if (name.startsWith('/') || top === '..' || top === '.' || top === '') {
-          return stop(archiveError(source, `starts with an unsafe member name '${header.name}'`))
-        }
-        topLevel = top
-        prefix = `${top}/`
-      }
-      if (!name.startsWith(prefix)) {
-        if (name !== topLevel) {
-          return stop(
-            archiveError(
-              source,
-              `has more than one top-level directory ('${topLevel}/' and '${name.split('/')[0]}/')`,
-              'expected the all-cabal-hashes layout all-cabal-hashes-<rev>/<pkg>/<ver>/<pkg>.cabal'
-            )
-          )
-        }
-      } else {
-        const slash = name.indexOf('/', prefix.length)
-        const pkg = slash < 0 ? name.slice(prefix.length) : name.slice(prefix.length, slash)
-        // Members come grouped by package, so the Set and the Map are only consulted for the
-        // first member of each (~18k times instead of ~414k).
-        if (pkg !== lastPackage) {
-          lastPackage = pkg
-          lastVersion = wantedVersion.get(pkg)
-          if (pkg !== '') packageNames.add(pkg)
-        }
-        const version = lastVersion
-        if (version !== undefined && slash > 0) {
-          const versionEnd = name.indexOf('/', slash + 1)
-          if (versionEnd > 0) {
-            let seen = versionsSeen.get(pkg)
-            if (!seen) versionsSeen.set(pkg, (seen = new Set()))
-            seen.add(name.slice(slash + 1, versionEnd))
-          }
-          const member = name.slice(prefix.length)
-          const base = `${pkg}/${version}/${pkg}`
-          const which =
-            member === `${base}.cabal` ? 'cabal' : member === `${base}.json` ? 'json' : undefined
-          if (which) {
-            if (header.type !== 'file' && header.type !== 'contiguous-file') {
-              return stop(
-                archiveError(
-                  source,
-                  `member ${member} is a ${header.type}, not a regular file; refusing it`
-                )
-              )
-            }
-            if (header.size > MAX_MEMBER_BYTES) {
-              return stop(
-                archiveError(
-                  source,
-                  `member ${member} is ${header.size} bytes, far larger than any real ${which} file; refusing it`
-                )
-              )
-            }
-            const chunks: Buffer[] = []
-            entry.on('data', chunk => chunks.push(chunk as Buffer))
-            entry.on('end', () => {
-              const slot = found.get(pkg) ?? {}
-              if (slot[which] === undefined) remaining--
-              slot[which] = Buffer.concat(chunks)
-              found.set(pkg, slot)
-              if (remaining === 0) stop()
-              else next()
-            })
-            return
-          }
-        }
-      }
-      // Everything else (~414k members in a full archive, a third of them directories) is
-      // skipped as cheaply as tar-stream allows: a body, if any, is drained without listeners,
-      // and the next header is asked for in a microtask instead of after the entry stream's
-      // 'end' event, which costs several more ticks per member. (Calling next() synchronously
-      // would recurse once per member left in the current chunk.) tar-stream only moves past a
-      // body once it has been read, so the order of members is kept.
-      if (header.size > 0) entry.resume()
-      queueMicrotask(next)
-    })
-  })
-  stream.pipe(gunzip).pipe(extract)
-  const stoppedEarly = await done
-  if (failure) throw failure
+    walk.end()
+  } catch (error) {
+    if (error instanceof BatchError) throw error
+    throw archiveError(source, describeStreamError(error as Error))
+  } finally {
+    stream.destroy()
+    gunzip.destroy()
+  }
   if (topLevel === undefined) throw archiveError(source, 'is empty (no members)')
   return {
     topLevel,
     packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
     compressedBytesRead,
-    entriesSeen,
-    stoppedEarly
+    entriesSeen: walk.membersSeen,
+    stoppedEarly: walk.stopped
   }
 }
 

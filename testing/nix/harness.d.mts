@@ -27,6 +27,9 @@ export interface EvalProjectOptions {
   nodejs: string
   projectDir?: string
   overrides?: string
+  compilerName?: string
+  /** JSON: name → version the build still callHackage's outside the overrides. */
+  extraHackage?: string
   attr?: string
   readOnly?: boolean
   store?: string

@@ -165,6 +165,8 @@ export function firstNixError(stderr) {
  *   mode:        nixpkgs | overlay | for | user-overlay | drop-in | flake (see project.nix)
  *   attr:        what to evaluate (default: packages + derivers + batch)
  *   readOnly:    evaluate without writing to the store (only for attributes that build nothing)
+ *   compilerName: the package set's compiler name (default ghc-9.8.4)
+ *   extraHackage: JSON name → version the build still callHackage's outside the overrides
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
  */
 export async function evalProject(nixEnv, options) {
@@ -176,6 +178,8 @@ export async function evalProject(nixEnv, options) {
     nodejs,
     projectDir,
     overrides,
+    compilerName,
+    extraHackage,
     attr,
     readOnly = false,
     store,
@@ -185,7 +189,7 @@ export async function evalProject(nixEnv, options) {
   } = options
   const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
   if (attr) args.push('-A', attr)
-  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides }
+  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides, compilerName, extraHackage }
   for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)

@@ -24,6 +24,9 @@
   overrides ? "${toString projectDir}/overrides.nix",
   userOverlay ? "${toString projectDir}/haskell-overlay.nix",
   compilerName ? "ghc-9.8.4",
+  # Packages the build still takes with callHackage on top of the mode's set, outside the
+  # overrides (JSON: name → version); they are evaluated with the others.
+  extraHackage ? "{}",
 }:
 let
   someCabal2nix = import ../../nix;
@@ -59,7 +62,11 @@ let
     in
     fApplied // g final prev';
 
-  haskellPackages =
+  extra = builtins.fromJSON extraHackage;
+  haskellPackages = haskellPackages1.extend (
+    _self: super: builtins.mapAttrs (name: version: super.callHackage name version { }) extra
+  );
+  haskellPackages1 =
     if mode == "nixpkgs" then
       haskellPackages0.extend (pkgs.haskell.lib.compose.packageSourceOverrides (import overridesArg))
     else if mode == "overlay" then
@@ -79,7 +86,7 @@ let
     else
       throw "project.nix: unknown mode '${mode}'";
 
-  names = map (e: e.name) (someCabal2nix.readOverrides overridesArg).entries;
+  names = map (e: e.name) (someCabal2nix.readOverrides overridesArg).entries ++ builtins.attrNames extra;
   usesBatch = haskellPackages ? some-cabal2nix-batch;
 in
 {

@@ -1,0 +1,462 @@
+/**
+ * Stage "audit": what the main build (the steps between our main step and our post step) built
+ * and substituted, from the evidence Nix leaves behind on every version from 2.8 to 2.34:
+ *   - one build log per built derivation under $NIX_LOG_DIR/drvs/<2>/<rest>.drv[.bz2]; the file's
+ *     birth time and mtime bracket the build;
+ *   - a registrationTime (seconds) per valid path in `nix path-info --json` (an array before
+ *     Nix 2.19, an object keyed by path from 2.19).
+ * The pure functions classify that evidence; collectEvidence() is the only side effect. Missing
+ * evidence is a reason, never a guess.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
+import { runCommand } from '../common/process.js'
+
+export type DerivationKind = 'ifd' | 'batch' | 'other'
+
+export interface BuiltDerivation {
+  drvPath: string
+  name: string
+  kind: DerivationKind
+  /** Epoch ms: the log's birth time, when the file system records one. */
+  startMs?: number
+  /** Epoch ms: the log's last write. */
+  endMs: number
+}
+
+export interface SubstitutedPath {
+  path: string
+  name: string
+  kind: DerivationKind
+  /** Epoch ms (Nix records whole seconds). */
+  atMs: number
+  narSize?: number
+}
+
+export interface Straggler {
+  package: string
+  /** Undefined for a local package (callCabal2nix). */
+  version?: string
+  /** Derivation names: `all-cabal-hashes-component-…`, `cabal2nix-…`. */
+  derivations: string[]
+  ms: number
+  fix: string
+}
+
+export interface OtherBatch {
+  path: string
+  /** Why it is not ours, when its derivation tells (compiler, system, revision, …). */
+  reasons: string[]
+}
+
+export type MainBuildAudit =
+  | {
+      status: 'ok'
+      windowStartMs: number
+      windowEndMs: number
+      overrides: number
+      built: BuiltDerivation[]
+      substituted: SubstitutedPath[]
+      stragglers: Straggler[]
+      otherBatches: OtherBatch[]
+    }
+  | { status: 'unknown'; reason: string }
+
+export interface OurBatch {
+  drvPath?: string
+  outPath: string
+  overridesFile?: string
+  overrides: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure: names, log paths, path-info, derivations
+// ---------------------------------------------------------------------------------------------
+
+/** `/nix/store/<hash>-<name>` → `<name>` (with `.drv` removed). */
+export function storeName(storePath: string): string {
+  return path
+    .basename(storePath)
+    .replace(/^[a-z0-9]{32}-/, '')
+    .replace(/\.drv$/, '')
+}
+
+/** `<logDir>/drvs/ab/cdef…-name.drv.bz2` → `<storeDir>/abcdef…-name.drv`, or undefined. */
+export function drvPathOfLog(file: string, storeDir = '/nix/store'): string | undefined {
+  const base = path.basename(file).replace(/\.bz2$/, '')
+  const prefix = path.basename(path.dirname(file))
+  if (!base.endsWith('.drv') || prefix.length !== 2) return undefined
+  const whole = prefix + base
+  return /^[a-z0-9]{32}-./.test(whole) ? `${storeDir}/${whole}` : undefined
+}
+
+const VERSION = /^\d+(\.\d+)*$/
+
+/** `aeson-2.3.2.0` → { aeson, 2.3.2.0 }; `my-lib` (local, no version) → { my-lib }. */
+export function splitPackageId(id: string): { package: string; version?: string } {
+  const dash = id.lastIndexOf('-')
+  if (dash > 0 && VERSION.test(id.slice(dash + 1)))
+    return { package: id.slice(0, dash), version: id.slice(dash + 1) }
+  return { package: id }
+}
+
+export type IfdName = { step: 'cabal2nix' | 'component'; package: string; version?: string }
+
+/** nixpkgs' per-package IFD derivations: `cabal2nix-NAME[-VERSION]`, `all-cabal-hashes-component-NAME-VERSION`. */
+export function ifdOf(name: string): IfdName | undefined {
+  for (const [prefix, step] of [
+    ['all-cabal-hashes-component-', 'component'],
+    ['cabal2nix-', 'cabal2nix']
+  ] as const) {
+    if (name.startsWith(prefix) && name.length > prefix.length)
+      return { step, ...splitPackageId(name.slice(prefix.length)) }
+  }
+  return undefined
+}
+
+export function isBatchName(name: string, ours?: string): boolean {
+  return name === ours || name === 'some-cabal2nix' || name.endsWith('-some-cabal2nix')
+}
+
+export function kindOf(name: string, ourBatchName?: string): DerivationKind {
+  if (ifdOf(name)) return 'ifd'
+  return isBatchName(name, ourBatchName) ? 'batch' : 'other'
+}
+
+export interface PathInfo {
+  path: string
+  registrationTime?: number
+  deriver?: string
+  ultimate?: boolean
+  ca?: string
+  narSize?: number
+}
+
+/** `nix path-info --json`: an array of objects with `path` (< 2.19) or an object keyed by path. */
+export function parsePathInfo(json: string): PathInfo[] {
+  const data = JSON.parse(json) as unknown
+  if (Array.isArray(data)) return (data as PathInfo[]).filter(i => i && typeof i.path === 'string')
+  if (data && typeof data === 'object') {
+    return Object.entries(data as Record<string, Omit<PathInfo, 'path'> | null>)
+      .filter(([, info]) => info)
+      .map(([p, info]) => ({ ...(info as object), path: p }))
+  }
+  return []
+}
+
+/** The environment of a `.drv` file (ATerm `Derive(…,[("k","v"),…])`): its last list of pairs. */
+export function derivationEnv(aterm: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  const start = aterm.lastIndexOf(',[(')
+  if (start < 0) return env
+  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g
+  const unescape = (s: string) =>
+    s.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c)
+  for (const m of aterm.slice(start).matchAll(pair)) env[unescape(m[1])] = unescape(m[2])
+  return env
+}
+
+function packagesOf(overridesJSON: string | undefined): Record<string, string> | undefined {
+  if (overridesJSON === undefined) return undefined
+  try {
+    const value = JSON.parse(overridesJSON) as Record<string, unknown>
+    return Object.fromEntries(
+      Object.entries(value).map(([n, v]) => [n, typeof v === 'string' ? v : 'local'])
+    )
+  } catch {
+    return undefined
+  }
+}
+
+function packageListDifference(ours: string | undefined, theirs: string | undefined): string {
+  const a = packagesOf(ours)
+  const b = packagesOf(theirs)
+  if (!a || !b) return 'another package list'
+  const parts = [
+    ...Object.keys(b)
+      .filter(n => !(n in a))
+      .map(n => `+${n}`),
+    ...Object.keys(a)
+      .filter(n => !(n in b))
+      .map(n => `-${n}`),
+    ...Object.keys(a)
+      .filter(n => n in b && a[n] !== b[n])
+      .map(n => `${n} ${b[n]} (ours ${a[n]})`)
+  ]
+  const shown = parts.slice(0, 3).join(', ')
+  return `another package list (${shown}${parts.length > 3 ? `, … ${parts.length - 3} more` : ''})`
+}
+
+/** Why another batch derivation is not ours, from the two environments (empty when nothing tells). */
+export function batchDifferences(
+  ours: Record<string, string>,
+  theirs: Record<string, string>
+): string[] {
+  const reasons: string[] = []
+  const differs = (key: string) => ours[key] !== undefined && ours[key] !== theirs[key]
+  if (differs('compiler')) reasons.push(`compiler ${theirs.compiler ?? '?'}, ours ${ours.compiler}`)
+  if (differs('hostConfig'))
+    reasons.push(`system ${theirs.hostConfig ?? '?'}, ours ${ours.hostConfig}`)
+  if (differs('system')) reasons.push(`build system ${theirs.system ?? '?'}, ours ${ours.system}`)
+  if (differs('cli') || differs('args'))
+    reasons.push('another some-cabal2nix revision (its builder differs)')
+  if (differs('allCabalHashes')) reasons.push('another all-cabal-hashes')
+  if (differs('cabal2nix')) reasons.push('another cabal2nix')
+  if (differs('builder')) reasons.push('another Node.js')
+  if (differs('overridesJSON'))
+    reasons.push(packageListDifference(ours.overridesJSON, theirs.overridesJSON))
+  return reasons
+}
+
+function fixFor(pkg: string, version: string | undefined, overridesFile: string): string {
+  return version === undefined
+    ? `add \`${pkg} = ./path/to/${pkg};\` to ${overridesFile}`
+    : `add \`${pkg} = "${version}";\` to ${overridesFile}`
+}
+
+function durationOf(d: BuiltDerivation): number {
+  return d.startMs === undefined ? 0 : Math.max(0, d.endMs - d.startMs)
+}
+
+/** Groups the IFD derivations by package: one straggler per package, with its fix. */
+export function stragglersOf(
+  built: BuiltDerivation[],
+  substituted: SubstitutedPath[],
+  overridesFile = 'the overrides file'
+): Straggler[] {
+  const byPackage = new Map<string, Straggler>()
+  const add = (name: string, ms: number) => {
+    const ifd = ifdOf(name)
+    if (!ifd) return
+    const key = `${ifd.package}\0${ifd.version ?? ''}`
+    const entry = byPackage.get(key) ?? {
+      package: ifd.package,
+      version: ifd.version,
+      derivations: [],
+      ms: 0,
+      fix: fixFor(ifd.package, ifd.version, overridesFile)
+    }
+    entry.derivations.push(name)
+    entry.ms += ms
+    byPackage.set(key, entry)
+  }
+  for (const d of built) add(d.name, durationOf(d))
+  for (const s of substituted) add(s.name, 0)
+  return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package))
+}
+
+export interface Evidence {
+  /** Build logs written in the window. */
+  built: BuiltDerivation[]
+  /** Paths registered in the window. */
+  registered: PathInfo[]
+  /** `.drv` environments by path, for the batches to compare. */
+  envs: Record<string, Record<string, string>>
+}
+
+/** The audit from the evidence: pure. */
+export function auditFrom(
+  evidence: Evidence,
+  ours: OurBatch,
+  window: { startMs: number; endMs: number }
+): MainBuildAudit {
+  const ourName = storeName(ours.outPath)
+  const built = evidence.built
+    .filter(d => d.drvPath !== ours.drvPath)
+    .map(d => ({ ...d, kind: kindOf(d.name, ourName) }))
+    .sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs))
+  const builtDrvs = new Set(built.map(d => d.drvPath))
+  // A substitution: a new path that is neither added (content-addressed sources, .drv files) nor
+  // the output of a build above, nor built here without a log (ultimate).
+  const substituted: SubstitutedPath[] = evidence.registered
+    .filter(
+      i =>
+        i.path !== ours.outPath &&
+        !i.path.endsWith('.drv') &&
+        !i.ca &&
+        !i.ultimate &&
+        !(i.deriver && builtDrvs.has(i.deriver))
+    )
+    .map(i => ({
+      path: i.path,
+      name: storeName(i.path),
+      kind: kindOf(storeName(i.path), ourName),
+      atMs: (i.registrationTime ?? 0) * 1000,
+      narSize: i.narSize
+    }))
+    .sort((a, b) => a.atMs - b.atMs)
+  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : undefined
+  const otherBatches: OtherBatch[] = [
+    ...built.filter(d => d.kind === 'batch').map(d => d.drvPath),
+    ...substituted.filter(s => s.kind === 'batch').map(s => s.path)
+  ].map(p => {
+    const theirs = evidence.envs[p]
+    return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] }
+  })
+  return {
+    status: 'ok',
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    overrides: ours.overrides,
+    built,
+    substituted,
+    stragglers: stragglersOf(built, substituted, ours.overridesFile),
+    otherBatches
+  }
+}
+
+export interface BuildFigures {
+  built: number
+  builtMs: number
+  longest?: { name: string; ms: number }
+  substituted: number
+  substitutedBytes: number
+  ifdMs: number
+}
+
+export function buildFigures(audit: Extract<MainBuildAudit, { status: 'ok' }>): BuildFigures {
+  let longest: BuildFigures['longest']
+  for (const d of audit.built) {
+    const ms = durationOf(d)
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms }
+  }
+  return {
+    built: audit.built.length,
+    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit.substituted.length,
+    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit.built.filter(d => d.kind === 'ifd').reduce((sum, d) => sum + durationOf(d), 0)
+  }
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`
+}
+
+function packageId(s: Straggler): string {
+  return s.version === undefined ? s.package : `${s.package} ${s.version}`
+}
+
+/** The audit in one line, for the top of the comment and the log. */
+export function auditVerdict(audit: MainBuildAudit): string {
+  if (audit.status === 'unknown')
+    return `main build: cannot tell which IFDs it ran (${audit.reason})`
+  const parts: string[] = []
+  if (audit.stragglers.length > 0) {
+    const names = audit.stragglers.slice(0, 5).map(packageId)
+    const more = audit.stragglers.length - names.length
+    parts.push(
+      `main build still ran ${plural(audit.stragglers.length, 'cabal2nix IFD')}: ${names.join(', ')}${more > 0 ? `, … and ${more} more` : ''}`
+    )
+  }
+  if (audit.otherBatches.length > 0) {
+    const why = audit.otherBatches[0].reasons
+    parts.push(
+      `${parts.length ? 'and it' : 'main build'} imported a different batch${why.length ? ` (${why.join('; ')})` : ''}`
+    )
+  }
+  if (parts.length) return parts.join('; ')
+  return `main build: 0 IFD builds — none of the ${plural(audit.overrides, 'override')} needed its own cabal2nix run`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Side effects: read the evidence
+// ---------------------------------------------------------------------------------------------
+
+export function nixLogDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.NIX_LOG_DIR || '/nix/var/log/nix'
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code ?? ((error as Error)?.message || String(error))
+}
+
+/** Build logs whose last write falls in the window. Throws a one-line reason when unreadable. */
+export async function buildLogsIn(
+  logDir: string,
+  window: { startMs: number; endMs: number }
+): Promise<BuiltDerivation[]> {
+  const drvs = path.join(logDir, 'drvs')
+  let prefixes: string[]
+  try {
+    prefixes = await readdir(drvs)
+  } catch (error) {
+    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`, {
+      cause: error
+    })
+  }
+  const found: BuiltDerivation[] = []
+  for (const prefix of prefixes) {
+    const dir = path.join(drvs, prefix)
+    const files = await readdir(dir).catch(() => [] as string[])
+    for (const file of files) {
+      const full = path.join(dir, file)
+      const drvPath = drvPathOfLog(full)
+      if (!drvPath) continue
+      const info = await stat(full).catch(() => undefined)
+      if (!info || info.mtimeMs < window.startMs || info.mtimeMs > window.endMs) continue
+      const born = info.birthtimeMs > 0 ? info.birthtimeMs : undefined
+      found.push({
+        drvPath,
+        name: storeName(drvPath),
+        kind: 'other',
+        startMs: born !== undefined && born <= info.mtimeMs ? born : undefined,
+        endMs: info.mtimeMs
+      })
+    }
+  }
+  return found
+}
+
+async function registeredIn(
+  window: { startMs: number; endMs: number },
+  cwd: string
+): Promise<PathInfo[]> {
+  const result = await runCommand('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--all', '--json'], {
+    cwd
+  })
+  if (result.code !== 0) throw new Error('nix path-info --all failed (is the store local?)')
+  const from = Math.floor(window.startMs / 1000)
+  const to = Math.ceil(window.endMs / 1000)
+  return parsePathInfo(result.stdout.toString('utf8')).filter(
+    i => i.registrationTime !== undefined && i.registrationTime >= from && i.registrationTime <= to
+  )
+}
+
+async function drvEnv(drvPath: string): Promise<Record<string, string> | undefined> {
+  const text = await readFile(drvPath, 'utf8').catch(() => undefined)
+  return text === undefined ? undefined : derivationEnv(text)
+}
+
+/** Reads what Nix recorded between the end of our main step and now; an unknown audit when it cannot. */
+export async function auditMainBuild(
+  ours: OurBatch,
+  window: { startMs: number; endMs: number },
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+): Promise<MainBuildAudit> {
+  try {
+    const built = await buildLogsIn(nixLogDir(options.env), window)
+    const registered = await registeredIn(window, options.cwd ?? process.cwd())
+    const envs: Evidence['envs'] = {}
+    const ourName = storeName(ours.outPath)
+    const batchDrvs = [
+      ...(ours.drvPath ? [ours.drvPath] : []),
+      ...built.filter(d => isBatchName(d.name, ourName)).map(d => d.drvPath),
+      ...registered
+        .filter(i => isBatchName(storeName(i.path), ourName) && i.deriver)
+        .map(i => i.deriver as string)
+    ]
+    for (const drv of batchDrvs) {
+      const env = await drvEnv(drv)
+      if (env) envs[drv] = env
+    }
+    // A substituted batch is compared through its deriver's environment.
+    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver]
+    return auditFrom({ built, registered, envs }, ours, window)
+  } catch (error) {
+    return { status: 'unknown', reason: (error as Error).message }
+  }
+}

@@ -1,0 +1,100 @@
+// A loopback OTLP/HTTP trace receiver: accepts POST /v1/traces with the JSON encoding the
+// OpenTelemetry JS exporter (@opentelemetry/exporter-trace-otlp-http) sends, decodes every span
+// (hex ids, nanosecond times as strings or numbers, attributes as typed values) and keeps them,
+// with the request headers, for the tests to inspect.
+import http from 'node:http'
+
+/** An OTLP AnyValue → a plain JS value. */
+function anyValue(/** @type {any} */ v) {
+  if (!v || typeof v !== 'object') return undefined
+  if ('stringValue' in v) return v.stringValue
+  if ('boolValue' in v) return v.boolValue
+  if ('intValue' in v) return Number(v.intValue)
+  if ('doubleValue' in v) return Number(v.doubleValue)
+  if ('arrayValue' in v) return (v.arrayValue.values ?? []).map(anyValue)
+  return undefined
+}
+
+function attributes(/** @type {any[] | undefined} */ list) {
+  return Object.fromEntries((list ?? []).map(a => [a.key, anyValue(a.value)]))
+}
+
+/** OTLP JSON ids are hex strings; anything else (base64 from a protobuf-JSON mapper) is converted. */
+function hexId(/** @type {string | undefined} */ id) {
+  if (!id) return undefined
+  return /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex')
+}
+
+/** Decodes one ExportTraceServiceRequest (JSON) into flat spans. */
+export function decodeTraces(/** @type {any} */ body) {
+  const spans = []
+  for (const rs of body.resourceSpans ?? []) {
+    const resource = attributes(rs.resource?.attributes)
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        spans.push({
+          traceId: hexId(s.traceId),
+          spanId: hexId(s.spanId),
+          parentSpanId: hexId(s.parentSpanId) || undefined,
+          name: s.name,
+          startNs: BigInt(s.startTimeUnixNano),
+          endNs: BigInt(s.endTimeUnixNano),
+          attributes: attributes(s.attributes),
+          status: s.status?.code ?? 0,
+          scope: ss.scope?.name,
+          resource
+        })
+      }
+    }
+  }
+  return spans
+}
+
+export async function startOtlpServer() {
+  const requests = []
+  const spans = []
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      requests.push({ method: req.method, path: req.url, headers: req.headers, body })
+      if (req.method !== 'POST' || req.url !== '/v1/traces') {
+        res.writeHead(404).end()
+        return
+      }
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        res.writeHead(415).end('only the OTLP JSON encoding is decoded here')
+        return
+      }
+      try {
+        spans.push(...decodeTraces(JSON.parse(body)))
+      } catch (error) {
+        res.writeHead(400).end(String(error))
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+    })
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans: () => [...spans],
+    requests: () => [...requests],
+    clear: () => {
+      spans.length = 0
+      requests.length = 0
+    },
+    stop: () => new Promise(resolve => server.close(() => resolve(undefined)))
+  }
+}
+
+/** A loopback URL nobody listens on (a port just closed). */
+export async function unreachableUrl() {
+  const server = http.createServer()
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
+  await new Promise(resolve => server.close(() => resolve(undefined)))
+  return `http://127.0.0.1:${port}`
+}
