@@ -76,7 +76,10 @@ describeWithNix('the Action with the Actions cache', () => {
       /^batch \/nix\/store\/\S+: built in [\d.]+ s, 14 packages rebuilt$/m
     )
     expect(cold.stdout).toContain('::group::some-cabal2nix: plan')
-    expect(cold.log).toMatch(/^pushing [\d.]+ KiB \(NAR\) to 1 binary cache\(s\)$/m)
+    expect(cold.log).toMatch(
+      /^offering [\d.]+ KiB \(NAR\) to 1 binary cache\(s\); only those without it get it$/m
+    )
+    expect(cold.log).toMatch(/: pushed \([\d.]+ s\)$/m)
     // The signing key is masked, and never printed even where masking would hide it.
     expect(cold.stdout).toContain(`::add-mask::${s.secretKey.split(':')[1]}`)
     expect(cold.log + cold.stderr + cold.summary + JSON.stringify(cold.outputs)).not.toContain(
@@ -223,6 +226,8 @@ describeWithNix('the Action with faults and a binary cache', () => {
       })
       expect(await readCabal2nixLog(s.ws.cabal2nixLog)).toEqual([])
       expect(result.stdout).toMatch(/already has it, nothing pushed/)
+      // Nothing says it is pushing what it then does not push.
+      expect(result.log).not.toMatch(/pushing/)
       expect((await readdir(s.binaryCacheDir)).sort()).toEqual(before)
       expect(http.requests().some(r => r.path.endsWith('.narinfo'))).toBe(true)
     } finally {
@@ -291,4 +296,57 @@ describeWithNix('the Action with faults and a binary cache', () => {
     )
     await writeFile(path.join(s.workspace, 'overrides.nix'), overridesText(PACKAGES.slice(0, 6)))
   })
+})
+
+describeWithNix('the cache key is the batch itself', () => {
+  let server: ActionsCacheServer
+  let s: Scenario
+  beforeAll(async () => {
+    s = await createScenario('action-key', PACKAGES.slice(0, 3))
+    server = await startActionsCacheServer()
+  }, 300_000)
+  afterAll(() => server?.stop())
+
+  test('a compiler changed in a file the installable imports is a new key: built, saved, and an exact hit on the next fresh runner', async () => {
+    // ci/batch.nix takes its compiler from ci/compiler.nix, which nothing but Nix reads.
+    const batchNix = path.join(s.workspace, 'ci', 'batch.nix')
+    await writeFile(
+      batchNix,
+      (await readFile(batchNix, 'utf8')).replace(
+        'compiler = "ghc-9.8.4";',
+        'compiler = import ./compiler.nix;'
+      )
+    )
+    const compilerNix = path.join(s.workspace, 'ci', 'compiler.nix')
+    await writeFile(compilerNix, '"ghc-9.8.4"\n')
+    const first = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(first)
+
+    await writeFile(compilerNix, '"ghc-9.6.6"\n')
+    const changed = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(changed)
+    expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key'])
+    expect(changed.outputs).toMatchObject({ source: 'built', rebuilt: 'true' })
+    // The previous batch is still restored under the prefix, for the package diff.
+    expect(JSON.parse(changed.outputs.diff)).toMatchObject({ added: [], removed: [], bumped: [] })
+    expect(changed.stdout).not.toContain('the cached batch was for')
+    expect(server.entries().map(e => e.key)).toEqual(
+      expect.arrayContaining([first.outputs['cache-key'], changed.outputs['cache-key']])
+    )
+    const manifest = JSON.parse(
+      await readFile(path.join(changed.outputs['store-path'], 'manifest.json'), 'utf8')
+    )
+    expect(manifest.compiler).toBe('ghc-9.6.6')
+
+    // A fresh runner: nothing in the store, the new batch comes from the Actions cache.
+    await deleteFromStore(s, changed.outputs['store-path'])
+    const fresh = await runMain(s, {}, cacheEnv(server, s))
+    expectGreen(fresh)
+    expect(fresh.outputs).toMatchObject({
+      source: 'actions-cache',
+      rebuilt: 'false',
+      'cache-key': changed.outputs['cache-key'],
+      'store-path': changed.outputs['store-path']
+    })
+  }, 300_000)
 })

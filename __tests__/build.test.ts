@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
-import { chmod, readFile, readdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { runCli } from '../src/cli.js'
+import { gunzipSync } from 'node:zlib'
+import { runCli, usage } from '../src/cli.js'
 import { buildSampleArchive } from '../testing/archives.mjs'
 import { cabal2nixDouble, findCabal2nix } from '../testing/cabal2nix.mjs'
 import { fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
@@ -105,8 +106,16 @@ async function listTree(dir: string): Promise<Record<string, string>> {
 
 test('a batch of 22 Hackage packages: one default.nix each plus the manifest', async () => {
   const out = path.join(work, 'out-all')
-  const result = await cli(buildArgs(out))
+  const timingsFile = path.join(work, 'timings.json')
+  const result = await cli(buildArgs(out, ['--timings-file', timingsFile]))
   expect(result).toMatchObject({ code: 0 })
+  // No machine lines for people; the timings go where they were asked for.
+  expect(result.stderr).toBe('')
+  expect(JSON.parse(await readFile(timingsFile, 'utf8'))).toEqual({
+    archiveMs: expect.any(Number),
+    cabal2nixMs: expect.any(Number),
+    writeMs: expect.any(Number)
+  })
   expect(result.stdout).toMatch(/^wrote .*out-all: 22 packages \(archive pass/)
   const tree = await listTree(out)
   expect(Object.keys(tree).sort()).toEqual(
@@ -371,6 +380,24 @@ describe('command line', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 
+  test('--help, plan --help and build --help show the defaults and --version, as the README does', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    for (const args of [
+      ['plan', '--help'],
+      ['build', '-h']
+    ])
+      expect(await cli(args)).toEqual({ code: 0, stdout: help.stdout, stderr: '' })
+    expect(help.stdout).toContain('--compiler ghc-X.Y.Z    default: ghc-9.8.4')
+    expect(help.stdout).toContain('--cabal2nix CMD         default: cabal2nix from PATH')
+    expect(help.stdout).toContain('--version')
+    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8')
+    expect(readme).toContain('```\n' + usage('x86_64-unknown-linux-gnu') + '\n```')
+    expect(readme).toContain(
+      `\`some-cabal2nix --version\` prints \`${(await cli(['--version'])).stdout}\``
+    )
+  })
+
   test('plan --json prints the normalized list', async () => {
     const result = await cli(['plan', '--overrides', overrides, '--json'])
     expect(result.code).toBe(0)
@@ -398,5 +425,130 @@ describe('command line', () => {
     expect(failed.stderr).toBe(
       `error: ${path.join(work, 'nope.nix')}: overrides file not found\nhint: pass the file with --overrides (or the action input overrides-file)\n`
     )
+  })
+})
+
+describe('--out replaces only what a batch wrote', () => {
+  const mineOnly = { 'keep/mine.txt': 'my notes\n' }
+
+  test.each([
+    [
+      'a directory with other files',
+      mineOnly,
+      'keep',
+      /holds files that are not a some-cabal2nix batch/
+    ],
+    ['the overrides file itself', { 'o.nix': '{ zlib = "0.7.1.1"; }\n' }, 'o.nix', /is a file/],
+    [
+      'a project folder (--out .)',
+      { 'overrides.nix': '{ zlib = "0.7.1.1"; }\n', 'README.md': 'hi\n' },
+      '.',
+      /holds files that are not a some-cabal2nix batch/
+    ],
+    [
+      'a batch-looking directory with an extra file',
+      {
+        'manifest.json': '{"format": 1, "packages": []}\n',
+        'zlib/default.nix': '{ }: { }\n',
+        'zlib/notes.txt': 'mine\n'
+      },
+      '.',
+      /holds files that are not a some-cabal2nix batch/
+    ]
+  ])('%s is refused before any work, and left as it was', async (_label, files, outName, why) => {
+    const root = await writeTree(files, 'out-refused')
+    const file = path.join(root, 'o.nix')
+    await writeFile(file, '{ zlib = "0.7.1.1"; }\n').catch(() => undefined)
+    const out = path.join(root, outName)
+    const before = await listTree(root)
+    // Before any work: a cabal2nix that does not exist and an archive that does not exist are never reached.
+    const result = await cli(
+      buildArgs(out, [], file).map(a =>
+        a === cabal2nix.command
+          ? '/nonexistent/cabal2nix'
+          : a === archive
+            ? '/nonexistent.tar.gz'
+            : a
+      )
+    )
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n')[0]).toMatch(why)
+    expect(result.stderr).toContain(`--out ${out}`)
+    expect(result.stderr).toMatch(
+      /^hint: pass --out a new path, an empty directory or a previous batch/m
+    )
+    expect(await listTree(root)).toEqual(before)
+  })
+
+  test('an empty directory and a previous batch are replaced', async () => {
+    const root = await writeTree({}, 'out-ok')
+    const file = path.join(root, 'o.nix')
+    await writeFile(file, '{ zlib = "0.7.1.1"; }\n')
+    const out = path.join(root, 'batch')
+    await mkdir(out)
+    expect((await cli(buildArgs(out, [], file))).code).toBe(0)
+    await writeFile(file, '{ zlib = "0.7.1.1"; hashable = "1.5.1.0"; }\n')
+    expect((await cli(buildArgs(out, [], file))).code).toBe(0)
+    expect(Object.keys(await listTree(out)).sort()).toEqual([
+      'hashable/default.nix',
+      'manifest.json',
+      'zlib/default.nix'
+    ])
+  })
+
+  test('an unwritable --out is one line and a hint, exit 1, before the archive pass (dist/cli.js as an ordinary user)', async () => {
+    const root = await writeTree({ 'o.nix': '{ zlib = "0.7.1.1"; }\n' }, 'out-unwritable')
+    await chmod(root, 0o755)
+    // As root everything is writable: run the bundled CLI as an unprivileged user instead.
+    const asUser =
+      process.getuid?.() === 0
+        ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+        : []
+    const [command, ...prefix] = [...asUser, process.execPath]
+    const failed = await run(command, [
+      ...prefix,
+      path.join(repoRoot, 'dist/cli.js'),
+      ...buildArgs('/usr/o2', [], path.join(root, 'o.nix')).map(a =>
+        a === archive ? '/nonexistent.tar.gz' : a === cabal2nix.command ? '/nonexistent/c2n' : a
+      )
+    ]).catch(e => e)
+    expect({ code: failed.code, stderr: failed.stderr }).toEqual({
+      code: 1,
+      stderr:
+        'error: --out /usr/o2: /usr is not writable\n' +
+        'hint: pass --out a path in a directory you can write to; nothing was built\n'
+    })
+  })
+})
+
+describe('--archive that is not the archive', () => {
+  async function buildWith(archivePath: string): Promise<CliRun> {
+    const out = path.join(await tempDir('not-archive'), 'out')
+    return cli(buildArgs(out).map(a => (a === archive ? archivePath : a)))
+  }
+
+  test('a directory that is not an unpacked all-cabal-hashes says so, not that every package is missing', async () => {
+    const dir = await writeTree({ 'notes/readme.txt': 'hi\n' }, 'emptydir')
+    for (const location of [dir, path.join(dir, 'notes')]) {
+      const result = await buildWith(location)
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 1,
+        stderr:
+          `error: archive ${location} is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)\n` +
+          'hint: pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into'
+      })
+    }
+  })
+
+  test('a plain .tar says it is not gzip-compressed, not that it should be fetched again', async () => {
+    const tarFile = path.join(await tempDir('plain-tar'), 'all-cabal-hashes.tar')
+    await writeFile(tarFile, gunzipSync(await readFile(archive)))
+    const result = await buildWith(tarFile)
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr:
+        `error: archive ${tarFile} is a plain tar file, not gzip-compressed\n` +
+        `hint: gzip it (gzip -k ${tarFile}), or unpack it (tar -xf) and pass the directory`
+    })
   })
 })

@@ -4,14 +4,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runCli } from '../src/cli.js'
 import { BatchError } from '../src/common/errors.js'
 import { planFromOverlay } from '../src/builder/overlay-plan.js'
 import { planFromOverrides, planToJson } from '../src/builder/plan.js'
 import { tempDir } from './support/files.js'
-import { describeWithNix, projectTemplate } from './support/nix.js'
+import { describeWithNix, projectTemplate, repoRoot, run } from './support/nix.js'
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = []
@@ -231,5 +231,78 @@ let inherit (pkgs.haskell.lib) dontCheck appendPatch; in {
     const plan = await planFromOverlay(file)
     expect(planToJson(plan)).toEqual({ packages: [{ name: 'mine', path: `./${unique}` }] })
     expect(readdirSync('/nix/store').filter(name => name.includes(unique))).toEqual([])
+  })
+
+  test('the drop-in recipe writes a plan that works on another checkout: paths relative to the plan file, notes kept (dist/cli.js)', async () => {
+    const project = await tempDir('overlay-recipe')
+    await localPackage(project, 'my-lib')
+    await mkdir(path.join(project, 'nix'))
+    await overlayFile(
+      path.join(project, 'nix'),
+      'haskell-overlay.nix',
+      'self: super: {\n' +
+        '  aeson = super.callHackage "aeson" "2.3.2.0" { };\n' +
+        '  my-lib = self.callCabal2nix "my-lib" ../my-lib { };\n' +
+        '  fast = self.callCabal2nixWithOptions "fast" ../my-lib "--flag=fast" { };\n' +
+        '}\n'
+    )
+    const cliJs = path.join(repoRoot, 'dist', 'cli.js')
+    const planArgs = ['plan', '--overlay', 'nix/haskell-overlay.nix']
+    const viaStdout = await run(process.execPath, [cliJs, ...planArgs, '--json'], { cwd: project })
+    expect(viaStdout.code).toBe(0)
+    expect(JSON.parse(viaStdout.stdout).packages).toContainEqual({
+      name: 'my-lib',
+      path: '../my-lib'
+    })
+    expect(viaStdout.stderr).toContain(
+      '# left to nixpkgs: fast (cabal2nix options (--flag=fast) are not passed to the batch)'
+    )
+    // --output: the paths are relative to where the file lives, wherever that is.
+    const written = await run(
+      process.execPath,
+      [cliJs, ...planArgs, '--output', 'ci/plan/some-cabal2nix.json'],
+      { cwd: project }
+    ).catch(e => e)
+    expect(written.code).toBe(1)
+    expect(written.stderr).toMatch(
+      /^error: --output ci\/plan\/some-cabal2nix.json cannot be written/
+    )
+    await mkdir(path.join(project, 'ci', 'plan'), { recursive: true })
+    const ok = await run(
+      process.execPath,
+      [cliJs, ...planArgs, '--output', 'ci/plan/some-cabal2nix.json'],
+      { cwd: project }
+    )
+    expect(ok.stdout).toBe('')
+    expect(ok.stderr).toBe(
+      '# left to nixpkgs: fast (cabal2nix options (--flag=fast) are not passed to the batch)\n' +
+        'wrote ci/plan/some-cabal2nix.json: 2 packages\n'
+    )
+    const text = await readFile(path.join(project, 'ci', 'plan', 'some-cabal2nix.json'), 'utf8')
+    expect(text).not.toContain(project)
+    expect(JSON.parse(text).packages).toEqual([
+      { name: 'aeson', version: '2.3.2.0' },
+      { name: 'my-lib', path: '../../my-lib' }
+    ])
+
+    // Another checkout: the committed plan file still finds my-lib, for the CLI and the Nix library.
+    const other = await tempDir('overlay-recipe-other')
+    await cp(project, other, { recursive: true })
+    await rm(project, { recursive: true })
+    const planFile = path.join(other, 'ci', 'plan', 'some-cabal2nix.json')
+    const again = await planFromOverrides(planFile)
+    expect(again.packages).toContainEqual(
+      expect.objectContaining({ name: 'my-lib', absolutePath: path.join(other, 'my-lib') })
+    )
+    const viaNix = await run('nix-instantiate', [
+      '--eval',
+      '--strict',
+      '--json',
+      '--readonly-mode',
+      '--expr',
+      `map (e: toString (e.src or e.version)) ((import ${path.join(repoRoot, 'nix')}).readOverrides ${planFile}).entries`
+    ])
+    expect(viaNix.stderr.replace(/^warning: .*\n/gm, '')).toBe('')
+    expect(JSON.parse(viaNix.stdout)).toEqual(['2.3.2.0', path.join(other, 'my-lib')])
   })
 })

@@ -10,11 +10,20 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import { validateAction, validateWorkflow, type ValidationState } from '@action-validator/core'
-import { execFile, execFileSync } from 'node:child_process'
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync
+} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { parseDocument } from 'yaml'
 import { repoRoot, tempDir } from './support/files.js'
+import { createNixEnv, describeWithNix, run as runNix } from './support/nix.js'
 
 const ACTIONS = ['action.yml', 'examples/composite/action.yml']
 const WORKFLOW_DIRS = ['examples/workflows', '.github/workflows']
@@ -97,13 +106,14 @@ describe('schema validation with @action-validator/core', () => {
     if (state.errors.length) throw new Error(`${file} is invalid:\n${describeErrors(state)}`)
   })
 
-  test('the files are there: 3 example workflows, the 3 project workflows, 2 actions', () => {
+  test('the files are there: 3 example workflows, the 4 project workflows, 2 actions', () => {
     expect(WORKFLOWS).toEqual([
       'examples/workflows/build.yml',
       'examples/workflows/composite.yml',
       'examples/workflows/matrix.yml',
       '.github/workflows/check-dist.yml',
       '.github/workflows/ci.yml',
+      '.github/workflows/release.yml',
       '.github/workflows/self-test.yml'
     ])
   })
@@ -245,7 +255,7 @@ describe('what the schema cannot check', () => {
       expect(workflow.permissions).toMatchObject({ 'pull-requests': 'write' })
       for (const job of Object.values(workflow.jobs)) {
         const steps = job.steps ?? []
-        const ours = steps.findIndex(s => s.uses === 'some-cabal2nix/some-cabal2nix@v1')
+        const ours = steps.findIndex(s => s.uses === 'some-cabal2nix/some-cabal2nix@v0')
         const build = steps.findIndex(s => /\bnix build\b/.test(s.run ?? ''))
         const nix = steps.findIndex(s => s.uses === 'cachix/install-nix-action@v31')
         expect({
@@ -268,7 +278,7 @@ describe('what the schema cannot check', () => {
     const [job] = Object.values(workflow.jobs)
     const matrix = Object.keys(job.strategy?.matrix ?? {})
     expect(matrix.length).toBeGreaterThanOrEqual(2)
-    const ours = (job.steps ?? []).find(s => s.uses === 'some-cabal2nix/some-cabal2nix@v1')
+    const ours = (job.steps ?? []).find(s => s.uses === 'some-cabal2nix/some-cabal2nix@v0')
     const commentId = String(ours?.with?.['comment-id'] ?? '')
     for (const axis of matrix) expect(commentId).toContain(`matrix.${axis}`)
   })
@@ -307,6 +317,193 @@ describe('what the schema cannot check', () => {
       }
     }
   })
+})
+
+const packageVersion = (JSON.parse(read('package.json')) as { version: string }).version
+
+describe('releases', () => {
+  interface ReleaseWorkflow {
+    on: Record<string, unknown>
+    jobs: Record<string, Job & { uses?: string; needs?: string | string[] }>
+  }
+
+  test('the release workflow tags only after the dist check passes', () => {
+    const release = load<ReleaseWorkflow>('.github/workflows/release.yml')
+    expect(release.on).toHaveProperty('push')
+    expect(release.jobs['check-dist'].uses).toBe('./.github/workflows/check-dist.yml')
+    expect(load<ReleaseWorkflow>('.github/workflows/check-dist.yml').on).toHaveProperty(
+      'workflow_call'
+    )
+    const job = release.jobs.release
+    expect(job.needs).toBe('check-dist')
+    expect(job.permissions).toEqual({ contents: 'write' })
+    expect((job.steps ?? []).some(s => s.run === 'bash scripts/release.sh')).toBe(true)
+  })
+
+  test('every reference to this action or its composite is @vMAJOR of package.json, a version with a CHANGELOG section', () => {
+    const changelog = read('CHANGELOG.md')
+    expect(changelog).toMatch(new RegExp(`^## ${packageVersion.replace(/\./g, '\\.')}( |$)`, 'm'))
+    const major = `v${packageVersion.split('.')[0]}`
+    const files = ['README.md', ...WORKFLOWS, ...ACTIONS, 'examples/matrix/flake.nix']
+    let refs = 0
+    for (const file of files) {
+      for (const m of read(file).matchAll(
+        /some-cabal2nix\/some-cabal2nix(\/[\w/.-]+)?@(v?\d[\w.-]*)/g
+      )) {
+        refs++
+        expect({ file, ref: m[0], version: m[2] }).toEqual({ file, ref: m[0], version: major })
+        if (m[1]) expect(existsSync(path.join(repoRoot, m[1].slice(1), 'action.yml'))).toBe(true)
+      }
+      for (const m of read(file).matchAll(/github:some-cabal2nix\/some-cabal2nix(\/[\w.-]+)?/g))
+        expect({ file, ref: m[0] }).toEqual({
+          file,
+          ref: `github:some-cabal2nix/some-cabal2nix/${major}`
+        })
+    }
+    expect(refs).toBeGreaterThanOrEqual(6)
+  })
+
+  test('scripts/release.sh tags vX.Y.Z, moves vX, leaves a tagged version alone, and wants a CHANGELOG section', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'scn-release-'))
+    const remote = path.join(dir, 'remote.git')
+    const work = path.join(dir, 'work')
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'r',
+      GIT_AUTHOR_EMAIL: 'r@example.org',
+      GIT_COMMITTER_NAME: 'r',
+      GIT_COMMITTER_EMAIL: 'r@example.org'
+    }
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: work, env, encoding: 'utf8' }).trim()
+    execFileSync('git', ['init', '--quiet', '--bare', remote])
+    execFileSync('git', ['init', '--quiet', work])
+    git('remote', 'add', 'origin', remote)
+    const release = (version: string, section = true) => {
+      mkdirSync(path.join(work, 'scripts'), { recursive: true })
+      mkdirSync(path.join(work, 'src', 'common'), { recursive: true })
+      writeFileSync(path.join(work, 'scripts', 'release.sh'), read('scripts/release.sh'))
+      writeFileSync(path.join(work, 'package.json'), JSON.stringify({ version }))
+      writeFileSync(
+        path.join(work, 'src', 'common', 'version.ts'),
+        `export const TOOL_VERSION = '${version}'\n`
+      )
+      writeFileSync(
+        path.join(work, 'CHANGELOG.md'),
+        section ? `# Changelog\n\n## ${version}\n\n- x\n` : '# Changelog\n'
+      )
+      git('add', '-A')
+      git('commit', '--quiet', '--allow-empty', '-m', version)
+      return spawnSync('bash', ['scripts/release.sh'], { cwd: work, env, encoding: 'utf8' })
+    }
+    const remoteTag = (tag: string) =>
+      execFileSync('git', ['rev-parse', `${tag}^{commit}`], {
+        cwd: remote,
+        encoding: 'utf8'
+      }).trim()
+
+    const first = release('0.1.0')
+    expect(first.stdout).toMatch(/^release: tagged v0\.1\.0 and moved v0 to /m)
+    const firstCommit = git('rev-parse', 'HEAD')
+    expect([remoteTag('v0.1.0'), remoteTag('v0')]).toEqual([firstCommit, firstCommit])
+
+    const again = release('0.1.0')
+    expect(again.status).toBe(0)
+    expect(again.stdout).toMatch(/v0\.1\.0 already exists/)
+    expect(remoteTag('v0')).toBe(firstCommit)
+
+    const missing = release('0.2.0', false)
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toMatch(/CHANGELOG\.md has no '## 0\.2\.0' section/)
+
+    const second = release('0.2.0')
+    expect(second.status).toBe(0)
+    const secondCommit = git('rev-parse', 'HEAD')
+    expect([remoteTag('v0.2.0'), remoteTag('v0'), remoteTag('v0.1.0')]).toEqual([
+      secondCommit,
+      secondCommit,
+      firstCommit
+    ])
+  })
+})
+
+describe('the README', () => {
+  test("the pasted demo comment names no machine's own path", () => {
+    const readme = read('README.md')
+    const comment = readme.slice(
+      readme.indexOf('<!-- demo-comment:start -->'),
+      readme.indexOf('<!-- demo-comment:end -->')
+    )
+    expect(comment).toContain('some-cabal2nix · build')
+    expect(comment).not.toContain(repoRoot)
+    expect(comment).not.toMatch(/\.demo\b/)
+  })
+})
+
+/** The runner images of the matrix example and the Nix systems they are. */
+const RUNNER_SYSTEMS: Record<string, string> = {
+  'ubuntu-latest': 'x86_64-linux',
+  'macos-latest': 'aarch64-darwin'
+}
+const HOST_CONFIGS: Record<string, string> = {
+  'x86_64-linux': 'x86_64-unknown-linux-gnu',
+  'aarch64-darwin': 'aarch64-apple-darwin'
+}
+const COMPILERS: Record<string, string> = { ghc96: 'ghc-9.6.7', ghc98: 'ghc-9.8.4' }
+
+describeWithNix('the matrix example is complete', () => {
+  test('every entry of the matrix has its batch and its app in examples/matrix/flake.nix, for its own system and compiler', async () => {
+    const workflow = load<Workflow>('examples/workflows/matrix.yml')
+    const [job] = Object.values(workflow.jobs)
+    const matrix = job.strategy?.matrix as { os: string[]; ghc: string[] }
+    const ours = (job.steps ?? []).find(s => s.uses === 'some-cabal2nix/some-cabal2nix@v0')
+    const build = (job.steps ?? []).find(s => /\bnix build\b/.test(s.run ?? ''))
+    const attr = (text: string, ghc: string) =>
+      /\.#(\S+)/.exec(text.replaceAll('${{ matrix.ghc }}', ghc))?.[1] ?? ''
+
+    // The flake evaluated on a stand-in nixpkgs per system, with both compilers' package sets.
+    const setFile = path.join(repoRoot, 'testing', 'nix', 'haskell-package-set.nix')
+    const standIn = (system: string, ghc: string) =>
+      `(import ${setFile} { allCabalHashes = "/nonexistent/all-cabal-hashes.tar.gz"; cabal2nix = "/c2n"; nodejs = "/node"; ` +
+      `compilerName = "${COMPILERS[ghc]}"; hostConfig = "${HOST_CONFIGS[system]}"; system = "${system}"; })`
+    const pkgsFor = (system: string) =>
+      `(${standIn(system, 'ghc98')}.pkgs // { haskell = ${standIn(system, 'ghc98')}.pkgs.haskell // { packages = { ` +
+      Object.keys(COMPILERS)
+        .map(ghc => `${ghc} = ${standIn(system, ghc)}.haskellPackages;`)
+        .join(' ') +
+      ' }; }; })'
+    const expr = `let
+      nixpkgs = { legacyPackages = { ${Object.keys(HOST_CONFIGS)
+        .map(system => `${system} = ${pkgsFor(system)};`)
+        .join(' ')} }; };
+      outputs = (import ${path.join(repoRoot, 'examples', 'matrix', 'flake.nix')}).outputs {
+        self = outputs; inherit nixpkgs; some-cabal2nix = { lib = import ${path.join(repoRoot, 'nix')}; };
+      };
+    in builtins.mapAttrs (system: ps: builtins.mapAttrs (name: p:
+      if builtins.substring 0 6 name == "batch-" then { inherit (p) drvPath compiler hostConfig system; } else "app") ps) outputs.packages`
+    const ws = await createNixEnv(await tempDir('matrix-flake'))
+    const result = await runNix(
+      'nix-instantiate',
+      ['--eval', '--strict', '--json', '--read-write-mode', '--expr', expr],
+      { env: ws.env }
+    )
+    expect(result.code === 0 ? '' : result.stderr).toBe('')
+    const packages = JSON.parse(result.stdout) as Record<string, Record<string, unknown>>
+    for (const os of matrix.os) {
+      const system = RUNNER_SYSTEMS[os]
+      expect({ os, system: system !== undefined }).toEqual({ os, system: true })
+      for (const ghc of matrix.ghc) {
+        const batch = packages[system]?.[attr(String(ours?.with?.installable ?? ''), ghc)]
+        expect(batch).toMatchObject({
+          drvPath: expect.stringMatching(/\.drv$/),
+          compiler: COMPILERS[ghc],
+          hostConfig: HOST_CONFIGS[system],
+          system
+        })
+        expect(packages[system]?.[attr(build?.run ?? '', ghc)]).toBe('app')
+      }
+    }
+  }, 120_000)
 })
 
 /**

@@ -1236,9 +1236,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path7 = text.slice(i, j);
-      if (path7.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path7} ends with a slash`);
-      tokens.push({ type: "path", text: path7, line });
+      const path8 = text.slice(i, j);
+      if (path8.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path8} ends with a slash`);
+      tokens.push({ type: "path", text: path8, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -1276,10 +1276,10 @@ function parseNixOverrides(text) {
       }
       throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
     };
-    const open = next();
-    if (open.type === "eof")
-      throw new SubsetStop("syntax", open.line, "the file has no attribute set");
-    if (open.type !== "{") unexpected(open, "'{'");
+    const open2 = next();
+    if (open2.type === "eof")
+      throw new SubsetStop("syntax", open2.line, "the file has no attribute set");
+    if (open2.type !== "{") unexpected(open2, "'{'");
     const entries = [];
     for (; ; ) {
       const t = next();
@@ -1353,7 +1353,8 @@ function planPackagesNode(root) {
 function parsePlanJson(text, list) {
   const entries = [];
   for (const item of list.children ?? []) {
-    const line = lineAt(text, item.offset);
+    const nameProperty = item.children?.find((c) => c.children?.[0]?.value === "name");
+    const line = lineAt(text, (nameProperty ?? item).offset);
     const raw = getNodeValue2(item);
     const name = raw && typeof raw === "object" ? raw.name : void 0;
     if (typeof name !== "string" || typeof raw?.version !== "string" && typeof raw?.path !== "string") {
@@ -1378,7 +1379,8 @@ function parseJsonOverrides(text) {
       ok: false,
       reason: "syntax",
       line: lineAt(text, first.offset),
-      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`,
+      hint: first.error === 10 ? JSON_COMMENT_HINT : "fix the JSON; nothing was built"
     };
   }
   if (!root || root.type !== "object") {
@@ -1423,7 +1425,7 @@ function findAttributeLine(text, name) {
   const match = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
   return match ? lineAt(text, match.index + match[1].length) : 0;
 }
-var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_COMMENT_HINT, JSON_ERRORS;
 var init_overrides = __esm({
   "src/builder/overrides.ts"() {
     "use strict";
@@ -1452,6 +1454,7 @@ var init_overrides = __esm({
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    JSON_COMMENT_HINT = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
     JSON_ERRORS = {
       1: "invalid symbol",
       2: "invalid number",
@@ -1495,7 +1498,7 @@ var init_nix_output = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile3, readdir as readdir4, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
 function hackagePackages(plan) {
   return plan.packages.flatMap(
@@ -1508,6 +1511,11 @@ function planToJson(plan) {
       (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.path }
     )
   };
+}
+function relativePath(fromDir, target) {
+  const relative = path4.relative(fromDir, target).split(path4.sep).join("/");
+  if (relative === "") return ".";
+  return relative === ".." || relative.startsWith("../") ? relative : `./${relative}`;
 }
 function overridesError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
@@ -1528,7 +1536,7 @@ function firstInvalidUtf8Line(bytes) {
 async function checkInputFile(file, what) {
   let info;
   try {
-    info = await stat2(file);
+    info = await stat3(file);
   } catch {
     throw overridesError(file, 0, `${what.name} file not found`, what.missingHint);
   }
@@ -1565,6 +1573,13 @@ async function readOverridesText(file) {
       0,
       "the overrides file is empty",
       'write { package-name = "version"; } or the JSON form'
+    );
+  if (bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 && !isJsonFile(file, text))
+    throw overridesError(
+      file,
+      1,
+      "the file starts with a byte order mark (BOM), which Nix cannot read",
+      "save it as UTF-8 without a BOM"
     );
   return text;
 }
@@ -1621,7 +1636,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
 async function parseOverrides(file, text, options) {
   if (isJsonFile(file, text)) {
     const parsed2 = parseJsonOverrides(text);
-    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message);
+    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message, parsed2.hint);
     return parsed2.entries;
   }
   let parsed = parseNixOverrides(text);
@@ -1651,9 +1666,9 @@ async function parseOverrides(file, text, options) {
 async function localPackageProblem(absolutePath) {
   let names;
   try {
-    const info = await stat2(absolutePath);
+    const info = await stat3(absolutePath);
     if (!info.isDirectory()) return "is not a directory";
-    names = await readdir3(absolutePath);
+    names = await readdir4(absolutePath);
   } catch {
     return "does not exist";
   }
@@ -1715,7 +1730,17 @@ async function validateEntries(file, entries) {
 async function planFromOverrides(file, options = {}) {
   const text = await readOverridesText(file);
   const entries = await parseOverrides(file, text, options);
-  return validateEntries(file, entries);
+  const plan = await validateEntries(file, entries);
+  if (plan.packages.length === 0) throw noPackagesError(file);
+  return plan;
+}
+function noPackagesError(file) {
+  return overridesError(
+    file,
+    0,
+    "no packages to build",
+    'add at least one package, e.g. { aeson = "2.2.3.0"; }'
+  );
 }
 var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
 var init_plan = __esm({
@@ -1748,12 +1773,6 @@ __export(overlay_plan_exports, {
 });
 import { readFile as readFile4 } from "node:fs/promises";
 import path6 from "node:path";
-function relativeToOverlay(absoluteOverlay, target) {
-  const relative = path6.relative(path6.dirname(absoluteOverlay), target);
-  if (relative === "") return ".";
-  if (relative.startsWith("..") || path6.isAbsolute(relative)) return target;
-  return `./${relative.split(path6.sep).join("/")}`;
-}
 async function evaluateOverlay(file, options = {}) {
   const absolute = path6.resolve(file);
   await checkInputFile(file, {
@@ -1847,7 +1866,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativeToOverlay(absolute, call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path6.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -2002,6 +2021,8 @@ else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs desc
 
 // src/cli.ts
 import { realpathSync } from "node:fs";
+import { writeFile as writeFile3 } from "node:fs/promises";
+import path7 from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -2014,7 +2035,7 @@ import path5 from "node:path";
 init_errors();
 init_hackage();
 import { createReadStream } from "node:fs";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { open, readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -2225,14 +2246,14 @@ var TarWalk = class {
       this.longPath = null;
     } else {
       let length = 0;
-      const path7 = this.pathBytes;
+      const path8 = this.pathBytes;
       if (posix && block[at + 345] !== 0) {
         const prefixEnd = fieldEnd(block, at + 345, 155);
-        for (let i = at + 345; i < prefixEnd; i++) path7[length++] = block[i];
-        path7[length++] = 47;
+        for (let i = at + 345; i < prefixEnd; i++) path8[length++] = block[i];
+        path8[length++] = 47;
       }
       const nameEnd = fieldEnd(block, at, 100);
-      for (let i = at; i < nameEnd; i++) path7[length++] = block[i];
+      for (let i = at; i < nameEnd; i++) path8[length++] = block[i];
       this.pathLength = length;
     }
     if (this.pax !== null) {
@@ -2283,10 +2304,10 @@ var TarWalk = class {
     }
     this.recordType = 0;
   }
-  setPath(path7) {
-    const length = Buffer.byteLength(path7);
+  setPath(path8) {
+    const length = Buffer.byteLength(path8);
     if (length > this.pathBytes.length) this.pathBytes = Buffer.alloc(length);
-    this.pathLength = this.pathBytes.write(path7, 0);
+    this.pathLength = this.pathBytes.write(path8, 0);
   }
 };
 
@@ -2405,6 +2426,30 @@ async function openTarballStream(source) {
     totalBytes: info.size
   };
 }
+async function refusePlainTar(source) {
+  const handle = await open(source.location, "r");
+  const head = Buffer.alloc(262);
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head.subarray(257, 262).toString("latin1") === "ustar") {
+    throw archiveError(
+      source,
+      "is a plain tar file, not gzip-compressed",
+      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
+    );
+  }
+}
+async function looksLikeUnpackedArchive(root) {
+  const entries = await readdir(root, { withFileTypes: true });
+  for (const entry of entries.filter((e) => e.isDirectory()).slice(0, 20)) {
+    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true });
+    if (inside.some((e) => e.name === "preferred-versions" || e.isDirectory())) return true;
+  }
+  return false;
+}
 var SLASH = 47;
 var DOT = 46;
 function bytesEqual(bytes, from, other) {
@@ -2497,6 +2542,7 @@ async function extractFromTarball(source, wanted, options) {
     found.set(pkg, slot);
     return remaining > 0;
   };
+  if (source.kind === "tarball") await refusePlainTar(source);
   const { stream, totalBytes } = await openTarballStream(source);
   const progressStep = totalBytes ? Math.ceil(totalBytes / 10) : 8 * 1024 * 1024;
   let nextProgress = totalBytes !== void 0 && totalBytes < 16 * 1024 * 1024 ? Infinity : progressStep;
@@ -2574,6 +2620,13 @@ async function extractFromDirectory(source, wanted) {
       versionsSeen.set(name, new Set(versions.filter((v) => v !== "preferred-versions")));
     }
   }
+  if (found.size === 0 && !await looksLikeUnpackedArchive(root)) {
+    throw archiveError(
+      source,
+      "is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)",
+      "pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into"
+    );
+  }
   const needNames = [...versionsSeen.values()].some((v) => v.size === 0);
   const packageNames = needNames ? await readdir(root) : [];
   const topLevel = path.basename(root);
@@ -2592,15 +2645,88 @@ async function extractMembers(source, wanted, options = {}) {
 
 // src/builder/batch.ts
 init_errors();
-import { chmod, mkdir, mkdtemp, readFile as readFile2, rename, rm, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile as readFile2,
+  readdir as readdir2,
+  rename,
+  rm,
+  stat as stat2,
+  writeFile
+} from "node:fs/promises";
 import path2 from "node:path";
+var MANIFEST_FORMAT = 1;
 function renderManifest(manifest) {
   return JSON.stringify(manifest, null, 2) + "\n";
 }
-async function writeBatch(outDir, manifest, expressions) {
+async function readManifest(dir) {
+  const file = path2.join(dir, "manifest.json");
+  let data;
+  try {
+    data = JSON.parse(await readFile2(file, "utf8"));
+  } catch (error) {
+    throw new BatchError("output", `${file} is missing or not JSON (${error.message})`);
+  }
+  if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
+    throw new BatchError(
+      "output",
+      `${file} is not a some-cabal2nix manifest of format ${MANIFEST_FORMAT}`
+    );
+  }
+  return data;
+}
+var OUT_HINT = "pass --out a new path, an empty directory or a previous batch (a directory with its manifest.json)";
+async function outputProblem(target) {
+  let info;
+  try {
+    info = await stat2(target);
+  } catch {
+    return void 0;
+  }
+  if (!info.isDirectory()) return "is a file, not a batch directory";
+  const entries = await readdir2(target, { withFileTypes: true });
+  if (entries.length === 0) return void 0;
+  const notOurs = "holds files that are not a some-cabal2nix batch";
+  if (!entries.some((e) => e.name === "manifest.json")) return notOurs;
+  try {
+    await readManifest(target);
+  } catch {
+    return notOurs;
+  }
+  for (const entry of entries) {
+    if (entry.name === "manifest.json") continue;
+    if (!entry.isDirectory()) return notOurs;
+    const inside = await readdir2(path2.join(target, entry.name));
+    if (inside.some((name) => name !== "default.nix")) return notOurs;
+  }
+  return void 0;
+}
+async function prepareOutput(outDir) {
   const target = path2.resolve(outDir);
-  await mkdir(path2.dirname(target), { recursive: true });
-  const staging = await mkdtemp(`${target}.partial-`);
+  const problem = await outputProblem(target);
+  if (problem) {
+    throw new BatchError("output", `--out ${outDir} ${problem}; refusing to replace it`, {
+      hint: OUT_HINT
+    });
+  }
+  try {
+    await mkdir(path2.dirname(target), { recursive: true });
+    return await mkdtemp(`${target}.partial-`);
+  } catch (error) {
+    const code = error.code;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "is not writable" : `cannot be written (${code ?? error.message})`;
+    throw new BatchError("output", `--out ${outDir}: ${path2.dirname(target)} ${why}`, {
+      hint: "pass --out a path in a directory you can write to; nothing was built"
+    });
+  }
+}
+async function discardOutput(staging) {
+  await rm(staging, { recursive: true, force: true });
+}
+async function writeBatch(outDir, staging, manifest, expressions) {
+  const target = path2.resolve(outDir);
   try {
     for (const { name, expression } of [...expressions].sort(
       (a, b) => a.name < b.name ? -1 : 1
@@ -2610,13 +2736,16 @@ async function writeBatch(outDir, manifest, expressions) {
     }
     await writeFile(path2.join(staging, "manifest.json"), renderManifest(manifest), { mode: 420 });
     await chmod(staging, 493);
+    const problem = await outputProblem(target);
+    if (problem) throw new Error(`${target} ${problem}`);
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    await discardOutput(staging);
     throw new BatchError(
       "output",
-      `could not write the batch to ${target}: ${error.message}`
+      `could not write the batch to ${target}: ${error.message}`,
+      { hint: OUT_HINT }
     );
   }
 }
@@ -2625,7 +2754,7 @@ async function writeBatch(outDir, manifest, expressions) {
 init_errors();
 
 // src/builder/generate.ts
-import { copyFile, mkdir as mkdir2, readdir as readdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { copyFile, mkdir as mkdir2, readdir as readdir3, writeFile as writeFile2 } from "node:fs/promises";
 import os from "node:os";
 import path3 from "node:path";
 
@@ -2847,7 +2976,7 @@ async function stageHackagePackage(input, workDir) {
 async function stageLocalPackage(input, workDir) {
   const dir = path3.join(workDir, "local", input.name);
   await mkdir2(dir, { recursive: true });
-  for (const file of await readdir2(input.absolutePath)) {
+  for (const file of await readdir3(input.absolutePath)) {
     if (file.endsWith(".cabal") || file === "package.yaml") {
       await copyFile(path3.join(input.absolutePath, file), path3.join(dir, file));
     }
@@ -2954,11 +3083,18 @@ function manifestPackages(plan, pass) {
   );
 }
 async function buildBatch(plan, settings) {
-  if (plan.packages.length === 0) {
-    throw new BatchError("overrides", `${plan.overridesFile}: no packages to build`, {
-      hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
-    });
+  if (plan.packages.length === 0) throw noPackagesError(plan.overridesFile);
+  const staging = await prepareOutput(settings.out);
+  let written = false;
+  try {
+    const outcome = await generateBatch(plan, settings, staging);
+    written = true;
+    return outcome;
+  } finally {
+    if (!written) await discardOutput(staging);
   }
+}
+async function generateBatch(plan, settings, staging) {
   const version = await cabal2nixVersion(settings.command);
   const wanted = hackagePackages(plan);
   let archivePass;
@@ -3002,7 +3138,7 @@ async function buildBatch(plan, settings) {
       system: settings.system,
       packages: manifestPackages(plan, archivePass)
     };
-    await writeBatch(settings.out, manifest, expressions);
+    await writeBatch(settings.out, staging, manifest, expressions);
     return {
       manifest,
       archivePass,
@@ -3016,15 +3152,34 @@ async function buildBatch(plan, settings) {
 // src/cli.ts
 init_errors();
 init_plan();
-var USAGE = `usage:
-  ${TOOL_NAME} plan  --overrides FILE [--json]
-  ${TOOL_NAME} plan  --overlay FILE [--json]    (drop-in: record callHackage/callCabal2nix calls)
-  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
-                     [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
-  ${TOOL_NAME} --version
+function usage(system = defaultSystem()) {
+  return `usage:
+  ${TOOL_NAME} plan  --overrides FILE [--json] [--output FILE]
+  ${TOOL_NAME} plan  --overlay FILE [--json] [--output FILE]
+  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [options]
+  ${TOOL_NAME} --version | --help
+
+plan prints the package list; --json prints it as JSON, which is an overrides file too.
+  --overlay FILE          drop-in mode: read the callHackage / callCabal2nix calls of a
+                          haskellPackages overlay; calls left to nixpkgs are listed as
+                          "# left to nixpkgs: \u2026" (on stderr with --json or --output)
+  --output FILE           write the JSON to FILE, local paths relative to FILE's directory
+                          (default: stdout, paths relative to the overrides or overlay file)
+
+build writes DIR/<name>/default.nix per package and DIR/manifest.json; DIR must be new, empty
+or a previous batch.
+  --archive PATH|URL      all-cabal-hashes: the .tar.gz, an unpacked copy or an http(s) URL
+  --cabal2nix CMD         default: cabal2nix from PATH
+  --compiler ghc-X.Y.Z    default: ${DEFAULT_COMPILER}
+  --system CONFIG         cabal2nix --system; default: this machine's (${system})
+  --jobs N                parallel cabal2nix runs; default: the CPU count (at most 16)
+  --timeout SECONDS       per cabal2nix run; default: ${DEFAULT_TIMEOUT_MS / 1e3}
+  --timings-file FILE     also write the phase timings (archiveMs, cabal2nixMs, writeMs) as JSON
 
 FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
-or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).`;
+or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).
+Exit codes: 0 done, 1 an error you can fix (one line and a hint), 2 usage.`;
+}
 function usageError(message) {
   return new BatchError("usage", message, { hint: `run '${TOOL_NAME} --help'` });
 }
@@ -3041,30 +3196,63 @@ function positiveInteger(flag, value, fallback) {
     throw usageError(`${flag} takes a whole number above 0, not '${value}'`);
   return n;
 }
-async function runPlan(args, write) {
+function planJson(plan, baseDir) {
+  const json = planToJson(plan);
+  if (baseDir === void 0) return JSON.stringify(json, null, 2);
+  const packages = plan.packages.map(
+    (p, i) => p.source === "hackage" ? json.packages[i] : { name: p.name, path: relativePath(baseDir, p.absolutePath) }
+  );
+  return JSON.stringify({ packages }, null, 2);
+}
+async function runPlan(args, write, log) {
   const { values } = parseArgs({
     args,
     options: {
       overrides: { type: "string" },
       overlay: { type: "string" },
-      json: { type: "boolean", default: false }
+      json: { type: "boolean", default: false },
+      output: { type: "string" },
+      help: { type: "boolean", short: "h", default: false }
     },
     strict: true
   });
+  if (values.help) return write(usage());
   if (values.overrides && values.overlay)
     throw usageError("plan takes --overrides FILE or --overlay FILE, not both");
+  let plan;
+  let notes = [];
   if (values.overlay) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    const plan2 = await planFromOverlay2(values.overlay);
-    const skipped = plan2.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
-    write(
-      values.json ? JSON.stringify(planToJson(plan2), null, 2) : [formatPlan(plan2), ...skipped].join("\n")
-    );
+    const overlayPlan = await planFromOverlay2(values.overlay);
+    notes = overlayPlan.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
+    plan = overlayPlan;
+  } else if (values.overrides) {
+    plan = await planFromOverrides(values.overrides);
+  } else {
+    throw usageError("plan needs --overrides FILE (or --overlay FILE)");
+  }
+  if (values.output) {
+    const output = values.output;
+    const text = planJson(plan, path7.dirname(path7.resolve(output))) + "\n";
+    await writeFile3(output, text).catch((error) => {
+      throw new BatchError(
+        "output",
+        `--output ${output} cannot be written (${error.code ?? error.message})`,
+        {
+          hint: "pass --output a file in a directory you can write to"
+        }
+      );
+    });
+    for (const note of notes) log(note);
+    log(`wrote ${output}: ${plan.packages.length} packages`);
     return;
   }
-  if (!values.overrides) throw usageError("plan needs --overrides FILE (or --overlay FILE)");
-  const plan = await planFromOverrides(values.overrides);
-  write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan));
+  if (values.json) {
+    write(planJson(plan));
+    for (const note of notes) log(note);
+    return;
+  }
+  write([formatPlan(plan), ...notes].join("\n"));
 }
 async function runBuild(args, write, log) {
   const { values } = parseArgs({
@@ -3077,10 +3265,13 @@ async function runBuild(args, write, log) {
       compiler: { type: "string", default: DEFAULT_COMPILER },
       system: { type: "string" },
       jobs: { type: "string" },
-      timeout: { type: "string" }
+      timeout: { type: "string" },
+      "timings-file": { type: "string" },
+      help: { type: "boolean", short: "h", default: false }
     },
     strict: true
   });
+  if (values.help) return write(usage());
   if (!values.overrides) throw usageError("build needs --overrides FILE");
   if (!values.out) throw usageError("build needs --out DIR");
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
@@ -3104,7 +3295,9 @@ async function runBuild(args, write, log) {
     )
   });
   const { timings, manifest, archivePass } = outcome;
-  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`);
+  const timingsFile = values["timings-file"];
+  if (timingsFile) await writeFile3(timingsFile, `${JSON.stringify(timings)}
+`);
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages (archive pass ${formatSeconds(timings.archiveMs)}` + (archivePass ? `, ${archivePass.entriesSeen} entries${archivePass.stoppedEarly ? ", stopped early" : ""}` : "") + `; cabal2nix ${formatSeconds(timings.cabal2nixMs)}; write ${formatSeconds(timings.writeMs)})`
   );
@@ -3119,7 +3312,7 @@ async function runCli(argv, io = {
   try {
     switch (command) {
       case "plan":
-        await runPlan(rest, io.write);
+        await runPlan(rest, io.write, io.log);
         return 0;
       case "build":
         await runBuild(rest, io.write, io.log);
@@ -3132,7 +3325,7 @@ async function runCli(argv, io = {
       case "--help":
       case "-h":
       case "help":
-        io.write(USAGE);
+        io.write(usage());
         return command === void 0 ? 2 : 0;
       default:
         throw usageError(`unknown command '${command}'`);
@@ -3162,5 +3355,6 @@ if (invokedDirectly()) {
   process.exitCode = await runCli(process.argv.slice(2));
 }
 export {
-  runCli
+  runCli,
+  usage
 };

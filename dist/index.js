@@ -24176,7 +24176,8 @@ function planPackagesNode(root) {
 function parsePlanJson(text, list) {
   const entries = [];
   for (const item of list.children ?? []) {
-    const line = lineAt(text, item.offset);
+    const nameProperty = item.children?.find((c) => c.children?.[0]?.value === "name");
+    const line = lineAt(text, (nameProperty ?? item).offset);
     const raw = getNodeValue2(item);
     const name = raw && typeof raw === "object" ? raw.name : void 0;
     if (typeof name !== "string" || typeof raw?.version !== "string" && typeof raw?.path !== "string") {
@@ -24201,7 +24202,8 @@ function parseJsonOverrides(text) {
       ok: false,
       reason: "syntax",
       line: lineAt(text, first.offset),
-      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`,
+      hint: first.error === 10 ? JSON_COMMENT_HINT : "fix the JSON; nothing was built"
     };
   }
   if (!root || root.type !== "object") {
@@ -24246,7 +24248,7 @@ function findAttributeLine(text, name) {
   const match3 = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
   return match3 ? lineAt(text, match3.index + match3[1].length) : 0;
 }
-var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_ERRORS;
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_COMMENT_HINT, JSON_ERRORS;
 var init_overrides = __esm({
   "src/builder/overrides.ts"() {
     "use strict";
@@ -24275,6 +24277,7 @@ var init_overrides = __esm({
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    JSON_COMMENT_HINT = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
     JSON_ERRORS = {
       1: "invalid symbol",
       2: "invalid number",
@@ -24300,6 +24303,11 @@ function planToJson(plan) {
       (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.path }
     )
   };
+}
+function relativePath(fromDir, target) {
+  const relative3 = path17.relative(fromDir, target).split(path17.sep).join("/");
+  if (relative3 === "") return ".";
+  return relative3 === ".." || relative3.startsWith("../") ? relative3 : `./${relative3}`;
 }
 function overridesError(file, line, message, hint) {
   return new BatchError("overrides", `${file}${line > 0 ? `:${line}` : ""}: ${message}`, { hint });
@@ -24358,6 +24366,13 @@ async function readOverridesText(file) {
       "the overrides file is empty",
       'write { package-name = "version"; } or the JSON form'
     );
+  if (bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 && !isJsonFile(file, text))
+    throw overridesError(
+      file,
+      1,
+      "the file starts with a byte order mark (BOM), which Nix cannot read",
+      "save it as UTF-8 without a BOM"
+    );
   return text;
 }
 function isJsonFile(file, text) {
@@ -24413,7 +24428,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
 async function parseOverrides(file, text, options) {
   if (isJsonFile(file, text)) {
     const parsed2 = parseJsonOverrides(text);
-    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message);
+    if (!parsed2.ok) throw overridesError(file, parsed2.line, parsed2.message, parsed2.hint);
     return parsed2.entries;
   }
   let parsed = parseNixOverrides(text);
@@ -24507,7 +24522,17 @@ async function validateEntries(file, entries) {
 async function planFromOverrides(file, options = {}) {
   const text = await readOverridesText(file);
   const entries = await parseOverrides(file, text, options);
-  return validateEntries(file, entries);
+  const plan = await validateEntries(file, entries);
+  if (plan.packages.length === 0) throw noPackagesError(file);
+  return plan;
+}
+function noPackagesError(file) {
+  return overridesError(
+    file,
+    0,
+    "no packages to build",
+    'add at least one package, e.g. { aeson = "2.2.3.0"; }'
+  );
 }
 var MAX_OVERRIDES_BYTES, EVALUATE_OVERRIDES;
 var init_plan = __esm({
@@ -26441,12 +26466,6 @@ __export(overlay_plan_exports, {
 });
 import { readFile as readFile3 } from "node:fs/promises";
 import path21 from "node:path";
-function relativeToOverlay(absoluteOverlay, target) {
-  const relative3 = path21.relative(path21.dirname(absoluteOverlay), target);
-  if (relative3 === "") return ".";
-  if (relative3.startsWith("..") || path21.isAbsolute(relative3)) return target;
-  return `./${relative3.split(path21.sep).join("/")}`;
-}
 async function evaluateOverlay(file, options = {}) {
   const absolute = path21.resolve(file);
   await checkInputFile(file, {
@@ -26540,7 +26559,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativeToOverlay(absolute, call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path21.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -28690,8 +28709,7 @@ function saveState(name, value) {
 }
 
 // src/action/main.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile4, readdir as readdir3, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
 import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -71132,7 +71150,7 @@ async function pushToBinaryCaches(storePath, targets, options = {}) {
     for (const target of targets) {
       const started = performance.now();
       const shown = redactTarget(target);
-      options.log?.(`pushing ${storePath} to ${shown}`);
+      options.log?.(`offering ${storePath} to ${shown}`);
       try {
         const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(
           storePath,
@@ -71524,15 +71542,7 @@ function restoreKeyPrefix(inputs) {
   return `${inputs.prefix}-${inputs.platform}-`;
 }
 function batchCacheKey(inputs) {
-  const digest = sha256(
-    canonicalJson({
-      packages: inputs.packages,
-      localDigests: inputs.localDigests,
-      installable: inputs.installable,
-      pins: inputs.pins,
-      tool: inputs.toolVersion
-    })
-  );
+  const digest = sha256(canonicalJson({ drvPath: inputs.drvPath }));
   return `${restoreKeyPrefix(inputs)}${digest.slice(0, 32)}`;
 }
 function describeEntry(entry) {
@@ -76444,10 +76454,6 @@ async function publishReport(report, config) {
   }
 }
 
-// src/common/version.ts
-var TOOL_VERSION = "0.1.0";
-var TOOL_NAME = "some-cabal2nix";
-
 // src/action/flake-output.ts
 import { existsSync as existsSync7 } from "node:fs";
 import path18 from "node:path";
@@ -79354,6 +79360,12 @@ var SimpleSpanProcessor2 = class extends SimpleSpanProcessor {
 
 // src/action/trace.ts
 import { randomBytes } from "node:crypto";
+
+// src/common/version.ts
+var TOOL_VERSION = "0.1.0";
+var TOOL_NAME = "some-cabal2nix";
+
+// src/action/trace.ts
 function parseOtlpHeaders(text) {
   const headers = {};
   for (const part of (text ?? "").split(",")) {
@@ -79596,38 +79608,6 @@ async function loadPlan(config) {
   }
   return planFromOverrides(path22.resolve(config.workingDirectory, config.overridesFile));
 }
-async function digestFile(file) {
-  try {
-    return createHash4("sha256").update(await readFile4(file)).digest("hex");
-  } catch {
-    return void 0;
-  }
-}
-async function localDigests(plan) {
-  const digests = {};
-  for (const p of plan.packages) {
-    if (p.source !== "local") continue;
-    const hash = createHash4("sha256");
-    for (const name of (await readdir3(p.absolutePath)).sort()) {
-      if (name.endsWith(".cabal") || name === "package.yaml") {
-        hash.update(name).update("\0").update(await readFile4(path22.join(p.absolutePath, name)));
-      }
-    }
-    digests[p.name] = hash.digest("hex");
-  }
-  return digests;
-}
-async function pinDigests(config, installable) {
-  const pins = {};
-  const lock = await digestFile(path22.join(config.workingDirectory, "flake.lock"));
-  if (lock) pins["flake.lock"] = lock;
-  if (installable.kind === "file") {
-    const file = await digestFile(path22.resolve(config.workingDirectory, installable.file));
-    if (file) pins[installable.file] = file;
-  }
-  if (installable.kind === "expr") pins.installable = "zero-config";
-  return pins;
-}
 async function writePlanFile(plan) {
   const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
@@ -79685,6 +79665,16 @@ async function importStep(store, exact, config) {
   if (warning2) warning(warning2);
   else info(`imported ${exact.metadata.outPath}`);
 }
+function evaluateBatch(store, installable, timer) {
+  return group(
+    "some-cabal2nix: evaluate",
+    () => timer.time("evaluate", async () => {
+      const evaluated = await store.evaluate(installable);
+      info(`${describeInstallable(installable)} \u2192 ${evaluated.outPath}`);
+      return evaluated;
+    })
+  );
+}
 async function run() {
   const timer = new PhaseTimer();
   const config = readConfig();
@@ -79706,14 +79696,11 @@ async function run() {
     "some-cabal2nix: choose what to pre-warm",
     () => defaultInstallable(config, plan)
   );
+  const derivation = await evaluateBatch(store, installable, timer);
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
     platform: `${process.platform}-${process.arch}`,
-    packages,
-    localDigests: await localDigests(plan),
-    installable: describeInstallable(installable),
-    pins: await pinDigests(config, installable),
-    toolVersion: TOOL_VERSION
+    drvPath: derivation.drvPath
   };
   const cacheKey = batchCacheKey(keyInputs);
   const dir = cacheDirectory();
@@ -79743,14 +79730,6 @@ async function run() {
       () => timer.time("import", () => importStep(store, exact, config))
     );
   }
-  const derivation = await group(
-    "some-cabal2nix: evaluate",
-    () => timer.time("evaluate", async () => {
-      const evaluated = await store.evaluate(installable);
-      info(`${describeInstallable(installable)} \u2192 ${evaluated.outPath}`);
-      return evaluated;
-    })
-  );
   const verdict = await store.verdict(derivation);
   let source;
   if (verdict === "valid") {
@@ -79793,7 +79772,9 @@ async function run() {
       () => timer.time("push", async () => {
         const bytes = await store.narSize(derivation.outPath);
         const size = bytes === void 0 ? "the batch" : `${(bytes / 1024).toFixed(1)} KiB (NAR)`;
-        info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`);
+        info(
+          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+        );
         return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,

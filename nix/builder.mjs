@@ -74,11 +74,16 @@ const argv = [
 ]
 if (process.env.allCabalHashes) argv.push('--archive', process.env.allCabalHashes)
 if (process.env.cabal2nixTimeout) argv.push('--timeout', process.env.cabal2nixTimeout)
+const timingsFile = path.join(work, 'timings.json')
+argv.push('--timings-file', timingsFile)
 
 const { runCli } = await import(pathToFileURL(required('cli')).href)
 const code = await runCli(argv)
 if (code === 0) {
   // Copied, not renamed: the build directory and the store may be different file systems.
   await copyTree(staging, required('out'))
+  // The Action's channel out of the build: one line in the build log (src/action/store.ts
+  // timingsFromBuildLog reads it); the CLI itself prints no such line.
+  process.stderr.write(`some-cabal2nix timings: ${(await readFile(timingsFile, 'utf8')).trim()}\n`)
 }
 process.exitCode = code

@@ -59,6 +59,16 @@ let
       );
       entryOf = name: byName.${name} or { kind = null; };
 
+      # An expression that asks for an argument named like the package itself (zlib's takes `zlib`
+      # for libraryPkgconfigDepends) means the system library: the package set's own `zlib` would
+      # be the package itself, an infinite recursion (nixpkgs' packageSourceOverrides has it too).
+      systemNamesake =
+        name: expression:
+        if (builtins.functionArgs (import expression)) ? ${name} && pkgs ? ${name} then
+          { ${name} = pkgs.${name}; }
+        else
+          { };
+
       fromBatch =
         name: args:
         let
@@ -68,7 +78,7 @@ let
           passthru = (orig.passthru or { }) // {
             cabal2nixDeriver = expression;
           };
-        }) (hself.callPackage expression args);
+        }) (hself.callPackage expression (systemNamesake name expression // args));
 
       local =
         name: src: args:

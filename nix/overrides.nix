@@ -72,15 +72,100 @@ let
     in
     found.found;
 
-  # Where `name = ` is in a Nix file (findAttributeLine in src/builder/overrides.ts) or `"name":` in JSON.
+  countNewlines = s: length (filter isList (split "\n" s));
+
+  # U+FEFF, the byte order mark some editors put at the start of a UTF-8 file.
+  bom = builtins.fromJSON "\"\\ufeff\"";
+
+  # The CLI's words (src/builder/plan.ts) for a JSON file with comments.
+  jsonCommentHint = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
+
+  # Nix text with comments blanked out, newlines kept (so line numbers stay right).
+  withoutComments =
+    text:
+    concatStringsSep "" (
+      map (piece: if isList piece then concatStringsSep "" (map (_: "\n") (genList (x: x) (countNewlines (head piece)))) else piece) (
+        split "(#[^\n]*|/[*]([^*]|[*]+[^*/])*[*]+/)" text
+      )
+    );
+
+  # Where a package's key is in the text: `name = ` (Nix), `"name":` (JSON) or `"name": "name"` (plan
+  # JSON), as the CLI reads them (src/builder/overrides.ts).
+  keyRegex =
+    source: name:
+    if source.isJson then
+      (if source.isPlan then "(\"name\"[[:space:]]*:[[:space:]]*\"${escapeRegex name}\")" else "(\"${escapeRegex name}\"[[:space:]]*:)")
+    else
+      "([[:space:]{;])(\"${escapeRegex name}\"|${escapeRegex name})([[:space:]]*=)([^=])";
+
+  # 1-based lines of every occurrence of a package's key, in file order.
+  occurrences =
+    source: name:
+    let
+      step =
+        acc: piece:
+        if isString piece then
+          acc // { line = acc.line + countNewlines piece; }
+        else
+          let
+            groups = map (g: if g == null then "" else g) piece;
+            before = if source.isJson then 0 else countNewlines (head groups);
+          in
+          {
+            line = acc.line + countNewlines (concatStringsSep "" groups);
+            found = acc.found ++ [ (acc.line + before) ];
+          };
+    in
+    if source.text == null then
+      [ ]
+    else
+      (foldl' step {
+        line = 0;
+        found = [ ];
+      } (split (keyRegex source name) "\n${source.scanText}")).found;
+
   attributeLine =
     source: name:
-    if source.text == null then
-      0
-    else if source.isJson then
-      firstLineMatching ".*\"${escapeRegex name}\"[[:space:]]*:.*" source.text
-    else
-      firstLineMatching "(.*[[:space:]{;])?(\"${escapeRegex name}\"|${escapeRegex name})[[:space:]]*=.*" source.text;
+    let
+      o = occurrences source name;
+    in
+    if o == [ ] then 0 else head o;
+
+  # 'name' is listed twice, at every occurrence after the first (as validateEntries in src/builder/plan.ts).
+  duplicateProblems =
+    source: names:
+    let
+      unique = attrNames (listToAttrs (map (n: { name = n; value = true; }) names));
+      countIn = n: length (filter (m: m == n) names);
+      problemsOf =
+        n:
+        let
+          o = occurrences source n;
+          times = if countIn n > length o then countIn n else length o;
+          first = if o == [ ] then 0 else head o;
+          lineOf = k: if k < length o then builtins.elemAt o k else 0;
+        in
+        genList (k: {
+          line = lineOf (k + 1);
+          text = "'${n}' is listed twice${if first > 0 then " (first on line ${toString first})" else ""}";
+        }) (times - 1);
+    in
+    builtins.concatMap problemsOf unique;
+
+  # Attribute names in a plain attribute set, read from the text, for the duplicates Nix itself would
+  # only report as a syntax error. Only for files in the plain subset the CLI reads without Nix.
+  plainSubsetKeys =
+    text:
+    let
+      keys = map (m: replaceStrings [ "\"" ] [ "" ] (builtins.elemAt m 1)) (
+        filter isList (split "([[:space:]{;])(\"[^\"]*\"|[A-Za-z_][A-Za-z0-9_'-]*)[[:space:]]*=[^=]" "\n${text}")
+      );
+      plain =
+        length (filter isList (split "[{]" text)) == 1
+        && match ".*(^|[^A-Za-z0-9_'-])(let|rec|inherit|with|import)([^A-Za-z0-9_'-]|$).*" (replaceStrings [ "\n" ] [ " " ] text) == null
+        && match ".*[$][{].*" (replaceStrings [ "\n" ] [ " " ] text) == null;
+    in
+    if plain then keys else [ ];
 
   # JSON by extension or by content, like isJsonFile in src/builder/plan.ts.
   looksLikeJson =
@@ -105,19 +190,42 @@ let
         dir = null;
         text = null;
         isJson = false;
+        isPlan = false;
         value = overrides;
       }
     else if isFileArgument overrides then
       let
         file = if isString overrides && !(hasPrefix "/" overrides) then throw "some-cabal2nix: overrides file '${overrides}' is not an absolute path; pass a Nix path such as ./overrides.nix" else overrides;
-        text = builtins.readFile file;
-        isJson = looksLikeJson file text;
-        imported = if isJson then builtins.fromJSON text else import file;
-      in
-      {
         label = toString file;
+        raw = builtins.readFile file;
+        hasBom = substring 0 3 raw == bom;
+        text = if hasBom then substring 3 (stringLength raw) raw else raw;
+        isJson = looksLikeJson file text;
+        scanned = {
+          inherit text isJson;
+          isPlan = isJson && match "[[:space:]]*[{][[:space:]]*\"packages\"[[:space:]]*:.*" (replaceStrings [ "\n" ] [ " " ] text) != null;
+          scanText = if isJson then text else withoutComments text;
+        };
+        nixDuplicates = if isJson then [ ] else duplicateProblems scanned (plainSubsetKeys scanned.scanText);
+        jsonComment = firstLineMatching "([^\"]*\"[^\"]*\")*[^\"]*(//|/[*]).*" text;
+        imported =
+          if match "[[:space:]]*" text != null then
+            throw "${label}: the overrides file is empty\nhint: write { package-name = \"version\"; } or the JSON form"
+          else if hasBom && !isJson then
+            throw "${label}:1: the file starts with a byte order mark (BOM), which Nix cannot read\nhint: save it as UTF-8 without a BOM"
+          else if isJson && jsonComment > 0 then
+            throw "${label}:${toString jsonComment}: invalid JSON: comments are not allowed in JSON\nhint: ${jsonCommentHint}"
+          else if nixDuplicates != [ ] then
+            throw (problemsMessage { inherit label; } (byLine nixDuplicates))
+          else if isJson then
+            builtins.fromJSON text
+          else
+            import file;
+      in
+      scanned
+      // {
+        inherit label;
         dir = dirOf file;
-        inherit text isJson;
         value = if builtins.isFunction imported then imported { } else imported;
       }
     else
@@ -241,23 +349,16 @@ let
 
   sortEntries = builtins.sort (a: b: a.name < b.name);
 
-  # Duplicates can only come from plan JSON; an attribute set has unique names.
-  duplicates =
-    entries:
-    let
-      step =
-        acc: e:
-        if acc.seen ? ${e.name} then
-          acc // { dups = acc.dups ++ [ e ]; }
-        else
-          acc // { seen = acc.seen // { ${e.name} = true; }; };
-    in
-    (foldl' step {
-      seen = { };
-      dups = [ ];
-    } entries).dups;
-
   byLine = builtins.sort (a: b: a.line < b.line);
+
+  # Every problem at once, the first in the file as the headline (as validateEntries does).
+  problemsMessage =
+    source: problems:
+    concatStringsSep "\n" (
+      [ "${where source (head problems).line}: ${(head problems).text}" ]
+      ++ map (p: "  ${where source p.line}: ${p.text}") (tail problems)
+      ++ [ "hint: fix the overrides file; nothing was built" ]
+    );
 
   # overrides → { label, entries = [ { name, kind, version | src } … ] (sorted by name) }, or a
   # throw with the CLI's message. As in the CLI, a value of the wrong type stops reading at once
@@ -270,11 +371,9 @@ let
       classified = map (classify source) (rawEntries source);
       invalid = builtins.filter (e: e.kind == "invalid") classified;
       firstInvalid = head (if source.isJson then byLine invalid else invalid);
+      # Duplicates in a Nix file stop it before import (see load); JSON keeps only one of them.
       problems = byLine (
-        map (e: {
-          inherit (e) line;
-          text = "'${e.name}' is listed twice";
-        }) (duplicates classified)
+        (if source.isJson then duplicateProblems source (map (e: e.name) (rawEntries source)) else [ ])
         ++ builtins.concatMap (
           e:
           let
@@ -282,12 +381,6 @@ let
           in
           if p == null then [ ] else [ { inherit (e) line; text = p; } ]
         ) classified
-      );
-      first = head problems;
-      message = concatStringsSep "\n" (
-        [ "${where source first.line}: ${first.text}" ]
-        ++ map (p: "  ${where source p.line}: ${p.text}") (tail problems)
-        ++ [ "hint: fix the overrides file; nothing was built" ]
       );
       entries = sortEntries classified;
     in
@@ -297,7 +390,7 @@ let
         + (if source.isJson then "" else "\nhint: expected { package-name = \"version\"; local-package = ./path; }")
       )
     else if problems != [ ] then
-      throw message
+      throw (problemsMessage source problems)
     else if entries == [ ] then
       throw "${where source 0}: no packages to build\nhint: add at least one package, e.g. { aeson = \"2.2.3.0\"; }"
     else

@@ -8,6 +8,7 @@
 // Everything lands in .demo/; the PR comment the action wrote is printed and saved to
 // .demo/comment.md. With --update-readme, README.md's example comment is replaced by this one.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSampleArchive } from '../testing/archives.mjs'
@@ -58,7 +59,9 @@ await writeFile(
 
 const cacheServer = await startActionsCacheServer({ runnerTemp: path.join(demo, 'runner-temp') })
 const github = await startGitHubApiServer({ repo: 'octo-org/haskell-app' })
-const binaryCache = path.join(demo, 'binary-cache')
+// Outside the checkout, so the comment pasted into the README names no machine's own path.
+const binaryCache = path.join(os.tmpdir(), 'some-cabal2nix-demo-binary-cache')
+await rm(binaryCache, { recursive: true, force: true })
 const job = {
   workspace: repo,
   runnerTemp: path.join(demo, 'runner-temp'),
@@ -139,7 +142,7 @@ try {
   say('done')
   console.log(`  cold: source=${cold.outputs.source}, ${(cold.ms / 1000).toFixed(1)} s; warm: source=${warm.outputs.source}, ${(warm.ms / 1000).toFixed(1)} s`)
   console.log(`  cabal2nix runs: ${runsBefore} in the cold job, ${runsAfter - runsBefore} in the warm job`)
-  console.log(`  job summaries: .demo/cold-summary.md, .demo/warm-summary.md; binary cache: .demo/binary-cache`)
+  console.log(`  job summaries: .demo/cold-summary.md, .demo/warm-summary.md; binary cache: ${binaryCache}`)
 } finally {
   await cacheServer.stop()
   await github.stop()

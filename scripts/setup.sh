@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a fresh Debian machine (idempotent):
 # Debian's nix-bin (the real Nix, single-user) and zstd, Node 24 (the action runs on node24),
-# and the npm packages. Sourced (as .ci/run does), it also puts Node 24 first on PATH.
+# and the npm packages. Sourced (as .ci/run does), it also puts Node 24 first on PATH; run with
+# bash, it cannot change your shell's PATH, so where Node 24 is not on it, it prints the line to run.
 set -euo pipefail
+caller_path=$PATH
 cd "$(dirname "$0")/.."
 
 need_apt=()
@@ -35,3 +37,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 echo "setup: node $(node --version), $(nix --version), $(zstd --version | head -1)"
+if [ "${BASH_SOURCE[0]}" = "$0" ] && ! PATH=$caller_path node --version 2>/dev/null | grep -q '^v24\.'; then
+  echo "setup: Node 24 is not first on your PATH; for this shell run: export PATH=\"$(dirname "$node24"):\$PATH\""
+fi

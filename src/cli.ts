@@ -4,6 +4,8 @@
  * calls these flag names; keep them stable.
  */
 import { realpathSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildBatch } from './builder/build.js'
@@ -14,18 +16,38 @@ import {
   defaultJobs,
   defaultSystem
 } from './builder/generate.js'
-import { planFromOverrides, planToJson, type PackagePlan } from './builder/plan.js'
+import { planFromOverrides, planToJson, relativePath, type PackagePlan } from './builder/plan.js'
 import { TOOL_NAME, TOOL_VERSION } from './common/version.js'
 
-const USAGE = `usage:
-  ${TOOL_NAME} plan  --overrides FILE [--json]
-  ${TOOL_NAME} plan  --overlay FILE [--json]    (drop-in: record callHackage/callCabal2nix calls)
-  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [--cabal2nix CMD]
-                     [--compiler ghc-X.Y.Z] [--system CONFIG] [--jobs N] [--timeout SECONDS]
-  ${TOOL_NAME} --version
+/** The help text; the README shows it as printed here (the test compares them). */
+export function usage(system = defaultSystem()): string {
+  return `usage:
+  ${TOOL_NAME} plan  --overrides FILE [--json] [--output FILE]
+  ${TOOL_NAME} plan  --overlay FILE [--json] [--output FILE]
+  ${TOOL_NAME} build --overrides FILE --archive PATH|URL --out DIR [options]
+  ${TOOL_NAME} --version | --help
+
+plan prints the package list; --json prints it as JSON, which is an overrides file too.
+  --overlay FILE          drop-in mode: read the callHackage / callCabal2nix calls of a
+                          haskellPackages overlay; calls left to nixpkgs are listed as
+                          "# left to nixpkgs: …" (on stderr with --json or --output)
+  --output FILE           write the JSON to FILE, local paths relative to FILE's directory
+                          (default: stdout, paths relative to the overrides or overlay file)
+
+build writes DIR/<name>/default.nix per package and DIR/manifest.json; DIR must be new, empty
+or a previous batch.
+  --archive PATH|URL      all-cabal-hashes: the .tar.gz, an unpacked copy or an http(s) URL
+  --cabal2nix CMD         default: cabal2nix from PATH
+  --compiler ghc-X.Y.Z    default: ${DEFAULT_COMPILER}
+  --system CONFIG         cabal2nix --system; default: this machine's (${system})
+  --jobs N                parallel cabal2nix runs; default: the CPU count (at most 16)
+  --timeout SECONDS       per cabal2nix run; default: ${DEFAULT_TIMEOUT_MS / 1000}
+  --timings-file FILE     also write the phase timings (archiveMs, cabal2nixMs, writeMs) as JSON
 
 FILE is a Nix attrset as passed to packageSourceOverrides ({ aeson = "2.2.3.0"; my-lib = ./my-lib; })
-or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).`
+or JSON ({ "aeson": "2.2.3.0", "my-lib": { "path": "./my-lib" } }).
+Exit codes: 0 done, 1 an error you can fix (one line and a hint), 2 usage.`
+}
 
 function usageError(message: string): BatchError {
   return new BatchError('usage', message, { hint: `run '${TOOL_NAME} --help'` })
@@ -49,33 +71,72 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return n
 }
 
-async function runPlan(args: string[], write: (text: string) => void): Promise<void> {
+/** The JSON plan, local paths relative to `baseDir` when given (where the plan file will live). */
+function planJson(plan: PackagePlan, baseDir?: string): string {
+  const json = planToJson(plan)
+  if (baseDir === undefined) return JSON.stringify(json, null, 2)
+  const packages = plan.packages.map((p, i) =>
+    p.source === 'hackage'
+      ? json.packages[i]
+      : { name: p.name, path: relativePath(baseDir, p.absolutePath) }
+  )
+  return JSON.stringify({ packages }, null, 2)
+}
+
+async function runPlan(
+  args: string[],
+  write: (text: string) => void,
+  log: (text: string) => void
+): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
       overrides: { type: 'string' },
       overlay: { type: 'string' },
-      json: { type: 'boolean', default: false }
+      json: { type: 'boolean', default: false },
+      output: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
   })
+  if (values.help) return write(usage())
   if (values.overrides && values.overlay)
     throw usageError('plan takes --overrides FILE or --overlay FILE, not both')
+  let plan: PackagePlan
+  let notes: string[] = []
   if (values.overlay) {
     // Drop-in mode: the package list comes out of an existing haskellPackages overlay.
     const { planFromOverlay } = await import('./builder/overlay-plan.js')
-    const plan = await planFromOverlay(values.overlay)
-    const skipped = plan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`)
-    write(
-      values.json
-        ? JSON.stringify(planToJson(plan), null, 2)
-        : [formatPlan(plan), ...skipped].join('\n')
-    )
+    const overlayPlan = await planFromOverlay(values.overlay)
+    notes = overlayPlan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`)
+    plan = overlayPlan
+  } else if (values.overrides) {
+    plan = await planFromOverrides(values.overrides)
+  } else {
+    throw usageError('plan needs --overrides FILE (or --overlay FILE)')
+  }
+  if (values.output) {
+    const output = values.output
+    const text = planJson(plan, path.dirname(path.resolve(output))) + '\n'
+    await writeFile(output, text).catch((error: NodeJS.ErrnoException) => {
+      throw new BatchError(
+        'output',
+        `--output ${output} cannot be written (${error.code ?? error.message})`,
+        {
+          hint: 'pass --output a file in a directory you can write to'
+        }
+      )
+    })
+    for (const note of notes) log(note)
+    log(`wrote ${output}: ${plan.packages.length} packages`)
     return
   }
-  if (!values.overrides) throw usageError('plan needs --overrides FILE (or --overlay FILE)')
-  const plan = await planFromOverrides(values.overrides)
-  write(values.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan))
+  if (values.json) {
+    write(planJson(plan))
+    for (const note of notes) log(note)
+    return
+  }
+  write([formatPlan(plan), ...notes].join('\n'))
 }
 
 async function runBuild(
@@ -93,10 +154,13 @@ async function runBuild(
       compiler: { type: 'string', default: DEFAULT_COMPILER },
       system: { type: 'string' },
       jobs: { type: 'string' },
-      timeout: { type: 'string' }
+      timeout: { type: 'string' },
+      'timings-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
     },
     strict: true
   })
+  if (values.help) return write(usage())
   if (!values.overrides) throw usageError('build needs --overrides FILE')
   if (!values.out) throw usageError('build needs --out DIR')
   if (!/^ghc-\d+(\.\d+)*$/.test(values.compiler)) {
@@ -122,8 +186,9 @@ async function runBuild(
       )
   })
   const { timings, manifest, archivePass } = outcome
-  // Machine-readable for the Action, which reads it back from the Nix build log.
-  log(`some-cabal2nix timings: ${JSON.stringify(timings)}`)
+  // For tools (the Nix builder, benchmarks): the phase timings as JSON, in a file of their choosing.
+  const timingsFile = values['timings-file']
+  if (timingsFile) await writeFile(timingsFile, `${JSON.stringify(timings)}\n`)
   write(
     `wrote ${values.out}: ${manifest.packages.length} packages` +
       ` (archive pass ${formatSeconds(timings.archiveMs)}` +
@@ -146,7 +211,7 @@ export async function runCli(
   try {
     switch (command) {
       case 'plan':
-        await runPlan(rest, io.write)
+        await runPlan(rest, io.write, io.log)
         return 0
       case 'build':
         await runBuild(rest, io.write, io.log)
@@ -159,7 +224,7 @@ export async function runCli(
       case '--help':
       case '-h':
       case 'help':
-        io.write(USAGE)
+        io.write(usage())
         return command === undefined ? 2 : 0
       default:
         throw usageError(`unknown command '${command}'`)

@@ -1,7 +1,8 @@
 // Part 2 of the benchmark: the whole batch (`dist/cli.js build`) with the real cabal2nix where
-// there is one (testing/archives.mjs' realCabal2nix), else the test double; cold (a new output directory every run), with the phase split the CLI prints on stderr as
-// `some-cabal2nix timings: {"archiveMs":…,"cabal2nixMs":…,"writeMs":…}`.
-import { rm, writeFile } from 'node:fs/promises'
+// there is one (testing/archives.mjs' realCabal2nix), else the test double; cold (a new output
+// directory every run), with the phase split the CLI writes with --timings-file
+// (`{"archiveMs":…,"cabal2nixMs":…,"writeMs":…}`).
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { pickSpread, realCabal2nix } from '../../testing/archives.mjs'
 import { makeCabal2nixPrefix } from '../../testing/nix/harness.mjs'
@@ -43,11 +44,11 @@ export async function measureBatch({ archive, ns, runs, node, jobs, dir, log }) 
         '--cabal2nix',
         cabal2nix,
         '--jobs',
-        String(jobs)
+        String(jobs),
+        '--timings-file',
+        `${out}.timings.json`
       ])
-      const line = result.stderr.split('\n').find(l => l.startsWith('some-cabal2nix timings: '))
-      if (!line) throw new Error(`dist/cli.js build printed no timings line:\n${result.stderr}`)
-      const timings = JSON.parse(line.slice('some-cabal2nix timings: '.length))
+      const timings = JSON.parse(await readFile(`${out}.timings.json`, 'utf8'))
       rows.total.push(result.seconds)
       rows.archive.push(timings.archiveMs / 1000)
       rows.cabal2nix.push(timings.cabal2nixMs / 1000)
@@ -57,6 +58,7 @@ export async function measureBatch({ archive, ns, runs, node, jobs, dir, log }) 
         `  N=${n} run ${round}/${runs}: ${result.seconds.toFixed(2)} s — ${summaryLine.replace(/^wrote \S+: /, '')}`
       )
       await rm(out, { recursive: true, force: true })
+      await rm(`${out}.timings.json`, { force: true })
     }
     byN[n] = {
       total: summarize(rows.total),

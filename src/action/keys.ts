@@ -1,7 +1,7 @@
 /**
- * Cache keys and package-list diffs: small pure functions. The key only decides where to look
- * for a previous batch; correctness never depends on it, because after a restore the Action still
- * checks that the restored store path is exactly the installable's out path.
+ * Cache keys and package-list diffs: small pure functions. The exact key is the batch's evaluated
+ * drvPath, so an exact hit is always the right batch; the prefix finds the newest other batch,
+ * only to report what changed in the package list.
  */
 import { createHash } from 'node:crypto'
 import type { ManifestPackage } from '../builder/batch.js'
@@ -11,13 +11,12 @@ export interface KeyInputs {
   prefix: string
   /** Runner OS and architecture: batches are per system. */
   platform: string
-  packages: readonly PlanJsonEntry[]
-  /** Digests of local packages' .cabal / package.yaml files, by package name. */
-  localDigests: Readonly<Record<string, string>>
-  /** What builds the batch: the installable, and digests of the files that pin its inputs. */
-  installable: string
-  pins: Readonly<Record<string, string>>
-  toolVersion: string
+  /**
+   * The batch's evaluated derivation. It is what the batch is (package list, local .cabal files,
+   * archive, cabal2nix, compiler, the builder itself), wherever those were set: `flake.nix`, a
+   * file the installable imports, `flake.lock`. A different batch can never hit this entry.
+   */
+  drvPath: string
 }
 
 function sha256(text: string): string {
@@ -36,20 +35,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/** Every batch of this prefix and platform: restored on a miss only to diff the package lists. */
 export function restoreKeyPrefix(inputs: Pick<KeyInputs, 'prefix' | 'platform'>): string {
   return `${inputs.prefix}-${inputs.platform}-`
 }
 
 export function batchCacheKey(inputs: KeyInputs): string {
-  const digest = sha256(
-    canonicalJson({
-      packages: inputs.packages,
-      localDigests: inputs.localDigests,
-      installable: inputs.installable,
-      pins: inputs.pins,
-      tool: inputs.toolVersion
-    })
-  )
+  const digest = sha256(canonicalJson({ drvPath: inputs.drvPath }))
   return `${restoreKeyPrefix(inputs)}${digest.slice(0, 32)}`
 }
 

@@ -1,11 +1,10 @@
 /**
- * The Action's main step: plan → key → restore → import → build only if needed → push → save →
+ * The Action's main step: plan → evaluate → key → restore → import → build only if needed → push → save →
  * outputs and report. Thin: every stage lives in its own module; this file wires them and decides
  * which failures are warnings (cache, comment) and which fail the step (bad input, a failed build).
  */
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
-import { readFile, readdir, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -31,7 +30,6 @@ import {
   timingsFromBuildLog,
   type Installable
 } from './store.js'
-import { TOOL_VERSION } from '../common/version.js'
 import { flakeBatchOutput } from './flake-output.js'
 import { traceMainStep } from './trace-steps.js'
 import { zeroConfigInstallable, zeroConfigSources } from './zero-config.js'
@@ -42,52 +40,6 @@ async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
     return planFromOverlay(path.resolve(config.workingDirectory, config.overlayFile))
   }
   return planFromOverrides(path.resolve(config.workingDirectory, config.overridesFile as string))
-}
-
-async function digestFile(file: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex')
-  } catch {
-    return undefined
-  }
-}
-
-/** Local packages change the batch when their .cabal / package.yaml change. */
-async function localDigests(plan: PackagePlan): Promise<Record<string, string>> {
-  const digests: Record<string, string> = {}
-  for (const p of plan.packages) {
-    if (p.source !== 'local') continue
-    const hash = createHash('sha256')
-    for (const name of (await readdir(p.absolutePath)).sort()) {
-      if (name.endsWith('.cabal') || name === 'package.yaml') {
-        hash
-          .update(name)
-          .update('\0')
-          .update(await readFile(path.join(p.absolutePath, name)))
-      }
-    }
-    digests[p.name] = hash.digest('hex')
-  }
-  return digests
-}
-
-/** Files that pin what builds the batch: flake.lock (nixpkgs, hence archive and cabal2nix) and the installable's file. */
-async function pinDigests(
-  config: ActionConfig,
-  installable: Installable
-): Promise<Record<string, string>> {
-  const pins: Record<string, string> = {}
-  const lock = await digestFile(path.join(config.workingDirectory, 'flake.lock'))
-  if (lock) pins['flake.lock'] = lock
-  if (installable.kind === 'file') {
-    const file = await digestFile(path.resolve(config.workingDirectory, installable.file))
-    if (file) pins[installable.file] = file
-  }
-  // The generated expression only names files; what it builds is pinned by flake.lock, the plan and our version.
-  if (installable.kind === 'expr') pins.installable = 'zero-config'
-  return pins
 }
 
 /** Drop-in mode without an installable: the Nix library reads the recorded plan as JSON. */
@@ -164,6 +116,17 @@ async function importStep(
   else core.info(`imported ${exact.metadata.outPath}`)
 }
 
+/** The installable's derivation, evaluated first: the cache key is its drvPath. */
+function evaluateBatch(store: NixStore, installable: Installable, timer: PhaseTimer) {
+  return core.group('some-cabal2nix: evaluate', () =>
+    timer.time('evaluate', async () => {
+      const evaluated = await store.evaluate(installable)
+      core.info(`${describeInstallable(installable)} → ${evaluated.outPath}`)
+      return evaluated
+    })
+  )
+}
+
 export async function run(): Promise<void> {
   const timer = new PhaseTimer()
   const config = readConfig()
@@ -186,14 +149,11 @@ export async function run(): Promise<void> {
     : await core.group('some-cabal2nix: choose what to pre-warm', () =>
         defaultInstallable(config, plan)
       )
+  const derivation = await evaluateBatch(store, installable, timer)
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
     platform: `${process.platform}-${process.arch}`,
-    packages,
-    localDigests: await localDigests(plan),
-    installable: describeInstallable(installable),
-    pins: await pinDigests(config, installable),
-    toolVersion: TOOL_VERSION
+    drvPath: derivation.drvPath
   }
   const cacheKey = batchCacheKey(keyInputs)
   const dir = cacheDirectory()
@@ -227,13 +187,6 @@ export async function run(): Promise<void> {
     )
   }
 
-  const derivation = await core.group('some-cabal2nix: evaluate', () =>
-    timer.time('evaluate', async () => {
-      const evaluated = await store.evaluate(installable)
-      core.info(`${describeInstallable(installable)} → ${evaluated.outPath}`)
-      return evaluated
-    })
-  )
   const verdict = await store.verdict(derivation)
   let source: BatchSource
   if (verdict === 'valid') {
@@ -283,7 +236,9 @@ export async function run(): Promise<void> {
       timer.time('push', async () => {
         const bytes = await store.narSize(derivation.outPath)
         const size = bytes === undefined ? 'the batch' : `${(bytes / 1024).toFixed(1)} KiB (NAR)`
-        core.info(`pushing ${size} to ${config.binaryCaches.length} binary cache(s)`)
+        core.info(
+          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+        )
         return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
           signingKey: config.signingKey,
           cachixAuthToken: config.cachixAuthToken,

@@ -145,7 +145,7 @@ export async function pushToBinaryCaches(
     for (const target of targets) {
       const started = performance.now()
       const shown = redactTarget(target)
-      options.log?.(`pushing ${storePath} to ${shown}`)
+      options.log?.(`offering ${storePath} to ${shown}`)
       try {
         const status = target.startsWith('cachix:')
           ? await pushWithCachix(storePath, target.slice('cachix:'.length), options)

@@ -234,7 +234,7 @@ export async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-/** The CLI prints `some-cabal2nix timings: {json}` on stderr; find it in a build log. */
+/** nix/builder.mjs prints `some-cabal2nix timings: {json}` (the CLI's --timings-file) in the build log; find it. */
 export function timingsFromBuildLog(stderr: string): {
   archiveMs?: number
   cabal2nixMs?: number

@@ -5,7 +5,7 @@
  * so hostile member names (`../x`, absolute paths, links) cannot escape anywhere.
  */
 import { createReadStream } from 'node:fs'
-import { readFile, readdir, stat } from 'node:fs/promises'
+import { open, readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip, type ZlibOptions } from 'node:zlib'
@@ -204,6 +204,34 @@ async function openTarballStream(
   }
 }
 
+/** A tar that was never gzipped (or was gunzipped) is not "corrupt": say what it is. */
+async function refusePlainTar(source: ArchiveSource): Promise<void> {
+  const handle = await open(source.location, 'r')
+  const head = Buffer.alloc(262)
+  try {
+    await handle.read(head, 0, head.length, 0)
+  } finally {
+    await handle.close()
+  }
+  if (head.subarray(257, 262).toString('latin1') === 'ustar') {
+    throw archiveError(
+      source,
+      'is a plain tar file, not gzip-compressed',
+      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
+    )
+  }
+}
+
+/** An unpacked all-cabal-hashes has `<package>/<version>/<package>.cabal` (and `preferred-versions`). */
+async function looksLikeUnpackedArchive(root: string): Promise<boolean> {
+  const entries = await readdir(root, { withFileTypes: true })
+  for (const entry of entries.filter(e => e.isDirectory()).slice(0, 20)) {
+    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true })
+    if (inside.some(e => e.name === 'preferred-versions' || e.isDirectory())) return true
+  }
+  return false
+}
+
 const SLASH = 0x2f
 const DOT = 0x2e
 
@@ -319,6 +347,7 @@ async function extractFromTarball(
     return remaining > 0
   }
 
+  if (source.kind === 'tarball') await refusePlainTar(source)
   const { stream, totalBytes } = await openTarballStream(source)
   // A few lines per pass, not thousands; small archives take too little time to need any.
   const progressStep = totalBytes ? Math.ceil(totalBytes / 10) : 8 * 1024 * 1024
@@ -408,6 +437,13 @@ async function extractFromDirectory(
       const versions = await readdir(path.join(root, name)).catch(() => [] as string[])
       versionsSeen.set(name, new Set(versions.filter(v => v !== 'preferred-versions')))
     }
+  }
+  if (found.size === 0 && !(await looksLikeUnpackedArchive(root))) {
+    throw archiveError(
+      source,
+      'is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)',
+      'pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into'
+    )
   }
   const needNames = [...versionsSeen.values()].some(v => v.size === 0)
   const packageNames = needNames ? await readdir(root) : []

@@ -3,7 +3,17 @@
  * Written into a sibling temp dir and renamed into place, so a failure never leaves a half batch.
  * Same inputs give byte-identical output: no timestamps, no absolute paths, sorted everything.
  */
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  writeFile
+} from 'node:fs/promises'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
 import type { GeneratedExpression } from './generate.js'
@@ -45,14 +55,75 @@ export async function readManifest(dir: string): Promise<BatchManifest> {
   return data
 }
 
+const OUT_HINT =
+  'pass --out a new path, an empty directory or a previous batch (a directory with its manifest.json)'
+
+/** What is at `target` now, and may a batch replace it? Only nothing, an empty directory or a previous batch. */
+async function outputProblem(target: string): Promise<string | undefined> {
+  let info
+  try {
+    info = await stat(target)
+  } catch {
+    return undefined
+  }
+  if (!info.isDirectory()) return 'is a file, not a batch directory'
+  const entries = await readdir(target, { withFileTypes: true })
+  if (entries.length === 0) return undefined
+  const notOurs = 'holds files that are not a some-cabal2nix batch'
+  if (!entries.some(e => e.name === 'manifest.json')) return notOurs
+  try {
+    await readManifest(target)
+  } catch {
+    return notOurs
+  }
+  for (const entry of entries) {
+    if (entry.name === 'manifest.json') continue
+    if (!entry.isDirectory()) return notOurs
+    const inside = await readdir(path.join(target, entry.name))
+    if (inside.some(name => name !== 'default.nix')) return notOurs
+  }
+  return undefined
+}
+
+/**
+ * Checked before any work: the output may replace only a previous batch or an empty directory,
+ * and its parent must be writable. Returns the staging directory the batch is written into.
+ */
+export async function prepareOutput(outDir: string): Promise<string> {
+  const target = path.resolve(outDir)
+  const problem = await outputProblem(target)
+  if (problem) {
+    throw new BatchError('output', `--out ${outDir} ${problem}; refusing to replace it`, {
+      hint: OUT_HINT
+    })
+  }
+  try {
+    await mkdir(path.dirname(target), { recursive: true })
+    return await mkdtemp(`${target}.partial-`)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'is not writable'
+        : `cannot be written (${code ?? (error as Error).message})`
+    throw new BatchError('output', `--out ${outDir}: ${path.dirname(target)} ${why}`, {
+      hint: 'pass --out a path in a directory you can write to; nothing was built'
+    })
+  }
+}
+
+/** Discards a staging directory from prepareOutput (after a failure). */
+export async function discardOutput(staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true })
+}
+
 export async function writeBatch(
   outDir: string,
+  staging: string,
   manifest: BatchManifest,
   expressions: readonly GeneratedExpression[]
 ): Promise<void> {
   const target = path.resolve(outDir)
-  await mkdir(path.dirname(target), { recursive: true })
-  const staging = await mkdtemp(`${target}.partial-`)
   try {
     for (const { name, expression } of [...expressions].sort((a, b) =>
       a.name < b.name ? -1 : 1
@@ -62,13 +133,17 @@ export async function writeBatch(
     }
     await writeFile(path.join(staging, 'manifest.json'), renderManifest(manifest), { mode: 0o644 })
     await chmod(staging, 0o755)
+    // Checked again: something may have appeared at the target while the batch was being built.
+    const problem = await outputProblem(target)
+    if (problem) throw new Error(`${target} ${problem}`)
     await rm(target, { recursive: true, force: true })
     await rename(staging, target)
   } catch (error) {
-    await rm(staging, { recursive: true, force: true })
+    await discardOutput(staging)
     throw new BatchError(
       'output',
-      `could not write the batch to ${target}: ${(error as Error).message}`
+      `could not write the batch to ${target}: ${(error as Error).message}`,
+      { hint: OUT_HINT }
     )
   }
 }

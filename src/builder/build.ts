@@ -11,7 +11,13 @@ import {
   type ArchivePass,
   type ArchiveProgress
 } from './archive.js'
-import { writeBatch, type BatchManifest, type ManifestPackage } from './batch.js'
+import {
+  discardOutput,
+  prepareOutput,
+  writeBatch,
+  type BatchManifest,
+  type ManifestPackage
+} from './batch.js'
 import { BatchError } from '../common/errors.js'
 import {
   cabal2nixVersion,
@@ -19,7 +25,7 @@ import {
   type Cabal2nixSettings,
   type GenerateInput
 } from './generate.js'
-import { hackagePackages, type PackagePlan } from './plan.js'
+import { hackagePackages, noPackagesError, type PackagePlan } from './plan.js'
 import { TOOL_NAME, TOOL_VERSION } from '../common/version.js'
 
 export interface BuildSettings extends Cabal2nixSettings {
@@ -54,12 +60,24 @@ export async function buildBatch(
   plan: PackagePlan,
   settings: BuildSettings
 ): Promise<BuildOutcome> {
-  if (plan.packages.length === 0) {
-    throw new BatchError('overrides', `${plan.overridesFile}: no packages to build`, {
-      hint: 'add at least one package, e.g. { aeson = "2.2.3.0"; }'
-    })
+  if (plan.packages.length === 0) throw noPackagesError(plan.overridesFile)
+  // Where the batch goes is checked first, then cabal2nix: both should fail before a 76 MB read.
+  const staging = await prepareOutput(settings.out)
+  let written = false
+  try {
+    const outcome = await generateBatch(plan, settings, staging)
+    written = true
+    return outcome
+  } finally {
+    if (!written) await discardOutput(staging)
   }
-  // Ask cabal2nix for its version first: a missing cabal2nix should fail before a 76 MB read.
+}
+
+async function generateBatch(
+  plan: PackagePlan,
+  settings: BuildSettings,
+  staging: string
+): Promise<BuildOutcome> {
   const version = await cabal2nixVersion(settings.command)
   const wanted = hackagePackages(plan)
   let archivePass: ArchivePass | undefined
@@ -105,7 +123,7 @@ export async function buildBatch(
       system: settings.system,
       packages: manifestPackages(plan, archivePass)
     }
-    await writeBatch(settings.out, manifest, expressions)
+    await writeBatch(settings.out, staging, manifest, expressions)
     return {
       manifest,
       archivePass,

@@ -13,7 +13,13 @@ import path from 'node:path'
 import { BatchError } from '../common/errors.js'
 import { findAttributeLine, type OverrideEntry } from './overrides.js'
 import { nixEvaluationError } from '../common/nix-output.js'
-import { checkInputFile, overridesError, validateEntries, type PackagePlan } from './plan.js'
+import {
+  checkInputFile,
+  overridesError,
+  relativePath,
+  validateEntries,
+  type PackagePlan
+} from './plan.js'
 import { commandExists, runCommand } from '../common/process.js'
 
 export interface SkippedCall {
@@ -191,14 +197,6 @@ const UNDERSTOOD =
   'drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; ' +
   'for anything else list the packages in an overrides file and use --overrides'
 
-/** Local paths inside the overlay's directory are shown relative to it, as an overrides file would have them. */
-function relativeToOverlay(absoluteOverlay: string, target: string): string {
-  const relative = path.relative(path.dirname(absoluteOverlay), target)
-  if (relative === '') return '.'
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return target
-  return `./${relative.split(path.sep).join('/')}`
-}
-
 export async function evaluateOverlay(
   file: string,
   options: OverlayPlanOptions = {}
@@ -310,7 +308,7 @@ export async function planFromOverlay(
       value:
         call.kind === 'hackage'
           ? { kind: 'version', version: String(call.version) }
-          : { kind: 'path', path: relativeToOverlay(absolute, call.path as string) }
+          : { kind: 'path', path: relativePath(path.dirname(absolute), call.path as string) }
     }))
   skipped.sort((a, b) => (a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0))
   const plan = await validateEntries(file, entries)

@@ -25,7 +25,13 @@ export interface OverrideEntry {
 
 export type OverridesParse =
   | { ok: true; entries: OverrideEntry[] }
-  | { ok: false; reason: 'syntax' | 'beyond-subset'; line: number; message: string }
+  | {
+      ok: false
+      reason: 'syntax' | 'beyond-subset'
+      line: number
+      message: string
+      hint?: string
+    }
 
 type Token =
   | { type: '{' | '}' | '=' | ';'; line: number }
@@ -238,6 +244,10 @@ function lineAt(text: string, offset: number): number {
   return line
 }
 
+/** The same words as nix/overrides.nix. */
+export const JSON_COMMENT_HINT =
+  'JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine'
+
 const JSON_ERRORS: Record<number, string> = {
   1: 'invalid symbol',
   2: 'invalid number',
@@ -264,7 +274,9 @@ function planPackagesNode(root: JsonNode): JsonNode | undefined {
 function parsePlanJson(text: string, list: JsonNode): OverridesParse {
   const entries: OverrideEntry[] = []
   for (const item of list.children ?? []) {
-    const line = lineAt(text, item.offset)
+    // The line of `"name": …`, which the Nix library finds too (nix/overrides.nix).
+    const nameProperty = item.children?.find(c => c.children?.[0]?.value === 'name')
+    const line = lineAt(text, (nameProperty ?? item).offset)
     const raw = getNodeValue(item) as Record<string, unknown> | null
     const name = raw && typeof raw === 'object' ? raw.name : undefined
     if (
@@ -296,7 +308,8 @@ export function parseJsonOverrides(text: string): OverridesParse {
       ok: false,
       reason: 'syntax',
       line: lineAt(text, first.offset),
-      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`
+      message: `invalid JSON: ${JSON_ERRORS[first.error] ?? printParseErrorCode(first.error)}`,
+      hint: first.error === 10 ? JSON_COMMENT_HINT : 'fix the JSON; nothing was built'
     }
   }
   if (!root || root.type !== 'object') {

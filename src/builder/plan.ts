@@ -50,6 +50,13 @@ export function planToJson(plan: PackagePlan): { packages: PlanJsonEntry[] } {
   }
 }
 
+/** `target` as a local package path relative to `fromDir`: `./x`, `../x` or `.` (never absolute). */
+export function relativePath(fromDir: string, target: string): string {
+  const relative = path.relative(fromDir, target).split(path.sep).join('/')
+  if (relative === '') return '.'
+  return relative === '..' || relative.startsWith('../') ? relative : `./${relative}`
+}
+
 export function overridesError(
   file: string,
   line: number,
@@ -118,6 +125,14 @@ async function readOverridesText(file: string): Promise<string> {
       0,
       'the overrides file is empty',
       'write { package-name = "version"; } or the JSON form'
+    )
+  // JSON readers skip a byte order mark; Nix does not, so the Nix library could not import the file.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf && !isJsonFile(file, text))
+    throw overridesError(
+      file,
+      1,
+      'the file starts with a byte order mark (BOM), which Nix cannot read',
+      'save it as UTF-8 without a BOM'
     )
   return text
 }
@@ -203,7 +218,7 @@ async function parseOverrides(
 ): Promise<OverrideEntry[]> {
   if (isJsonFile(file, text)) {
     const parsed = parseJsonOverrides(text)
-    if (!parsed.ok) throw overridesError(file, parsed.line, parsed.message)
+    if (!parsed.ok) throw overridesError(file, parsed.line, parsed.message, parsed.hint)
     return parsed.entries
   }
   let parsed = parseNixOverrides(text)
@@ -307,5 +322,17 @@ export async function planFromOverrides(
 ): Promise<PackagePlan> {
   const text = await readOverridesText(file)
   const entries = await parseOverrides(file, text, options)
-  return validateEntries(file, entries)
+  const plan = await validateEntries(file, entries)
+  if (plan.packages.length === 0) throw noPackagesError(file)
+  return plan
+}
+
+/** The same words as nix/overrides.nix. */
+export function noPackagesError(file: string): BatchError {
+  return overridesError(
+    file,
+    0,
+    'no packages to build',
+    'add at least one package, e.g. { aeson = "2.2.3.0"; }'
+  )
 }

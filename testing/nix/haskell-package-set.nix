@@ -269,5 +269,7 @@ in
     };
     haskell.lib = haskellLib;
     inherit haskellPackages;
+    # A system library named like a Haskell package (the Haskell zlib links it through pkgconfig).
+    zlib = "system:zlib";
   };
 }
