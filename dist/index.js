@@ -79675,11 +79675,8 @@ function evaluateBatch(store, installable, timer) {
     })
   );
 }
-async function run() {
-  const timer = new PhaseTimer();
-  const config = readConfig();
-  const store = new NixStore(config.workingDirectory);
-  const plan = await group(
+function planStep(config, timer) {
+  return group(
     "some-cabal2nix: plan",
     () => timer.time("plan", async () => {
       const planned = await loadPlan(config);
@@ -79691,6 +79688,95 @@ async function run() {
       return planned;
     })
   );
+}
+function restoreStep(dir, cacheKey, restorePrefix, timer) {
+  return group(
+    "some-cabal2nix: restore from the Actions cache",
+    () => timer.time("restore", async () => {
+      const outcome = await restoreBatch(dir, cacheKey, [restorePrefix]);
+      if (outcome.hit === "none" && outcome.warning) warning(outcome.warning);
+      info(
+        outcome.hit === "none" ? `no cached batch for ${cacheKey}` : `restored ${outcome.key} (${outcome.hit} match)`
+      );
+      return outcome;
+    })
+  );
+}
+function sourceOfValidBatch(restored, derivation) {
+  if (restored.hit !== "exact") return "local";
+  if (restored.metadata.outPath === derivation.outPath) return "actions-cache";
+  info(
+    `the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`
+  );
+  return "local";
+}
+function realiseStep(store, derivation, verdict, timer) {
+  return group(`some-cabal2nix: ${verdict} the batch`, async () => {
+    const started = performance.now();
+    const { stderr } = await store.realise(derivation, (line) => {
+      if (line.trim()) info(line);
+    });
+    const total = performance.now() - started;
+    const inner = timingsFromBuildLog(stderr);
+    const at = timer.epochOf(started);
+    if (verdict === "build" && inner.archiveMs !== void 0 && inner.cabal2nixMs !== void 0) {
+      timer.record("archive pass", inner.archiveMs, at);
+      timer.record("cabal2nix", inner.cabal2nixMs, at + inner.archiveMs);
+      timer.record(
+        "store",
+        Math.max(0, total - inner.archiveMs - inner.cabal2nixMs),
+        at + inner.archiveMs + inner.cabal2nixMs
+      );
+    } else {
+      timer.record(verdict, total, at);
+    }
+  });
+}
+async function pushStep(config, store, derivation, timer) {
+  if (config.binaryCaches.length === 0) return [];
+  const pushes = await group(
+    "some-cabal2nix: push to binary caches",
+    () => timer.time("push", async () => {
+      const bytes = await store.narSize(derivation.outPath);
+      const size = bytes === void 0 ? "the batch" : `${(bytes / 1024).toFixed(1)} KiB (NAR)`;
+      info(
+        `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+      );
+      return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
+        signingKey: config.signingKey,
+        cachixAuthToken: config.cachixAuthToken,
+        log: (line) => info(line)
+      });
+    })
+  );
+  const failed = pushes.filter((p) => p.status === "failed");
+  if (failed.length > 0) {
+    const message = `push failed for ${failed.map((f) => `${f.target} (${f.error})`).join("; ")}`;
+    if (config.failOnPushError) {
+      throw new BatchError("publish", message, {
+        hint: "fail-on-push-error is true; set it to false to only warn"
+      });
+    }
+    warning(`${message}; later jobs will rebuild the batch instead of fetching it`);
+  }
+  return pushes;
+}
+function saveStep(store, dir, entry, config, timer) {
+  return group(
+    "some-cabal2nix: save to the Actions cache",
+    () => timer.time("save", async () => {
+      await writeCacheEntry(store, dir, entry, config.signingKey);
+      const saved = await saveBatch(dir, entry.key);
+      if (saved.warning) warning(saved.warning);
+      else info(`saved ${entry.key}`);
+    })
+  );
+}
+async function run() {
+  const timer = new PhaseTimer();
+  const config = readConfig();
+  const store = new NixStore(config.workingDirectory);
+  const plan = await planStep(config, timer);
   const packages = planToJson(plan).packages;
   const installable = config.installable ? parseInstallable(config.installable) : await group(
     "some-cabal2nix: choose what to pre-warm",
@@ -79707,107 +79793,27 @@ async function run() {
   const useCache = config.useActionsCache && actionsCacheAvailable();
   if (config.useActionsCache && !useCache)
     info("the Actions cache service is not available here; skipping it");
-  let restored = { hit: "none" };
-  if (useCache) {
-    restored = await group(
-      "some-cabal2nix: restore from the Actions cache",
-      () => timer.time("restore", async () => {
-        const outcome = await restoreBatch(dir, cacheKey, [restoreKeyPrefix(keyInputs)]);
-        if (outcome.hit === "none" && outcome.warning) warning(outcome.warning);
-        info(
-          outcome.hit === "none" ? `no cached batch for ${cacheKey}` : `restored ${outcome.key} (${outcome.hit} match)`
-        );
-        return outcome;
-      })
-    );
-  }
+  const restored = useCache ? await restoreStep(dir, cacheKey, restoreKeyPrefix(keyInputs), timer) : { hit: "none" };
   const diff = restored.hit === "none" ? void 0 : diffPackages(restored.metadata.packages, packages);
   if (diff) info(`package changes since the cached batch: ${summarizeDiff(diff)}`);
   if (restored.hit === "exact") {
-    const exact = restored;
     await group(
       "some-cabal2nix: import into the Nix store",
-      () => timer.time("import", () => importStep(store, exact, config))
+      () => timer.time("import", () => importStep(store, restored, config))
     );
   }
   const verdict = await store.verdict(derivation);
   let source;
   if (verdict === "valid") {
-    source = restored.hit === "exact" && restored.metadata.outPath === derivation.outPath ? "actions-cache" : "local";
-    if (restored.hit === "exact" && restored.metadata.outPath !== derivation.outPath) {
-      info(
-        `the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`
-      );
-    }
+    source = sourceOfValidBatch(restored, derivation);
   } else {
     source = verdict === "build" ? "built" : "binary-cache";
-    await group(
-      `some-cabal2nix: ${verdict === "build" ? "build" : "substitute"} the batch`,
-      async () => {
-        const started = performance.now();
-        const { stderr } = await store.realise(derivation, (line) => {
-          if (line.trim()) info(line);
-        });
-        const total = performance.now() - started;
-        const inner = timingsFromBuildLog(stderr);
-        if (verdict === "build" && inner.archiveMs !== void 0 && inner.cabal2nixMs !== void 0) {
-          const at = timer.epochOf(started);
-          timer.record("archive pass", inner.archiveMs, at);
-          timer.record("cabal2nix", inner.cabal2nixMs, at + inner.archiveMs);
-          timer.record(
-            "store",
-            Math.max(0, total - inner.archiveMs - inner.cabal2nixMs),
-            at + inner.archiveMs + inner.cabal2nixMs
-          );
-        } else {
-          timer.record(verdict === "build" ? "build" : "substitute", total, timer.epochOf(started));
-        }
-      }
-    );
+    await realiseStep(store, derivation, verdict, timer);
   }
-  let pushes = [];
-  if (config.binaryCaches.length > 0) {
-    pushes = await group(
-      "some-cabal2nix: push to binary caches",
-      () => timer.time("push", async () => {
-        const bytes = await store.narSize(derivation.outPath);
-        const size = bytes === void 0 ? "the batch" : `${(bytes / 1024).toFixed(1)} KiB (NAR)`;
-        info(
-          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
-        );
-        return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
-          signingKey: config.signingKey,
-          cachixAuthToken: config.cachixAuthToken,
-          log: (line) => info(line)
-        });
-      })
-    );
-    const failed = pushes.filter((p) => p.status === "failed");
-    if (failed.length > 0) {
-      const message = `push failed for ${failed.map((f) => `${f.target} (${f.error})`).join("; ")}`;
-      if (config.failOnPushError) {
-        throw new BatchError("publish", message, {
-          hint: "fail-on-push-error is true; set it to false to only warn"
-        });
-      }
-      warning(`${message}; later jobs will rebuild the batch instead of fetching it`);
-    }
-  }
+  const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
-    await group(
-      "some-cabal2nix: save to the Actions cache",
-      () => timer.time("save", async () => {
-        await writeCacheEntry(
-          store,
-          dir,
-          { key: cacheKey, outPath: derivation.outPath, packages },
-          config.signingKey
-        );
-        const saved = await saveBatch(dir, cacheKey);
-        if (saved.warning) warning(saved.warning);
-        else info(`saved ${cacheKey}`);
-      })
-    );
+    const entry = { key: cacheKey, outPath: derivation.outPath, packages };
+    await saveStep(store, dir, entry, config, timer);
   }
   const report = {
     storePath: derivation.outPath,

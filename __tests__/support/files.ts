@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url'
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** 24 real package versions copied byte for byte from all-cabal-hashes (see its SOURCES.md). */
 export const fixturesDir = path.join(repoRoot, 'testing', 'fixtures', 'all-cabal-hashes-sample')
-export const cabal2nixDouble = path.join(repoRoot, 'testing', 'cabal2nix-test-double.mjs')
 
 export async function tempDir(label = 'test'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `scn-${label}-`))

@@ -1,5 +1,6 @@
 // Turns a benchmark result (bench/results/*.json) into Markdown: bench/results/latest.md and the
 // generated section of bench/README.md. Everything here is computed from the JSON; nothing is typed in.
+import { findCabal2nix } from '../../testing/cabal2nix.mjs'
 import { fmtMB, fmtRun, fmtS, fmtX } from './stats.mjs'
 
 export const README_BEGIN =
@@ -283,7 +284,7 @@ export function renderBody(r) {
       out.push(
         `\`nix-instantiate --eval --strict --read-write-mode\` of \`testing/nix/project.nix\` on the stand-in package set, ` +
           `with the full-size archive; cabal2nix ran ${e.cabal2nixRuns.nixpkgs} times the nixpkgs way and ` +
-          `${e.cabal2nixRuns.someCabal2nix} times in the batch (test double). The nixpkgs way cannot substitute its ` +
+          `${e.cabal2nixRuns.someCabal2nix} times in the batch (${findCabal2nix().real ? findCabal2nix().version : 'the test double'}). The nixpkgs way cannot substitute its ` +
           `cabal2nix-* derivations (\`allowSubstitutes = false\`), so warm it still builds ${e.rows['nixpkgs|substituted'].builds} of them.`
       )
     }

@@ -28,6 +28,7 @@ import {
   describeInstallable,
   parseInstallable,
   timingsFromBuildLog,
+  type Derivation,
   type Installable
 } from './store.js'
 import { flakeBatchOutput } from './flake-output.js'
@@ -127,12 +128,8 @@ function evaluateBatch(store: NixStore, installable: Installable, timer: PhaseTi
   )
 }
 
-export async function run(): Promise<void> {
-  const timer = new PhaseTimer()
-  const config = readConfig()
-  const store = new NixStore(config.workingDirectory)
-
-  const plan = await core.group('some-cabal2nix: plan', () =>
+function planStep(config: ActionConfig, timer: PhaseTimer): Promise<PackagePlan> {
+  return core.group('some-cabal2nix: plan', () =>
     timer.time('plan', async () => {
       const planned = await loadPlan(config)
       core.info(
@@ -143,6 +140,125 @@ export async function run(): Promise<void> {
       return planned
     })
   )
+}
+
+function restoreStep(
+  dir: string,
+  cacheKey: string,
+  restorePrefix: string,
+  timer: PhaseTimer
+): Promise<RestoreOutcome> {
+  return core.group('some-cabal2nix: restore from the Actions cache', () =>
+    timer.time('restore', async () => {
+      const outcome = await restoreBatch(dir, cacheKey, [restorePrefix])
+      if (outcome.hit === 'none' && outcome.warning) core.warning(outcome.warning)
+      core.info(
+        outcome.hit === 'none'
+          ? `no cached batch for ${cacheKey}`
+          : `restored ${outcome.key} (${outcome.hit} match)`
+      )
+      return outcome
+    })
+  )
+}
+
+/** The batch is in the store already: restored from the Actions cache, or there before. */
+function sourceOfValidBatch(restored: RestoreOutcome, derivation: Derivation): BatchSource {
+  if (restored.hit !== 'exact') return 'local'
+  if (restored.metadata.outPath === derivation.outPath) return 'actions-cache'
+  core.info(
+    `the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`
+  )
+  return 'local'
+}
+
+/** Builds or substitutes the batch; a build's inner phases come from the builder's timings line. */
+function realiseStep(
+  store: NixStore,
+  derivation: Derivation,
+  verdict: 'build' | 'substitute',
+  timer: PhaseTimer
+): Promise<void> {
+  return core.group(`some-cabal2nix: ${verdict} the batch`, async () => {
+    const started = performance.now()
+    const { stderr } = await store.realise(derivation, line => {
+      if (line.trim()) core.info(line)
+    })
+    const total = performance.now() - started
+    const inner = timingsFromBuildLog(stderr)
+    const at = timer.epochOf(started)
+    if (verdict === 'build' && inner.archiveMs !== undefined && inner.cabal2nixMs !== undefined) {
+      timer.record('archive pass', inner.archiveMs, at)
+      timer.record('cabal2nix', inner.cabal2nixMs, at + inner.archiveMs)
+      timer.record(
+        'store',
+        Math.max(0, total - inner.archiveMs - inner.cabal2nixMs),
+        at + inner.archiveMs + inner.cabal2nixMs
+      )
+    } else {
+      timer.record(verdict, total, at)
+    }
+  })
+}
+
+/** Pushes to every binary cache; a failure is a warning unless fail-on-push-error is set. */
+async function pushStep(
+  config: ActionConfig,
+  store: NixStore,
+  derivation: Derivation,
+  timer: PhaseTimer
+): Promise<PushResult[]> {
+  if (config.binaryCaches.length === 0) return []
+  const pushes = await core.group('some-cabal2nix: push to binary caches', () =>
+    timer.time('push', async () => {
+      const bytes = await store.narSize(derivation.outPath)
+      const size = bytes === undefined ? 'the batch' : `${(bytes / 1024).toFixed(1)} KiB (NAR)`
+      core.info(
+        `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
+      )
+      return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
+        signingKey: config.signingKey,
+        cachixAuthToken: config.cachixAuthToken,
+        log: line => core.info(line)
+      })
+    })
+  )
+  const failed = pushes.filter(p => p.status === 'failed')
+  if (failed.length > 0) {
+    const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
+    if (config.failOnPushError) {
+      throw new BatchError('publish', message, {
+        hint: 'fail-on-push-error is true; set it to false to only warn'
+      })
+    }
+    core.warning(`${message}; later jobs will rebuild the batch instead of fetching it`)
+  }
+  return pushes
+}
+
+function saveStep(
+  store: NixStore,
+  dir: string,
+  entry: Parameters<typeof writeCacheEntry>[2],
+  config: ActionConfig,
+  timer: PhaseTimer
+): Promise<void> {
+  return core.group('some-cabal2nix: save to the Actions cache', () =>
+    timer.time('save', async () => {
+      await writeCacheEntry(store, dir, entry, config.signingKey)
+      const saved = await saveBatch(dir, entry.key)
+      if (saved.warning) core.warning(saved.warning)
+      else core.info(`saved ${entry.key}`)
+    })
+  )
+}
+
+export async function run(): Promise<void> {
+  const timer = new PhaseTimer()
+  const config = readConfig()
+  const store = new NixStore(config.workingDirectory)
+
+  const plan = await planStep(config, timer)
   const packages = planToJson(plan).packages
   const installable = config.installable
     ? parseInstallable(config.installable)
@@ -161,117 +277,33 @@ export async function run(): Promise<void> {
   const useCache = config.useActionsCache && actionsCacheAvailable()
   if (config.useActionsCache && !useCache)
     core.info('the Actions cache service is not available here; skipping it')
-  let restored: RestoreOutcome = { hit: 'none' }
-  if (useCache) {
-    restored = await core.group('some-cabal2nix: restore from the Actions cache', () =>
-      timer.time('restore', async () => {
-        const outcome = await restoreBatch(dir, cacheKey, [restoreKeyPrefix(keyInputs)])
-        if (outcome.hit === 'none' && outcome.warning) core.warning(outcome.warning)
-        core.info(
-          outcome.hit === 'none'
-            ? `no cached batch for ${cacheKey}`
-            : `restored ${outcome.key} (${outcome.hit} match)`
-        )
-        return outcome
-      })
-    )
-  }
+  const restored: RestoreOutcome = useCache
+    ? await restoreStep(dir, cacheKey, restoreKeyPrefix(keyInputs), timer)
+    : { hit: 'none' }
   const diff: PackageDiff | undefined =
     restored.hit === 'none' ? undefined : diffPackages(restored.metadata.packages, packages)
   if (diff) core.info(`package changes since the cached batch: ${summarizeDiff(diff)}`)
 
   if (restored.hit === 'exact') {
-    const exact = restored
     await core.group('some-cabal2nix: import into the Nix store', () =>
-      timer.time('import', () => importStep(store, exact, config))
+      timer.time('import', () => importStep(store, restored, config))
     )
   }
 
   const verdict = await store.verdict(derivation)
   let source: BatchSource
   if (verdict === 'valid') {
-    source =
-      restored.hit === 'exact' && restored.metadata.outPath === derivation.outPath
-        ? 'actions-cache'
-        : 'local'
-    if (restored.hit === 'exact' && restored.metadata.outPath !== derivation.outPath) {
-      core.info(
-        `the cached batch was for ${restored.metadata.outPath}; using the local ${derivation.outPath}`
-      )
-    }
+    source = sourceOfValidBatch(restored, derivation)
   } else {
     source = verdict === 'build' ? 'built' : 'binary-cache'
-    await core.group(
-      `some-cabal2nix: ${verdict === 'build' ? 'build' : 'substitute'} the batch`,
-      async () => {
-        const started = performance.now()
-        const { stderr } = await store.realise(derivation, line => {
-          if (line.trim()) core.info(line)
-        })
-        const total = performance.now() - started
-        const inner = timingsFromBuildLog(stderr)
-        if (
-          verdict === 'build' &&
-          inner.archiveMs !== undefined &&
-          inner.cabal2nixMs !== undefined
-        ) {
-          const at = timer.epochOf(started)
-          timer.record('archive pass', inner.archiveMs, at)
-          timer.record('cabal2nix', inner.cabal2nixMs, at + inner.archiveMs)
-          timer.record(
-            'store',
-            Math.max(0, total - inner.archiveMs - inner.cabal2nixMs),
-            at + inner.archiveMs + inner.cabal2nixMs
-          )
-        } else {
-          timer.record(verdict === 'build' ? 'build' : 'substitute', total, timer.epochOf(started))
-        }
-      }
-    )
+    await realiseStep(store, derivation, verdict, timer)
   }
 
-  let pushes: PushResult[] = []
-  if (config.binaryCaches.length > 0) {
-    pushes = await core.group('some-cabal2nix: push to binary caches', () =>
-      timer.time('push', async () => {
-        const bytes = await store.narSize(derivation.outPath)
-        const size = bytes === undefined ? 'the batch' : `${(bytes / 1024).toFixed(1)} KiB (NAR)`
-        core.info(
-          `offering ${size} to ${config.binaryCaches.length} binary cache(s); only those without it get it`
-        )
-        return pushToBinaryCaches(derivation.outPath, config.binaryCaches, {
-          signingKey: config.signingKey,
-          cachixAuthToken: config.cachixAuthToken,
-          log: line => core.info(line)
-        })
-      })
-    )
-    const failed = pushes.filter(p => p.status === 'failed')
-    if (failed.length > 0) {
-      const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
-      if (config.failOnPushError) {
-        throw new BatchError('publish', message, {
-          hint: 'fail-on-push-error is true; set it to false to only warn'
-        })
-      }
-      core.warning(`${message}; later jobs will rebuild the batch instead of fetching it`)
-    }
-  }
+  const pushes = await pushStep(config, store, derivation, timer)
 
   if (useCache && restored.hit !== 'exact') {
-    await core.group('some-cabal2nix: save to the Actions cache', () =>
-      timer.time('save', async () => {
-        await writeCacheEntry(
-          store,
-          dir,
-          { key: cacheKey, outPath: derivation.outPath, packages },
-          config.signingKey
-        )
-        const saved = await saveBatch(dir, cacheKey)
-        if (saved.warning) core.warning(saved.warning)
-        else core.info(`saved ${cacheKey}`)
-      })
-    )
+    const entry = { key: cacheKey, outPath: derivation.outPath, packages }
+    await saveStep(store, dir, entry, config, timer)
   }
 
   const report: BatchRunReport = {
