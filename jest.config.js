@@ -9,7 +9,10 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
-  // Tests share one Nix store and start local servers; two workers match the 2-core machines.
-  maxWorkers: 2,
+  // One worker: the suites share one Nix store, and the post-step audit reads every path the store
+  // registered while the "main build" ran, so a build or substitution of another suite running
+  // beside it (seen on a fresh store) shows up as the main build's own. On a runner only the job
+  // itself uses the store.
+  maxWorkers: 1,
   verbose: false
 }
