@@ -10,19 +10,17 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { actionsCacheAvailable, restoreBatch, saveBatch, type RestoreOutcome } from './cache.js'
 import { entryPublicKeys, importCacheEntry, writeCacheEntry } from './cache-entry.js'
+import { batchCacheKey, restoreKeyPrefix } from './cache-key.js'
 import { readConfig, type ActionConfig } from './config.js'
-import { BatchError, describeError, isBatchError } from '../common/errors.js'
-import {
-  batchCacheKey,
-  diffPackages,
-  restoreKeyPrefix,
-  summarizeDiff,
-  type PackageDiff
-} from './keys.js'
+import { BatchError, describeError, errorMessage, isBatchError } from '../common/errors.js'
+import { Outputs } from './names.js'
+import { diffPackages, summarizeDiff, type PackageDiff } from './package-diff.js'
 import { planFromOverrides, planToJson, type PackagePlan } from '../builder/plan.js'
-import { pushToBinaryCaches, type PushResult } from './publish.js'
-import { PhaseTimer, verdictLine, type BatchRunReport, type BatchSource } from './report.js'
-import { publishReport } from './report-publish.js'
+import { pushToBinaryCaches, type PushResult } from './push.js'
+import { verdictLine } from './report/facts.js'
+import type { BatchRunReport, BatchSource } from './report/model.js'
+import { PhaseTimer } from './report/phase-timer.js'
+import { saveMainFinishedAt, saveReport } from './state.js'
 import {
   NixStore,
   describeInstallable,
@@ -33,6 +31,7 @@ import {
 } from './store.js'
 import { flakeBatchOutput } from './flake-output.js'
 import { traceMainStep } from './trace-steps.js'
+import { writeReport } from './write-report.js'
 import { zeroConfigInstallable, zeroConfigSources } from './zero-config.js'
 
 async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
@@ -89,16 +88,16 @@ function actionRoot(): string {
 }
 
 function setOutputs(report: BatchRunReport): void {
-  core.setOutput('store-path', report.storePath)
-  core.setOutput('source', report.source)
-  core.setOutput('rebuilt', String(report.rebuilt))
-  core.setOutput('packages', JSON.stringify(report.packages))
-  core.setOutput('diff', JSON.stringify(report.diff ?? null))
+  core.setOutput(Outputs.StorePath, report.storePath)
+  core.setOutput(Outputs.Source, report.source)
+  core.setOutput(Outputs.Rebuilt, String(report.rebuilt))
+  core.setOutput(Outputs.Packages, JSON.stringify(report.packages))
+  core.setOutput(Outputs.Diff, JSON.stringify(report.diff ?? null))
   core.setOutput(
-    'timings',
+    Outputs.Timings,
     JSON.stringify(Object.fromEntries(report.phases.map(p => [p.name, Math.round(p.ms)])))
   )
-  core.setOutput('cache-key', report.cacheKey ?? '')
+  core.setOutput(Outputs.CacheKey, report.cacheKey ?? '')
 }
 
 /** Step "import": the exact hit into the store, or one warning saying why not and what to configure. */
@@ -227,7 +226,7 @@ async function pushStep(
   if (failed.length > 0) {
     const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
     if (config.failOnPushError) {
-      throw new BatchError('publish', message, {
+      throw new BatchError('push', message, {
         hint: 'fail-on-push-error is true; set it to false to only warn'
       })
     }
@@ -320,11 +319,11 @@ export async function run(): Promise<void> {
     overridesFile: config.overridesFile
   }
   setOutputs(report)
-  core.saveState('report', JSON.stringify(report))
-  await publishReport(report, config)
+  saveReport(report)
+  await writeReport(report, config)
   await traceMainStep(timer.phases, timer.startedAtMs)
   // After the comment's API calls and the trace, so the post step measures only the user's build.
-  core.saveState('main-finished-at', String(Date.now()))
+  saveMainFinishedAt(Date.now())
   core.info(verdictLine(report))
 }
 
@@ -335,7 +334,7 @@ export async function main(): Promise<void> {
     core.setFailed(
       isBatchError(error)
         ? describeError(error)
-        : `some-cabal2nix: ${(error as Error).stack ?? error}`
+        : `some-cabal2nix: ${(error instanceof Error && error.stack) || errorMessage(error)}`
     )
   }
 }
