@@ -71426,43 +71426,6 @@ function batchCacheKey(inputs) {
 init_errors();
 import { existsSync as existsSync4 } from "node:fs";
 import path16 from "node:path";
-
-// src/action/names.ts
-var Inputs = {
-  OverridesFile: "overrides-file",
-  OverlayFile: "overlay-file",
-  Installable: "installable",
-  BinaryCaches: "binary-caches",
-  SigningKey: "signing-key",
-  TrustedPublicKeys: "trusted-public-keys",
-  CachixAuthToken: "cachix-auth-token",
-  UseActionsCache: "use-actions-cache",
-  CacheKeyPrefix: "cache-key-prefix",
-  FailOnPushError: "fail-on-push-error",
-  GithubToken: "github-token",
-  Comment: "comment",
-  CommentId: "comment-id",
-  OtlpEndpoint: "otlp-endpoint",
-  OtlpHeaders: "otlp-headers",
-  WorkingDirectory: "working-directory"
-};
-var Outputs = {
-  StorePath: "store-path",
-  Source: "source",
-  Rebuilt: "rebuilt",
-  Packages: "packages",
-  Diff: "diff",
-  Timings: "timings",
-  CacheKey: "cache-key"
-};
-var State = {
-  Report: "report",
-  MainFinishedAt: "main-finished-at",
-  Comment: "comment",
-  Trace: "trace"
-};
-
-// src/action/config.ts
 var OVERRIDES_CANDIDATES = [
   "overrides.nix",
   "nix/overrides.nix",
@@ -71485,26 +71448,26 @@ function booleanInput(name, fallback) {
   throw new BatchError("usage", `input ${name} must be true or false, not '${raw}'`);
 }
 function commentMode() {
-  const raw = input(Inputs.Comment).trim().toLowerCase() || "auto";
+  const raw = input("comment").trim().toLowerCase() || "auto";
   if (raw === "auto") return "auto";
   if (["true", "always", "yes"].includes(raw)) return "always";
   if (["false", "never", "no"].includes(raw)) return "never";
   throw new BatchError("usage", `input comment must be auto, true or false, not '${raw}'`);
 }
 function readConfig(env = process.env) {
-  const signingKey = input(Inputs.SigningKey).trim() || void 0;
-  const cachixAuthToken = input(Inputs.CachixAuthToken).trim() || void 0;
-  const githubToken = input(Inputs.GithubToken).trim() || void 0;
+  const signingKey = input("signing-key").trim() || void 0;
+  const cachixAuthToken = input("cachix-auth-token").trim() || void 0;
+  const githubToken = input("github-token").trim() || void 0;
   for (const secret of [signingKey, cachixAuthToken, githubToken])
     if (secret) setSecret(secret);
   const secretPart = signingKey && secretPartOf(signingKey);
   if (secretPart) setSecret(secretPart);
   const workingDirectory = path16.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
-    input(Inputs.WorkingDirectory) || "."
+    input("working-directory") || "."
   );
-  const overlayFile = input(Inputs.OverlayFile).trim() || void 0;
-  let overridesFile = input(Inputs.OverridesFile).trim() || void 0;
+  const overlayFile = input("overlay-file").trim() || void 0;
+  let overridesFile = input("overrides-file").trim() || void 0;
   if (overlayFile && overridesFile) {
     throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
   }
@@ -71520,7 +71483,7 @@ function readConfig(env = process.env) {
       );
     }
   }
-  const prefix2 = input(Inputs.CacheKeyPrefix).trim() || "some-cabal2nix";
+  const prefix2 = input("cache-key-prefix").trim() || "some-cabal2nix";
   if (!/^[A-Za-z0-9._-]+$/.test(prefix2)) {
     throw new BatchError(
       "usage",
@@ -71531,28 +71494,45 @@ function readConfig(env = process.env) {
     workingDirectory,
     overridesFile,
     overlayFile,
-    installable: input(Inputs.Installable).trim() || void 0,
-    binaryCaches: parseTargets(input(Inputs.BinaryCaches)),
+    installable: input("installable").trim() || void 0,
+    binaryCaches: parseTargets(input("binary-caches")),
     signingKey,
-    trustedPublicKeys: parseTargets(input(Inputs.TrustedPublicKeys)),
+    trustedPublicKeys: parseTargets(input("trusted-public-keys")),
     cachixAuthToken,
-    useActionsCache: booleanInput(Inputs.UseActionsCache, true),
+    useActionsCache: booleanInput("use-actions-cache", true),
     cacheKeyPrefix: prefix2,
     githubToken,
     comment: commentMode(),
-    commentId: input(Inputs.CommentId).trim() || env.GITHUB_JOB || "some-cabal2nix",
-    failOnPushError: booleanInput(Inputs.FailOnPushError, false)
+    commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
+    failOnPushError: booleanInput("fail-on-push-error", false)
   };
 }
 function readTraceInputs() {
   return {
-    endpoint: input(Inputs.OtlpEndpoint).trim() || void 0,
-    headers: input(Inputs.OtlpHeaders).trim() || void 0
+    endpoint: input("otlp-endpoint").trim() || void 0,
+    headers: input("otlp-headers").trim() || void 0
   };
 }
 
 // src/action/main.ts
 init_errors();
+
+// src/action/names.ts
+var Outputs = {
+  StorePath: "store-path",
+  Source: "source",
+  Rebuilt: "rebuilt",
+  CacheKey: "cache-key",
+  Packages: "packages",
+  Diff: "diff",
+  Timings: "timings"
+};
+var State = {
+  Report: "report",
+  MainFinishedAt: "main-finished-at",
+  Comment: "comment",
+  Trace: "trace"
+};
 
 // src/action/package-diff.ts
 function describeEntry(entry) {
@@ -79478,17 +79458,17 @@ function renderCommentBody(report, options = {}) {
 }
 function renderCommentWith(report, options, limit) {
   const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
-  const facts = [
+  const line = [
     `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
     packageCountText(report),
     changesText(report.diff, true)
   ];
-  facts.push(
+  line.push(
     report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
   );
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
   if (report.audit)
     out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
@@ -79551,13 +79531,11 @@ function phaseGantt(report) {
 }
 
 // src/action/report/summary.ts
+function fitSummary(render, options) {
+  return fit(render, options.maxSize ?? SUMMARY_MAX_BYTES, "bytes", 1e3);
+}
 function renderSummary(report, options = {}) {
-  return fit(
-    (limit) => renderSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    "bytes",
-    1e3
-  );
+  return fitSummary((limit) => renderSummaryWith(report, limit), options);
 }
 function renderSummaryWith(report, limit) {
   const out = [`### some-cabal2nix: ${headline(report)}`, ""];

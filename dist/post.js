@@ -22065,45 +22065,19 @@ async function auditMainBuild(ours, window, options = {}) {
   }
 }
 
-// src/action/names.ts
-var Inputs = {
-  OverridesFile: "overrides-file",
-  OverlayFile: "overlay-file",
-  Installable: "installable",
-  BinaryCaches: "binary-caches",
-  SigningKey: "signing-key",
-  TrustedPublicKeys: "trusted-public-keys",
-  CachixAuthToken: "cachix-auth-token",
-  UseActionsCache: "use-actions-cache",
-  CacheKeyPrefix: "cache-key-prefix",
-  FailOnPushError: "fail-on-push-error",
-  GithubToken: "github-token",
-  Comment: "comment",
-  CommentId: "comment-id",
-  OtlpEndpoint: "otlp-endpoint",
-  OtlpHeaders: "otlp-headers",
-  WorkingDirectory: "working-directory"
-};
-var State = {
-  Report: "report",
-  MainFinishedAt: "main-finished-at",
-  Comment: "comment",
-  Trace: "trace"
-};
-
 // src/action/config.ts
 function input(name) {
   return getInput(name);
 }
 function readPostConfig() {
-  const githubToken = input(Inputs.GithubToken).trim() || void 0;
+  const githubToken = input("github-token").trim() || void 0;
   if (githubToken) setSecret(githubToken);
   return { githubToken };
 }
 function readTraceInputs() {
   return {
-    endpoint: input(Inputs.OtlpEndpoint).trim() || void 0,
-    headers: input(Inputs.OtlpHeaders).trim() || void 0
+    endpoint: input("otlp-endpoint").trim() || void 0,
+    headers: input("otlp-headers").trim() || void 0
   };
 }
 
@@ -26709,17 +26683,17 @@ function renderCommentBody(report, options = {}) {
 }
 function renderCommentWith(report, options, limit) {
   const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
-  const facts = [
+  const line = [
     `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
     packageCountText(report),
     changesText(report.diff, true)
   ];
-  facts.push(
+  line.push(
     report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
   );
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
   if (report.audit)
     out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
@@ -26809,13 +26783,11 @@ function phaseGantt(report) {
 }
 
 // src/action/report/summary.ts
+function fitSummary(render, options) {
+  return fit(render, options.maxSize ?? SUMMARY_MAX_BYTES, "bytes", 1e3);
+}
 function renderPostSummary(report, options = {}) {
-  return fit(
-    (limit) => renderPostSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    "bytes",
-    1e3
-  );
+  return fitSummary((limit) => renderPostSummaryWith(report, limit), options);
 }
 function renderPostSummaryWith(report, limit) {
   if (report.mainBuildMs === void 0) return "";
@@ -26844,6 +26816,14 @@ function renderPostSummaryWith(report, limit) {
   }
   return out.join("\n").replace(/\n+$/, "") + "\n";
 }
+
+// src/action/names.ts
+var State = {
+  Report: "report",
+  MainFinishedAt: "main-finished-at",
+  Comment: "comment",
+  Trace: "trace"
+};
 
 // src/action/trace.ts
 init_esm();

@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
-import { Inputs, type InputName } from './names.js'
+import type { InputName } from './names.js'
 import { secretPartOf } from './signing-key.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'
@@ -60,7 +60,7 @@ function booleanInput(name: InputName, fallback: boolean): boolean {
 }
 
 function commentMode(): CommentMode {
-  const raw = input(Inputs.Comment).trim().toLowerCase() || 'auto'
+  const raw = input('comment').trim().toLowerCase() || 'auto'
   if (raw === 'auto') return 'auto'
   if (['true', 'always', 'yes'].includes(raw)) return 'always'
   if (['false', 'never', 'no'].includes(raw)) return 'never'
@@ -68,9 +68,9 @@ function commentMode(): CommentMode {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
-  const signingKey = input(Inputs.SigningKey).trim() || undefined
-  const cachixAuthToken = input(Inputs.CachixAuthToken).trim() || undefined
-  const githubToken = input(Inputs.GithubToken).trim() || undefined
+  const signingKey = input('signing-key').trim() || undefined
+  const cachixAuthToken = input('cachix-auth-token').trim() || undefined
+  const githubToken = input('github-token').trim() || undefined
   for (const secret of [signingKey, cachixAuthToken, githubToken])
     if (secret) core.setSecret(secret)
   // The base64 half of a Nix key (`name:base64`) is the secret; mask it on its own too.
@@ -79,10 +79,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
 
   const workingDirectory = path.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
-    input(Inputs.WorkingDirectory) || '.'
+    input('working-directory') || '.'
   )
-  const overlayFile = input(Inputs.OverlayFile).trim() || undefined
-  let overridesFile = input(Inputs.OverridesFile).trim() || undefined
+  const overlayFile = input('overlay-file').trim() || undefined
+  let overridesFile = input('overrides-file').trim() || undefined
   if (overlayFile && overridesFile) {
     throw new BatchError('usage', 'set either overrides-file or overlay-file, not both')
   }
@@ -98,7 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
       )
     }
   }
-  const prefix = input(Inputs.CacheKeyPrefix).trim() || 'some-cabal2nix'
+  const prefix = input('cache-key-prefix').trim() || 'some-cabal2nix'
   if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
     throw new BatchError(
       'usage',
@@ -109,23 +109,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
     workingDirectory,
     overridesFile,
     overlayFile,
-    installable: input(Inputs.Installable).trim() || undefined,
-    binaryCaches: parseTargets(input(Inputs.BinaryCaches)),
+    installable: input('installable').trim() || undefined,
+    binaryCaches: parseTargets(input('binary-caches')),
     signingKey,
-    trustedPublicKeys: parseTargets(input(Inputs.TrustedPublicKeys)),
+    trustedPublicKeys: parseTargets(input('trusted-public-keys')),
     cachixAuthToken,
-    useActionsCache: booleanInput(Inputs.UseActionsCache, true),
+    useActionsCache: booleanInput('use-actions-cache', true),
     cacheKeyPrefix: prefix,
     githubToken,
     comment: commentMode(),
-    commentId: input(Inputs.CommentId).trim() || env.GITHUB_JOB || 'some-cabal2nix',
-    failOnPushError: booleanInput(Inputs.FailOnPushError, false)
+    commentId: input('comment-id').trim() || env.GITHUB_JOB || 'some-cabal2nix',
+    failOnPushError: booleanInput('fail-on-push-error', false)
   }
 }
 
 /** The post step's one input: the token to update the comment with (masked), or undefined. */
 export function readPostConfig(): { githubToken?: string } {
-  const githubToken = input(Inputs.GithubToken).trim() || undefined
+  const githubToken = input('github-token').trim() || undefined
   if (githubToken) core.setSecret(githubToken)
   return { githubToken }
 }
@@ -133,7 +133,7 @@ export function readPostConfig(): { githubToken?: string } {
 /** The trace inputs as given (trace.ts combines them with the OTEL_* environment). */
 export function readTraceInputs(): { endpoint?: string; headers?: string } {
   return {
-    endpoint: input(Inputs.OtlpEndpoint).trim() || undefined,
-    headers: input(Inputs.OtlpHeaders).trim() || undefined
+    endpoint: input('otlp-endpoint').trim() || undefined,
+    headers: input('otlp-headers').trim() || undefined
   }
 }

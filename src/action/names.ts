@@ -3,35 +3,41 @@
  * action.yml (a test checks both lists against it, both ways) and the keys the main step saves for
  * the post step (see state.ts for their typed save/load pairs).
  */
-export const Inputs = {
-  OverridesFile: 'overrides-file',
-  OverlayFile: 'overlay-file',
-  Installable: 'installable',
-  BinaryCaches: 'binary-caches',
-  SigningKey: 'signing-key',
-  TrustedPublicKeys: 'trusted-public-keys',
-  CachixAuthToken: 'cachix-auth-token',
-  UseActionsCache: 'use-actions-cache',
-  CacheKeyPrefix: 'cache-key-prefix',
-  FailOnPushError: 'fail-on-push-error',
-  GithubToken: 'github-token',
-  Comment: 'comment',
-  CommentId: 'comment-id',
-  OtlpEndpoint: 'otlp-endpoint',
-  OtlpHeaders: 'otlp-headers',
-  WorkingDirectory: 'working-directory'
-} as const
+/** Read only through config.ts, whose `input(name)` takes nothing else. */
+export const INPUT_NAMES = [
+  // What to pre-warm
+  'working-directory',
+  'overrides-file',
+  'overlay-file',
+  'installable',
+  // Binary caches and the keys that sign and check the batch
+  'binary-caches',
+  'signing-key',
+  'trusted-public-keys',
+  'cachix-auth-token',
+  'fail-on-push-error',
+  // The Actions cache
+  'use-actions-cache',
+  'cache-key-prefix',
+  // The pull-request comment
+  'github-token',
+  'comment',
+  'comment-id',
+  // The OpenTelemetry trace
+  'otlp-endpoint',
+  'otlp-headers'
+] as const
 
-export type InputName = (typeof Inputs)[keyof typeof Inputs]
+export type InputName = (typeof INPUT_NAMES)[number]
 
 export const Outputs = {
   StorePath: 'store-path',
   Source: 'source',
   Rebuilt: 'rebuilt',
+  CacheKey: 'cache-key',
   Packages: 'packages',
   Diff: 'diff',
-  Timings: 'timings',
-  CacheKey: 'cache-key'
+  Timings: 'timings'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

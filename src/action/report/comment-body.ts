@@ -1,13 +1,7 @@
 /** The sticky pull-request comment's body (the marker line is added by pull-request/). */
 import { redactSecrets } from '../../common/redact.js'
 import { auditSections, auditVerdict } from './audit-text.js'
-import {
-  SOURCE_HEADLINES,
-  changesText,
-  estimateAvoidedIfd,
-  estimateParagraph,
-  packageCountText
-} from './facts.js'
+import * as facts from './facts.js'
 import { COMMENT_MAX_CHARS, fit, type RenderOptions } from './fit.js'
 import { cell, code, formatDuration } from './markdown.js'
 import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
@@ -28,23 +22,23 @@ export function renderCommentBody(report: BatchRunReport, options: RenderOptions
 
 function renderCommentWith(report: BatchRunReport, options: RenderOptions, limit: number): string {
   const title = options.commentId ? `some-cabal2nix · ${cell(options.commentId)}` : 'some-cabal2nix'
-  const facts = [
-    `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
-    packageCountText(report),
-    changesText(report.diff, true)
+  const line = [
+    `Batch **${facts.SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
+    facts.packageCountText(report),
+    facts.changesText(report.diff, true)
   ]
-  facts.push(
+  line.push(
     report.mainBuildMs !== undefined
       ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**`
       : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
   )
   const out: string[] = [`### ${title}`, '']
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, '')
-  out.push(facts.join(' · '), '', ...phaseRows(report, false), '')
+  out.push(line.join(' · '), '', ...phaseRows(report, false), '')
   if (report.audit)
     out.push(...auditSections(report.audit, limit, 'the job summary has the rest', false))
-  const estimate = estimateAvoidedIfd(report)
-  if (estimate) out.push(estimateParagraph(estimate), '')
+  const estimate = facts.estimateAvoidedIfd(report)
+  if (estimate) out.push(facts.estimateParagraph(estimate), '')
   if (report.diff) {
     const table = diffTable(report.diff, limit, 'the job summary has the rest')
     if (table.length) {

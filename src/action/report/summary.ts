@@ -15,14 +15,14 @@ import { code, formatDuration, plural } from './markdown.js'
 import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
 import { diffTable, packageList, phaseRows, pushLines } from './tables.js'
 
+/** A summary fitted to the runner's limit (or `maxSize` bytes), listing up to 1000 rows a table. */
+function fitSummary(render: (limit: number) => string, options: RenderOptions): string {
+  return fit(render, options.maxSize ?? SUMMARY_MAX_BYTES, 'bytes', 1000)
+}
+
 /** The main step's job summary. */
 export function renderSummary(report: BatchRunReport, options: RenderOptions = {}): string {
-  return fit(
-    limit => renderSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    'bytes',
-    1000
-  )
+  return fitSummary(limit => renderSummaryWith(report, limit), options)
 }
 
 function renderSummaryWith(report: BatchRunReport, limit: number): string {
@@ -62,12 +62,7 @@ function renderSummaryWith(report: BatchRunReport, limit: number): string {
 
 /** The post step's short job-summary section: the main build's time, next to ours. */
 export function renderPostSummary(report: BatchRunReport, options: RenderOptions = {}): string {
-  return fit(
-    limit => renderPostSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    'bytes',
-    1000
-  )
+  return fitSummary(limit => renderPostSummaryWith(report, limit), options)
 }
 
 function renderPostSummaryWith(report: BatchRunReport, limit: number): string {
