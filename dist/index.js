@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path23 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path24 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path23 && path23[0] !== "/") {
-          path23 = `/${path23}`;
+        if (path24 && path24[0] !== "/") {
+          path24 = `/${path24}`;
         }
-        return new URL(`${origin}${path23}`);
+        return new URL(`${origin}${path24}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path24, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path23);
+        debuglog("sending request to %s %s/%s", method, origin, path24);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path24, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path23,
+          path24,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path24, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path23);
+        debuglog("trailers received from %s %s/%s", method, origin, path24);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path24, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path23,
+          path24,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path23, origin }
+            request: { method, path: path24, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path23);
+          debuglog("sending request to %s %s/%s", method, origin, path24);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path23,
+        path: path24,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path23 !== "string") {
+        if (typeof path24 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path23[0] !== "/" && !(path23.startsWith("http://") || path23.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path24[0] !== "/" && !(path24.startsWith("http://") || path24.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path23)) {
+        } else if (invalidPathRegex.test(path24)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path23, query) : path23;
+        this.path = query ? buildURL(path24, query) : path24;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path23, host, upgrade, blocking, reset } = request2;
+      const { method, path: path24, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path23} HTTP/1.1\r
+      let header = `${method} ${path24} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path23, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path24, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path23;
+      headers[HTTP2_HEADER_PATH] = path24;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path23 = search ? `${pathname}${search}` : pathname;
+        const path24 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path23;
+        this.opts.path = path24;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path23 = "/",
+          path: path24 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path23;
+        opts.path = origin + path24;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path23) {
-      if (typeof path23 !== "string") {
-        return path23;
+    function safeUrl(path24) {
+      if (typeof path24 !== "string") {
+        return path24;
       }
-      const pathSegments = path23.split("?");
+      const pathSegments = path24.split("?");
       if (pathSegments.length !== 2) {
-        return path23;
+        return path24;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path23, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path23);
+    function matchKey(mockDispatch2, { path: path24, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path24);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path23 }) => matchValue(safeUrl(path23), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path24 }) => matchValue(safeUrl(path24), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path23, method, body: body2, headers, query } = opts;
+      const { path: path24, method, body: body2, headers, query } = opts;
       return {
-        path: path23,
+        path: path24,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path23, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path24, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path23,
+            Path: path24,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path23) {
-      for (let i = 0; i < path23.length; ++i) {
-        const code2 = path23.charCodeAt(i);
+    function validateCookiePath(path24) {
+      for (let i = 0; i < path24.length; ++i) {
+        const code2 = path24.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path23 = opts.path;
+          let path24 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path23 = `/${path23}`;
+            path24 = `/${path24}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path23);
+          url2 = new URL(util5.parseOrigin(url2).origin + path24);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21854,7 +21854,7 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module) {
     "use strict";
-    var os10 = __require("os");
+    var os11 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag();
     var { env } = process;
@@ -21902,7 +21902,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os10.release().split(".");
+        const osRelease = os11.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path23 = text.slice(i, j);
-      if (path23.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path23} ends with a slash`);
-      tokens.push({ type: "path", text: path23, line });
+      const path24 = text.slice(i, j);
+      if (path24.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path24} ends with a slash`);
+      tokens.push({ type: "path", text: path24, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -26466,10 +26466,10 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile3 } from "node:fs/promises";
-import path21 from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import path22 from "node:path";
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path21.resolve(file);
+  const absolute = path22.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -26522,8 +26522,8 @@ async function evaluateOverlay(file, options = {}) {
 }
 async function planFromOverlay(file, options = {}) {
   const calls = await evaluateOverlay(file, options);
-  const text = await readFile3(file, "utf8");
-  const absolute = path21.resolve(file);
+  const text = await readFile4(file, "utf8");
+  const absolute = path22.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -26561,7 +26561,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path21.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path22.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -28711,10 +28711,8 @@ function saveState(name, value) {
 }
 
 // src/action/main.ts
-import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
-import os9 from "node:os";
-import path22 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import os10 from "node:os";
+import path23 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31101,8 +31099,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path23, level) {
-    this.path = path23;
+  constructor(path24, level) {
+    this.path = path24;
     this.level = level;
   }
 };
@@ -35653,15 +35651,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path23 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path23.startsWith("/")) {
-      path23 = path23.substring(1);
+    let path24 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path24.startsWith("/")) {
+      path24 = path24.substring(1);
     }
-    if (isAbsoluteUrl(path23)) {
-      requestUrl = path23;
+    if (isAbsoluteUrl(path24)) {
+      requestUrl = path24;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path23);
+      requestUrl = appendPath(requestUrl, path24);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -35707,9 +35705,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path23 = pathToAppend.substring(0, searchStart);
+    const path24 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path23;
+    newPath = newPath + path24;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -38586,16 +38584,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path23 = this._matcher.path;
-    return path23.length > 0 ? path23[path23.length - 1].tag : void 0;
+    const path24 = this._matcher.path;
+    return path24.length > 0 ? path24[path24.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path23 = this._matcher.path;
-    return path23.length > 0 ? path23[path23.length - 1].namespace : void 0;
+    const path24 = this._matcher.path;
+    return path24.length > 0 ? path24[path24.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38603,9 +38601,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return void 0;
-    return path23[path23.length - 1].values?.[attrName];
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return void 0;
+    return path24[path24.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38613,9 +38611,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return false;
-    const current = path23[path23.length - 1];
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return false;
+    const current = path24[path24.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38641,18 +38639,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return -1;
-    return path23[path23.length - 1].position ?? 0;
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return -1;
+    return path24[path24.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return -1;
-    return path23[path23.length - 1].counter ?? 0;
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return -1;
+    return path24[path24.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -41914,11 +41912,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path23) {
+    function locateFile(path24) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path23, scriptDirectory);
+        return Module["locateFile"](path24, scriptDirectory);
       }
-      return scriptDirectory + path23;
+      return scriptDirectory + path24;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45005,9 +45003,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path23 = getURLPath(request2.url) || "/";
+    const path24 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path23}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path24}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45489,9 +45487,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path23 = getURLPath(request2.url) || "/";
+    const path24 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path23}`;
+    canonicalizedResourceString += `/${options.accountName}${path24}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59432,10 +59430,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path23 = urlParsed.pathname;
-  path23 = path23 || "/";
-  path23 = escape2(path23);
-  urlParsed.pathname = path23;
+  let path24 = urlParsed.pathname;
+  path24 = path24 || "/";
+  path24 = escape2(path24);
+  urlParsed.pathname = path24;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59520,9 +59518,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path23 = urlParsed.pathname;
-  path23 = path23 ? path23.endsWith("/") ? `${path23}${name}` : `${path23}/${name}` : name;
-  urlParsed.pathname = path23;
+  let path24 = urlParsed.pathname;
+  path24 = path24 ? path24.endsWith("/") ? `${path24}${name}` : `${path24}/${name}` : name;
+  urlParsed.pathname = path24;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -73379,7 +73377,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path23) {
+function appendResourcePathToUrl(url2, path24) {
   try {
     new URL(url2);
   } catch {
@@ -73389,11 +73387,11 @@ function appendResourcePathToUrl(url2, path23) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path23;
+  url2 += path24;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path23}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path24}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -74792,6 +74790,12 @@ function saveTraceState(state3) {
   saveState(State.Trace, JSON.stringify(state3));
 }
 
+// src/action/default-installable.ts
+import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import os9 from "node:os";
+import path21 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
 // src/action/flake-output.ts
 import { existsSync as existsSync5 } from "node:fs";
 import path19 from "node:path";
@@ -74814,6 +74818,110 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
   if (result.code === 0 && result.stdout.toString("utf8").trim() === "true")
     return { installable: { kind: "flake", ref }, note: `flake.nix has ${ref}` };
   return { note: `flake.nix has no ${ref}` };
+}
+
+// src/action/zero-config.ts
+import path20 from "node:path";
+function parseLock(text) {
+  try {
+    const lock = JSON.parse(text);
+    if (lock && typeof lock.nodes === "object" && lock.nodes && typeof lock.root === "string")
+      return lock;
+  } catch {
+  }
+  return void 0;
+}
+function resolveLockInput(lock, from, input2, depth = 0) {
+  const ref = lock.nodes[from]?.inputs?.[input2];
+  if (ref === void 0 || depth > 32) return void 0;
+  if (typeof ref === "string") return ref;
+  let node = lock.root;
+  for (const step of ref) {
+    node = node === void 0 ? void 0 : resolveLockInput(lock, node, step, depth + 1);
+  }
+  return node;
+}
+function libraryInput(lock) {
+  const inputs = Object.keys(lock.nodes[lock.root]?.inputs ?? {});
+  const isOurs = (name) => {
+    const node = lock.nodes[resolveLockInput(lock, lock.root, name) ?? ""];
+    const original = node?.original ?? {};
+    return original.repo === "some-cabal2nix" || typeof original.url === "string" && /\/some-cabal2nix(\.git)?([?#/]|$)/.test(original.url);
+  };
+  return inputs.find((n) => n === "some-cabal2nix") ?? inputs.find(isOurs);
+}
+function zeroConfigSources(flakeLock, nixPathEnv) {
+  const lock = flakeLock === void 0 ? void 0 : parseLock(flakeLock);
+  const sources = { warnings: [], notes: [] };
+  const lockedOf = (input2) => input2 === void 0 || !lock ? void 0 : lock.nodes[resolveLockInput(lock, lock.root, input2) ?? ""]?.locked;
+  sources.nixpkgs = lockedOf(lock && lock.nodes[lock.root]?.inputs?.nixpkgs ? "nixpkgs" : void 0);
+  const library = lock ? libraryInput(lock) : void 0;
+  sources.library = lockedOf(library);
+  const why = flakeLock === void 0 ? "there is no flake.lock" : !lock ? "flake.lock cannot be read" : "flake.lock has no nixpkgs input";
+  if (sources.nixpkgs) sources.notes.push("nixpkgs: as locked in flake.lock");
+  else
+    sources.warnings.push(
+      `zero-config: ${why}, so the batch is built with <nixpkgs> from NIX_PATH (${nixPathEnv ? `NIX_PATH=${nixPathEnv}` : "NIX_PATH is empty"}); if your build takes nixpkgs from anywhere else it will not import this batch. Pin nixpkgs in flake.lock, or set the 'installable' input to what your build uses`
+    );
+  sources.notes.push(
+    sources.library ? `some-cabal2nix library: input '${library}' as locked in flake.lock` : "some-cabal2nix library: the one bundled in this action"
+  );
+  return sources;
+}
+function nixString(text) {
+  return JSON.stringify(text).replace(/\$\{/g, "\\${");
+}
+function nixPath(absolute) {
+  return `(/. + ${nixString(absolute)})`;
+}
+function fetchLocked(locked) {
+  return `builtins.fetchTree (builtins.fromJSON ${nixString(JSON.stringify(locked))})`;
+}
+function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
+  const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const expr = `
+let
+  pkgs = import (${nixpkgs}) { };
+  someCabal2nix = import ${library};
+in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).batch
+`;
+  return { kind: "expr", expr };
+}
+
+// src/action/default-installable.ts
+async function writePlanFile(plan) {
+  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const packages = plan.packages.map(
+    (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
+  );
+  await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
+  return file;
+}
+async function zeroConfig(config, plan) {
+  const flakeLock = await readFile3(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+    () => void 0
+  );
+  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
+  for (const note of sources.notes) info(`zero-config ${note}`);
+  for (const warning2 of sources.warnings) warning(warning2);
+  return zeroConfigInstallable(
+    {
+      workingDirectory: config.workingDirectory,
+      overridesFile: config.overridesFile ?? await writePlanFile(plan),
+      actionRoot: actionRoot()
+    },
+    sources
+  );
+}
+async function defaultInstallable(config, plan) {
+  const flake = await flakeBatchOutput(config.workingDirectory);
+  info(`no installable input: ${flake.note}`);
+  return flake.installable ?? zeroConfig(config, plan);
+}
+function actionRoot() {
+  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -74918,8 +75026,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path23 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path23} does not exist${EOL8}`);
+        const path24 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path24} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -79266,7 +79374,6 @@ function commentWarning(result, issueNumber) {
 }
 
 // src/action/audit.ts
-init_errors();
 function durationOf(d) {
   return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
 }
@@ -79640,118 +79747,16 @@ async function writeReport(report, config) {
   }
 }
 
-// src/action/zero-config.ts
-import path20 from "node:path";
-function parseLock(text) {
-  try {
-    const lock = JSON.parse(text);
-    if (lock && typeof lock.nodes === "object" && lock.nodes && typeof lock.root === "string")
-      return lock;
-  } catch {
-  }
-  return void 0;
-}
-function resolveLockInput(lock, from, input2, depth = 0) {
-  const ref = lock.nodes[from]?.inputs?.[input2];
-  if (ref === void 0 || depth > 32) return void 0;
-  if (typeof ref === "string") return ref;
-  let node = lock.root;
-  for (const step of ref) {
-    node = node === void 0 ? void 0 : resolveLockInput(lock, node, step, depth + 1);
-  }
-  return node;
-}
-function libraryInput(lock) {
-  const inputs = Object.keys(lock.nodes[lock.root]?.inputs ?? {});
-  const isOurs = (name) => {
-    const node = lock.nodes[resolveLockInput(lock, lock.root, name) ?? ""];
-    const original = node?.original ?? {};
-    return original.repo === "some-cabal2nix" || typeof original.url === "string" && /\/some-cabal2nix(\.git)?([?#/]|$)/.test(original.url);
-  };
-  return inputs.find((n) => n === "some-cabal2nix") ?? inputs.find(isOurs);
-}
-function zeroConfigSources(flakeLock, nixPathEnv) {
-  const lock = flakeLock === void 0 ? void 0 : parseLock(flakeLock);
-  const sources = { warnings: [], notes: [] };
-  const lockedOf = (input2) => input2 === void 0 || !lock ? void 0 : lock.nodes[resolveLockInput(lock, lock.root, input2) ?? ""]?.locked;
-  sources.nixpkgs = lockedOf(lock && lock.nodes[lock.root]?.inputs?.nixpkgs ? "nixpkgs" : void 0);
-  const library = lock ? libraryInput(lock) : void 0;
-  sources.library = lockedOf(library);
-  const why = flakeLock === void 0 ? "there is no flake.lock" : !lock ? "flake.lock cannot be read" : "flake.lock has no nixpkgs input";
-  if (sources.nixpkgs) sources.notes.push("nixpkgs: as locked in flake.lock");
-  else
-    sources.warnings.push(
-      `zero-config: ${why}, so the batch is built with <nixpkgs> from NIX_PATH (${nixPathEnv ? `NIX_PATH=${nixPathEnv}` : "NIX_PATH is empty"}); if your build takes nixpkgs from anywhere else it will not import this batch. Pin nixpkgs in flake.lock, or set the 'installable' input to what your build uses`
-    );
-  sources.notes.push(
-    sources.library ? `some-cabal2nix library: input '${library}' as locked in flake.lock` : "some-cabal2nix library: the one bundled in this action"
-  );
-  return sources;
-}
-function nixString(text) {
-  return JSON.stringify(text).replace(/\$\{/g, "\\${");
-}
-function nixPath(absolute) {
-  return `(/. + ${nixString(absolute)})`;
-}
-function fetchLocked(locked) {
-  return `builtins.fetchTree (builtins.fromJSON ${nixString(JSON.stringify(locked))})`;
-}
-function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
-  const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
-  const expr = `
-let
-  pkgs = import (${nixpkgs}) { };
-  someCabal2nix = import ${library};
-in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).batch
-`;
-  return { kind: "expr", expr };
-}
-
 // src/action/main.ts
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path22.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path23.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path22.resolve(config.workingDirectory, config.overridesFile));
-}
-async function writePlanFile(plan) {
-  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
-  const packages = plan.packages.map(
-    (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
-  );
-  await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
-  return file;
-}
-async function zeroConfig(config, plan) {
-  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
-    () => void 0
-  );
-  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
-  for (const note of sources.notes) info(`zero-config ${note}`);
-  for (const warning2 of sources.warnings) warning(warning2);
-  return zeroConfigInstallable(
-    {
-      workingDirectory: config.workingDirectory,
-      overridesFile: config.overridesFile ?? await writePlanFile(plan),
-      actionRoot: actionRoot()
-    },
-    sources
-  );
-}
-async function defaultInstallable(config, plan) {
-  const flake = await flakeBatchOutput(config.workingDirectory);
-  info(`no installable input: ${flake.note}`);
-  return flake.installable ?? zeroConfig(config, plan);
+  return planFromOverrides(path23.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
-}
-function actionRoot() {
-  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
+  return path23.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -79882,16 +79887,40 @@ function saveStep(store, dir, entry, config, timer) {
     })
   );
 }
+function chooseInstallable(config, plan) {
+  if (config.installable) return Promise.resolve(parseInstallable(config.installable));
+  return group(
+    "some-cabal2nix: choose what to pre-warm",
+    () => defaultInstallable(config, plan)
+  );
+}
+function diffStep(restored, packages) {
+  if (restored.hit === "none") return void 0;
+  const diff = diffPackages(restored.metadata.packages, packages);
+  info(`package changes since the cached batch: ${summarizeDiff(diff)}`);
+  return diff;
+}
+async function obtainStep(store, derivation, restored, timer) {
+  const verdict = await store.verdict(derivation);
+  if (verdict === "valid") return sourceOfValidBatch(restored, derivation);
+  await realiseStep(store, derivation, verdict, timer);
+  return verdict === "build" ? "built" : "binary-cache";
+}
+async function reportStep(report, config, timer) {
+  setOutputs(report);
+  saveReport(report);
+  await writeReport(report, config);
+  await traceMainStep(timer.phases, timer.startedAtMs);
+  saveMainFinishedAt(Date.now());
+  info(verdictLine(report));
+}
 async function run() {
   const timer = new PhaseTimer();
   const config = readConfig();
   const store = new NixStore(config.workingDirectory);
   const plan = await planStep(config, timer);
   const packages = planToJson(plan).packages;
-  const installable = config.installable ? parseInstallable(config.installable) : await group(
-    "some-cabal2nix: choose what to pre-warm",
-    () => defaultInstallable(config, plan)
-  );
+  const installable = await chooseInstallable(config, plan);
   const derivation = await evaluateBatch(store, installable, timer);
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
@@ -79904,46 +79933,36 @@ async function run() {
   if (config.useActionsCache && !useCache)
     info("the Actions cache service is not available here; skipping it");
   const restored = useCache ? await restoreStep(dir, cacheKey, restoreKeyPrefix(keyInputs), timer) : { hit: "none" };
-  const diff = restored.hit === "none" ? void 0 : diffPackages(restored.metadata.packages, packages);
-  if (diff) info(`package changes since the cached batch: ${summarizeDiff(diff)}`);
+  const diff = diffStep(restored, packages);
   if (restored.hit === "exact") {
     await group(
       "some-cabal2nix: import into the Nix store",
       () => timer.time("import", () => importStep(store, restored, config))
     );
   }
-  const verdict = await store.verdict(derivation);
-  let source;
-  if (verdict === "valid") {
-    source = sourceOfValidBatch(restored, derivation);
-  } else {
-    source = verdict === "build" ? "built" : "binary-cache";
-    await realiseStep(store, derivation, verdict, timer);
-  }
+  const source = await obtainStep(store, derivation, restored, timer);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };
     await saveStep(store, dir, entry, config, timer);
   }
-  const report = {
-    storePath: derivation.outPath,
-    source,
-    rebuilt: source === "built",
-    packages,
-    diff,
-    phases: timer.phases,
-    pushes,
-    cacheKey: useCache ? cacheKey : void 0,
-    totalMs: timer.elapsedMs(),
-    drvPath: derivation.drvPath,
-    overridesFile: config.overridesFile
-  };
-  setOutputs(report);
-  saveReport(report);
-  await writeReport(report, config);
-  await traceMainStep(timer.phases, timer.startedAtMs);
-  saveMainFinishedAt(Date.now());
-  info(verdictLine(report));
+  await reportStep(
+    {
+      storePath: derivation.outPath,
+      source,
+      rebuilt: source === "built",
+      packages,
+      diff,
+      phases: timer.phases,
+      pushes,
+      cacheKey: useCache ? cacheKey : void 0,
+      totalMs: timer.elapsedMs(),
+      drvPath: derivation.drvPath,
+      overridesFile: config.overridesFile
+    },
+    config,
+    timer
+  );
 }
 async function main() {
   try {

@@ -1082,14 +1082,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path4 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path4 && path4[0] !== "/") {
-          path4 = `/${path4}`;
+        if (path5 && path5[0] !== "/") {
+          path5 = `/${path5}`;
         }
-        return new URL(`${origin}${path4}`);
+        return new URL(`${origin}${path5}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1540,39 +1540,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path4);
+        debuglog("sending request to %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path5, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path4,
+          path5,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path4);
+        debuglog("trailers received from %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path4, origin },
+          request: { method, path: path5, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path4,
+          path5,
           error.message
         );
       });
@@ -1621,9 +1621,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path4, origin }
+            request: { method, path: path5, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path4);
+          debuglog("sending request to %s %s/%s", method, origin, path5);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1686,7 +1686,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path4,
+        path: path5,
         method,
         body,
         headers,
@@ -1701,11 +1701,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path4 !== "string") {
+        if (typeof path5 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path4)) {
+        } else if (invalidPathRegex.test(path5)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1771,7 +1771,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path4, query) : path4;
+        this.path = query ? buildURL(path5, query) : path5;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6464,7 +6464,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path4, host, upgrade, blocking, reset } = request2;
+      const { method, path: path5, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6545,7 +6545,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path4} HTTP/1.1\r
+      let header = `${method} ${path5} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7074,7 +7074,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7171,7 +7171,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path4;
+      headers[HTTP2_HEADER_PATH] = path5;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7524,9 +7524,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path4 = search ? `${pathname}${search}` : pathname;
+        const path5 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path4;
+        this.opts.path = path5;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8765,10 +8765,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path4 = "/",
+          path: path5 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path4;
+        opts.path = origin + path5;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10740,20 +10740,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path4) {
-      if (typeof path4 !== "string") {
-        return path4;
+    function safeUrl(path5) {
+      if (typeof path5 !== "string") {
+        return path5;
       }
-      const pathSegments = path4.split("?");
+      const pathSegments = path5.split("?");
       if (pathSegments.length !== 2) {
-        return path4;
+        return path5;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path4);
+    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path5);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10775,7 +10775,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10813,9 +10813,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path4, method, body, headers, query } = opts;
+      const { path: path5, method, body, headers, query } = opts;
       return {
-        path: path4,
+        path: path5,
         method,
         body,
         headers,
@@ -11278,10 +11278,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path4,
+            Path: path5,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16160,9 +16160,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path4) {
-      for (let i = 0; i < path4.length; ++i) {
-        const code2 = path4.charCodeAt(i);
+    function validateCookiePath(path5) {
+      for (let i = 0; i < path5.length; ++i) {
+        const code2 = path5.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19082,11 +19082,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path4 = opts.path;
+          let path5 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path4 = `/${path4}`;
+            path5 = `/${path5}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path4);
+          url = new URL(util.parseOrigin(url).origin + path5);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21538,12 +21538,171 @@ function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
-// src/action/audit.ts
+// src/action/audit-evidence.ts
 import { readFile, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path2 from "node:path";
+import path3 from "node:path";
+
+// src/action/audit.ts
+import path from "node:path";
+function storeName(storePath) {
+  return path.basename(storePath).replace(/^[a-z0-9]{32}-/, "").replace(/\.drv$/, "");
+}
+function drvPathOfLog(file, storeDir = "/nix/store") {
+  const base = path.basename(file).replace(/\.bz2$/, "");
+  const prefix = path.basename(path.dirname(file));
+  if (!base.endsWith(".drv") || prefix.length !== 2) return void 0;
+  const whole = prefix + base;
+  return /^[a-z0-9]{32}-./.test(whole) ? `${storeDir}/${whole}` : void 0;
+}
+var VERSION = /^\d+(\.\d+)*$/;
+function splitPackageId(id) {
+  const dash = id.lastIndexOf("-");
+  if (dash > 0 && VERSION.test(id.slice(dash + 1)))
+    return { package: id.slice(0, dash), version: id.slice(dash + 1) };
+  return { package: id };
+}
+function ifdOf(name) {
+  for (const [prefix, step] of [
+    ["all-cabal-hashes-component-", "component"],
+    ["cabal2nix-", "cabal2nix"]
+  ]) {
+    if (name.startsWith(prefix) && name.length > prefix.length)
+      return { step, ...splitPackageId(name.slice(prefix.length)) };
+  }
+  return void 0;
+}
+function isBatchName(name, ours) {
+  return name === ours || name === "some-cabal2nix" || name.endsWith("-some-cabal2nix");
+}
+function kindOf(name, ourBatchName) {
+  if (ifdOf(name)) return "ifd";
+  return isBatchName(name, ourBatchName) ? "batch" : "other";
+}
+function derivationEnv(aterm) {
+  const env = {};
+  const start = aterm.lastIndexOf(",[(");
+  if (start < 0) return env;
+  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
+  const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
+  for (const m of aterm.slice(start).matchAll(pair)) env[unescape(m[1])] = unescape(m[2]);
+  return env;
+}
+function packagesOf(overridesJSON) {
+  if (overridesJSON === void 0) return void 0;
+  try {
+    const value = JSON.parse(overridesJSON);
+    return Object.fromEntries(
+      Object.entries(value).map(([n, v]) => [n, typeof v === "string" ? v : "local"])
+    );
+  } catch {
+    return void 0;
+  }
+}
+function packageListDifference(ours, theirs) {
+  const a = packagesOf(ours);
+  const b = packagesOf(theirs);
+  if (!a || !b) return "another package list";
+  const parts = [
+    ...Object.keys(b).filter((n) => !(n in a)).map((n) => `+${n}`),
+    ...Object.keys(a).filter((n) => !(n in b)).map((n) => `-${n}`),
+    ...Object.keys(a).filter((n) => n in b && a[n] !== b[n]).map((n) => `${n} ${b[n]} (ours ${a[n]})`)
+  ];
+  const shown = parts.slice(0, 3).join(", ");
+  return `another package list (${shown}${parts.length > 3 ? `, \u2026 ${parts.length - 3} more` : ""})`;
+}
+function batchDifferences(ours, theirs) {
+  const reasons = [];
+  const differs = (key) => ours[key] !== void 0 && ours[key] !== theirs[key];
+  if (differs("compiler")) reasons.push(`compiler ${theirs.compiler ?? "?"}, ours ${ours.compiler}`);
+  if (differs("hostConfig"))
+    reasons.push(`system ${theirs.hostConfig ?? "?"}, ours ${ours.hostConfig}`);
+  if (differs("system")) reasons.push(`build system ${theirs.system ?? "?"}, ours ${ours.system}`);
+  if (differs("cli") || differs("args"))
+    reasons.push("another some-cabal2nix revision (its builder differs)");
+  if (differs("allCabalHashes")) reasons.push("another all-cabal-hashes");
+  if (differs("cabal2nix")) reasons.push("another cabal2nix");
+  if (differs("builder")) reasons.push("another Node.js");
+  if (differs("overridesJSON"))
+    reasons.push(packageListDifference(ours.overridesJSON, theirs.overridesJSON));
+  return reasons;
+}
+function fixFor(pkg, version, overridesFile) {
+  return version === void 0 ? `add \`${pkg} = ./path/to/${pkg};\` to ${overridesFile}` : `add \`${pkg} = "${version}";\` to ${overridesFile}`;
+}
+function durationOf(d) {
+  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+}
+function stragglersOf(built, substituted, overridesFile = "the overrides file") {
+  const byPackage = /* @__PURE__ */ new Map();
+  const add = (name, ms) => {
+    const ifd = ifdOf(name);
+    if (!ifd) return;
+    const key = `${ifd.package}\0${ifd.version ?? ""}`;
+    const entry = byPackage.get(key) ?? {
+      package: ifd.package,
+      version: ifd.version,
+      derivations: [],
+      ms: 0,
+      fix: fixFor(ifd.package, ifd.version, overridesFile)
+    };
+    entry.derivations.push(name);
+    entry.ms += ms;
+    byPackage.set(key, entry);
+  };
+  for (const d of built) add(d.name, durationOf(d));
+  for (const s of substituted) add(s.name, 0);
+  return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
+}
+function auditFrom(evidence, ours, window) {
+  const ourName = storeName(ours.outPath);
+  const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
+  const builtDrvs = new Set(built.map((d) => d.drvPath));
+  const substituted = evidence.registered.filter(
+    (i) => i.path !== ours.outPath && !i.path.endsWith(".drv") && !i.ca && !i.ultimate && !(i.deriver && builtDrvs.has(i.deriver))
+  ).map((i) => ({
+    path: i.path,
+    name: storeName(i.path),
+    kind: kindOf(storeName(i.path), ourName),
+    atMs: (i.registrationTime ?? 0) * 1e3,
+    narSize: i.narSize
+  })).sort((a, b) => a.atMs - b.atMs);
+  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
+  const otherBatches = [
+    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
+  ].map((p) => {
+    const theirs = evidence.envs[p];
+    return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
+  });
+  return {
+    status: "ok",
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    overrides: ours.overrides,
+    built,
+    substituted,
+    stragglers: stragglersOf(built, substituted, ours.overridesFile),
+    otherBatches
+  };
+}
+function buildFigures(audit2) {
+  let longest;
+  for (const d of audit2.built) {
+    const ms = durationOf(d);
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+  }
+  return {
+    built: audit2.built.length,
+    builtMs: audit2.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit2.substituted.length,
+    substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  };
+}
 
 // src/action/store.ts
-import path from "node:path";
+import path2 from "node:path";
 
 // src/common/nix-command.ts
 var NIX_FEATURE_FLAGS = [
@@ -21734,7 +21893,7 @@ var NixStore = class {
   }
   async importFrom(file) {
     const result = await this.run("nix-store", ["--import"], { stdinFile: file });
-    if (result.code !== 0) throw nixFailure(`importing ${path.basename(file)}`, result);
+    if (result.code !== 0) throw nixFailure(`importing ${path2.basename(file)}`, result);
     return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
   }
   /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
@@ -21836,163 +21995,7 @@ function trustOptions(publicKeys) {
   ];
 }
 
-// src/action/audit.ts
-function storeName(storePath) {
-  return path2.basename(storePath).replace(/^[a-z0-9]{32}-/, "").replace(/\.drv$/, "");
-}
-function drvPathOfLog(file, storeDir = "/nix/store") {
-  const base = path2.basename(file).replace(/\.bz2$/, "");
-  const prefix = path2.basename(path2.dirname(file));
-  if (!base.endsWith(".drv") || prefix.length !== 2) return void 0;
-  const whole = prefix + base;
-  return /^[a-z0-9]{32}-./.test(whole) ? `${storeDir}/${whole}` : void 0;
-}
-var VERSION = /^\d+(\.\d+)*$/;
-function splitPackageId(id) {
-  const dash = id.lastIndexOf("-");
-  if (dash > 0 && VERSION.test(id.slice(dash + 1)))
-    return { package: id.slice(0, dash), version: id.slice(dash + 1) };
-  return { package: id };
-}
-function ifdOf(name) {
-  for (const [prefix, step] of [
-    ["all-cabal-hashes-component-", "component"],
-    ["cabal2nix-", "cabal2nix"]
-  ]) {
-    if (name.startsWith(prefix) && name.length > prefix.length)
-      return { step, ...splitPackageId(name.slice(prefix.length)) };
-  }
-  return void 0;
-}
-function isBatchName(name, ours) {
-  return name === ours || name === "some-cabal2nix" || name.endsWith("-some-cabal2nix");
-}
-function kindOf(name, ourBatchName) {
-  if (ifdOf(name)) return "ifd";
-  return isBatchName(name, ourBatchName) ? "batch" : "other";
-}
-function derivationEnv(aterm) {
-  const env = {};
-  const start = aterm.lastIndexOf(",[(");
-  if (start < 0) return env;
-  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
-  const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
-  for (const m of aterm.slice(start).matchAll(pair)) env[unescape(m[1])] = unescape(m[2]);
-  return env;
-}
-function packagesOf(overridesJSON) {
-  if (overridesJSON === void 0) return void 0;
-  try {
-    const value = JSON.parse(overridesJSON);
-    return Object.fromEntries(
-      Object.entries(value).map(([n, v]) => [n, typeof v === "string" ? v : "local"])
-    );
-  } catch {
-    return void 0;
-  }
-}
-function packageListDifference(ours, theirs) {
-  const a = packagesOf(ours);
-  const b = packagesOf(theirs);
-  if (!a || !b) return "another package list";
-  const parts = [
-    ...Object.keys(b).filter((n) => !(n in a)).map((n) => `+${n}`),
-    ...Object.keys(a).filter((n) => !(n in b)).map((n) => `-${n}`),
-    ...Object.keys(a).filter((n) => n in b && a[n] !== b[n]).map((n) => `${n} ${b[n]} (ours ${a[n]})`)
-  ];
-  const shown = parts.slice(0, 3).join(", ");
-  return `another package list (${shown}${parts.length > 3 ? `, \u2026 ${parts.length - 3} more` : ""})`;
-}
-function batchDifferences(ours, theirs) {
-  const reasons = [];
-  const differs = (key) => ours[key] !== void 0 && ours[key] !== theirs[key];
-  if (differs("compiler")) reasons.push(`compiler ${theirs.compiler ?? "?"}, ours ${ours.compiler}`);
-  if (differs("hostConfig"))
-    reasons.push(`system ${theirs.hostConfig ?? "?"}, ours ${ours.hostConfig}`);
-  if (differs("system")) reasons.push(`build system ${theirs.system ?? "?"}, ours ${ours.system}`);
-  if (differs("cli") || differs("args"))
-    reasons.push("another some-cabal2nix revision (its builder differs)");
-  if (differs("allCabalHashes")) reasons.push("another all-cabal-hashes");
-  if (differs("cabal2nix")) reasons.push("another cabal2nix");
-  if (differs("builder")) reasons.push("another Node.js");
-  if (differs("overridesJSON"))
-    reasons.push(packageListDifference(ours.overridesJSON, theirs.overridesJSON));
-  return reasons;
-}
-function fixFor(pkg, version, overridesFile) {
-  return version === void 0 ? `add \`${pkg} = ./path/to/${pkg};\` to ${overridesFile}` : `add \`${pkg} = "${version}";\` to ${overridesFile}`;
-}
-function durationOf(d) {
-  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
-}
-function stragglersOf(built, substituted, overridesFile = "the overrides file") {
-  const byPackage = /* @__PURE__ */ new Map();
-  const add = (name, ms) => {
-    const ifd = ifdOf(name);
-    if (!ifd) return;
-    const key = `${ifd.package}\0${ifd.version ?? ""}`;
-    const entry = byPackage.get(key) ?? {
-      package: ifd.package,
-      version: ifd.version,
-      derivations: [],
-      ms: 0,
-      fix: fixFor(ifd.package, ifd.version, overridesFile)
-    };
-    entry.derivations.push(name);
-    entry.ms += ms;
-    byPackage.set(key, entry);
-  };
-  for (const d of built) add(d.name, durationOf(d));
-  for (const s of substituted) add(s.name, 0);
-  return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
-}
-function auditFrom(evidence, ours, window) {
-  const ourName = storeName(ours.outPath);
-  const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
-  const builtDrvs = new Set(built.map((d) => d.drvPath));
-  const substituted = evidence.registered.filter(
-    (i) => i.path !== ours.outPath && !i.path.endsWith(".drv") && !i.ca && !i.ultimate && !(i.deriver && builtDrvs.has(i.deriver))
-  ).map((i) => ({
-    path: i.path,
-    name: storeName(i.path),
-    kind: kindOf(storeName(i.path), ourName),
-    atMs: (i.registrationTime ?? 0) * 1e3,
-    narSize: i.narSize
-  })).sort((a, b) => a.atMs - b.atMs);
-  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
-  const otherBatches = [
-    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
-    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
-  ].map((p) => {
-    const theirs = evidence.envs[p];
-    return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
-  });
-  return {
-    status: "ok",
-    windowStartMs: window.startMs,
-    windowEndMs: window.endMs,
-    overrides: ours.overrides,
-    built,
-    substituted,
-    stragglers: stragglersOf(built, substituted, ours.overridesFile),
-    otherBatches
-  };
-}
-function buildFigures(audit2) {
-  let longest;
-  for (const d of audit2.built) {
-    const ms = durationOf(d);
-    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
-  }
-  return {
-    built: audit2.built.length,
-    builtMs: audit2.built.reduce((sum, d) => sum + durationOf(d), 0),
-    longest,
-    substituted: audit2.substituted.length,
-    substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
-  };
-}
+// src/action/audit-evidence.ts
 function nixLogDir(env = process.env) {
   return env.NIX_LOG_DIR || "/nix/var/log/nix";
 }
@@ -22001,7 +22004,7 @@ function errorCode(error) {
   return code2 ?? errorMessage(error);
 }
 async function buildLogsIn(logDir, window) {
-  const drvs = path2.join(logDir, "drvs");
+  const drvs = path3.join(logDir, "drvs");
   let prefixes;
   try {
     prefixes = await readdir2(drvs);
@@ -22012,10 +22015,10 @@ async function buildLogsIn(logDir, window) {
   }
   const found = [];
   for (const prefix of prefixes) {
-    const dir = path2.join(drvs, prefix);
+    const dir = path3.join(drvs, prefix);
     const files = await readdir2(dir).catch(() => []);
     for (const file of files) {
-      const full = path2.join(dir, file);
+      const full = path3.join(dir, file);
       const drvPath = drvPathOfLog(full);
       if (!drvPath) continue;
       const info2 = await stat2(full).catch(() => void 0);
@@ -22106,8 +22109,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path4 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL4}`);
+        const path5 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL4}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -28414,7 +28417,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs2 from "fs";
-import * as path3 from "path";
+import * as path4 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -28435,7 +28438,7 @@ function appendRootPathToUrlIfNeeded(url) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url, path4) {
+function appendResourcePathToUrl(url, path5) {
   try {
     new URL(url);
   } catch {
@@ -28445,11 +28448,11 @@ function appendResourcePathToUrl(url, path4) {
   if (!url.endsWith("/")) {
     url = url + "/";
   }
-  url += path4;
+  url += path5;
   try {
     new URL(url);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path4}' is not a valid URL, using 'undefined' instead of '${url}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path5}' is not a valid URL, using 'undefined' instead of '${url}'`);
     return void 0;
   }
   return url;
@@ -28474,7 +28477,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs2.readFileSync(path3.resolve(process.cwd(), filePath));
+      return fs2.readFileSync(path4.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;

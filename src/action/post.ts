@@ -6,7 +6,8 @@
  */
 import * as core from '@actions/core'
 import { errorMessage } from '../common/errors.js'
-import { auditMainBuild, type MainBuildAudit } from './audit.js'
+import type { MainBuildAudit } from './audit.js'
+import { auditMainBuild } from './audit-evidence.js'
 import { readPostConfig } from './config.js'
 import { runUrl } from './pull-request/event.js'
 import { commentWarning, upsertStickyComment } from './pull-request/sticky-comment.js'
