@@ -91,7 +91,8 @@ export const OVERRIDES_CASES: OverridesCase[] = [
     ]
   },
   {
-    label: 'a name listed twice beside a missing local package and a bad name, comments in between (Nix)',
+    label:
+      'a name listed twice beside a missing local package and a bad name, comments in between (Nix)',
     file: 'twice-and-more.nix',
     text: '# my-lib = ./my-lib;\n{\n  my-lib = ./does-not-exist; /* "123" = "1.0"; */\n  "123" = "1.0";\n  my-lib = ./my-lib;\n  "http-types" = "0.12.4";\n  "http-types" = "0.12.5";\n}\n',
     error: [
