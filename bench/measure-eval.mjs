@@ -65,7 +65,13 @@ function renderTable(report) {
     `${report.nix}, ${report.cpus} CPUs, ${report.date}; the ${report.packages}-package test project ` +
       `(\`testing/nix/project\`); ${report.archive.kind === 'sample (24 versions)' ? 'the 24-version sample archive' : `a generated ${report.archive.kind} all-cabal-hashes`}, ` +
       `${mb} MB gzipped; ${report.cabal2nix}. cabal2nix ran ${report.cabal2nixRuns.nixpkgs} times the nixpkgs way, ` +
-      `${report.cabal2nixRuns.someCabal2nix} times in the batch.`,
+      `${report.cabal2nixRuns.someCabal2nix} times in the batch.` +
+      (report.loadAverage
+        ? ` Load average ${report.loadAverage.start.join(' / ')} at the start, ${report.loadAverage.end.join(' / ')} at the end` +
+          (report.loadAverage.start[0] > report.cpus || report.loadAverage.end[0] > report.cpus
+            ? ` (a shared machine, busier than its ${report.cpus} CPUs: compare the rows with each other, not with another run).`
+            : '.')
+        : ''),
     '',
     '| evaluation | seconds | derivations built | paths substituted |',
     '|---|---:|---:|---:|',
@@ -104,6 +110,7 @@ const say = message => {
   if (!values.json) console.error(message)
 }
 
+const loadAtStart = os.loadavg().map(x => Number(x.toFixed(1)))
 const dir = await mkdtemp(path.join(os.tmpdir(), 'scn-measure-'))
 const nixEnv = await createNixEnv(dir)
 const rev = `measure-${randomBytes(6).toString('hex')}`
@@ -183,6 +190,7 @@ const report = {
   date: new Date().toISOString().slice(0, 10),
   cabal2nix: findCabal2nix().real ? 'the real cabal2nix' : 'the cabal2nix test double (no real cabal2nix found)',
   cpus: os.availableParallelism(),
+  loadAverage: { start: loadAtStart, end: os.loadavg().map(x => Number(x.toFixed(1))) },
   archive: { kind: values.full ? `full-size (scale ${values.scale})` : 'sample (24 versions)', bytes: archiveBytes },
   packages: Object.keys(oursCold.result.json.packages).length,
   cabal2nixRuns,
