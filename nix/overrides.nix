@@ -129,22 +129,17 @@ let
       lead = 0;
       skip = groups: builtins.elemAt groups 5 == "=";
     };
-    json = {
-      regex = "(\"(([^\"\\\\]|\\\\.)*)\"[[:space:]]*:)";
-      whole = [ 0 ];
-      key = 1;
-      bareKey = 1;
-      lead = null;
-      skip = _: false;
-    };
-    plan = {
-      regex = "(\"name\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\")";
-      whole = [ 0 ];
-      key = 1;
-      bareKey = 1;
-      lead = null;
-      skip = _: false;
-    };
+    json = jsonKeyPattern "(\"(([^\"\\\\]|\\\\.)*)\"[[:space:]]*:)";
+    plan = jsonKeyPattern "(\"name\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\")";
+  };
+  # JSON keys: one group is the whole match, the next the name inside the quotes.
+  jsonKeyPattern = regex: {
+    inherit regex;
+    whole = [ 0 ];
+    key = 1;
+    bareKey = 1;
+    lead = null;
+    skip = _: false;
   };
 
   # name → the 1-based lines of its keys, in file order; one pass over the text for every name.
