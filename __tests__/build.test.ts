@@ -521,6 +521,35 @@ describe('--out replaces only what a batch wrote', () => {
   })
 })
 
+describe('--out where no directory can be made', () => {
+  // /proc exists but takes no new directories (mkdir says ENOENT); Node's recursive mkdir took that
+  // for a missing parent and retried for ever. The bundled CLI runs in a child with a kill timer, so
+  // a regression fails here instead of hanging the suite.
+  test.each([
+    ['/proc/some-cabal2nix-test/out', 'no directory can be made in /proc (ENOENT)'],
+    ['/proc/some-cabal2nix-test', 'no directory can be made in /proc (ENOENT)'],
+    ['/proc/self/some-cabal2nix-test/out', 'no directory can be made in /proc/self (ENOENT)'],
+    ['/dev/null/out', '/dev/null cannot be written (ENOTDIR)']
+  ])('--out %s is refused before any work: one line and a hint, exit 1', async (out, why) => {
+    const root = await writeTree({ 'o.nix': '{ zlib = "0.7.1.1"; }\n' }, 'out-pseudo-fs')
+    const failed = await run(
+      process.execPath,
+      [
+        path.join(repoRoot, 'dist/cli.js'),
+        ...['build', '--overrides', path.join(root, 'o.nix'), '--out', out],
+        ...['--archive', '/nonexistent.tar.gz', '--cabal2nix', '/nonexistent/c2n']
+      ],
+      { timeout: 60_000, killSignal: 'SIGKILL' }
+    ).catch(e => e)
+    expect({ code: failed.code, stderr: failed.stderr }).toEqual({
+      code: 1,
+      stderr:
+        `error: --out ${out}: ${why}\n` +
+        'hint: pass --out a path in a directory you can write to; nothing was built\n'
+    })
+  })
+})
+
 describe('--archive that is not the archive', () => {
   async function buildWith(archivePath: string): Promise<CliRun> {
     const out = path.join(await tempDir('not-archive'), 'out')

@@ -33,6 +33,7 @@ import {
   type TestUser
 } from './support/daemon.js'
 import { tempDir } from './support/files.js'
+import { warnSkipped } from './support/skip.js'
 import { generateCacheKey, nix, readCabal2nixLog, run } from './support/nix.js'
 import {
   alterContent,
@@ -53,7 +54,7 @@ function describeWithDaemon(name: string, body: () => void): void {
       })
     })
   }
-  console.warn(`SKIPPING "${name}": ${unavailable}`)
+  warnSkipped(name, unavailable)
   describe.skip(name, body)
 }
 

@@ -9,6 +9,7 @@ import {
 } from '../src/builder/hackage.js'
 import { parseNixOverrides, parseJsonOverrides } from '../src/builder/overrides.js'
 import { MAX_OVERRIDES_BYTES, planFromOverrides, planToJson } from '../src/builder/plan.js'
+import { runCli } from '../src/cli.js'
 import { writeTree } from './support/files.js'
 import { findNix } from './support/nix.js'
 
@@ -278,6 +279,31 @@ describe('planFromOverrides', () => {
       new RegExp(`^${file.replace(/[.]/g, '\\.')}:3: Nix could not evaluate it: .*notAThing`)
     )
   })
+
+  withNix(
+    'plan --json on a file Nix evaluates prints local paths relative to the file, as --help says',
+    async () => {
+      const root = await writeTree({
+        'nix/o.nix':
+          'let v = "2.2.3.0"; in {\n  aeson = v;\n  my-lib = ./libs/my-lib;\n  up-lib = ../up-lib;\n}\n',
+        'nix/libs/my-lib/my-lib.cabal': 'name: my-lib\n',
+        'up-lib/package.yaml': 'name: up-lib\n'
+      })
+      const out: string[] = []
+      const code = await runCli(['plan', '--overrides', path.join(root, 'nix/o.nix'), '--json'], {
+        write: t => out.push(t),
+        log: t => out.push(t)
+      })
+      expect({ code, packages: JSON.parse(out.join('\n')).packages }).toEqual({
+        code: 0,
+        packages: [
+          { name: 'aeson', version: '2.2.3.0' },
+          { name: 'my-lib', path: './libs/my-lib' },
+          { name: 'up-lib', path: '../up-lib' }
+        ]
+      })
+    }
+  )
 
   test('Nix beyond the subset without nix-instantiate says which line and what to do', async () => {
     const root = await writeTree({ 'o.nix': '{\n  aeson = "2.2.${"3"}.0";\n}\n' })

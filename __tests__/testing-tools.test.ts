@@ -577,9 +577,31 @@ describe('scripts/setup.sh', () => {
       .join(':')
     const { stdout } = setup(without)
     expect(stdout).toMatch(
-      /^setup: Node 24 is not first on your PATH; for this shell run: export PATH="[^"]+:\$PATH"$/m
+      new RegExp(
+        '^setup: your PATH has (v[0-9.]+|no node) first, not Node 24\\. Fine for npm run demo and npm test: ' +
+          `they run the Action's dist/ with ${node24Dir}/node as a runner would\\. ` +
+          'To run everything on Node 24 as CI does: export PATH="[^"]+:\\$PATH"$',
+        'm'
+      )
     )
     const { stdout: quiet } = setup(`${node24Dir}:${without}`)
-    expect(quiet).not.toMatch(/not first on your PATH/)
+    expect(quiet).not.toMatch(/not Node 24/)
   }, 120_000)
+
+  test('what it says is so: the simulated runner runs dist/ with Node 24 whichever Node runs it', () => {
+    const otherNode = spawnSync('bash', ['-c', 'command -v node'], {
+      env: {
+        PATH: (process.env.PATH ?? '')
+          .split(':')
+          .filter(d => d !== node24Dir)
+          .join(':')
+      },
+      encoding: 'utf8'
+    }).stdout.trim()
+    const script = `import(${JSON.stringify(path.join(repoRoot, 'testing', 'simulated-runner.mjs'))}).then(m => console.log(m.actionNode()))`
+    for (const node of [otherNode, `${node24Dir}/node`].filter(Boolean)) {
+      const res = spawnSync(node, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+      expect({ node, runs: res.stdout.trim() }).toEqual({ node, runs: `${node24Dir}/node` })
+    }
+  })
 })

@@ -1622,7 +1622,12 @@ async function evaluateWithNix(file, text, nixInstantiate) {
         value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw }
       });
     } else if (raw && typeof raw === "object" && typeof raw.path === "string") {
-      entries.push({ name, line, value: { kind: "path", path: raw.path } });
+      const nixPath = raw.path;
+      entries.push({
+        name,
+        line,
+        value: { kind: "path", path: relativePath(path4.dirname(absolute), nixPath) }
+      });
     } else {
       const type = raw?.unsupported ?? typeof raw;
       return {
@@ -2649,12 +2654,14 @@ async function extractMembers(source, wanted, options = {}) {
 init_errors();
 import {
   chmod,
+  lstat,
   mkdir,
   mkdtemp,
   readFile as readFile2,
   readdir as readdir2,
   rename,
   rm,
+  rmdir,
   stat as stat2,
   writeFile
 } from "node:fs/promises";
@@ -2669,7 +2676,7 @@ async function readManifest(dir) {
   try {
     data = JSON.parse(await readFile2(file, "utf8"));
   } catch (error) {
-    throw new BatchError("output", `${file} is missing or not JSON (${errorMessage(error)})`);
+    throw new BatchError("output", `${file} is missing or not JSON (${error.message})`);
   }
   if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
     throw new BatchError(
@@ -2705,6 +2712,32 @@ async function outputProblem(target) {
   }
   return void 0;
 }
+async function makeDirectories(dir) {
+  const missing = [];
+  for (let at = dir; ; at = path2.dirname(at)) {
+    try {
+      await lstat(at);
+      break;
+    } catch (error) {
+      if (error.code !== "ENOENT" || path2.dirname(at) === at) throw error;
+      missing.unshift(at);
+    }
+  }
+  const made = [];
+  try {
+    for (const directory of missing) {
+      await mkdir(directory);
+      made.push(directory);
+    }
+  } catch (error) {
+    await removeDirectories(made);
+    throw Object.assign(error, { refusedIn: path2.dirname(missing[made.length]) });
+  }
+  return made;
+}
+async function removeDirectories(made) {
+  for (const directory of [...made].reverse()) await rmdir(directory).catch(() => void 0);
+}
 async function prepareOutput(outDir) {
   const target = path2.resolve(outDir);
   const problem = await outputProblem(target);
@@ -2713,13 +2746,15 @@ async function prepareOutput(outDir) {
       hint: OUT_HINT
     });
   }
+  let made = [];
   try {
-    await mkdir(path2.dirname(target), { recursive: true });
+    made = await makeDirectories(path2.dirname(target));
     return await mkdtemp(`${target}.partial-`);
   } catch (error) {
-    const code = error.code;
-    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "is not writable" : `cannot be written (${code ?? errorMessage(error)})`;
-    throw new BatchError("output", `--out ${outDir}: ${path2.dirname(target)} ${why}`, {
+    await removeDirectories(made);
+    const { code, message, refusedIn } = error;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? `${refusedIn ?? path2.dirname(target)} is not writable` : code === "ENOENT" ? `no directory can be made in ${refusedIn ?? path2.dirname(target)} (ENOENT)` : `${refusedIn ?? path2.dirname(target)} cannot be written (${code ?? message})`;
+    throw new BatchError("output", `--out ${outDir}: ${why}`, {
       hint: "pass --out a path in a directory you can write to; nothing was built"
     });
   }
@@ -2746,7 +2781,7 @@ async function writeBatch(outDir, staging, manifest, expressions) {
     await discardOutput(staging);
     throw new BatchError(
       "output",
-      `could not write the batch to ${target}: ${errorMessage(error)}`,
+      `could not write the batch to ${target}: ${error.message}`,
       { hint: OUT_HINT }
     );
   }

@@ -24414,7 +24414,12 @@ async function evaluateWithNix(file, text, nixInstantiate) {
         value: raw.startsWith("/") ? { kind: "path", path: raw } : { kind: "version", version: raw }
       });
     } else if (raw && typeof raw === "object" && typeof raw.path === "string") {
-      entries.push({ name, line, value: { kind: "path", path: raw.path } });
+      const nixPath2 = raw.path;
+      entries.push({
+        name,
+        line,
+        value: { kind: "path", path: relativePath(path17.dirname(absolute), nixPath2) }
+      });
     } else {
       const type = raw?.unsupported ?? typeof raw;
       return {

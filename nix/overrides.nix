@@ -50,10 +50,6 @@ let
 
   lines = text: filter isString (split "\n" text);
 
-  escapeRegex = replaceStrings
-    [ "\\" "." "[" "]" "{" "}" "(" ")" "*" "+" "?" "^" "$" "|" ]
-    [ "\\\\" "[.]" "\\[" "[]]" "[{]" "[}]" "[(]" "[)]" "[*]" "[+]" "[?]" "\\^" "[$]" "[|]" ];
-
   # 1-based line of the first line matching `regex`, 0 when none does.
   firstLineMatching =
     regex: text:
@@ -89,40 +85,104 @@ let
       )
     );
 
-  # Where a package's key is in the text: `name = ` (Nix), `"name":` (JSON) or `"name": "name"` (plan
-  # JSON), as the CLI reads them (src/builder/overrides.ts).
-  keyRegex =
-    source: name:
-    if source.isJson then
-      (if source.isPlan then "(\"name\"[[:space:]]*:[[:space:]]*\"${escapeRegex name}\")" else "(\"${escapeRegex name}\"[[:space:]]*:)")
-    else
-      "([[:space:]{;])(\"${escapeRegex name}\"|${escapeRegex name})([[:space:]]*=)([^=])";
-
-  # 1-based lines of every occurrence of a package's key, in file order.
-  occurrences =
-    source: name:
+  # Running totals [ 0 x0 (x0+x1) … ] of a list of numbers, in halves: a fold that appends to its
+  # accumulator copies it at every step.
+  exclusiveSums =
+    xs:
     let
-      step =
-        acc: piece:
-        if isString piece then
-          acc // { line = acc.line + countNewlines piece; }
+      go =
+        from: count:
+        if count == 0 then
+          {
+            sums = [ ];
+            total = 0;
+          }
+        else if count == 1 then
+          {
+            sums = [ 0 ];
+            total = builtins.elemAt xs from;
+          }
         else
           let
-            groups = map (g: if g == null then "" else g) piece;
-            before = if source.isJson then 0 else countNewlines (head groups);
+            half = count / 2;
+            left = go from half;
+            right = go (from + half) (count - half);
           in
           {
-            line = acc.line + countNewlines (concatStringsSep "" groups);
-            found = acc.found ++ [ (acc.line + before) ];
+            sums = left.sums ++ map (s: s + left.total) right.sums;
+            total = left.total + right.total;
           };
     in
-    if source.text == null then
-      [ ]
-    else
-      (foldl' step {
-        line = 0;
-        found = [ ];
-      } (split (keyRegex source name) "\n${source.scanText}")).found;
+    (go 0 (length xs)).sums;
+
+  # Where the package keys are in the text: `name = ` (Nix), `"name":` (JSON) or `"name": "name"`
+  # (plan JSON), as the CLI reads them (src/builder/overrides.ts). For each pattern, `whole` are the
+  # groups that together are the whole match, `key` the group holding the name (a second one for
+  # Nix's unquoted names), `lead` the group before the key (its newlines are not the key's line).
+  keyPatterns = {
+    # The last group takes `==` (a comparison, not a key) whole, so it cannot hide a key after it.
+    nix = {
+      regex = "([[:space:]{;])(\"([^\"]*)\"|([A-Za-z_][A-Za-z0-9_'-]*))([[:space:]]*=)(=?)";
+      whole = [ 0 1 4 5 ];
+      key = 2;
+      bareKey = 3;
+      lead = 0;
+      skip = groups: builtins.elemAt groups 5 == "=";
+    };
+    json = jsonKeyPattern "(\"(([^\"\\\\]|\\\\.)*)\"[[:space:]]*:)";
+    plan = jsonKeyPattern "(\"name\"[[:space:]]*:[[:space:]]*\"(([^\"\\\\]|\\\\.)*)\")";
+  };
+  # JSON keys: one group is the whole match, the next the name inside the quotes.
+  jsonKeyPattern = regex: {
+    inherit regex;
+    whole = [ 0 ];
+    key = 1;
+    bareKey = 1;
+    lead = null;
+    skip = _: false;
+  };
+
+  # name → the 1-based lines of its keys, in file order; one pass over the text for every name.
+  keyLines =
+    source:
+    let
+      pattern =
+        if !source.isJson then
+          keyPatterns.nix
+        else if source.isPlan then
+          keyPatterns.plan
+        else
+          keyPatterns.json;
+      pieces = map (piece: if isList piece then map (g: if g == null then "" else g) piece else piece) (
+        split pattern.regex "\n${source.scanText}"
+      );
+      group = groups: k: builtins.elemAt groups k;
+      newlinesOf =
+        piece:
+        if isString piece then countNewlines piece else countNewlines (concatStringsSep "" (map (group piece) pattern.whole));
+      linesBefore = exclusiveSums (map newlinesOf pieces);
+      keys = builtins.concatLists (
+        genList (
+          i:
+          let
+            groups = builtins.elemAt pieces i;
+            quoted = group groups pattern.key;
+          in
+          if isString groups || pattern.skip groups then
+            [ ]
+          else
+            [
+              {
+                name = if quoted != "" || pattern.key == pattern.bareKey then quoted else group groups pattern.bareKey;
+                line = builtins.elemAt linesBefore i + (if pattern.lead == null then 0 else countNewlines (group groups pattern.lead));
+              }
+            ]
+        ) (length pieces)
+      );
+    in
+    builtins.mapAttrs (_: map (k: k.line)) (builtins.groupBy (k: k.name) keys);
+
+  occurrences = source: name: source.keyLines.${name} or [ ];
 
   attributeLine =
     source: name:
@@ -135,13 +195,12 @@ let
   duplicateProblems =
     source: names:
     let
-      unique = attrNames (listToAttrs (map (n: { name = n; value = true; }) names));
-      countIn = n: length (filter (m: m == n) names);
+      counts = builtins.mapAttrs (_: length) (builtins.groupBy (n: n) names);
       problemsOf =
         n:
         let
           o = occurrences source n;
-          times = if countIn n > length o then countIn n else length o;
+          times = if counts.${n} > length o then counts.${n} else length o;
           first = if o == [ ] then 0 else head o;
           lineOf = k: if k < length o then builtins.elemAt o k else 0;
         in
@@ -150,22 +209,48 @@ let
           text = "'${n}' is listed twice${if first > 0 then " (first on line ${toString first})" else ""}";
         }) (times - 1);
     in
-    builtins.concatMap problemsOf unique;
+    builtins.concatMap problemsOf (attrNames counts);
 
-  # Attribute names in a plain attribute set, read from the text, for the duplicates Nix itself would
-  # only report as a syntax error. Only for files in the plain subset the CLI reads without Nix.
-  plainSubsetKeys =
-    text:
+  # The plain attribute set the CLI reads without Nix (src/builder/overrides.ts), read from the text:
+  # `keys` in file order (empty when the file is more than that subset), for the duplicates Nix itself
+  # would only report as a syntax error; and `entries`, the name-value pairs when every key has a
+  # plain value (else null), so that such a file still gets every other problem reported.
+  plainSubset =
+    source:
     let
+      text = source.scanText;
+      oneLine = replaceStrings [ "\n" ] [ " " ] text;
       keys = map (m: replaceStrings [ "\"" ] [ "" ] (builtins.elemAt m 1)) (
         filter isList (split "([[:space:]{;])(\"[^\"]*\"|[A-Za-z_][A-Za-z0-9_'-]*)[[:space:]]*=[^=]" "\n${text}")
       );
+      pairs = filter isList (
+        split "[[:space:]{;](\"([^\"]*)\"|([A-Za-z_][A-Za-z0-9_'-]*))[[:space:]]*=[[:space:]]*(\"([^\"\\\\]*)\"|([.][.]?/[A-Za-z0-9._+/-]*|/[A-Za-z0-9._+-][A-Za-z0-9._+/-]*))[[:space:]]*;" "\n${text}"
+      );
+      entry =
+        groups:
+        let
+          g = builtins.elemAt groups;
+          path = g 5;
+        in
+        {
+          name = if g 1 != null then g 1 else g 2;
+          value =
+            if path == null then
+              g 4
+            else if hasPrefix "/" path then
+              /. + path
+            else
+              source.dir + "/${path}";
+        };
       plain =
         length (filter isList (split "[{]" text)) == 1
-        && match ".*(^|[^A-Za-z0-9_'-])(let|rec|inherit|with|import)([^A-Za-z0-9_'-]|$).*" (replaceStrings [ "\n" ] [ " " ] text) == null
-        && match ".*[$][{].*" (replaceStrings [ "\n" ] [ " " ] text) == null;
+        && length (split "(^|[^A-Za-z0-9_'-])(let|rec|inherit|with|import)([^A-Za-z0-9_'-]|$)" oneLine) == 1
+        && length (split "[$][{]" text) == 1;
     in
-    if plain then keys else [ ];
+    {
+      keys = if plain then keys else [ ];
+      entries = if plain && length keys == length pairs then map entry pairs else null;
+    };
 
   # JSON by extension or by content, like isJsonFile in src/builder/plan.ts.
   looksLikeJson =
@@ -191,6 +276,8 @@ let
         text = null;
         isJson = false;
         isPlan = false;
+        keyLines = { };
+        duplicates = [ ];
         value = overrides;
       }
     else if isFileArgument overrides then
@@ -203,10 +290,13 @@ let
         isJson = looksLikeJson file text;
         scanned = {
           inherit text isJson;
+          dir = dirOf file;
           isPlan = isJson && match "[[:space:]]*[{][[:space:]]*\"packages\"[[:space:]]*:.*" (replaceStrings [ "\n" ] [ " " ] text) != null;
           scanText = if isJson then text else withoutComments text;
         };
-        nixDuplicates = if isJson then [ ] else duplicateProblems scanned (plainSubsetKeys scanned.scanText);
+        located = scanned // { keyLines = keyLines scanned; };
+        plain = if isJson then { keys = [ ]; entries = null; } else plainSubset located;
+        nixDuplicates = duplicateProblems located plain.keys;
         jsonComment = firstLineMatching "([^\"]*\"[^\"]*\")*[^\"]*(//|/[*]).*" text;
         imported =
           if match "[[:space:]]*" text != null then
@@ -215,17 +305,20 @@ let
             throw "${label}:1: the file starts with a byte order mark (BOM), which Nix cannot read\nhint: save it as UTF-8 without a BOM"
           else if isJson && jsonComment > 0 then
             throw "${label}:${toString jsonComment}: invalid JSON: comments are not allowed in JSON\nhint: ${jsonCommentHint}"
-          else if nixDuplicates != [ ] then
+          else if nixDuplicates != [ ] && plain.entries == null then
             throw (problemsMessage { inherit label; } (byLine nixDuplicates))
+          else if nixDuplicates != [ ] then
+            # Nix would stop at the repeated name; the entries read from the text go on to be checked.
+            builtins.listToAttrs plain.entries
           else if isJson then
             builtins.fromJSON text
           else
             import file;
       in
-      scanned
+      located
       // {
         inherit label;
-        dir = dirOf file;
+        duplicates = nixDuplicates;
         value = if builtins.isFunction imported then imported { } else imported;
       }
     else
@@ -371,9 +464,9 @@ let
       classified = map (classify source) (rawEntries source);
       invalid = builtins.filter (e: e.kind == "invalid") classified;
       firstInvalid = head (if source.isJson then byLine invalid else invalid);
-      # Duplicates in a Nix file stop it before import (see load); JSON keeps only one of them.
+      # Nix keeps the first of a repeated name (see load), JSON only one of them.
       problems = byLine (
-        (if source.isJson then duplicateProblems source (map (e: e.name) (rawEntries source)) else [ ])
+        (if source.isJson then duplicateProblems source (map (e: e.name) (rawEntries source)) else source.duplicates)
         ++ builtins.concatMap (
           e:
           let

@@ -38,5 +38,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 echo "setup: node $(node --version), $(nix --version), $(zstd --version | head -1)"
 if [ "${BASH_SOURCE[0]}" = "$0" ] && ! PATH=$caller_path node --version 2>/dev/null | grep -q '^v24\.'; then
-  echo "setup: Node 24 is not first on your PATH; for this shell run: export PATH=\"$(dirname "$node24"):\$PATH\""
+  # The demo and the tests find Node 24 here themselves (actionNode() in testing/simulated-runner.mjs).
+  echo "setup: your PATH has $(PATH=$caller_path node --version 2>/dev/null || echo 'no node') first, not Node 24. Fine for" \
+    "npm run demo and npm test: they run the Action's dist/ with $node24 as a runner would. To run" \
+    "everything on Node 24 as CI does: export PATH=\"$(dirname "$node24"):\$PATH\""
 fi

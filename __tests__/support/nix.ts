@@ -19,6 +19,7 @@ import {
   type NixEnv
 } from '../../testing/nix/harness.mjs'
 import { tempDir } from './files.js'
+import { warnSkipped } from './skip.js'
 
 export * from '../../testing/nix/harness.mjs'
 
@@ -43,8 +44,9 @@ export function describeWithNix(name: string, body: () => void): void {
     })
     return
   }
-  console.warn(
-    `SKIPPING "${name}": Nix is not installed (nix-instantiate not on PATH). Install nix-bin to run these tests.`
+  warnSkipped(
+    name,
+    'Nix is not installed (nix-instantiate not on PATH). Install nix-bin to run these tests.'
   )
   describe.skip(name, body)
 }

@@ -81,6 +81,39 @@ export const OVERRIDES_CASES: OverridesCase[] = [
     error: ["error: FILE:4: 'aeson' is listed twice (first on line 3)", FIX]
   },
   {
+    label: "the README's example: a name listed twice and a bad version, both reported (Nix)",
+    file: 'readme-example.nix',
+    text: '{\n  aeson = "2.2.3.0";\n  aeson = "2.2.3.1";\n  zlib = "0.7.1.1";\n  lens = "5.3-rc1";\n}\n',
+    error: [
+      "error: FILE:3: 'aeson' is listed twice (first on line 2)",
+      '  FILE:5: \'lens\': "5.3-rc1" is not a valid version (numbers separated by dots, like "2.2.3.0")',
+      FIX
+    ]
+  },
+  {
+    label:
+      'a name listed twice beside a missing local package and a bad name, comments in between (Nix)',
+    file: 'twice-and-more.nix',
+    text: '# my-lib = ./my-lib;\n{\n  my-lib = ./does-not-exist; /* "123" = "1.0"; */\n  "123" = "1.0";\n  my-lib = ./my-lib;\n  "http-types" = "0.12.4";\n  "http-types" = "0.12.5";\n}\n',
+    error: [
+      "error: FILE:3: 'my-lib': local package ./does-not-exist does not exist",
+      "  FILE:4: '123' is not a valid Hackage package name (letters, digits and single dashes; no word all digits)",
+      "  FILE:5: 'my-lib' is listed twice (first on line 3)",
+      "  FILE:7: 'http-types' is listed twice (first on line 6)",
+      FIX
+    ]
+  },
+  {
+    label: 'a name listed twice and a bad version in JSON, both reported',
+    file: 'twice-and-more.json',
+    text: '{\n  "aeson": "2.2.3.0",\n  "lens": "5.3-rc1",\n  "aeson": "2.2.3.1"\n}\n',
+    error: [
+      'error: FILE:3: \'lens\': "5.3-rc1" is not a valid version (numbers separated by dots, like "2.2.3.0")',
+      "  FILE:4: 'aeson' is listed twice (first on line 2)",
+      FIX
+    ]
+  },
+  {
     label: 'a JSON file with // comments',
     file: 'comments.json',
     text: '{\n  "aeson": "2.2.3.0",\n  // pinned for the release\n  "zlib": "0.7.1.1"\n}\n',

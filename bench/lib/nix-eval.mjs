@@ -1,7 +1,7 @@
 // Part 3 of the benchmark: the same N-override project evaluated with the real Nix, the
 // nixpkgs way (packageSourceOverrides → callHackage per package: an all-cabal-hashes-component
 // IFD and a cabal2nix IFD each, one after the other) and through some-cabal2nix's overlay (one
-// batch derivation), on the stand-in package set of testing/nix (see testing/nix/measure-eval.mjs,
+// batch derivation), on the stand-in package set of testing/nix (see bench/measure-eval.mjs,
 // whose machinery this reuses, for the project itself).
 //
 //   cold         nothing of the project in the store (the archive is; a fresh store name for it

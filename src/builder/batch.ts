@@ -5,17 +5,19 @@
  */
 import {
   chmod,
+  lstat,
   mkdir,
   mkdtemp,
   readFile,
   readdir,
   rename,
   rm,
+  rmdir,
   stat,
   writeFile
 } from 'node:fs/promises'
 import path from 'node:path'
-import { BatchError, errorMessage } from '../common/errors.js'
+import { BatchError } from '../common/errors.js'
 import type { GeneratedExpression } from './generate.js'
 
 export const MANIFEST_FORMAT = 1
@@ -44,7 +46,7 @@ export async function readManifest(dir: string): Promise<BatchManifest> {
   try {
     data = JSON.parse(await readFile(file, 'utf8')) as BatchManifest
   } catch (error) {
-    throw new BatchError('output', `${file} is missing or not JSON (${errorMessage(error)})`)
+    throw new BatchError('output', `${file} is missing or not JSON (${(error as Error).message})`)
   }
   if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
     throw new BatchError(
@@ -86,8 +88,42 @@ async function outputProblem(target: string): Promise<string | undefined> {
 }
 
 /**
+ * Makes `dir` and its missing parents one level at a time, and returns the ones it made (outermost
+ * first). Node's recursive mkdir takes ENOENT for "a parent is missing" and retries for ever where the
+ * parent exists but takes no new directories (a pseudo-filesystem such as /proc); one level at a
+ * time, that is one error naming the directory that refused.
+ */
+async function makeDirectories(dir: string): Promise<string[]> {
+  const missing: string[] = []
+  for (let at = dir; ; at = path.dirname(at)) {
+    try {
+      await lstat(at)
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(at) === at) throw error
+      missing.unshift(at)
+    }
+  }
+  const made: string[] = []
+  try {
+    for (const directory of missing) {
+      await mkdir(directory)
+      made.push(directory)
+    }
+  } catch (error) {
+    await removeDirectories(made)
+    throw Object.assign(error as Error, { refusedIn: path.dirname(missing[made.length]) })
+  }
+  return made
+}
+
+async function removeDirectories(made: string[]): Promise<void> {
+  for (const directory of [...made].reverse()) await rmdir(directory).catch(() => undefined)
+}
+
+/**
  * Checked before any work: the output may replace only a previous batch or an empty directory,
- * and its parent must be writable. Returns the staging directory the batch is written into.
+ * and a directory must be makeable beside it. Returns the staging directory the batch is written into.
  */
 export async function prepareOutput(outDir: string): Promise<string> {
   const target = path.resolve(outDir)
@@ -97,16 +133,21 @@ export async function prepareOutput(outDir: string): Promise<string> {
       hint: OUT_HINT
     })
   }
+  let made: string[] = []
   try {
-    await mkdir(path.dirname(target), { recursive: true })
+    made = await makeDirectories(path.dirname(target))
     return await mkdtemp(`${target}.partial-`)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
+    await removeDirectories(made)
+    const { code, message, refusedIn } = error as NodeJS.ErrnoException & { refusedIn?: string }
+    // ENOENT in a directory that exists: the filesystem makes no directories (/proc does this).
     const why =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-        ? 'is not writable'
-        : `cannot be written (${code ?? errorMessage(error)})`
-    throw new BatchError('output', `--out ${outDir}: ${path.dirname(target)} ${why}`, {
+        ? `${refusedIn ?? path.dirname(target)} is not writable`
+        : code === 'ENOENT'
+          ? `no directory can be made in ${refusedIn ?? path.dirname(target)} (ENOENT)`
+          : `${refusedIn ?? path.dirname(target)} cannot be written (${code ?? message})`
+    throw new BatchError('output', `--out ${outDir}: ${why}`, {
       hint: 'pass --out a path in a directory you can write to; nothing was built'
     })
   }
@@ -142,7 +183,7 @@ export async function writeBatch(
     await discardOutput(staging)
     throw new BatchError(
       'output',
-      `could not write the batch to ${target}: ${errorMessage(error)}`,
+      `could not write the batch to ${target}: ${(error as Error).message}`,
       { hint: OUT_HINT }
     )
   }

@@ -197,7 +197,13 @@ async function evaluateWithNix(
       typeof raw === 'object' &&
       typeof (raw as { path?: unknown }).path === 'string'
     ) {
-      entries.push({ name, line, value: { kind: 'path', path: (raw as { path: string }).path } })
+      // A Nix path comes back absolute; as written, it was relative to the file (as plan --json shows it).
+      const nixPath = (raw as { path: string }).path
+      entries.push({
+        name,
+        line,
+        value: { kind: 'path', path: relativePath(path.dirname(absolute), nixPath) }
+      })
     } else {
       const type = (raw as { unsupported?: string })?.unsupported ?? typeof raw
       return {

@@ -1,6 +1,6 @@
 // Helpers for running the real Nix against the test project (testing/nix/project.nix): a private
 // Nix configuration per run, the cabal2nix test double as a package prefix, binary-cache keys,
-// and parsing what Nix printed. Used by __tests__/support/nix.ts and testing/nix/measure-eval.mjs.
+// and parsing what Nix printed. Used by __tests__/support/nix.ts and bench/measure-eval.mjs.
 //
 // Nix commands run asynchronously on purpose: a binary cache served from this same process
 // (testing/servers/static-server.mjs) must keep answering while Nix waits on it.
