@@ -1278,6 +1278,12 @@ function parseNixOverrides(text) {
       }
       throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
     };
+    const expectToken = (type, expected, message, line) => {
+      const t = next();
+      if (t.type === type) return;
+      if (t.type === "other") unexpected(t, expected);
+      throw new SubsetStop("syntax", line ?? t.line, message(describe(t)));
+    };
     const open2 = next();
     if (open2.type === "eof")
       throw new SubsetStop("syntax", open2.line, "the file has no attribute set");
@@ -1291,15 +1297,7 @@ function parseNixOverrides(text) {
       else if (t.type === "eof")
         throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
       else return unexpected(t, "an attribute name or '}'");
-      const eq = next();
-      if (eq.type !== "=") {
-        if (eq.type === "other") unexpected(eq, "'='");
-        throw new SubsetStop(
-          "syntax",
-          eq.line,
-          `expected '=' after '${name}' but found ${describe(eq)}`
-        );
-      }
+      expectToken("=", "'='", (found) => `expected '=' after '${name}' but found ${found}`);
       const value = next();
       let parsed;
       if (value.type === "string") {
@@ -1317,11 +1315,7 @@ function parseNixOverrides(text) {
       } else {
         return unexpected(value, "a version string or a path");
       }
-      const semi = next();
-      if (semi.type !== ";") {
-        if (semi.type === "other") unexpected(semi, "';'");
-        throw new SubsetStop("syntax", value.line, `missing ';' after the value of '${name}'`);
-      }
+      expectToken(";", "';'", () => `missing ';' after the value of '${name}'`, value.line);
       entries.push({ name, value: parsed, line: t.line });
     }
     const rest = peek();
@@ -3238,17 +3232,16 @@ function planJson(plan, baseDir) {
   );
   return JSON.stringify({ packages }, null, 2);
 }
-async function runPlan(args, write, log) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      overrides: { type: "string" },
-      overlay: { type: "string" },
-      json: { type: "boolean", default: false },
-      output: { type: "string" },
-      help: { type: "boolean", short: "h", default: false }
-    },
-    strict: true
+function parseFlags(args, options) {
+  const withHelp = { ...options, help: { type: "boolean", short: "h", default: false } };
+  return parseArgs({ args, options: withHelp, strict: true }).values;
+}
+async function runPlan(args, { write, log }) {
+  const values = parseFlags(args, {
+    overrides: { type: "string" },
+    overlay: { type: "string" },
+    json: { type: "boolean", default: false },
+    output: { type: "string" }
   });
   if (values.help) return write(usage());
   if (values.overrides && values.overlay)
@@ -3288,22 +3281,17 @@ async function runPlan(args, write, log) {
   }
   write([formatPlan(plan), ...notes].join("\n"));
 }
-async function runBuild(args, write, log) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      overrides: { type: "string" },
-      archive: { type: "string" },
-      out: { type: "string" },
-      cabal2nix: { type: "string", default: "cabal2nix" },
-      compiler: { type: "string", default: DEFAULT_COMPILER },
-      system: { type: "string" },
-      jobs: { type: "string" },
-      timeout: { type: "string" },
-      "timings-file": { type: "string" },
-      help: { type: "boolean", short: "h", default: false }
-    },
-    strict: true
+async function runBuild(args, { write, log }) {
+  const values = parseFlags(args, {
+    overrides: { type: "string" },
+    archive: { type: "string" },
+    out: { type: "string" },
+    cabal2nix: { type: "string", default: "cabal2nix" },
+    compiler: { type: "string", default: DEFAULT_COMPILER },
+    system: { type: "string" },
+    jobs: { type: "string" },
+    timeout: { type: "string" },
+    "timings-file": { type: "string" }
   });
   if (values.help) return write(usage());
   if (!values.overrides) throw usageError("build needs --overrides FILE");
@@ -3346,10 +3334,10 @@ async function runCli(argv, io = {
   try {
     switch (command) {
       case "plan":
-        await runPlan(rest, io.write, io.log);
+        await runPlan(rest, io);
         return 0;
       case "build":
-        await runBuild(rest, io.write, io.log);
+        await runBuild(rest, io);
         return 0;
       case "--version":
       case "version":

@@ -24101,6 +24101,12 @@ function parseNixOverrides(text) {
       }
       throw new SubsetStop("syntax", t.line, `expected ${expected} but found ${describe(t)}`);
     };
+    const expectToken = (type, expected, message, line) => {
+      const t = next();
+      if (t.type === type) return;
+      if (t.type === "other") unexpected(t, expected);
+      throw new SubsetStop("syntax", line ?? t.line, message(describe(t)));
+    };
     const open2 = next();
     if (open2.type === "eof")
       throw new SubsetStop("syntax", open2.line, "the file has no attribute set");
@@ -24114,15 +24120,7 @@ function parseNixOverrides(text) {
       else if (t.type === "eof")
         throw new SubsetStop("syntax", t.line, "missing '}' at the end of the attribute set");
       else return unexpected(t, "an attribute name or '}'");
-      const eq = next();
-      if (eq.type !== "=") {
-        if (eq.type === "other") unexpected(eq, "'='");
-        throw new SubsetStop(
-          "syntax",
-          eq.line,
-          `expected '=' after '${name}' but found ${describe(eq)}`
-        );
-      }
+      expectToken("=", "'='", (found) => `expected '=' after '${name}' but found ${found}`);
       const value = next();
       let parsed;
       if (value.type === "string") {
@@ -24140,11 +24138,7 @@ function parseNixOverrides(text) {
       } else {
         return unexpected(value, "a version string or a path");
       }
-      const semi = next();
-      if (semi.type !== ";") {
-        if (semi.type === "other") unexpected(semi, "';'");
-        throw new SubsetStop("syntax", value.line, `missing ';' after the value of '${name}'`);
-      }
+      expectToken(";", "';'", () => `missing ';' after the value of '${name}'`, value.line);
       entries.push({ name, value: parsed, line: t.line });
     }
     const rest = peek();

@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { buildBatch } from './builder/build.js'
 import { BatchError, describeError, isBatchError, errorMessage } from './common/errors.js'
 import {
@@ -83,21 +83,24 @@ function planJson(plan: PackagePlan, baseDir?: string): string {
   return JSON.stringify({ packages }, null, 2)
 }
 
-async function runPlan(
-  args: string[],
-  write: (text: string) => void,
+/** Where a subcommand prints: results to stdout (`write`), notes and progress to stderr (`log`). */
+interface CliOutput {
+  write: (text: string) => void
   log: (text: string) => void
-): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      overrides: { type: 'string' },
-      overlay: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false }
-    },
-    strict: true
+}
+
+/** A subcommand's flags, parsed strictly; every subcommand also takes --help. */
+function parseFlags<O extends ParseArgsOptionsConfig>(args: string[], options: O) {
+  const withHelp = { ...options, help: { type: 'boolean', short: 'h', default: false } } as const
+  return parseArgs({ args, options: withHelp, strict: true }).values
+}
+
+async function runPlan(args: string[], { write, log }: CliOutput): Promise<void> {
+  const values = parseFlags(args, {
+    overrides: { type: 'string' },
+    overlay: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    output: { type: 'string' }
   })
   if (values.help) return write(usage())
   if (values.overrides && values.overlay)
@@ -139,26 +142,17 @@ async function runPlan(
   write([formatPlan(plan), ...notes].join('\n'))
 }
 
-async function runBuild(
-  args: string[],
-  write: (text: string) => void,
-  log: (text: string) => void
-): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      overrides: { type: 'string' },
-      archive: { type: 'string' },
-      out: { type: 'string' },
-      cabal2nix: { type: 'string', default: 'cabal2nix' },
-      compiler: { type: 'string', default: DEFAULT_COMPILER },
-      system: { type: 'string' },
-      jobs: { type: 'string' },
-      timeout: { type: 'string' },
-      'timings-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false }
-    },
-    strict: true
+async function runBuild(args: string[], { write, log }: CliOutput): Promise<void> {
+  const values = parseFlags(args, {
+    overrides: { type: 'string' },
+    archive: { type: 'string' },
+    out: { type: 'string' },
+    cabal2nix: { type: 'string', default: 'cabal2nix' },
+    compiler: { type: 'string', default: DEFAULT_COMPILER },
+    system: { type: 'string' },
+    jobs: { type: 'string' },
+    timeout: { type: 'string' },
+    'timings-file': { type: 'string' }
   })
   if (values.help) return write(usage())
   if (!values.overrides) throw usageError('build needs --overrides FILE')
@@ -202,7 +196,7 @@ async function runBuild(
 /** Runs the CLI and returns the exit code: 0 on success, 1 for errors a user can fix, 2 for usage. */
 export async function runCli(
   argv: string[],
-  io: { write: (text: string) => void; log: (text: string) => void } = {
+  io: CliOutput = {
     write: text => process.stdout.write(`${text}\n`),
     log: text => process.stderr.write(`${text}\n`)
   }
@@ -211,10 +205,10 @@ export async function runCli(
   try {
     switch (command) {
       case 'plan':
-        await runPlan(rest, io.write, io.log)
+        await runPlan(rest, io)
         return 0
       case 'build':
-        await runBuild(rest, io.write, io.log)
+        await runBuild(rest, io)
         return 0
       case '--version':
       case 'version':

@@ -171,6 +171,20 @@ export function parseNixOverrides(text: string): OverridesParse {
       throw new SubsetStop('syntax', t.line, `expected ${expected} but found ${describe(t)}`)
     }
 
+    // The next token must be `type`; Nix syntax beyond the subset is named as such, anything else
+    // is a syntax error, reported on `line` (default: the token's own) with `message(found)`.
+    const expectToken = (
+      type: Token['type'],
+      expected: string,
+      message: (found: string) => string,
+      line?: number
+    ): void => {
+      const t = next()
+      if (t.type === type) return
+      if (t.type === 'other') unexpected(t, expected)
+      throw new SubsetStop('syntax', line ?? t.line, message(describe(t)))
+    }
+
     const open = next()
     if (open.type === 'eof')
       throw new SubsetStop('syntax', open.line, 'the file has no attribute set')
@@ -184,15 +198,7 @@ export function parseNixOverrides(text: string): OverridesParse {
       else if (t.type === 'eof')
         throw new SubsetStop('syntax', t.line, "missing '}' at the end of the attribute set")
       else return unexpected(t, "an attribute name or '}'")
-      const eq = next()
-      if (eq.type !== '=') {
-        if (eq.type === 'other') unexpected(eq, "'='")
-        throw new SubsetStop(
-          'syntax',
-          eq.line,
-          `expected '=' after '${name}' but found ${describe(eq)}`
-        )
-      }
+      expectToken('=', "'='", found => `expected '=' after '${name}' but found ${found}`)
       const value = next()
       let parsed: OverrideValue
       if (value.type === 'string') {
@@ -213,11 +219,7 @@ export function parseNixOverrides(text: string): OverridesParse {
       } else {
         return unexpected(value, 'a version string or a path')
       }
-      const semi = next()
-      if (semi.type !== ';') {
-        if (semi.type === 'other') unexpected(semi, "';'")
-        throw new SubsetStop('syntax', value.line, `missing ';' after the value of '${name}'`)
-      }
+      expectToken(';', "';'", () => `missing ';' after the value of '${name}'`, value.line)
       entries.push({ name, value: parsed, line: t.line })
     }
     const rest = peek()
