@@ -3638,7 +3638,11 @@ var TOOL_NAME = "some-cabal2nix";
 function manifestPackages(plan, pass) {
   const hashes = new Map(pass?.packages.map((p) => [p.name, p.sha256]));
   return plan.packages.map(
-    (p) => p.source === "hackage" ? { name: p.name, version: p.version, sha256: hashes.get(p.name) } : { name: p.name, path: p.path }
+    (p) => p.source === "hackage" ? { name: p.name, version: p.version, sha256: hashes.get(p.name) } : (
+      // The expression was generated in `./<name>` (src = ./.;), as in the Nix-built batch:
+      // where the source lives is not part of the batch, so a committed copy stays byte-identical.
+      { name: p.name, path: `./${p.name}` }
+    )
   );
 }
 async function buildBatch(plan, settings) {

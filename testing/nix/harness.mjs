@@ -180,6 +180,10 @@ export async function evalProject(nixEnv, options) {
     overrides,
     compilerName,
     extraHackage,
+    materialized,
+    checkMaterialization,
+    withDrvPaths,
+    options: nixOptions = {},
     attr,
     readOnly = false,
     store,
@@ -189,11 +193,25 @@ export async function evalProject(nixEnv, options) {
   } = options
   const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
   if (attr) args.push('-A', attr)
-  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides, compilerName, extraHackage }
+  const strings = {
+    mode,
+    archive,
+    archiveName,
+    cabal2nix,
+    nodejs,
+    projectDir,
+    overrides,
+    compilerName,
+    extraHackage,
+    materialized,
+    checkMaterialization,
+    withDrvPaths
+  }
   for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)
   if (trustedPublicKeys !== undefined) args.push('--option', 'trusted-public-keys', trustedPublicKeys)
+  for (const [name, value] of Object.entries(nixOptions)) args.push('--option', name, value)
   const result = await run('nix-instantiate', args, { env: nixEnv.env, timeoutMs })
   // Check the exit code first: on an error the JSON on stdout can be partial.
   const json = result.code === 0 ? JSON.parse(result.stdout) : undefined

@@ -72,7 +72,35 @@ let
     inherit (args) pname version;
     mkDerivationArgs = args;
     overrideCabalStub = f: mkDerivation (args // f args);
+    # As with nixpkgs' generic-builder.nix, the derivation is a function of the mkDerivation
+    # arguments (passthru aside) and of its dependencies' derivations: a real .drv (never built)
+    # whose path changes when either does, or when a store path (a batch) leaks into it.
+    drvPath =
+      (builtins.derivation {
+        name = "${args.pname}-${args.version}";
+        inherit system;
+        builder = "/bin/sh";
+        args = [
+          "-c"
+          "exit 1"
+        ];
+        mkDerivationArgs = builtins.toJSON (mapAttrs (_: drvInput) (removeAttrs args [ "passthru" ]));
+      }).drvPath;
   };
+  drvInput =
+    v:
+    if isAttrs v && v ? mkDerivationArgs then
+      v.drvPath
+    else if isPath v then
+      "path:${toString v}"
+    else if isList v then
+      map drvInput v
+    else if isAttrs v then
+      mapAttrs (_: drvInput) v
+    else if isFunction v then
+      "<function>"
+    else
+      v;
 
   # haskell.lib.compose.overrideCabal
   overrideCabal = f: drv: drv.overrideCabalStub f;
