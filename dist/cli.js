@@ -2508,7 +2508,8 @@ var init_overlay_plan = __esm({
       }
       failure(stderr) {
         const failure = nixEvaluationError(stderr, this.absolute);
-        return { ...failure, message: failure.message.replace(STAND_IN_PATH, "a fetched source") };
+        const message = failure.message.replace(/^(expected an? [\w ]+ but found an? \w+): .*$/, "$1").replace(STAND_IN_PATH, "a fetched source");
+        return { ...failure, message };
       }
       /** The overlay's attribute names; a failure here is the whole overlay's. */
       async names() {

@@ -135,7 +135,11 @@ class OverlayEvaluator {
 
   failure(stderr: string): { message: string; line: number } {
     const failure = nixEvaluationError(stderr, this.absolute)
-    return { ...failure, message: failure.message.replace(STAND_IN_PATH, 'a fetched source') }
+    // Newer Nix prints the value after "expected a Boolean but found a set:": our stand-ins.
+    const message = failure.message
+      .replace(/^(expected an? [\w ]+ but found an? \w+): .*$/, '$1')
+      .replace(STAND_IN_PATH, 'a fetched source')
+    return { ...failure, message }
   }
 
   /** The overlay's attribute names; a failure here is the whole overlay's. */
