@@ -30,6 +30,11 @@ function summary(plan: OverlayPlan) {
   }
 }
 
+/** A plan that batches these packages and has nothing to report. */
+function batchedOnly(packages: Array<{ name: string; version?: string; path?: string }>) {
+  return { packages, skipped: [], assumptions: [] }
+}
+
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = []
   const err: string[] = []
@@ -99,19 +104,15 @@ let pkgs = self.callPackage ({ pkgs }: pkgs) { }; in {
       'versions.nix': `{ lib }: { text = "2.1.4"; foo = ./foo; }
 `
     })
-    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual({
-      packages: [{ name: 'aeson', version: '2.2.3.0' }],
-      skipped: [],
-      assumptions: []
-    })
-    expect(summary(await planFromOverlay(path.join(dir, 'sources.nix')))).toEqual({
-      packages: [
+    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual(
+      batchedOnly([{ name: 'aeson', version: '2.2.3.0' }])
+    )
+    expect(summary(await planFromOverlay(path.join(dir, 'sources.nix')))).toEqual(
+      batchedOnly([
         { name: 'foo', path: './foo' },
         { name: 'text', version: '2.1.4' }
-      ],
-      skipped: [],
-      assumptions: []
-    })
+      ])
+    )
   })
 
   test("D: the named-argument form { haskellLib, self, super }: { … } (reflex-platform's)", async () => {
@@ -122,14 +123,12 @@ let pkgs = self.callPackage ({ pkgs }: pkgs) { }; in {
 }
 `
     })
-    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual({
-      packages: [
+    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual(
+      batchedOnly([
         { name: 'aeson', version: '2.2.3.0' },
         { name: 'foo', path: './foo' }
-      ],
-      skipped: [],
-      assumptions: []
-    })
+      ])
+    )
   })
 
   test('E: nixpkgs-level overlays: haskellPackages.override, haskell.packageOverrides, haskell.packages.*', async () => {
@@ -290,14 +289,12 @@ self: super: {
     const saved = process.env.NIX_PATH
     process.env.NIX_PATH = `nixpkgs=${path.join(dir, 'trap')}`
     try {
-      expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual({
-        packages: [
+      expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual(
+        batchedOnly([
           { name: 'aeson', version: '2.2.3.0' },
           { name: 'foo', path: './foo' }
-        ],
-        skipped: [],
-        assumptions: []
-      })
+        ])
+      )
     } finally {
       if (saved === undefined) delete process.env.NIX_PATH
       else process.env.NIX_PATH = saved
@@ -317,13 +314,11 @@ self: super: {
 ]
 `
     })
-    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual({
-      packages: [
+    expect(summary(await planFromOverlay(path.join(dir, 'overlay.nix')))).toEqual(
+      batchedOnly([
         { name: 'aeson', version: '2.2.3.0' },
         { name: 'foo', path: './foo' }
-      ],
-      skipped: [],
-      assumptions: []
-    })
+      ])
+    )
   })
 })

@@ -147,6 +147,19 @@ let
       some-cabal2nix-batch = batch;
     };
 
+  # The batch of a plan for a package set: its compiler and platform, the given tools.
+  batchForSet =
+    plan: tools: haskellPackages:
+    batchFor plan (
+      toolArgs (
+        tools
+        // {
+          compiler = haskellPackages.ghc.haskellCompilerName;
+          hostConfig = hostConfigOf haskellPackages;
+        }
+      )
+    );
+
   # someCabal2nixFor { pkgs, overrides, haskellPackages?, … } → { batch, overlay, haskellPackages }
   someCabal2nixFor =
     {
@@ -163,18 +176,9 @@ let
     }:
     let
       plan = readOverrides overrides;
-      batch = batchFor plan (toolArgs {
-        inherit
-          pkgs
-          evalPkgs
-          name
-          cabal2nix
-          nodejs
-          allCabalHashes
-          ;
-        compiler = haskellPackages.ghc.haskellCompilerName;
-        hostConfig = hostConfigOf haskellPackages;
-      });
+      batch = batchForSet plan {
+        inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
+      } haskellPackages;
       overlay = overlayFor {
         inherit pkgs plan batch;
         materialization = { inherit materialized checkMaterialization; };
@@ -202,22 +206,11 @@ let
       plan = readOverrides overrides;
     in
     hself: hsuper:
-    let
-      batch = batchFor plan (toolArgs {
-        inherit
-          pkgs
-          evalPkgs
-          name
-          cabal2nix
-          nodejs
-          allCabalHashes
-          ;
-        compiler = hsuper.ghc.haskellCompilerName;
-        hostConfig = hostConfigOf hsuper;
-      });
-    in
     overlayFor {
-      inherit pkgs plan batch;
+      inherit pkgs plan;
+      batch = batchForSet plan {
+        inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
+      } hsuper;
       materialization = { inherit materialized checkMaterialization; };
     } hself hsuper;
 

@@ -84,23 +84,9 @@ let
           "-c"
           "exit 1"
         ];
-        mkDerivationArgs = builtins.toJSON (mapAttrs (_: drvInput) (removeAttrs args [ "passthru" ]));
+        mkDerivationArgs = builtins.toJSON (mapAttrs (_: plainValue (p: p.drvPath)) (removeAttrs args [ "passthru" ]));
       }).drvPath;
   };
-  drvInput =
-    v:
-    if isAttrs v && v ? mkDerivationArgs then
-      v.drvPath
-    else if isPath v then
-      "path:${toString v}"
-    else if isList v then
-      map drvInput v
-    else if isAttrs v then
-      mapAttrs (_: drvInput) v
-    else if isFunction v then
-      "<function>"
-    else
-      v;
 
   # haskell.lib.compose.overrideCabal
   overrideCabal = f: drv: drv.overrideCabalStub f;
@@ -134,22 +120,23 @@ let
     compose = haskellLibCompose;
   };
 
-  # A package as plain, comparable data: its mkDerivation arguments, dependencies by name.
-  describeValue =
-    v:
+  # A value as plain, comparable data, packages in it as `package` renders them.
+  plainValue =
+    package: v:
     if isAttrs v && v ? mkDerivationArgs then
-      "haskell:${v.name}"
+      package v
     else if isPath v then
       "path:${toString v}"
     else if isList v then
-      map describeValue v
+      map (plainValue package) v
     else if isAttrs v then
-      mapAttrs (_: describeValue) v
+      mapAttrs (_: plainValue package) v
     else if isFunction v then
       "<function>"
     else
       v;
-  describe = p: mapAttrs (_: describeValue) (removeAttrs p.mkDerivationArgs [ "passthru" ]);
+  # A package as plain, comparable data: its mkDerivation arguments, dependencies by name.
+  describe = p: mapAttrs (_: plainValue (d: "haskell:${d.name}")) (removeAttrs p.mkDerivationArgs [ "passthru" ]);
 
   # ---- make-package-set.nix -----------------------------------------------------------------
 
