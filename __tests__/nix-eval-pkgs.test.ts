@@ -5,11 +5,11 @@
  * (testing/nix/haskell-package-set.nix) play nixpkgs for both systems; "the darwin machine" is this
  * one told it may build aarch64-darwin derivations (extra-platforms), as a darwin builder would.
  */
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buildSampleArchive, sampleDirectory } from '../testing/archives.mjs'
 import { findCabal2nix } from '../testing/cabal2nix.mjs'
-import { tempDir } from './support/files.js'
+import { readTree, tempDir } from './support/files.js'
 import {
   createNixEnv,
   describeWithNix,
@@ -28,17 +28,6 @@ interface Evaluated {
   batch: { system: string; hostConfig: string; out: string }
   drvPaths: Record<string, string>
   depends: string[]
-}
-
-async function tree(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {}
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name)
-      files[path.relative(dir, full)] = await readFile(full, 'utf8')
-    }
-  }
-  return files
 }
 
 describeWithNix('evalPkgs: every system’s batch from one machine (real Nix)', () => {
@@ -120,7 +109,7 @@ in {
     expect(viaOverlay.json).toEqual(ours)
     // Two different derivations, the same files, so the same packages.
     expect(ours.batch.out).not.toBe(theirs.batch.out)
-    expect(await tree(ours.batch.out)).toEqual(await tree(theirs.batch.out))
+    expect(await readTree(ours.batch.out)).toEqual(await readTree(theirs.batch.out))
     expect(ours.drvPaths).toEqual(theirs.drvPaths)
     // arch(aarch64) is false for arm64-apple-darwin in cabal2nix 2.21.3: no text, no containers.
     expect(ours.depends).toEqual(['system:base', 'system:unix'])

@@ -4,8 +4,9 @@
  * with `allow-import-from-derivation = false` to the same derivations, and a stale directory
  * stops evaluation with the command that refreshes it.
  */
-import { appendFile, cp, readFile, readdir, writeFile } from 'node:fs/promises'
+import { appendFile, cp, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { readTree } from './support/files.js'
 import {
   createNixWorkspace,
   describeWithNix,
@@ -20,16 +21,6 @@ interface ProjectResult {
   packages: Record<string, unknown>
   drvPaths: Record<string, string>
   batch: { drv: string; out: string }
-}
-
-async function tree(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const files: Record<string, string> = {}
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = path.join(prefix, entry.name)
-    if (entry.isDirectory()) Object.assign(files, await tree(path.join(dir, entry.name), rel))
-    else files[rel] = await readFile(path.join(dir, entry.name), 'utf8')
-  }
-  return files
 }
 
 const NO_IFD = { 'allow-import-from-derivation': 'false' }
@@ -69,7 +60,7 @@ describeWithNix('materialized batches: no import from derivation at all (real Ni
   }, 300_000)
 
   test('the CLI writes exactly the batch the Nix library builds (manifest included)', async () => {
-    expect(await tree(materialized)).toEqual(await tree(viaIfd.batch.out))
+    expect(await readTree(materialized)).toEqual(await readTree(viaIfd.batch.out))
   })
 
   test('with IFD forbidden the overlay evaluates from the directory, to the same derivations', async () => {
@@ -150,6 +141,6 @@ describeWithNix('materialized batches: no import from derivation at all (real Ni
     expect(refreshed.code === 0 ? '' : refreshed.stderr).toBe('')
     const again = await evalProject(ws.nix, { ...args, checkMaterialization: 'true' })
     expect(again.code === 0 ? '' : again.stderr).toBe('')
-    expect(await tree(stale)).toEqual(await tree(viaIfd.batch.out))
+    expect(await readTree(stale)).toEqual(await readTree(viaIfd.batch.out))
   })
 })

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,4 +22,16 @@ export async function writeTree(
     await writeFile(path.join(root, name), content)
   }
   return root
+}
+
+/** Every file under `dir` (relative path → text), to compare two directories exactly. */
+export async function readTree(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name)
+      files[path.relative(dir, full)] = await readFile(full, 'utf8')
+    }
+  }
+  return files
 }
