@@ -15,6 +15,8 @@
  *    so the planner knows which attribute read what.
  *  - Internal stand-in paths are recognised (a directory inside a fetched source) and never reach
  *    a message.
+ * It is one Nix program, kept whole in one file (longer than our usual files for that reason); the
+ * CLI runs it with `nix-instantiate --expr`, so it cannot import the library in nix/.
  */
 export const EVALUATE_OVERLAY = `# request: JSON { mode = "names" | "describe" | "children"; addresses = [ [ attr … ] … ]; flag = bool; }
 { file, request }:

@@ -1,12 +1,17 @@
 /**
- * Drop-in mode: read the package list out of an existing haskellPackages overlay
- * (`self: super: { aeson = super.callHackage "aeson" "2.2.3.0" {}; foo = self.callCabal2nix "foo" ./foo {}; }`)
- * instead of an overrides file. Nix evaluates the overlay against permissive stand-ins for
- * `self`, `super`, `pkgs` and `haskell.lib`: the call functions record what they were asked for
- * and return a package stand-in that survives the usual wrappers (dontCheck, doJailbreak,
- * overrideCabal, `.override`, …). Paths come back as strings: nothing is copied to the store, and
- * the evaluation runs read-only. The result is the same PackagePlan as `planFromOverrides`, checked
- * by the same validateEntries, so errors read the same.
+ * Drop-in mode: read the package list out of an existing overlay
+ * (`self: super: { aeson = super.callHackage "aeson" "2.2.3.0" {}; foo = self.callCabal2nix "foo" ./foo {}; }`,
+ * or a nixpkgs-level one that hands haskellPackages such an overlay) instead of an overrides file.
+ *
+ * Nix evaluates the overlay against stand-ins (src/builder/overlay-evaluator.ts), read-only:
+ *  1. the overlay's attribute names (a failure here is the whole overlay's, with its line);
+ *  2. what each attribute calls, all in one evaluation; when that fails in a way Nix cannot catch,
+ *     the attributes are split in halves until the failing one stands alone, so it costs only
+ *     itself (a package set a nixpkgs-level overlay sets is then read attribute by attribute);
+ *  3. attributes that read a flag drop-in mode cannot know are evaluated again with flags true:
+ *     a different package on the other branch joins the batch, and the plan says what it assumed.
+ * The result is the same PackagePlan as `planFromOverrides`, checked by the same validateEntries,
+ * so errors read the same.
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -266,7 +271,12 @@ export async function evaluateOverlay(
     attribute: '',
     text: `the whole overlay depends on ${describeRead(label)}`
   }))
-  const outcomes = await evaluator.describe(names.map(n => [n]))
+  // A read the whole overlay depends on is reported once, not for every attribute.
+  const overlayWide = new Set(reads)
+  const outcomes = (await evaluator.describe(names.map(n => [n]))).map(o => ({
+    ...o,
+    reads: o.reads.filter(r => !overlayWide.has(r))
+  }))
   const calls: EvaluatedCall[] = []
   const dependent = outcomes.filter(o => o.reads.length > 0 && o.records.length > 0)
   const flipped = new Map(

@@ -97,7 +97,19 @@ let
   names = map (e: e.name) (someCabal2nix.readOverrides overridesArg).entries ++ builtins.attrNames extra;
   usesBatch = haskellPackages ? some-cabal2nix-batch;
 in
-(if withDrvPaths == "true" then { drvPaths = builtins.listToAttrs (map (name: { inherit name; value = haskellPackages.${name}.drvPath; }) names); } else { })
+(
+  if withDrvPaths == "true" then
+    {
+      drvPaths = builtins.listToAttrs (
+        map (name: {
+          inherit name;
+          value = haskellPackages.${name}.drvPath;
+        }) names
+      );
+    }
+  else
+    { }
+)
 // {
   # name → the package's mkDerivation arguments (dependencies by name, no passthru).
   packages = builtins.listToAttrs (
