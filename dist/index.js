@@ -27048,7 +27048,11 @@ async function evaluateOverlay(file, options = {}) {
     attribute: "",
     text: `the whole overlay depends on ${describeRead(label)}`
   }));
-  const outcomes = await evaluator.describe(names.map((n) => [n]));
+  const overlayWide = new Set(reads);
+  const outcomes = (await evaluator.describe(names.map((n) => [n]))).map((o) => ({
+    ...o,
+    reads: o.reads.filter((r) => !overlayWide.has(r))
+  }));
   const calls = [];
   const dependent = outcomes.filter((o) => o.reads.length > 0 && o.records.length > 0);
   const flipped = new Map(
