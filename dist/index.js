@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path24 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path24 && path24[0] !== "/") {
-          path24 = `/${path24}`;
+        if (path25 && path25[0] !== "/") {
+          path25 = `/${path25}`;
         }
-        return new URL(`${origin}${path24}`);
+        return new URL(`${origin}${path25}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path24);
+        debuglog("sending request to %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path24,
+          path25,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path24);
+        debuglog("trailers received from %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path24,
+          path25,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path24, origin }
+            request: { method, path: path25, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path24);
+          debuglog("sending request to %s %s/%s", method, origin, path25);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path24 !== "string") {
+        if (typeof path25 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path24[0] !== "/" && !(path24.startsWith("http://") || path24.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path24)) {
+        } else if (invalidPathRegex.test(path25)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path24, query) : path24;
+        this.path = query ? buildURL(path25, query) : path25;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path24, host, upgrade, blocking, reset } = request2;
+      const { method, path: path25, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path24} HTTP/1.1\r
+      let header = `${method} ${path25} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path24, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path24;
+      headers[HTTP2_HEADER_PATH] = path25;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path24 = search ? `${pathname}${search}` : pathname;
+        const path25 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path24;
+        this.opts.path = path25;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path24 = "/",
+          path: path25 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path24;
+        opts.path = origin + path25;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path24) {
-      if (typeof path24 !== "string") {
-        return path24;
+    function safeUrl(path25) {
+      if (typeof path25 !== "string") {
+        return path25;
       }
-      const pathSegments = path24.split("?");
+      const pathSegments = path25.split("?");
       if (pathSegments.length !== 2) {
-        return path24;
+        return path25;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path24, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path24);
+    function matchKey(mockDispatch2, { path: path25, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path25);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path24 }) => matchValue(safeUrl(path24), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path24, method, body: body2, headers, query } = opts;
+      const { path: path25, method, body: body2, headers, query } = opts;
       return {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path24, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path24,
+            Path: path25,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path24) {
-      for (let i = 0; i < path24.length; ++i) {
-        const code2 = path24.charCodeAt(i);
+    function validateCookiePath(path25) {
+      for (let i = 0; i < path25.length; ++i) {
+        const code2 = path25.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path24 = opts.path;
+          let path25 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path24 = `/${path24}`;
+            path25 = `/${path25}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path24);
+          url2 = new URL(util5.parseOrigin(url2).origin + path25);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path24 = text.slice(i, j);
-      if (path24.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path24} ends with a slash`);
-      tokens.push({ type: "path", text: path24, line });
+      const path25 = text.slice(i, j);
+      if (path25.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path25} ends with a slash`);
+      tokens.push({ type: "path", text: path25, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -24307,8 +24307,8 @@ var init_overrides = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path17 from "node:path";
+import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
+import path18 from "node:path";
 function planToJson(plan) {
   return {
     packages: plan.packages.map(
@@ -24317,7 +24317,7 @@ function planToJson(plan) {
   };
 }
 function relativePath(fromDir, target) {
-  const relative3 = path17.relative(fromDir, target).split(path17.sep).join("/");
+  const relative3 = path18.relative(fromDir, target).split(path18.sep).join("/");
   if (relative3 === "") return ".";
   return relative3 === ".." || relative3.startsWith("../") ? relative3 : `./${relative3}`;
 }
@@ -24359,7 +24359,7 @@ async function readOverridesText(file) {
     name: "overrides",
     missingHint: "pass the file with --overrides (or the action input overrides-file)"
   });
-  const bytes = await readFile2(file);
+  const bytes = await readFile3(file);
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -24391,7 +24391,7 @@ function isJsonFile(file, text) {
   return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
 }
 async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path17.resolve(file);
+  const absolute = path18.resolve(file);
   const result = await runCommand(nixInstantiate, [
     "--eval",
     "--strict",
@@ -24472,7 +24472,7 @@ async function localPackageProblem(absolutePath) {
   try {
     const info2 = await stat2(absolutePath);
     if (!info2.isDirectory()) return "is not a directory";
-    names = await readdir2(absolutePath);
+    names = await readdir3(absolutePath);
   } catch {
     return "does not exist";
   }
@@ -24484,7 +24484,7 @@ async function validateEntries(file, entries) {
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
   const packages = [];
-  const baseDir = path17.dirname(path17.resolve(file));
+  const baseDir = path18.dirname(path18.resolve(file));
   for (const entry of entries) {
     const where2 = (message) => problems.push({ line: entry.line, text: message });
     const previous = seen.get(entry.name);
@@ -24508,7 +24508,7 @@ async function validateEntries(file, entries) {
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
     } else {
-      const absolutePath = path17.resolve(baseDir, entry.value.path);
+      const absolutePath = path18.resolve(baseDir, entry.value.path);
       const problem = await localPackageProblem(absolutePath);
       if (problem) {
         where2(`'${entry.name}': local package ${entry.value.path} ${problem}`);
@@ -27009,8 +27009,8 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile4 } from "node:fs/promises";
-import path22 from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import path23 from "node:path";
 function unique(values) {
   return [...new Set(values)];
 }
@@ -27086,12 +27086,12 @@ async function evaluateOverlay(file, options = {}) {
 }
 async function planFromOverlay(file, options = {}) {
   const { names, calls, assumptions } = await evaluateOverlay(file, options);
-  const text = await readFile4(file, "utf8");
+  const text = await readFile5(file, "utf8");
   const lineOf = (attribute) => findAttributeLine(
     text,
     attribute.replace(/ \(other branch\)$/, "").split(".").pop() ?? attribute
   );
-  const absolute = path22.resolve(file);
+  const absolute = path23.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -27124,7 +27124,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute)).map((call) => ({
     name: call.name,
     line: lineOf(call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path22.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path23.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -27159,7 +27159,7 @@ var init_overlay_plan = __esm({
         this.file = file;
         this.nix = nix;
         this.timeoutMs = timeoutMs;
-        this.absolute = path22.resolve(file);
+        this.absolute = path23.resolve(file);
       }
       file;
       nix;
@@ -29276,7 +29276,7 @@ function saveState(name, value) {
 
 // src/action/main.ts
 import os10 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31663,8 +31663,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path24, level) {
-    this.path = path24;
+  constructor(path25, level) {
+    this.path = path25;
     this.level = level;
   }
 };
@@ -36215,15 +36215,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path24 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path24.startsWith("/")) {
-      path24 = path24.substring(1);
+    let path25 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path25.startsWith("/")) {
+      path25 = path25.substring(1);
     }
-    if (isAbsoluteUrl(path24)) {
-      requestUrl = path24;
+    if (isAbsoluteUrl(path25)) {
+      requestUrl = path25;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path24);
+      requestUrl = appendPath(requestUrl, path25);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -36269,9 +36269,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path24 = pathToAppend.substring(0, searchStart);
+    const path25 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path24;
+    newPath = newPath + path25;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -39148,16 +39148,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].tag : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].namespace : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -39165,9 +39165,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return void 0;
-    return path24[path24.length - 1].values?.[attrName];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return void 0;
+    return path25[path25.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -39175,9 +39175,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return false;
-    const current = path24[path24.length - 1];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return false;
+    const current = path25[path25.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -39203,18 +39203,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].position ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].counter ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -42476,11 +42476,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path24) {
+    function locateFile(path25) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path24, scriptDirectory);
+        return Module["locateFile"](path25, scriptDirectory);
       }
-      return scriptDirectory + path24;
+      return scriptDirectory + path25;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45567,9 +45567,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path24}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -46051,9 +46051,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path24}`;
+    canonicalizedResourceString += `/${options.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59994,10 +59994,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 || "/";
-  path24 = escape2(path24);
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 || "/";
+  path25 = escape2(path25);
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -60082,9 +60082,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 ? path24.endsWith("/") ? `${path24}${name}` : `${path24}/${name}` : name;
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 ? path25.endsWith("/") ? `${path25}${name}` : `${path25}/${name}` : name;
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -72066,7 +72066,9 @@ function readConfig(env = process.env) {
     githubToken,
     comment: commentMode(),
     commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
-    failOnPushError: booleanInput("fail-on-push-error", false)
+    failOnPushError: booleanInput("fail-on-push-error", false),
+    materializedDirectory: input("materialized-directory").trim() || void 0,
+    failOnStaleMaterialization: booleanInput("fail-on-stale-materialization", false)
   };
 }
 function readTraceInputs() {
@@ -72095,6 +72097,10 @@ var State = {
   Comment: "comment",
   Trace: "trace"
 };
+
+// src/action/materialization.ts
+import { readFile as readFile2, readdir as readdir2 } from "node:fs/promises";
+import path17 from "node:path";
 
 // src/action/package-diff.ts
 function describeEntry(entry) {
@@ -72128,6 +72134,48 @@ function summarizeDiff(diff) {
     ...diff.bumped.map((c) => `${c.name} ${c.from} \u2192 ${c.to}`)
   ];
   return parts.join(", ");
+}
+
+// src/action/materialization.ts
+async function filesUnder(dir) {
+  const files = /* @__PURE__ */ new Map();
+  const entries = await readdir2(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = path17.join(entry.parentPath, entry.name);
+    files.set(path17.relative(dir, full), await readFile2(full));
+  }
+  return files;
+}
+function manifestPackages(files) {
+  const manifest = files.get("manifest.json");
+  if (!manifest) return [];
+  try {
+    const packages = JSON.parse(manifest.toString("utf8")).packages;
+    return Array.isArray(packages) ? packages : [];
+  } catch {
+    return [];
+  }
+}
+function refreshCommand(directory, batch) {
+  return `nix-store --realise ${batch.drvPath} && rm -rf ${directory} && cp -r --no-preserve=mode ${batch.outPath} ${directory}`;
+}
+async function checkMaterialized(directory, workingDirectory, batch) {
+  const ours = await filesUnder(path17.resolve(workingDirectory, directory));
+  const theirs = await filesUnder(batch.outPath);
+  const names = [.../* @__PURE__ */ new Set([...ours.keys(), ...theirs.keys()])].sort();
+  const changedFiles = names.filter((name) => {
+    const a = ours.get(name);
+    const b = theirs.get(name);
+    return !a || !b || !a.equals(b);
+  });
+  return {
+    directory,
+    current: changedFiles.length === 0,
+    changedFiles,
+    packages: diffPackages(manifestPackages(ours), manifestPackages(theirs)),
+    refreshCommand: refreshCommand(directory, batch)
+  };
 }
 
 // src/action/main.ts
@@ -72302,6 +72350,30 @@ function estimateAvoidedIfd(report) {
 }
 function estimateParagraph(estimate) {
   return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
+}
+
+// src/action/report/materialization-text.ts
+var FILES_SHOWN = 5;
+function materializationSummary(check) {
+  const files = check.changedFiles;
+  const shown = files.slice(0, FILES_SHOWN).join(", ");
+  const more = files.length > FILES_SHOWN ? `, ${files.length - FILES_SHOWN} more` : "";
+  const parts = [
+    `${files.length} ${files.length === 1 ? "file differs" : "files differ"} (${shown}${more})`
+  ];
+  if (!isEmptyDiff(check.packages)) parts.push(`packages: ${summarizeDiff(check.packages)}`);
+  return parts.join("; ");
+}
+function materializationLines(check) {
+  if (check.current) return [`Materialized batch ${code(check.directory)}: current`, ""];
+  return [
+    `**Materialized batch ${code(check.directory)} is stale**: ${materializationSummary(check)}. Refresh it:`,
+    "",
+    "```sh",
+    check.refreshCommand,
+    "```",
+    ""
+  ];
 }
 
 // src/action/report/phase-timer.ts
@@ -73920,7 +73992,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path18 from "path";
+import * as path19 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -73941,7 +74013,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path24) {
+function appendResourcePathToUrl(url2, path25) {
   try {
     new URL(url2);
   } catch {
@@ -73951,11 +74023,11 @@ function appendResourcePathToUrl(url2, path24) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path24;
+  url2 += path25;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path24}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path25}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -73980,7 +74052,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path18.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -75355,14 +75427,14 @@ function saveTraceState(state3) {
 }
 
 // src/action/default-installable.ts
-import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/action/flake-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
   const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
@@ -75373,7 +75445,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync5(path19.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync5(path20.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -75385,7 +75457,7 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
 }
 
 // src/action/zero-config.ts
-import path20 from "node:path";
+import path21 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -75443,8 +75515,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path21.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path21.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -75456,7 +75528,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 
 // src/action/default-installable.ts
 async function writePlanFile(plan) {
-  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -75464,7 +75536,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile3(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -75485,7 +75557,7 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function actionRoot() {
-  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
+  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -75590,8 +75662,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path24 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path24} does not exist${EOL8}`);
+        const path25 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path25} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -80150,6 +80222,7 @@ function renderCommentWith(report, options, limit) {
       out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
     }
   }
+  if (report.materialization) out.push(...materializationLines(report.materialization));
   if (report.pushes.length) {
     out.push(
       `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
@@ -80223,6 +80296,7 @@ function renderSummaryWith(report, limit) {
     if (table.length) out.push("#### Package changes", "", ...table, "");
   }
   if (report.pushes.length) out.push("#### Binary caches", "", ...pushLines(report.pushes), "");
+  if (report.materialization) out.push(...materializationLines(report.materialization));
   out.push(
     "<details><summary>Phases as a chart</summary>",
     "",
@@ -80315,12 +80389,12 @@ async function writeReport(report, config) {
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path23.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path24.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path23.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path24.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path23.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
+  return path24.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -80470,6 +80544,19 @@ async function obtainStep(store, derivation, restored, timer) {
   await realiseStep(store, derivation, verdict, timer);
   return verdict === "build" ? "built" : "binary-cache";
 }
+function materializationStep(config, derivation) {
+  const directory = config.materializedDirectory;
+  if (!directory) return Promise.resolve(void 0);
+  return group("some-cabal2nix: check the materialized batch", async () => {
+    const check = await checkMaterialized(directory, config.workingDirectory, derivation);
+    if (check.current) info(`${directory} is the batch, byte for byte`);
+    else
+      warning(
+        `${directory} is stale (${materializationSummary(check)}); refresh it: ${check.refreshCommand}`
+      );
+    return check;
+  });
+}
 async function reportStep(report, config, timer) {
   setOutputs(report);
   saveReport(report);
@@ -80505,6 +80592,7 @@ async function run() {
     );
   }
   const source = await obtainStep(store, derivation, restored, timer);
+  const materialization = await materializationStep(config, derivation);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };
@@ -80522,11 +80610,19 @@ async function run() {
       cacheKey: useCache ? cacheKey : void 0,
       totalMs: timer.elapsedMs(),
       drvPath: derivation.drvPath,
-      overridesFile: config.overridesFile
+      overridesFile: config.overridesFile,
+      materialization
     },
     config,
     timer
   );
+  if (materialization && !materialization.current && config.failOnStaleMaterialization) {
+    throw new BatchError(
+      "materialization",
+      `${materialization.directory} is stale (${materializationSummary(materialization)})`,
+      { hint: `refresh it: ${materialization.refreshCommand}` }
+    );
+  }
 }
 async function main() {
   try {
