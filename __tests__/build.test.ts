@@ -270,9 +270,10 @@ test('local packages (cabal and hpack) get src = ./. and no machine path', async
   expect(tree['my-app/default.nix']).toContain('src = ./.;')
   expect(tree['my-app/default.nix']).toContain('version = "1.2.0";')
   for (const text of Object.values(tree)) expect(text).not.toContain(root)
+  // Like the batch the Nix library builds: where the source lives is not part of the batch.
   expect(JSON.parse(tree['manifest.json']).packages).toEqual([
-    { name: 'my-app', path: './app' },
-    { name: 'my-lib', path: './libs/my-lib' },
+    { name: 'my-app', path: './my-app' },
+    { name: 'my-lib', path: './my-lib' },
     { name: 'zlib', version: '0.7.1.1', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }
   ])
 })

@@ -158,7 +158,7 @@ let inherit (pkgs.haskell.lib) dontCheck appendPatch; in {
       ['broken', 'evaluating it failed (throw or assert)'],
       [
         'fetched',
-        'its source is fetched or built, not a local directory; only Hackage versions and local paths are batched'
+        'its source is fetched or built (fetchFromGitHub), not a local directory; only Hackage versions and local paths are batched'
       ],
       ['flags', 'cabal2nix options (--flag=fast) are not passed to the batch']
     ])
@@ -169,7 +169,7 @@ let inherit (pkgs.haskell.lib) dontCheck appendPatch; in {
       'direct 1.2.3',
       "# left to nixpkgs: aeson_1 (another aeson (attribute 'aeson') is already in the batch)",
       '# left to nixpkgs: broken (evaluating it failed (throw or assert))',
-      '# left to nixpkgs: fetched (its source is fetched or built, not a local directory; only Hackage versions and local paths are batched)',
+      '# left to nixpkgs: fetched (its source is fetched or built (fetchFromGitHub), not a local directory; only Hackage versions and local paths are batched)',
       '# left to nixpkgs: flags (cabal2nix options (--flag=fast) are not passed to the batch)'
     ])
   })
@@ -193,15 +193,16 @@ let inherit (pkgs.haskell.lib) dontCheck appendPatch; in {
       'hint: fix the overrides file; nothing was built'
     ])
 
+    // An overlay that cannot be applied at all stops the plan, pointing at the line.
     const broken = await overlayFile(
       dir,
       'broken.nix',
-      'self: super: {\n  a = super.callHackage "a" "1.0" { };\n  b = super.b.version.major;\n}\n'
+      'self: super:\nlet v = super.b.version.major; in\nif v then { } else { a = super.callHackage "a" "1.0" { }; }\n'
     )
     const failed = await cli(['plan', '--overlay', broken])
     expect(failed.code).toBe(1)
     expect(failed.stderr.split('\n')[0]).toMatch(
-      new RegExp(`^error: ${broken.replace(/[.]/g, '\\.')}:3: Nix could not evaluate the overlay: `)
+      new RegExp(`^error: ${broken.replace(/[.]/g, '\\.')}:2: Nix could not evaluate the overlay: `)
     )
     expect(failed.stderr).toMatch(/^hint: drop-in mode understands callHackage/m)
 

@@ -1262,6 +1262,15 @@ function tokenizeNix(text) {
   return tokens;
 }
 function parseNixOverrides(text) {
+  const header = FUNCTION_HEADER.exec(text);
+  if (header) {
+    return {
+      ok: false,
+      reason: "beyond-subset",
+      line: header[0].split("\n").length,
+      message: "is a function, which the built-in reader does not evaluate"
+    };
+  }
   try {
     const tokens = tokenizeNix(text);
     let at = 0;
@@ -1421,7 +1430,7 @@ function findAttributeLine(text, name) {
   const match = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
   return match ? lineAt(text, match.index + match[1].length) : 0;
 }
-var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_COMMENT_HINT, JSON_ERRORS;
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, FUNCTION_HEADER, JSON_COMMENT_HINT, JSON_ERRORS;
 var init_overrides = __esm({
   "src/builder/overrides.ts"() {
     "use strict";
@@ -1450,6 +1459,7 @@ var init_overrides = __esm({
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    FUNCTION_HEADER = /^(?:\s|#[^\n]*\n)*(?:[A-Za-z_][\w'-]*\s*:(?!\/)|[A-Za-z_][\w'-]*\s*@\s*\{|\{[^{}=;]*\}\s*(?:@\s*[A-Za-z_][\w'-]*\s*)?:)/;
     JSON_COMMENT_HINT = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
     JSON_ERRORS = {
       1: "invalid symbol",
@@ -1756,7 +1766,12 @@ var init_plan = __esm({
     EVALUATE_OVERRIDES = `{ file }:
 let
   value = import (/. + file);
-  attrs = if builtins.isFunction value then value { } else value;
+  # A function header ({ pkgs }: { \u2026 }, pkgs: { \u2026 }): an argument the file really uses is an error
+  # naming it; one it only declares costs nothing.
+  missing = what: throw "the overrides file uses \${what}, which an overrides file read on its own does not have";
+  formals = builtins.functionArgs value;
+  args = builtins.mapAttrs (n: _: missing "its argument '\${n}'") (builtins.removeAttrs formals (builtins.filter (n: formals.\${n}) (builtins.attrNames formals)));
+  attrs = if !(builtins.isFunction value) then value else if formals == { } then value (missing "its argument") else value args;
   describe = x:
     if builtins.isPath x then { path = toString x; }
     else if builtins.isString x then x
@@ -1765,17 +1780,562 @@ in builtins.mapAttrs (_: describe) attrs`;
   }
 });
 
+// src/builder/overlay-evaluator.ts
+var EVALUATE_OVERLAY;
+var init_overlay_evaluator = __esm({
+  "src/builder/overlay-evaluator.ts"() {
+    "use strict";
+    EVALUATE_OVERLAY = `# request: JSON { mode = "names" | "describe" | "children"; addresses = [ [ attr \u2026 ] \u2026 ]; flag = bool; }
+{ file, request }:
+let
+  inherit (builtins)
+    attrNames
+    concatMap
+    elemAt
+    filter
+    foldl'
+    functionArgs
+    hasContext
+    head
+    isAttrs
+    isFunction
+    isList
+    isPath
+    isString
+    length
+    listToAttrs
+    match
+    stringLength
+    substring
+    tail
+    trace
+    tryEval
+    typeOf
+    ;
+  req = builtins.fromJSON request;
+  flagValue = req.flag or false;
+  path = /. + file;
+  dir = dirOf path;
+
+  hasPrefix = p: s: substring 0 (stringLength p) s == p;
+  hasSuffix =
+    x: s:
+    let
+      n = stringLength s;
+      m = stringLength x;
+    in
+    n >= m && substring (n - m) m s == x;
+
+  # Identifiers of the overlay and the Nix files beside it: every one is an attribute of the
+  # stand-ins, so \`super.foo.override { \u2026 }\` or \`pkgs.zlib\` evaluate without nixpkgs.
+  siblings =
+    let
+      entries = builtins.readDir dir;
+    in
+    filter (n: entries.\${n} == "regular" && hasSuffix ".nix" n) (attrNames entries);
+  texts = [ (builtins.readFile path) ] ++ map (n: builtins.readFile (dir + "/\${n}")) siblings;
+  words = foldl' (acc: w: acc // { \${w} = null; }) { } (
+    concatMap (
+      text: filter (w: isString w && match "[A-Za-z_][A-Za-z0-9_'-]*" w != null) (builtins.split "[^A-Za-z0-9_'-]+" text)
+    ) texts
+  );
+  forWords = f: builtins.mapAttrs (w: _: f w) words;
+
+  # Path literals of the overlay, resolved: the directories "\${./foo}" may have been made from.
+  literalDirs = filter (p: builtins.pathExists p) (
+    map (m: dir + "/\${head m}") (
+      filter isList (builtins.split "(\\\\.\\\\.?(/[A-Za-z0-9._+-]+)*/?)[[:space:];)}]" (head texts))
+    )
+  );
+
+  # One evaluation of the overlay per attribute: fresh thunks, so every read of an unknown value
+  # is reported for the attribute that made it.
+  evaluationFor =
+    _index:
+    let
+      # Values the overlay reads that drop-in mode cannot know: each read is reported (a trace line the
+      # planner collects per attribute), so a plan that depends on one says so.
+      unknown = label: value: trace "some-cabal2nix-read \${label}" value;
+      isFlagName = w: match "(is|has|enable|use|with|do)[A-Z0-9].*" w != null;
+      unknownNames = [
+        "version"
+        "system"
+        "config"
+        "haskellCompilerName"
+        "compilerName"
+      ];
+
+      standInRoot = "/some-cabal2nix-stand-in";
+      marker = "__someCabal2nixStandIn";
+      isStandIn = v: isAttrs v && v ? \${marker};
+      hasCall = v: isStandIn v && v.call != null;
+
+      # A stand-in for anything of nixpkgs: every word is an attribute (itself a stand-in), flags read
+      # as unknown booleans, and applied to anything it hands back the package it was given (or itself),
+      # which covers haskell.lib wrappers in both argument orders (\`dontCheck drv\`,
+      # \`overrideCabal drv f\`, \`compose.appendPatch p drv\`).
+      mkStandIn =
+        label: call:
+        let
+          self =
+            forWords (
+              w:
+              if isFlagName w then
+                unknown "\${label}.\${w}" flagValue
+              else if builtins.elem w unknownNames then
+                unknown "\${label}.\${w}" "0"
+              else
+                mkStandIn "\${label}.\${w}" null
+            )
+            // {
+              \${marker} = true;
+              inherit call;
+              pname = label;
+              name = label;
+              outPath = "\${standInRoot}/\${label}";
+              passthru = { };
+              meta = { };
+              env = self;
+              override = _: self;
+              overrideAttrs = _: self;
+              overrideDerivation = _: self;
+              __functor = s: a: if isStandIn a && (a.call != null || s.call == null) then a else s;
+            };
+        in
+        self;
+
+      fetcherOf =
+        s:
+        let
+          rest = substring (stringLength standInRoot + 1) (stringLength s) s;
+        in
+        head (builtins.split "[/.]" rest);
+
+      hackage = name: version: mkStandIn name { kind = "hackage"; inherit name version; };
+      unsupported = name: reason: mkStandIn name { kind = "unsupported"; inherit name reason; };
+
+      # "\${./foo}" is a store path with context: find the path literal it was made from.
+      fromStore =
+        s:
+        let
+          plain = builtins.unsafeDiscardStringContext s;
+          storeDir = builtins.storeDir;
+          afterStore = substring (stringLength storeDir + 1) (stringLength plain) plain;
+          storePart = "\${storeDir}/\${head (builtins.split "/" afterStore)}";
+          subPath = substring (stringLength storePart) (stringLength plain) plain;
+          found = filter (d: "\${d}" == storePart) literalDirs;
+        in
+        if hasPrefix "\${storeDir}/" plain && found != [ ] then toString (head found) + subPath else null;
+
+      local =
+        name: src: opts:
+        let
+          options =
+            if isString opts then
+              opts
+            else if isAttrs opts then
+              opts.extraCabal2nixOptions or ""
+            else
+              "";
+          source = if isAttrs src && !(isStandIn src) && src ? origSrc then src.origSrc else src;
+          text = if isStandIn source then null else if isPath source then toString source else if isString source then source else null;
+          dir =
+            if text == null || hasPrefix standInRoot text then
+              null
+            else if hasContext text then
+              fromStore text
+            else if hasPrefix "/" text then
+              text
+            else
+              null;
+        in
+        if options != "" then
+          unsupported name "cabal2nix options (\${options}) are not passed to the batch"
+        else if isAttrs opts && opts ? srcModifier then
+          unsupported name "srcModifier is not applied by the batch"
+        else if isStandIn source then
+          unsupported name "its source is fetched or built (\${source.name}), not a local directory; only Hackage versions and local paths are batched"
+        else if text != null && hasPrefix standInRoot text then
+          unsupported name "its source is a directory inside a fetched source (\${fetcherOf text}), not a local directory; only Hackage versions and local paths are batched"
+        else if dir == null && text != null && hasContext text then
+          unsupported name "its source is a store path drop-in mode cannot trace back to a directory of the repository; only Hackage versions and local paths are batched"
+        else if dir == null then
+          unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
+        else
+          mkStandIn name {
+            kind = "local";
+            inherit name;
+            path = dir;
+          };
+
+      # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
+      sources = {
+        cleanSource = src: src;
+        cleanSourceWith = { src, ... }: src;
+        sourceByRegex = src: _: src;
+        sourceFilesBySuffices = src: _: src;
+        cleanSourceFilter = _: _: true;
+      };
+      fileset = {
+        toSource = { root, ... }: root;
+        unions = _: null;
+        union = _: _: null;
+        intersection = _: _: null;
+        difference = _: _: null;
+        maybeMissing = p: p;
+        gitTracked = p: p;
+        fileFilter = _: p: p;
+        fromSource = p: p;
+      };
+      nix-gitignore = {
+        gitignoreSource = _: src: src;
+        gitignoreSourcePure = _: src: src;
+        gitignoreFilter = _: _: _: true;
+        gitignoreFilterPure = _: _: _: _: true;
+      };
+
+      composeExtensions =
+        f: g: final: prev:
+        let
+          fApplied = f final prev;
+        in
+        fApplied // g final (prev // fApplied);
+      lib =
+        forWords (w: mkStandIn "lib.\${w}" null)
+        // builtins
+        // sources
+        // {
+          inherit sources fileset composeExtensions;
+          id = x: x;
+          const = x: _: x;
+          flip =
+            f: a: b:
+            f b a;
+          pipe = foldl' (x: f: f x);
+          optional = c: x: if c then [ x ] else [ ];
+          optionals = c: xs: if c then xs else [ ];
+          optionalAttrs = c: a: if c then a else { };
+          genAttrs =
+            names: f:
+            listToAttrs (
+              map (n: {
+                name = n;
+                value = f n;
+              }) names
+            );
+          mapAttrs' = f: s: listToAttrs (map (n: f n s.\${n}) (attrNames s));
+          nameValuePair = name: value: { inherit name value; };
+          filterAttrs =
+            p: s:
+            listToAttrs (
+              concatMap (
+                n:
+                if p n s.\${n} then
+                  [
+                    {
+                      name = n;
+                      value = s.\${n};
+                    }
+                  ]
+                else
+                  [ ]
+              ) (attrNames s)
+            );
+          foldr =
+            op: nul: list:
+            foldl' (acc: x: op x acc) nul (builtins.genList (i: elemAt list (length list - 1 - i)) (length list));
+          recursiveUpdate = a: b: a // b;
+          composeManyExtensions = foldl' composeExtensions (_: _: { });
+          fix =
+            f:
+            let
+              x = f x;
+            in
+            x;
+          extends =
+            f: rattrs: self:
+            let
+              super = rattrs self;
+            in
+            super // f self super;
+          versionAtLeast = a: b: builtins.compareVersions a b >= 0;
+          versionOlder = a: b: builtins.compareVersions a b < 0;
+          attrByPath =
+            p: d: s:
+            if p == [ ] then
+              s
+            else if isAttrs s && s ? \${head p} then
+              lib.attrByPath (tail p) d s.\${head p}
+            else
+              d;
+          getAttrFromPath = p: s: lib.attrByPath p null s;
+          mkDefault = x: x;
+          mkForce = x: x;
+        };
+
+      # What the overlay may be handed: nixpkgs, its haskell package sets, haskell.lib. One value plays
+      # pkgs, self and super alike, and a package set's override / extend / overrideScope records the
+      # overlay it is given (a nixpkgs-level overlay that sets haskellPackages or haskell.packages.*).
+      packageSetWith =
+        inner:
+        let
+          overridesOf =
+            a:
+            let
+              args = if isFunction a then a { overrides = _: _: { }; } else a;
+            in
+            if isAttrs args && args ? overrides then [ args.overrides ] else [ ];
+        in
+        base
+        // {
+          __someCabal2nixInnerOverlays = inner;
+          override = a: packageSetWith (inner ++ overridesOf a);
+          extend = g: packageSetWith (inner ++ [ g ]);
+          overrideScope = g: packageSetWith (inner ++ [ g ]);
+          "overrideScope'" = g: packageSetWith (inner ++ [ g ]);
+        };
+      world = packageSetWith [ ];
+
+      haskellLib =
+        forWords (w: mkStandIn "haskell.lib.\${w}" null)
+        // {
+          inherit packageSourceOverrides;
+          compose = forWords (w: mkStandIn "haskell.lib.compose.\${w}" null) // {
+            inherit packageSourceOverrides;
+          };
+        };
+      packageSourceOverrides =
+        overrides: self: _:
+        builtins.mapAttrs (
+          n: v:
+          let
+            p = if isAttrs v && v ? outPath then v.outPath else v;
+          in
+          if isPath p || (isString p && hasPrefix "/" p) then self.callCabal2nix n v { } else self.callHackage n v { }
+        ) overrides;
+
+      # callPackage with automatic arguments: nixpkgs' names from the stand-ins, defaults never needed.
+      autoArgs = formals: builtins.mapAttrs (n: _: known.\${n} or world.\${n} or (mkStandIn n null)) formals;
+      callPackage =
+        fn: args:
+        let
+          f = if isFunction fn || (isAttrs fn && fn ? __functor) then fn else importStandIn fn;
+        in
+        if isFunction f then f (autoArgs (functionArgs f) // args) else f;
+
+      calls = {
+        callHackage = name: version: _: hackage name version;
+        callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
+        callCabal2nix = name: src: _: local name src "";
+        callCabal2nixWithOptions = name: src: opts: _: local name src opts;
+        inherit callPackage packageSourceOverrides;
+        mkDerivation = args: mkStandIn (args.pname or "package") null;
+      };
+
+      base =
+        forWords (w: mkStandIn w null)
+        // calls
+        // {
+          inherit lib nix-gitignore;
+          haskell = {
+            lib = haskellLib;
+            packages = forWords (_: world);
+            compiler = forWords (w: mkStandIn "haskell.compiler.\${w}" null);
+            packageOverrides = _: _: { };
+          };
+          haskellPackages = world;
+          buildPackages = world;
+          pkgsBuildBuild = world;
+          pkgsBuildHost = world;
+          pkgs = world;
+          gitignoreSource = src: src;
+          ghc = mkStandIn "ghc" null;
+          stdenv = mkStandIn "stdenv" null;
+          system = unknown "system" "unknown-system";
+        };
+
+      # The overlay's file sees these instead of the real builtins: fetchers and <nixpkgs> give
+      # stand-ins (nothing from NIX_PATH or the network), builtins.path keeps the directory it names,
+      # and imports are read with the same scope.
+      fetched = name: _: mkStandIn name null;
+      foundMarker = "__someCabal2nixFound";
+      importStandIn =
+        x:
+        if isAttrs x && x ? \${foundMarker} then
+          (if x.\${foundMarker} == "lib" then lib else (_: world))
+        else if isStandIn x then
+          (_: world)
+        else
+          builtins.scopedImport scope x;
+      scope = {
+        import = importStandIn;
+        __findFile = _: name: { \${foundMarker} = if hasSuffix "/lib" name then "lib" else name; };
+        fetchTarball = fetched "fetchTarball";
+        fetchGit = fetched "fetchGit";
+        builtins = builtins // {
+          import = importStandIn;
+          path = { path, ... }: path;
+          filterSource = _: src: src;
+          fetchTarball = fetched "fetchTarball";
+          fetchGit = fetched "fetchGit";
+          fetchurl = fetched "fetchurl";
+          fetchTree = fetched "fetchTree";
+          getFlake = _: { outputs = world; };
+        };
+      };
+
+      known = {
+        inherit lib haskellLib nix-gitignore;
+        inherit (world) haskell;
+        pkgs = world;
+        nixpkgs = world;
+        self = world;
+        super = world;
+        final = world;
+        prev = world;
+        hself = world;
+        hsuper = world;
+        hlib = haskellLib;
+        hl = haskellLib;
+      };
+      # Every formal gets a value, so no default is evaluated that is not needed; one that is neither
+      # a known name nor has a default is an unknown value, reported where it is read.
+      argsFor =
+        formals:
+        builtins.mapAttrs (
+          n: hasDefault:
+          known.\${n} or (
+            if isFlagName n then unknown "argument \${n}" flagValue else unknown "argument \${n}" (mkStandIn n null)
+          )
+        ) (builtins.removeAttrs formals (filter (n: formals.\${n} && !(known ? \${n})) (attrNames formals)));
+
+      # self: super: { \u2026 }, final: prev: { \u2026 }, { pkgs, \u2026 }: self: super: { \u2026 }, pkgs: self: super: \u2026,
+      # { haskellLib, self, super }: { \u2026 }, or lists of those (pkgs: [ \u2026 ] too).
+      run =
+        depth: f:
+        if depth > 5 then
+          throw "some-cabal2nix: the overlay is nested more than five functions deep"
+        else if isList f then
+          foldl' (acc: g: acc // run depth g) { } f
+        else if isAttrs f && !(f ? __functor) then
+          if depth == 0 then
+            throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a set"
+          else
+            f
+        else if !(isFunction f || isAttrs f) then
+          throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a \${typeOf f}"
+        else if isFunction f && functionArgs f != { } then
+          run (depth + 1) (f (argsFor (functionArgs f)))
+        else
+          run (depth + 1) (f world);
+
+      overlay = importStandIn path;
+      applied = run 0 overlay;
+
+      # The overlays a nixpkgs-level attribute hands a haskell package set, if any.
+      innerOverlaysOf =
+        depth: v:
+        if isAttrs v && v ? __someCabal2nixInnerOverlays then
+          v.__someCabal2nixInnerOverlays
+        else if depth < 3 && isAttrs v && !(isStandIn v) && !(v ? outPath) then
+          (if v ? packageOverrides && isFunction v.packageOverrides then [ v.packageOverrides ] else [ ])
+          ++ concatMap (n: if n == "packageOverrides" then [ ] else innerOverlaysOf (depth + 1) v.\${n}) (attrNames v)
+        else
+          [ ];
+      innerAttributes = v: foldl' (acc: g: acc // run 1 g) { } (innerOverlaysOf 0 v);
+
+      valueAt =
+        address: foldl' (v: n: (innerAttributes v).\${n}) applied.\${head address} (tail address);
+
+      describe =
+        address:
+        let
+          attribute = builtins.concatStringsSep "." address;
+          v = tryEval (valueAt address);
+          inner = innerOverlaysOf 0 v.value;
+        in
+        if !v.success then
+          [
+            {
+              inherit attribute;
+              kind = "unsupported";
+              reason = "evaluating it failed (throw or assert)";
+            }
+          ]
+        else if hasCall v.value then
+          [ (v.value.call // { inherit attribute; }) ]
+        else if isAttrs v.value && inner != [ ] then
+          concatMap (n: describe (address ++ [ n ])) (attrNames (innerAttributes v.value))
+        else
+          [ ];
+
+    in
+    {
+      inherit applied valueAt innerAttributes describe;
+    };
+
+  described = foldl' (
+    acc: address:
+    let
+      records = (evaluationFor (length acc)).describe address;
+      caught = tryEval (builtins.deepSeq records records);
+      result =
+        if caught.success then
+          { records = caught.value; }
+        else
+          {
+            records = [
+              {
+                attribute = builtins.concatStringsSep "." address;
+                kind = "unsupported";
+                reason = "evaluating it failed (throw or assert)";
+              }
+            ];
+          };
+    in
+    trace "some-cabal2nix-begin \${toString (length acc)}" (builtins.deepSeq result (acc ++ [ result ]))
+  ) [ ] req.addresses;
+in
+let
+  top = evaluationFor 0;
+in
+if req.mode == "names" then
+  (if !(isAttrs top.applied) then throw "some-cabal2nix: the overlay returned a \${typeOf top.applied}, not an attribute set" else attrNames top.applied)
+else if req.mode == "children" then
+  map (address: attrNames (top.innerAttributes (top.valueAt address))) req.addresses
+else
+  described
+`;
+  }
+});
+
 // src/builder/overlay-plan.ts
 var overlay_plan_exports = {};
 __export(overlay_plan_exports, {
-  EVALUATE_OVERLAY: () => EVALUATE_OVERLAY,
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
 import { readFile as readFile4 } from "node:fs/promises";
 import path6 from "node:path";
+function unique(values) {
+  return [...new Set(values)];
+}
+function isFlagRead(label) {
+  return /(^|[. ])(is|has|enable|use|with|do)[A-Z0-9][^.]*$/.test(label);
+}
+function describeRead(label) {
+  const what = label.startsWith("argument ") ? `the argument '${label.slice(9)}'` : label;
+  if (isFlagRead(label)) return `${what} (taken as false)`;
+  if (label.startsWith("argument "))
+    return `${what} (taken as equal to no value it is compared with)`;
+  return `${what} (taken as "0")`;
+}
+function describeCalls(records) {
+  const calls = records.filter((r) => r.kind !== "unsupported");
+  if (calls.length === 0) return NO_CALL;
+  return calls.map((r) => r.kind === "hackage" ? `${r.name} ${r.version}` : `${r.name} (local)`).join(", ");
+}
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path6.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -1790,45 +2350,53 @@ async function evaluateOverlay(file, options = {}) {
       }
     );
   }
-  const timeoutMs = options.timeoutMs ?? 6e4;
-  const result = await runCommand(
-    nix,
-    [
-      "--eval",
-      "--strict",
-      "--json",
-      "--readonly-mode",
-      // Newer Nix shows where an error happened only in the trace.
-      "--show-trace",
-      "--argstr",
-      "file",
-      absolute,
-      "--expr",
-      EVALUATE_OVERLAY
-    ],
-    { timeoutMs }
+  const evaluator = new OverlayEvaluator(file, nix, options.timeoutMs ?? 6e4);
+  const { names, reads } = await evaluator.names();
+  const assumptions = reads.map((label) => ({
+    attribute: "",
+    text: `the whole overlay depends on ${describeRead(label)}`
+  }));
+  const overlayWide = new Set(reads);
+  const outcomes = (await evaluator.describe(names.map((n) => [n]))).map((o) => ({
+    ...o,
+    reads: o.reads.filter((r) => !overlayWide.has(r))
+  }));
+  const calls = [];
+  const dependent = outcomes.filter((o) => o.reads.length > 0 && o.records.length > 0);
+  const flipped = new Map(
+    (await evaluator.describe(
+      dependent.filter((o) => o.reads.some(isFlagRead)).map((o) => o.address),
+      true
+    )).map((o) => [o.address.join("."), o])
   );
-  if (result.timedOut)
-    throw overridesError(
-      file,
-      0,
-      `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1e3)} s`,
-      UNDERSTOOD
-    );
-  if (result.code !== 0) {
-    const failure = nixEvaluationError(result.stderr, absolute);
-    throw overridesError(
-      file,
-      failure.line,
-      `Nix could not evaluate the overlay: ${failure.message}`,
-      UNDERSTOOD
-    );
+  for (const outcome of outcomes) {
+    calls.push(...outcome.records);
+    if (outcome.reads.length === 0 || outcome.records.length === 0) continue;
+    const attribute = outcome.address.join(".");
+    const other = flipped.get(attribute);
+    const taken = describeCalls(outcome.records);
+    const unknowns = outcome.reads.map(describeRead).join(", ");
+    if (other ? describeCalls(other.records) === taken : taken === NO_CALL) continue;
+    let text = `depends on ${unknowns}, which drop-in mode cannot know: the plan takes ${taken}`;
+    if (other) {
+      const known = new Set(outcome.records.map((r) => r.name));
+      const added = other.records.filter(
+        (r) => r.kind === "hackage" && r.name !== void 0 && !known.has(r.name)
+      );
+      calls.push(...added.map((r) => ({ ...r, attribute: `${attribute} (other branch)` })));
+      text += added.length > 0 ? `; with the flags true it is ${describeCalls(other.records)}, also in the batch` : `; with the flags true it would be ${describeCalls(other.records)}, left to nixpkgs`;
+    }
+    assumptions.push({ attribute, text });
   }
-  return JSON.parse(result.stdout.toString("utf8"));
+  return { names, calls, assumptions };
 }
 async function planFromOverlay(file, options = {}) {
-  const calls = await evaluateOverlay(file, options);
+  const { names, calls, assumptions } = await evaluateOverlay(file, options);
   const text = await readFile4(file, "utf8");
+  const lineOf = (attribute) => findAttributeLine(
+    text,
+    attribute.replace(/ \(other branch\)$/, "").split(".").pop() ?? attribute
+  );
   const absolute = path6.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
@@ -1857,166 +2425,162 @@ async function planFromOverlay(file, options = {}) {
     }
   }
   if (chosen.size === 0) {
-    throw overridesError(
-      file,
-      0,
-      skipped.length > 0 ? `no call in the overlay can be batched (${skipped.map((s) => `${s.attribute}: ${s.reason}`).join("; ")})` : "the overlay has no callHackage or callCabal2nix calls",
-      UNDERSTOOD
-    );
+    throw overridesError(file, 0, noCallMessage(skipped, names), UNDERSTOOD);
   }
-  const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
+  const entries = [...chosen.values()].sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute)).map((call) => ({
     name: call.name,
-    line: findAttributeLine(text, call.attribute),
+    line: lineOf(call.attribute),
     value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path6.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
-  return { ...plan, skipped };
+  return { ...plan, skipped, assumptions };
 }
-var EVALUATE_OVERLAY, UNDERSTOOD;
+function noCallMessage(skipped, names) {
+  const packageSets = names.filter((n) => n === "haskellPackages" || n === "haskell");
+  if (skipped.length === 0 && packageSets.length > 0)
+    return `the overlay sets ${packageSets.join(" and ")} but gives it no overlay with callHackage or callCabal2nix calls (haskellPackages.override { overrides = \u2026; }, .extend or haskell.packageOverrides)`;
+  if (skipped.length === 0) return "the overlay has no callHackage or callCabal2nix calls";
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of skipped) byReason.set(s.reason, [...byReason.get(s.reason) ?? [], s.attribute]);
+  const groups = [...byReason].map(([reason, attributes]) => `${reason}: ${attributes.join(", ")}`);
+  return `no call in the overlay can be batched (${groups.join("; ")})`;
+}
+var UNDERSTOOD, BEGIN, READ, STAND_IN_PATH, OverlayEvaluator, NO_CALL;
 var init_overlay_plan = __esm({
   "src/builder/overlay-plan.ts"() {
     "use strict";
     init_errors();
     init_overrides();
     init_nix_output();
+    init_overlay_evaluator();
     init_plan();
     init_process();
-    EVALUATE_OVERLAY = `{ file }:
-let
-  inherit (builtins) isAttrs isFunction isList isPath isString typeOf;
-  path = /. + file;
-  text = builtins.readFile path;
-  words = builtins.filter (w: isString w && builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" w != null)
-    (builtins.split "[^A-Za-z0-9_'-]+" text);
-  forWords = value: builtins.listToAttrs (map (w: { name = w; value = value w; }) words);
-
-  marker = "__someCabal2nixStandIn";
-  isPackage = v: isAttrs v && v ? \${marker};
-  # Unknown attributes of a stand-in are wrapper-like functions, so \`hlib.dontCheck drv\` works
-  # whatever the overlay calls its haskell.lib.
-  wordFunctions = forWords (_: generic);
-  mkPackage = name: call:
-    let
-      self = wordFunctions // {
-        \${marker} = true;
-        inherit call;
-        pname = name;
-        name = name;
-        version = "0";
-        outPath = "/some-cabal2nix-stand-in/\${name}";
-        passthru = { };
-        meta = { };
-        env = self;
-        override = _: self;
-        overrideAttrs = _: self;
-        overrideDerivation = _: self;
-        overrideScope = _: self;
-        __functor = s: _: s;
-      };
-    in self;
-  generic = a: if isPackage a then a else generic;
-
-  hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p;
-  isLocal = x: isPath x || (isString x && hasPrefix "/" x);
-  hackage = name: version: mkPackage name { kind = "hackage"; inherit name version; };
-  unsupported = name: reason: mkPackage name { kind = "unsupported"; inherit name reason; };
-  local = name: src: opts:
-    let
-      options = if isString opts then opts else if isAttrs opts then opts.extraCabal2nixOptions or "" else "";
-      dir =
-        if isPath src then toString src
-        else if isString src && !(builtins.hasContext src) && hasPrefix "/" src then src
-        else if isAttrs src && src ? origSrc && (isPath src.origSrc || isString src.origSrc) then toString src.origSrc
-        else null;
-    in
-    if options != "" then unsupported name "cabal2nix options (\${options}) are not passed to the batch"
-    else if isAttrs opts && opts ? srcModifier then unsupported name "srcModifier is not applied by the batch"
-    else if dir == null && isPackage src then unsupported name "its source is fetched or built, not a local directory; only Hackage versions and local paths are batched"
-    else if dir == null then unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
-    else mkPackage name { kind = "local"; inherit name; path = dir; };
-
-  calls = {
-    callHackage = name: version: _: hackage name version;
-    callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
-    callCabal2nix = name: src: _: local name src "";
-    callCabal2nixWithOptions = name: src: opts: _: local name src opts;
-    callPackage = fn: _: mkPackage (if isPath fn then baseNameOf fn else "callPackage") null;
-    packageSourceOverrides = packageSourceOverrides;
-  };
-  packageSourceOverrides = overrides: self: _:
-    builtins.mapAttrs (n: v: if isLocal (if isAttrs v && v ? outPath then v.outPath else v)
-      then self.callCabal2nix n v { } else self.callHackage n v { }) overrides;
-
-  haskellLib = wordFunctions // {
-    inherit packageSourceOverrides;
-    compose = wordFunctions // { inherit packageSourceOverrides; };
-  };
-  packageSet = forWords (w: mkPackage w null) // calls // {
-    ghc = mkPackage "ghc" null // { haskellCompilerName = "ghc-0"; };
-  };
-
-  composeExtensions = f: g: final: prev:
-    let fApplied = f final prev; in fApplied // g final (prev // fApplied);
-  lib = wordFunctions // builtins // {
-    id = x: x;
-    const = x: _: x;
-    flip = f: a: b: f b a;
-    pipe = builtins.foldl' (x: f: f x);
-    optional = c: x: if c then [ x ] else [ ];
-    optionals = c: xs: if c then xs else [ ];
-    optionalAttrs = c: a: if c then a else { };
-    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
-    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.\${n}) (builtins.attrNames s));
-    nameValuePair = name: value: { inherit name value; };
-    filterAttrs = p: s: builtins.listToAttrs (builtins.concatMap (n: if p n s.\${n} then [ { name = n; value = s.\${n}; } ] else [ ]) (builtins.attrNames s));
-    foldr = op: nul: list: builtins.foldl' (acc: x: op x acc) nul (builtins.genList (i: builtins.elemAt list (builtins.length list - 1 - i)) (builtins.length list));
-    recursiveUpdate = a: b: a // b;
-    inherit composeExtensions;
-    composeManyExtensions = builtins.foldl' composeExtensions (_: _: { });
-    fix = f: let x = f x; in x;
-    versionAtLeast = a: b: builtins.compareVersions a b >= 0;
-    versionOlder = a: b: builtins.compareVersions a b < 0;
-    # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
-    cleanSource = src: src;
-    cleanSourceWith = { src, ... }: src;
-    sourceByRegex = src: _: src;
-    sourceFilesBySuffices = src: _: src;
-  };
-  pkgs = forWords (w: mkPackage w null) // {
-    inherit lib;
-    haskell = { lib = haskellLib; packages = forWords (_: packageSet); };
-    haskellPackages = packageSet;
-    stdenv = mkPackage "stdenv" null // { isLinux = true; isDarwin = false; };
-    system = "x86_64-linux";
-  };
-  known = { inherit pkgs lib haskellLib; inherit (pkgs) haskell; self = packageSet; super = packageSet; };
-  argsFor = formals: builtins.mapAttrs (n: _: known.\${n} or pkgs.\${n}) (builtins.removeAttrs formals
-    (builtins.filter (n: formals.\${n} && !(known ? \${n})) (builtins.attrNames formals)));
-
-  # self: super: { \u2026 }, { pkgs, \u2026 }: self: super: { \u2026 }, pkgs: self: super: { \u2026 }, or a list of them.
-  run = depth: f:
-    if depth > 4 then throw "some-cabal2nix: the overlay is nested more than four functions deep"
-    else if isList f then builtins.foldl' (acc: g: acc // run depth g) { } f
-    else if !(isFunction f) then throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a \${typeOf f}"
-    else if builtins.functionArgs f != { } then run (depth + 1) (f (argsFor (builtins.functionArgs f)))
-    else
-      let r = f packageSet; in
-      if !(isFunction r) then throw "some-cabal2nix: expected a haskellPackages overlay taking two arguments (self: super: { \u2026 })"
-      else
-        let r2 = r packageSet; in
-        if isFunction r2 then run (depth + 1) (f pkgs) else r2;
-
-  result = run 0 (import path);
-  describe = attribute: value:
-    let v = builtins.tryEval value; in
-    if !v.success then { inherit attribute; kind = "unsupported"; reason = "evaluating it failed (throw or assert)"; }
-    else if isPackage v.value && v.value.call != null then v.value.call // { inherit attribute; }
-    else null;
-in
-if !(isAttrs result) then throw "some-cabal2nix: the overlay returned a \${typeOf result}, not an attribute set"
-else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs describe result))`;
     UNDERSTOOD = "drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; for anything else list the packages in an overrides file and use --overrides";
+    BEGIN = /^trace: some-cabal2nix-begin (\d+)$/;
+    READ = /^trace: some-cabal2nix-read (.+)$/;
+    STAND_IN_PATH = /\/some-cabal2nix-stand-in\/[^\s'"`]*/g;
+    OverlayEvaluator = class {
+      constructor(file, nix, timeoutMs) {
+        this.file = file;
+        this.nix = nix;
+        this.timeoutMs = timeoutMs;
+        this.absolute = path6.resolve(file);
+      }
+      file;
+      nix;
+      timeoutMs;
+      absolute;
+      async run(request) {
+        const result = await runCommand(
+          this.nix,
+          [
+            "--eval",
+            "--strict",
+            "--json",
+            "--readonly-mode",
+            // Newer Nix shows where an error happened only in the trace.
+            "--show-trace",
+            "--argstr",
+            "file",
+            this.absolute,
+            "--argstr",
+            "request",
+            JSON.stringify(request),
+            "--expr",
+            EVALUATE_OVERLAY
+          ],
+          { timeoutMs: this.timeoutMs }
+        );
+        if (result.timedOut)
+          throw overridesError(
+            this.file,
+            0,
+            `Nix did not finish evaluating the overlay within ${Math.round(this.timeoutMs / 1e3)} s`,
+            UNDERSTOOD
+          );
+        const stderr = stripTerminalCodes(result.stderr);
+        const readsByIndex = /* @__PURE__ */ new Map();
+        let index = -1;
+        for (const line of stderr.split("\n")) {
+          const begin = BEGIN.exec(line);
+          const read = READ.exec(line);
+          if (begin) index = Number(begin[1]);
+          else if (read) readsByIndex.set(index, [...readsByIndex.get(index) ?? [], read[1]]);
+        }
+        if (result.code !== 0) return { ok: false, stderr, readsByIndex };
+        return { ok: true, json: JSON.parse(result.stdout.toString("utf8")), stderr, readsByIndex };
+      }
+      failure(stderr) {
+        const failure = nixEvaluationError(stderr, this.absolute);
+        const message = failure.message.replace(/^(expected an? [\w ]+ but found an? \w+): .*$/, "$1").replace(STAND_IN_PATH, "a fetched source");
+        return { ...failure, message };
+      }
+      /** The overlay's attribute names; a failure here is the whole overlay's. */
+      async names() {
+        const result = await this.run({ mode: "names" });
+        if (!result.ok) {
+          const failure = this.failure(result.stderr);
+          throw overridesError(
+            this.file,
+            failure.line,
+            `Nix could not evaluate the overlay: ${failure.message}`,
+            UNDERSTOOD
+          );
+        }
+        return {
+          names: result.json,
+          reads: unique([...result.readsByIndex.values()].flat())
+        };
+      }
+      /**
+       * Describes the attributes at `addresses`, all in one evaluation when it succeeds. An attribute
+       * can fail in ways `builtins.tryEval` does not catch (a stand-in used as the wrong type), so a
+       * failed evaluation is split in halves until the failing attribute stands alone: it then costs
+       * only itself (or, for a package set a nixpkgs-level overlay sets, is read attribute by attribute).
+       */
+      async describe(addresses, flag = false) {
+        if (addresses.length === 0) return [];
+        const result = await this.run({ mode: "describe", addresses, flag });
+        if (result.ok) {
+          const described = result.json;
+          return described.map((d, i) => ({
+            address: addresses[i],
+            records: d.records,
+            reads: unique(result.readsByIndex.get(i) ?? [])
+          }));
+        }
+        if (addresses.length > 1) {
+          const half = Math.ceil(addresses.length / 2);
+          return [
+            ...await this.describe(addresses.slice(0, half), flag),
+            ...await this.describe(addresses.slice(half), flag)
+          ];
+        }
+        const [address] = addresses;
+        const children = await this.run({ mode: "children", addresses });
+        const names = children.ok ? children.json[0] : [];
+        if (names.length > 0)
+          return this.describe(
+            names.map((n) => [...address, n]),
+            flag
+          );
+        return [
+          {
+            address,
+            records: [
+              {
+                attribute: address.join("."),
+                kind: "unsupported",
+                reason: `Nix could not evaluate it: ${this.failure(result.stderr).message}`
+              }
+            ],
+            reads: unique(result.readsByIndex.get(0) ?? [])
+          }
+        ];
+      }
+    };
+    NO_CALL = "no batched call";
   }
 });
 
@@ -3107,7 +3671,11 @@ var TOOL_NAME = "some-cabal2nix";
 function manifestPackages(plan, pass) {
   const hashes = new Map(pass?.packages.map((p) => [p.name, p.sha256]));
   return plan.packages.map(
-    (p) => p.source === "hackage" ? { name: p.name, version: p.version, sha256: hashes.get(p.name) } : { name: p.name, path: p.path }
+    (p) => p.source === "hackage" ? { name: p.name, version: p.version, sha256: hashes.get(p.name) } : (
+      // The expression was generated in `./<name>` (src = ./.;), as in the Nix-built batch:
+      // where the source lives is not part of the batch, so a committed copy stays byte-identical.
+      { name: p.name, path: `./${p.name}` }
+    )
   );
 }
 async function buildBatch(plan, settings) {
@@ -3251,7 +3819,12 @@ async function runPlan(args, { write, log }) {
   if (values.overlay) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
     const overlayPlan = await planFromOverlay2(values.overlay);
-    notes = overlayPlan.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`);
+    notes = [
+      ...overlayPlan.skipped.map((s) => `# left to nixpkgs: ${s.attribute} (${s.reason})`),
+      ...overlayPlan.assumptions.map(
+        (a) => `# assumed: ${a.attribute === "" ? "the overlay" : a.attribute} ${a.text}`
+      )
+    ];
     plan = overlayPlan;
   } else if (values.overrides) {
     plan = await planFromOverrides(values.overrides);

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path24 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path24 && path24[0] !== "/") {
-          path24 = `/${path24}`;
+        if (path25 && path25[0] !== "/") {
+          path25 = `/${path25}`;
         }
-        return new URL(`${origin}${path24}`);
+        return new URL(`${origin}${path25}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path24);
+        debuglog("sending request to %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path24,
+          path25,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path24);
+        debuglog("trailers received from %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path24,
+          path25,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path24, origin }
+            request: { method, path: path25, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path24);
+          debuglog("sending request to %s %s/%s", method, origin, path25);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path24 !== "string") {
+        if (typeof path25 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path24[0] !== "/" && !(path24.startsWith("http://") || path24.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path24)) {
+        } else if (invalidPathRegex.test(path25)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path24, query) : path24;
+        this.path = query ? buildURL(path25, query) : path25;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path24, host, upgrade, blocking, reset } = request2;
+      const { method, path: path25, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path24} HTTP/1.1\r
+      let header = `${method} ${path25} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path24, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path24;
+      headers[HTTP2_HEADER_PATH] = path25;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path24 = search ? `${pathname}${search}` : pathname;
+        const path25 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path24;
+        this.opts.path = path25;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path24 = "/",
+          path: path25 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path24;
+        opts.path = origin + path25;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path24) {
-      if (typeof path24 !== "string") {
-        return path24;
+    function safeUrl(path25) {
+      if (typeof path25 !== "string") {
+        return path25;
       }
-      const pathSegments = path24.split("?");
+      const pathSegments = path25.split("?");
       if (pathSegments.length !== 2) {
-        return path24;
+        return path25;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path24, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path24);
+    function matchKey(mockDispatch2, { path: path25, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path25);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path24 }) => matchValue(safeUrl(path24), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path24, method, body: body2, headers, query } = opts;
+      const { path: path25, method, body: body2, headers, query } = opts;
       return {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path24, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path24,
+            Path: path25,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path24) {
-      for (let i = 0; i < path24.length; ++i) {
-        const code2 = path24.charCodeAt(i);
+    function validateCookiePath(path25) {
+      for (let i = 0; i < path25.length; ++i) {
+        const code2 = path25.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path24 = opts.path;
+          let path25 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path24 = `/${path24}`;
+            path25 = `/${path25}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path24);
+          url2 = new URL(util5.parseOrigin(url2).origin + path25);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path24 = text.slice(i, j);
-      if (path24.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path24} ends with a slash`);
-      tokens.push({ type: "path", text: path24, line });
+      const path25 = text.slice(i, j);
+      if (path25.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path25} ends with a slash`);
+      tokens.push({ type: "path", text: path25, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -24085,6 +24085,15 @@ function tokenizeNix(text) {
   return tokens;
 }
 function parseNixOverrides(text) {
+  const header = FUNCTION_HEADER.exec(text);
+  if (header) {
+    return {
+      ok: false,
+      reason: "beyond-subset",
+      line: header[0].split("\n").length,
+      message: "is a function, which the built-in reader does not evaluate"
+    };
+  }
   try {
     const tokens = tokenizeNix(text);
     let at = 0;
@@ -24244,7 +24253,7 @@ function findAttributeLine(text, name) {
   const match3 = new RegExp(`(^|[\\s{;])("${escaped}"|${escaped})\\s*=`, "m").exec(text);
   return match3 ? lineAt(text, match3.index + match3[1].length) : 0;
 }
-var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, JSON_COMMENT_HINT, JSON_ERRORS;
+var SubsetStop, NIX_KEYWORDS, PATH_CHAR, IDENT_START, IDENT_CHAR, FUNCTION_HEADER, JSON_COMMENT_HINT, JSON_ERRORS;
 var init_overrides = __esm({
   "src/builder/overrides.ts"() {
     "use strict";
@@ -24273,6 +24282,7 @@ var init_overrides = __esm({
     PATH_CHAR = /[A-Za-z0-9._+\-/]/;
     IDENT_START = /[A-Za-z_]/;
     IDENT_CHAR = /[A-Za-z0-9_'-]/;
+    FUNCTION_HEADER = /^(?:\s|#[^\n]*\n)*(?:[A-Za-z_][\w'-]*\s*:(?!\/)|[A-Za-z_][\w'-]*\s*@\s*\{|\{[^{}=;]*\}\s*(?:@\s*[A-Za-z_][\w'-]*\s*)?:)/;
     JSON_COMMENT_HINT = "JSON has no comments: remove them, or write the overrides as a .nix file, where # comments are fine";
     JSON_ERRORS = {
       1: "invalid symbol",
@@ -24291,8 +24301,8 @@ var init_overrides = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path17 from "node:path";
+import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
+import path18 from "node:path";
 function planToJson(plan) {
   return {
     packages: plan.packages.map(
@@ -24301,7 +24311,7 @@ function planToJson(plan) {
   };
 }
 function relativePath(fromDir, target) {
-  const relative3 = path17.relative(fromDir, target).split(path17.sep).join("/");
+  const relative3 = path18.relative(fromDir, target).split(path18.sep).join("/");
   if (relative3 === "") return ".";
   return relative3 === ".." || relative3.startsWith("../") ? relative3 : `./${relative3}`;
 }
@@ -24343,7 +24353,7 @@ async function readOverridesText(file) {
     name: "overrides",
     missingHint: "pass the file with --overrides (or the action input overrides-file)"
   });
-  const bytes = await readFile2(file);
+  const bytes = await readFile3(file);
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
@@ -24375,7 +24385,7 @@ function isJsonFile(file, text) {
   return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
 }
 async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path17.resolve(file);
+  const absolute = path18.resolve(file);
   const result = await runCommand(nixInstantiate, [
     "--eval",
     "--strict",
@@ -24412,7 +24422,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
       entries.push({
         name,
         line,
-        value: { kind: "path", path: relativePath(path17.dirname(absolute), nixPath2) }
+        value: { kind: "path", path: relativePath(path18.dirname(absolute), nixPath2) }
       });
     } else {
       const type = raw?.unsupported ?? typeof raw;
@@ -24461,7 +24471,7 @@ async function localPackageProblem(absolutePath) {
   try {
     const info2 = await stat2(absolutePath);
     if (!info2.isDirectory()) return "is not a directory";
-    names = await readdir2(absolutePath);
+    names = await readdir3(absolutePath);
   } catch {
     return "does not exist";
   }
@@ -24473,7 +24483,7 @@ async function validateEntries(file, entries) {
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
   const packages = [];
-  const baseDir = path17.dirname(path17.resolve(file));
+  const baseDir = path18.dirname(path18.resolve(file));
   for (const entry of entries) {
     const where2 = (message) => problems.push({ line: entry.line, text: message });
     const previous = seen.get(entry.name);
@@ -24497,7 +24507,7 @@ async function validateEntries(file, entries) {
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
     } else {
-      const absolutePath = path17.resolve(baseDir, entry.value.path);
+      const absolutePath = path18.resolve(baseDir, entry.value.path);
       const problem = await localPackageProblem(absolutePath);
       if (problem) {
         where2(`'${entry.name}': local package ${entry.value.path} ${problem}`);
@@ -24548,7 +24558,12 @@ var init_plan = __esm({
     EVALUATE_OVERRIDES = `{ file }:
 let
   value = import (/. + file);
-  attrs = if builtins.isFunction value then value { } else value;
+  # A function header ({ pkgs }: { \u2026 }, pkgs: { \u2026 }): an argument the file really uses is an error
+  # naming it; one it only declares costs nothing.
+  missing = what: throw "the overrides file uses \${what}, which an overrides file read on its own does not have";
+  formals = builtins.functionArgs value;
+  args = builtins.mapAttrs (n: _: missing "its argument '\${n}'") (builtins.removeAttrs formals (builtins.filter (n: formals.\${n}) (builtins.attrNames formals)));
+  attrs = if !(builtins.isFunction value) then value else if formals == { } then value (missing "its argument") else value args;
   describe = x:
     if builtins.isPath x then { path = toString x; }
     else if builtins.isString x then x
@@ -26458,17 +26473,562 @@ var require_lib = __commonJS({
   }
 });
 
+// src/builder/overlay-evaluator.ts
+var EVALUATE_OVERLAY;
+var init_overlay_evaluator = __esm({
+  "src/builder/overlay-evaluator.ts"() {
+    "use strict";
+    EVALUATE_OVERLAY = `# request: JSON { mode = "names" | "describe" | "children"; addresses = [ [ attr \u2026 ] \u2026 ]; flag = bool; }
+{ file, request }:
+let
+  inherit (builtins)
+    attrNames
+    concatMap
+    elemAt
+    filter
+    foldl'
+    functionArgs
+    hasContext
+    head
+    isAttrs
+    isFunction
+    isList
+    isPath
+    isString
+    length
+    listToAttrs
+    match
+    stringLength
+    substring
+    tail
+    trace
+    tryEval
+    typeOf
+    ;
+  req = builtins.fromJSON request;
+  flagValue = req.flag or false;
+  path = /. + file;
+  dir = dirOf path;
+
+  hasPrefix = p: s: substring 0 (stringLength p) s == p;
+  hasSuffix =
+    x: s:
+    let
+      n = stringLength s;
+      m = stringLength x;
+    in
+    n >= m && substring (n - m) m s == x;
+
+  # Identifiers of the overlay and the Nix files beside it: every one is an attribute of the
+  # stand-ins, so \`super.foo.override { \u2026 }\` or \`pkgs.zlib\` evaluate without nixpkgs.
+  siblings =
+    let
+      entries = builtins.readDir dir;
+    in
+    filter (n: entries.\${n} == "regular" && hasSuffix ".nix" n) (attrNames entries);
+  texts = [ (builtins.readFile path) ] ++ map (n: builtins.readFile (dir + "/\${n}")) siblings;
+  words = foldl' (acc: w: acc // { \${w} = null; }) { } (
+    concatMap (
+      text: filter (w: isString w && match "[A-Za-z_][A-Za-z0-9_'-]*" w != null) (builtins.split "[^A-Za-z0-9_'-]+" text)
+    ) texts
+  );
+  forWords = f: builtins.mapAttrs (w: _: f w) words;
+
+  # Path literals of the overlay, resolved: the directories "\${./foo}" may have been made from.
+  literalDirs = filter (p: builtins.pathExists p) (
+    map (m: dir + "/\${head m}") (
+      filter isList (builtins.split "(\\\\.\\\\.?(/[A-Za-z0-9._+-]+)*/?)[[:space:];)}]" (head texts))
+    )
+  );
+
+  # One evaluation of the overlay per attribute: fresh thunks, so every read of an unknown value
+  # is reported for the attribute that made it.
+  evaluationFor =
+    _index:
+    let
+      # Values the overlay reads that drop-in mode cannot know: each read is reported (a trace line the
+      # planner collects per attribute), so a plan that depends on one says so.
+      unknown = label: value: trace "some-cabal2nix-read \${label}" value;
+      isFlagName = w: match "(is|has|enable|use|with|do)[A-Z0-9].*" w != null;
+      unknownNames = [
+        "version"
+        "system"
+        "config"
+        "haskellCompilerName"
+        "compilerName"
+      ];
+
+      standInRoot = "/some-cabal2nix-stand-in";
+      marker = "__someCabal2nixStandIn";
+      isStandIn = v: isAttrs v && v ? \${marker};
+      hasCall = v: isStandIn v && v.call != null;
+
+      # A stand-in for anything of nixpkgs: every word is an attribute (itself a stand-in), flags read
+      # as unknown booleans, and applied to anything it hands back the package it was given (or itself),
+      # which covers haskell.lib wrappers in both argument orders (\`dontCheck drv\`,
+      # \`overrideCabal drv f\`, \`compose.appendPatch p drv\`).
+      mkStandIn =
+        label: call:
+        let
+          self =
+            forWords (
+              w:
+              if isFlagName w then
+                unknown "\${label}.\${w}" flagValue
+              else if builtins.elem w unknownNames then
+                unknown "\${label}.\${w}" "0"
+              else
+                mkStandIn "\${label}.\${w}" null
+            )
+            // {
+              \${marker} = true;
+              inherit call;
+              pname = label;
+              name = label;
+              outPath = "\${standInRoot}/\${label}";
+              passthru = { };
+              meta = { };
+              env = self;
+              override = _: self;
+              overrideAttrs = _: self;
+              overrideDerivation = _: self;
+              __functor = s: a: if isStandIn a && (a.call != null || s.call == null) then a else s;
+            };
+        in
+        self;
+
+      fetcherOf =
+        s:
+        let
+          rest = substring (stringLength standInRoot + 1) (stringLength s) s;
+        in
+        head (builtins.split "[/.]" rest);
+
+      hackage = name: version: mkStandIn name { kind = "hackage"; inherit name version; };
+      unsupported = name: reason: mkStandIn name { kind = "unsupported"; inherit name reason; };
+
+      # "\${./foo}" is a store path with context: find the path literal it was made from.
+      fromStore =
+        s:
+        let
+          plain = builtins.unsafeDiscardStringContext s;
+          storeDir = builtins.storeDir;
+          afterStore = substring (stringLength storeDir + 1) (stringLength plain) plain;
+          storePart = "\${storeDir}/\${head (builtins.split "/" afterStore)}";
+          subPath = substring (stringLength storePart) (stringLength plain) plain;
+          found = filter (d: "\${d}" == storePart) literalDirs;
+        in
+        if hasPrefix "\${storeDir}/" plain && found != [ ] then toString (head found) + subPath else null;
+
+      local =
+        name: src: opts:
+        let
+          options =
+            if isString opts then
+              opts
+            else if isAttrs opts then
+              opts.extraCabal2nixOptions or ""
+            else
+              "";
+          source = if isAttrs src && !(isStandIn src) && src ? origSrc then src.origSrc else src;
+          text = if isStandIn source then null else if isPath source then toString source else if isString source then source else null;
+          dir =
+            if text == null || hasPrefix standInRoot text then
+              null
+            else if hasContext text then
+              fromStore text
+            else if hasPrefix "/" text then
+              text
+            else
+              null;
+        in
+        if options != "" then
+          unsupported name "cabal2nix options (\${options}) are not passed to the batch"
+        else if isAttrs opts && opts ? srcModifier then
+          unsupported name "srcModifier is not applied by the batch"
+        else if isStandIn source then
+          unsupported name "its source is fetched or built (\${source.name}), not a local directory; only Hackage versions and local paths are batched"
+        else if text != null && hasPrefix standInRoot text then
+          unsupported name "its source is a directory inside a fetched source (\${fetcherOf text}), not a local directory; only Hackage versions and local paths are batched"
+        else if dir == null && text != null && hasContext text then
+          unsupported name "its source is a store path drop-in mode cannot trace back to a directory of the repository; only Hackage versions and local paths are batched"
+        else if dir == null then
+          unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
+        else
+          mkStandIn name {
+            kind = "local";
+            inherit name;
+            path = dir;
+          };
+
+      # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
+      sources = {
+        cleanSource = src: src;
+        cleanSourceWith = { src, ... }: src;
+        sourceByRegex = src: _: src;
+        sourceFilesBySuffices = src: _: src;
+        cleanSourceFilter = _: _: true;
+      };
+      fileset = {
+        toSource = { root, ... }: root;
+        unions = _: null;
+        union = _: _: null;
+        intersection = _: _: null;
+        difference = _: _: null;
+        maybeMissing = p: p;
+        gitTracked = p: p;
+        fileFilter = _: p: p;
+        fromSource = p: p;
+      };
+      nix-gitignore = {
+        gitignoreSource = _: src: src;
+        gitignoreSourcePure = _: src: src;
+        gitignoreFilter = _: _: _: true;
+        gitignoreFilterPure = _: _: _: _: true;
+      };
+
+      composeExtensions =
+        f: g: final: prev:
+        let
+          fApplied = f final prev;
+        in
+        fApplied // g final (prev // fApplied);
+      lib =
+        forWords (w: mkStandIn "lib.\${w}" null)
+        // builtins
+        // sources
+        // {
+          inherit sources fileset composeExtensions;
+          id = x: x;
+          const = x: _: x;
+          flip =
+            f: a: b:
+            f b a;
+          pipe = foldl' (x: f: f x);
+          optional = c: x: if c then [ x ] else [ ];
+          optionals = c: xs: if c then xs else [ ];
+          optionalAttrs = c: a: if c then a else { };
+          genAttrs =
+            names: f:
+            listToAttrs (
+              map (n: {
+                name = n;
+                value = f n;
+              }) names
+            );
+          mapAttrs' = f: s: listToAttrs (map (n: f n s.\${n}) (attrNames s));
+          nameValuePair = name: value: { inherit name value; };
+          filterAttrs =
+            p: s:
+            listToAttrs (
+              concatMap (
+                n:
+                if p n s.\${n} then
+                  [
+                    {
+                      name = n;
+                      value = s.\${n};
+                    }
+                  ]
+                else
+                  [ ]
+              ) (attrNames s)
+            );
+          foldr =
+            op: nul: list:
+            foldl' (acc: x: op x acc) nul (builtins.genList (i: elemAt list (length list - 1 - i)) (length list));
+          recursiveUpdate = a: b: a // b;
+          composeManyExtensions = foldl' composeExtensions (_: _: { });
+          fix =
+            f:
+            let
+              x = f x;
+            in
+            x;
+          extends =
+            f: rattrs: self:
+            let
+              super = rattrs self;
+            in
+            super // f self super;
+          versionAtLeast = a: b: builtins.compareVersions a b >= 0;
+          versionOlder = a: b: builtins.compareVersions a b < 0;
+          attrByPath =
+            p: d: s:
+            if p == [ ] then
+              s
+            else if isAttrs s && s ? \${head p} then
+              lib.attrByPath (tail p) d s.\${head p}
+            else
+              d;
+          getAttrFromPath = p: s: lib.attrByPath p null s;
+          mkDefault = x: x;
+          mkForce = x: x;
+        };
+
+      # What the overlay may be handed: nixpkgs, its haskell package sets, haskell.lib. One value plays
+      # pkgs, self and super alike, and a package set's override / extend / overrideScope records the
+      # overlay it is given (a nixpkgs-level overlay that sets haskellPackages or haskell.packages.*).
+      packageSetWith =
+        inner:
+        let
+          overridesOf =
+            a:
+            let
+              args = if isFunction a then a { overrides = _: _: { }; } else a;
+            in
+            if isAttrs args && args ? overrides then [ args.overrides ] else [ ];
+        in
+        base
+        // {
+          __someCabal2nixInnerOverlays = inner;
+          override = a: packageSetWith (inner ++ overridesOf a);
+          extend = g: packageSetWith (inner ++ [ g ]);
+          overrideScope = g: packageSetWith (inner ++ [ g ]);
+          "overrideScope'" = g: packageSetWith (inner ++ [ g ]);
+        };
+      world = packageSetWith [ ];
+
+      haskellLib =
+        forWords (w: mkStandIn "haskell.lib.\${w}" null)
+        // {
+          inherit packageSourceOverrides;
+          compose = forWords (w: mkStandIn "haskell.lib.compose.\${w}" null) // {
+            inherit packageSourceOverrides;
+          };
+        };
+      packageSourceOverrides =
+        overrides: self: _:
+        builtins.mapAttrs (
+          n: v:
+          let
+            p = if isAttrs v && v ? outPath then v.outPath else v;
+          in
+          if isPath p || (isString p && hasPrefix "/" p) then self.callCabal2nix n v { } else self.callHackage n v { }
+        ) overrides;
+
+      # callPackage with automatic arguments: nixpkgs' names from the stand-ins, defaults never needed.
+      autoArgs = formals: builtins.mapAttrs (n: _: known.\${n} or world.\${n} or (mkStandIn n null)) formals;
+      callPackage =
+        fn: args:
+        let
+          f = if isFunction fn || (isAttrs fn && fn ? __functor) then fn else importStandIn fn;
+        in
+        if isFunction f then f (autoArgs (functionArgs f) // args) else f;
+
+      calls = {
+        callHackage = name: version: _: hackage name version;
+        callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
+        callCabal2nix = name: src: _: local name src "";
+        callCabal2nixWithOptions = name: src: opts: _: local name src opts;
+        inherit callPackage packageSourceOverrides;
+        mkDerivation = args: mkStandIn (args.pname or "package") null;
+      };
+
+      base =
+        forWords (w: mkStandIn w null)
+        // calls
+        // {
+          inherit lib nix-gitignore;
+          haskell = {
+            lib = haskellLib;
+            packages = forWords (_: world);
+            compiler = forWords (w: mkStandIn "haskell.compiler.\${w}" null);
+            packageOverrides = _: _: { };
+          };
+          haskellPackages = world;
+          buildPackages = world;
+          pkgsBuildBuild = world;
+          pkgsBuildHost = world;
+          pkgs = world;
+          gitignoreSource = src: src;
+          ghc = mkStandIn "ghc" null;
+          stdenv = mkStandIn "stdenv" null;
+          system = unknown "system" "unknown-system";
+        };
+
+      # The overlay's file sees these instead of the real builtins: fetchers and <nixpkgs> give
+      # stand-ins (nothing from NIX_PATH or the network), builtins.path keeps the directory it names,
+      # and imports are read with the same scope.
+      fetched = name: _: mkStandIn name null;
+      foundMarker = "__someCabal2nixFound";
+      importStandIn =
+        x:
+        if isAttrs x && x ? \${foundMarker} then
+          (if x.\${foundMarker} == "lib" then lib else (_: world))
+        else if isStandIn x then
+          (_: world)
+        else
+          builtins.scopedImport scope x;
+      scope = {
+        import = importStandIn;
+        __findFile = _: name: { \${foundMarker} = if hasSuffix "/lib" name then "lib" else name; };
+        fetchTarball = fetched "fetchTarball";
+        fetchGit = fetched "fetchGit";
+        builtins = builtins // {
+          import = importStandIn;
+          path = { path, ... }: path;
+          filterSource = _: src: src;
+          fetchTarball = fetched "fetchTarball";
+          fetchGit = fetched "fetchGit";
+          fetchurl = fetched "fetchurl";
+          fetchTree = fetched "fetchTree";
+          getFlake = _: { outputs = world; };
+        };
+      };
+
+      known = {
+        inherit lib haskellLib nix-gitignore;
+        inherit (world) haskell;
+        pkgs = world;
+        nixpkgs = world;
+        self = world;
+        super = world;
+        final = world;
+        prev = world;
+        hself = world;
+        hsuper = world;
+        hlib = haskellLib;
+        hl = haskellLib;
+      };
+      # Every formal gets a value, so no default is evaluated that is not needed; one that is neither
+      # a known name nor has a default is an unknown value, reported where it is read.
+      argsFor =
+        formals:
+        builtins.mapAttrs (
+          n: hasDefault:
+          known.\${n} or (
+            if isFlagName n then unknown "argument \${n}" flagValue else unknown "argument \${n}" (mkStandIn n null)
+          )
+        ) (builtins.removeAttrs formals (filter (n: formals.\${n} && !(known ? \${n})) (attrNames formals)));
+
+      # self: super: { \u2026 }, final: prev: { \u2026 }, { pkgs, \u2026 }: self: super: { \u2026 }, pkgs: self: super: \u2026,
+      # { haskellLib, self, super }: { \u2026 }, or lists of those (pkgs: [ \u2026 ] too).
+      run =
+        depth: f:
+        if depth > 5 then
+          throw "some-cabal2nix: the overlay is nested more than five functions deep"
+        else if isList f then
+          foldl' (acc: g: acc // run depth g) { } f
+        else if isAttrs f && !(f ? __functor) then
+          if depth == 0 then
+            throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a set"
+          else
+            f
+        else if !(isFunction f || isAttrs f) then
+          throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a \${typeOf f}"
+        else if isFunction f && functionArgs f != { } then
+          run (depth + 1) (f (argsFor (functionArgs f)))
+        else
+          run (depth + 1) (f world);
+
+      overlay = importStandIn path;
+      applied = run 0 overlay;
+
+      # The overlays a nixpkgs-level attribute hands a haskell package set, if any.
+      innerOverlaysOf =
+        depth: v:
+        if isAttrs v && v ? __someCabal2nixInnerOverlays then
+          v.__someCabal2nixInnerOverlays
+        else if depth < 3 && isAttrs v && !(isStandIn v) && !(v ? outPath) then
+          (if v ? packageOverrides && isFunction v.packageOverrides then [ v.packageOverrides ] else [ ])
+          ++ concatMap (n: if n == "packageOverrides" then [ ] else innerOverlaysOf (depth + 1) v.\${n}) (attrNames v)
+        else
+          [ ];
+      innerAttributes = v: foldl' (acc: g: acc // run 1 g) { } (innerOverlaysOf 0 v);
+
+      valueAt =
+        address: foldl' (v: n: (innerAttributes v).\${n}) applied.\${head address} (tail address);
+
+      describe =
+        address:
+        let
+          attribute = builtins.concatStringsSep "." address;
+          v = tryEval (valueAt address);
+          inner = innerOverlaysOf 0 v.value;
+        in
+        if !v.success then
+          [
+            {
+              inherit attribute;
+              kind = "unsupported";
+              reason = "evaluating it failed (throw or assert)";
+            }
+          ]
+        else if hasCall v.value then
+          [ (v.value.call // { inherit attribute; }) ]
+        else if isAttrs v.value && inner != [ ] then
+          concatMap (n: describe (address ++ [ n ])) (attrNames (innerAttributes v.value))
+        else
+          [ ];
+
+    in
+    {
+      inherit applied valueAt innerAttributes describe;
+    };
+
+  described = foldl' (
+    acc: address:
+    let
+      records = (evaluationFor (length acc)).describe address;
+      caught = tryEval (builtins.deepSeq records records);
+      result =
+        if caught.success then
+          { records = caught.value; }
+        else
+          {
+            records = [
+              {
+                attribute = builtins.concatStringsSep "." address;
+                kind = "unsupported";
+                reason = "evaluating it failed (throw or assert)";
+              }
+            ];
+          };
+    in
+    trace "some-cabal2nix-begin \${toString (length acc)}" (builtins.deepSeq result (acc ++ [ result ]))
+  ) [ ] req.addresses;
+in
+let
+  top = evaluationFor 0;
+in
+if req.mode == "names" then
+  (if !(isAttrs top.applied) then throw "some-cabal2nix: the overlay returned a \${typeOf top.applied}, not an attribute set" else attrNames top.applied)
+else if req.mode == "children" then
+  map (address: attrNames (top.innerAttributes (top.valueAt address))) req.addresses
+else
+  described
+`;
+  }
+});
+
 // src/builder/overlay-plan.ts
 var overlay_plan_exports = {};
 __export(overlay_plan_exports, {
-  EVALUATE_OVERLAY: () => EVALUATE_OVERLAY,
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile4 } from "node:fs/promises";
-import path22 from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import path23 from "node:path";
+function unique(values) {
+  return [...new Set(values)];
+}
+function isFlagRead(label) {
+  return /(^|[. ])(is|has|enable|use|with|do)[A-Z0-9][^.]*$/.test(label);
+}
+function describeRead(label) {
+  const what = label.startsWith("argument ") ? `the argument '${label.slice(9)}'` : label;
+  if (isFlagRead(label)) return `${what} (taken as false)`;
+  if (label.startsWith("argument "))
+    return `${what} (taken as equal to no value it is compared with)`;
+  return `${what} (taken as "0")`;
+}
+function describeCalls(records) {
+  const calls = records.filter((r) => r.kind !== "unsupported");
+  if (calls.length === 0) return NO_CALL;
+  return calls.map((r) => r.kind === "hackage" ? `${r.name} ${r.version}` : `${r.name} (local)`).join(", ");
+}
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path22.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -26483,46 +27043,54 @@ async function evaluateOverlay(file, options = {}) {
       }
     );
   }
-  const timeoutMs = options.timeoutMs ?? 6e4;
-  const result = await runCommand(
-    nix,
-    [
-      "--eval",
-      "--strict",
-      "--json",
-      "--readonly-mode",
-      // Newer Nix shows where an error happened only in the trace.
-      "--show-trace",
-      "--argstr",
-      "file",
-      absolute,
-      "--expr",
-      EVALUATE_OVERLAY
-    ],
-    { timeoutMs }
+  const evaluator = new OverlayEvaluator(file, nix, options.timeoutMs ?? 6e4);
+  const { names, reads } = await evaluator.names();
+  const assumptions = reads.map((label) => ({
+    attribute: "",
+    text: `the whole overlay depends on ${describeRead(label)}`
+  }));
+  const overlayWide = new Set(reads);
+  const outcomes = (await evaluator.describe(names.map((n) => [n]))).map((o) => ({
+    ...o,
+    reads: o.reads.filter((r) => !overlayWide.has(r))
+  }));
+  const calls = [];
+  const dependent = outcomes.filter((o) => o.reads.length > 0 && o.records.length > 0);
+  const flipped = new Map(
+    (await evaluator.describe(
+      dependent.filter((o) => o.reads.some(isFlagRead)).map((o) => o.address),
+      true
+    )).map((o) => [o.address.join("."), o])
   );
-  if (result.timedOut)
-    throw overridesError(
-      file,
-      0,
-      `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1e3)} s`,
-      UNDERSTOOD
-    );
-  if (result.code !== 0) {
-    const failure = nixEvaluationError(result.stderr, absolute);
-    throw overridesError(
-      file,
-      failure.line,
-      `Nix could not evaluate the overlay: ${failure.message}`,
-      UNDERSTOOD
-    );
+  for (const outcome of outcomes) {
+    calls.push(...outcome.records);
+    if (outcome.reads.length === 0 || outcome.records.length === 0) continue;
+    const attribute = outcome.address.join(".");
+    const other = flipped.get(attribute);
+    const taken = describeCalls(outcome.records);
+    const unknowns = outcome.reads.map(describeRead).join(", ");
+    if (other ? describeCalls(other.records) === taken : taken === NO_CALL) continue;
+    let text = `depends on ${unknowns}, which drop-in mode cannot know: the plan takes ${taken}`;
+    if (other) {
+      const known = new Set(outcome.records.map((r) => r.name));
+      const added = other.records.filter(
+        (r) => r.kind === "hackage" && r.name !== void 0 && !known.has(r.name)
+      );
+      calls.push(...added.map((r) => ({ ...r, attribute: `${attribute} (other branch)` })));
+      text += added.length > 0 ? `; with the flags true it is ${describeCalls(other.records)}, also in the batch` : `; with the flags true it would be ${describeCalls(other.records)}, left to nixpkgs`;
+    }
+    assumptions.push({ attribute, text });
   }
-  return JSON.parse(result.stdout.toString("utf8"));
+  return { names, calls, assumptions };
 }
 async function planFromOverlay(file, options = {}) {
-  const calls = await evaluateOverlay(file, options);
-  const text = await readFile4(file, "utf8");
-  const absolute = path22.resolve(file);
+  const { names, calls, assumptions } = await evaluateOverlay(file, options);
+  const text = await readFile5(file, "utf8");
+  const lineOf = (attribute) => findAttributeLine(
+    text,
+    attribute.replace(/ \(other branch\)$/, "").split(".").pop() ?? attribute
+  );
+  const absolute = path23.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -26550,166 +27118,162 @@ async function planFromOverlay(file, options = {}) {
     }
   }
   if (chosen.size === 0) {
-    throw overridesError(
-      file,
-      0,
-      skipped.length > 0 ? `no call in the overlay can be batched (${skipped.map((s) => `${s.attribute}: ${s.reason}`).join("; ")})` : "the overlay has no callHackage or callCabal2nix calls",
-      UNDERSTOOD
-    );
+    throw overridesError(file, 0, noCallMessage(skipped, names), UNDERSTOOD);
   }
-  const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
+  const entries = [...chosen.values()].sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute)).map((call) => ({
     name: call.name,
-    line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path22.dirname(absolute), call.path) }
+    line: lineOf(call.attribute),
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path23.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
-  return { ...plan, skipped };
+  return { ...plan, skipped, assumptions };
 }
-var EVALUATE_OVERLAY, UNDERSTOOD;
+function noCallMessage(skipped, names) {
+  const packageSets = names.filter((n) => n === "haskellPackages" || n === "haskell");
+  if (skipped.length === 0 && packageSets.length > 0)
+    return `the overlay sets ${packageSets.join(" and ")} but gives it no overlay with callHackage or callCabal2nix calls (haskellPackages.override { overrides = \u2026; }, .extend or haskell.packageOverrides)`;
+  if (skipped.length === 0) return "the overlay has no callHackage or callCabal2nix calls";
+  const byReason = /* @__PURE__ */ new Map();
+  for (const s of skipped) byReason.set(s.reason, [...byReason.get(s.reason) ?? [], s.attribute]);
+  const groups = [...byReason].map(([reason, attributes]) => `${reason}: ${attributes.join(", ")}`);
+  return `no call in the overlay can be batched (${groups.join("; ")})`;
+}
+var UNDERSTOOD, BEGIN, READ, STAND_IN_PATH, OverlayEvaluator, NO_CALL;
 var init_overlay_plan = __esm({
   "src/builder/overlay-plan.ts"() {
     "use strict";
     init_errors();
     init_overrides();
     init_nix_output();
+    init_overlay_evaluator();
     init_plan();
     init_process();
-    EVALUATE_OVERLAY = `{ file }:
-let
-  inherit (builtins) isAttrs isFunction isList isPath isString typeOf;
-  path = /. + file;
-  text = builtins.readFile path;
-  words = builtins.filter (w: isString w && builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" w != null)
-    (builtins.split "[^A-Za-z0-9_'-]+" text);
-  forWords = value: builtins.listToAttrs (map (w: { name = w; value = value w; }) words);
-
-  marker = "__someCabal2nixStandIn";
-  isPackage = v: isAttrs v && v ? \${marker};
-  # Unknown attributes of a stand-in are wrapper-like functions, so \`hlib.dontCheck drv\` works
-  # whatever the overlay calls its haskell.lib.
-  wordFunctions = forWords (_: generic);
-  mkPackage = name: call:
-    let
-      self = wordFunctions // {
-        \${marker} = true;
-        inherit call;
-        pname = name;
-        name = name;
-        version = "0";
-        outPath = "/some-cabal2nix-stand-in/\${name}";
-        passthru = { };
-        meta = { };
-        env = self;
-        override = _: self;
-        overrideAttrs = _: self;
-        overrideDerivation = _: self;
-        overrideScope = _: self;
-        __functor = s: _: s;
-      };
-    in self;
-  generic = a: if isPackage a then a else generic;
-
-  hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p;
-  isLocal = x: isPath x || (isString x && hasPrefix "/" x);
-  hackage = name: version: mkPackage name { kind = "hackage"; inherit name version; };
-  unsupported = name: reason: mkPackage name { kind = "unsupported"; inherit name reason; };
-  local = name: src: opts:
-    let
-      options = if isString opts then opts else if isAttrs opts then opts.extraCabal2nixOptions or "" else "";
-      dir =
-        if isPath src then toString src
-        else if isString src && !(builtins.hasContext src) && hasPrefix "/" src then src
-        else if isAttrs src && src ? origSrc && (isPath src.origSrc || isString src.origSrc) then toString src.origSrc
-        else null;
-    in
-    if options != "" then unsupported name "cabal2nix options (\${options}) are not passed to the batch"
-    else if isAttrs opts && opts ? srcModifier then unsupported name "srcModifier is not applied by the batch"
-    else if dir == null && isPackage src then unsupported name "its source is fetched or built, not a local directory; only Hackage versions and local paths are batched"
-    else if dir == null then unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
-    else mkPackage name { kind = "local"; inherit name; path = dir; };
-
-  calls = {
-    callHackage = name: version: _: hackage name version;
-    callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
-    callCabal2nix = name: src: _: local name src "";
-    callCabal2nixWithOptions = name: src: opts: _: local name src opts;
-    callPackage = fn: _: mkPackage (if isPath fn then baseNameOf fn else "callPackage") null;
-    packageSourceOverrides = packageSourceOverrides;
-  };
-  packageSourceOverrides = overrides: self: _:
-    builtins.mapAttrs (n: v: if isLocal (if isAttrs v && v ? outPath then v.outPath else v)
-      then self.callCabal2nix n v { } else self.callHackage n v { }) overrides;
-
-  haskellLib = wordFunctions // {
-    inherit packageSourceOverrides;
-    compose = wordFunctions // { inherit packageSourceOverrides; };
-  };
-  packageSet = forWords (w: mkPackage w null) // calls // {
-    ghc = mkPackage "ghc" null // { haskellCompilerName = "ghc-0"; };
-  };
-
-  composeExtensions = f: g: final: prev:
-    let fApplied = f final prev; in fApplied // g final (prev // fApplied);
-  lib = wordFunctions // builtins // {
-    id = x: x;
-    const = x: _: x;
-    flip = f: a: b: f b a;
-    pipe = builtins.foldl' (x: f: f x);
-    optional = c: x: if c then [ x ] else [ ];
-    optionals = c: xs: if c then xs else [ ];
-    optionalAttrs = c: a: if c then a else { };
-    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
-    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.\${n}) (builtins.attrNames s));
-    nameValuePair = name: value: { inherit name value; };
-    filterAttrs = p: s: builtins.listToAttrs (builtins.concatMap (n: if p n s.\${n} then [ { name = n; value = s.\${n}; } ] else [ ]) (builtins.attrNames s));
-    foldr = op: nul: list: builtins.foldl' (acc: x: op x acc) nul (builtins.genList (i: builtins.elemAt list (builtins.length list - 1 - i)) (builtins.length list));
-    recursiveUpdate = a: b: a // b;
-    inherit composeExtensions;
-    composeManyExtensions = builtins.foldl' composeExtensions (_: _: { });
-    fix = f: let x = f x; in x;
-    versionAtLeast = a: b: builtins.compareVersions a b >= 0;
-    versionOlder = a: b: builtins.compareVersions a b < 0;
-    # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
-    cleanSource = src: src;
-    cleanSourceWith = { src, ... }: src;
-    sourceByRegex = src: _: src;
-    sourceFilesBySuffices = src: _: src;
-  };
-  pkgs = forWords (w: mkPackage w null) // {
-    inherit lib;
-    haskell = { lib = haskellLib; packages = forWords (_: packageSet); };
-    haskellPackages = packageSet;
-    stdenv = mkPackage "stdenv" null // { isLinux = true; isDarwin = false; };
-    system = "x86_64-linux";
-  };
-  known = { inherit pkgs lib haskellLib; inherit (pkgs) haskell; self = packageSet; super = packageSet; };
-  argsFor = formals: builtins.mapAttrs (n: _: known.\${n} or pkgs.\${n}) (builtins.removeAttrs formals
-    (builtins.filter (n: formals.\${n} && !(known ? \${n})) (builtins.attrNames formals)));
-
-  # self: super: { \u2026 }, { pkgs, \u2026 }: self: super: { \u2026 }, pkgs: self: super: { \u2026 }, or a list of them.
-  run = depth: f:
-    if depth > 4 then throw "some-cabal2nix: the overlay is nested more than four functions deep"
-    else if isList f then builtins.foldl' (acc: g: acc // run depth g) { } f
-    else if !(isFunction f) then throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { \u2026 }), found a \${typeOf f}"
-    else if builtins.functionArgs f != { } then run (depth + 1) (f (argsFor (builtins.functionArgs f)))
-    else
-      let r = f packageSet; in
-      if !(isFunction r) then throw "some-cabal2nix: expected a haskellPackages overlay taking two arguments (self: super: { \u2026 })"
-      else
-        let r2 = r packageSet; in
-        if isFunction r2 then run (depth + 1) (f pkgs) else r2;
-
-  result = run 0 (import path);
-  describe = attribute: value:
-    let v = builtins.tryEval value; in
-    if !v.success then { inherit attribute; kind = "unsupported"; reason = "evaluating it failed (throw or assert)"; }
-    else if isPackage v.value && v.value.call != null then v.value.call // { inherit attribute; }
-    else null;
-in
-if !(isAttrs result) then throw "some-cabal2nix: the overlay returned a \${typeOf result}, not an attribute set"
-else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs describe result))`;
     UNDERSTOOD = "drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; for anything else list the packages in an overrides file and use --overrides";
+    BEGIN = /^trace: some-cabal2nix-begin (\d+)$/;
+    READ = /^trace: some-cabal2nix-read (.+)$/;
+    STAND_IN_PATH = /\/some-cabal2nix-stand-in\/[^\s'"`]*/g;
+    OverlayEvaluator = class {
+      constructor(file, nix, timeoutMs) {
+        this.file = file;
+        this.nix = nix;
+        this.timeoutMs = timeoutMs;
+        this.absolute = path23.resolve(file);
+      }
+      file;
+      nix;
+      timeoutMs;
+      absolute;
+      async run(request2) {
+        const result = await runCommand(
+          this.nix,
+          [
+            "--eval",
+            "--strict",
+            "--json",
+            "--readonly-mode",
+            // Newer Nix shows where an error happened only in the trace.
+            "--show-trace",
+            "--argstr",
+            "file",
+            this.absolute,
+            "--argstr",
+            "request",
+            JSON.stringify(request2),
+            "--expr",
+            EVALUATE_OVERLAY
+          ],
+          { timeoutMs: this.timeoutMs }
+        );
+        if (result.timedOut)
+          throw overridesError(
+            this.file,
+            0,
+            `Nix did not finish evaluating the overlay within ${Math.round(this.timeoutMs / 1e3)} s`,
+            UNDERSTOOD
+          );
+        const stderr = stripTerminalCodes(result.stderr);
+        const readsByIndex = /* @__PURE__ */ new Map();
+        let index = -1;
+        for (const line of stderr.split("\n")) {
+          const begin = BEGIN.exec(line);
+          const read2 = READ.exec(line);
+          if (begin) index = Number(begin[1]);
+          else if (read2) readsByIndex.set(index, [...readsByIndex.get(index) ?? [], read2[1]]);
+        }
+        if (result.code !== 0) return { ok: false, stderr, readsByIndex };
+        return { ok: true, json: JSON.parse(result.stdout.toString("utf8")), stderr, readsByIndex };
+      }
+      failure(stderr) {
+        const failure = nixEvaluationError(stderr, this.absolute);
+        const message = failure.message.replace(/^(expected an? [\w ]+ but found an? \w+): .*$/, "$1").replace(STAND_IN_PATH, "a fetched source");
+        return { ...failure, message };
+      }
+      /** The overlay's attribute names; a failure here is the whole overlay's. */
+      async names() {
+        const result = await this.run({ mode: "names" });
+        if (!result.ok) {
+          const failure = this.failure(result.stderr);
+          throw overridesError(
+            this.file,
+            failure.line,
+            `Nix could not evaluate the overlay: ${failure.message}`,
+            UNDERSTOOD
+          );
+        }
+        return {
+          names: result.json,
+          reads: unique([...result.readsByIndex.values()].flat())
+        };
+      }
+      /**
+       * Describes the attributes at `addresses`, all in one evaluation when it succeeds. An attribute
+       * can fail in ways `builtins.tryEval` does not catch (a stand-in used as the wrong type), so a
+       * failed evaluation is split in halves until the failing attribute stands alone: it then costs
+       * only itself (or, for a package set a nixpkgs-level overlay sets, is read attribute by attribute).
+       */
+      async describe(addresses, flag = false) {
+        if (addresses.length === 0) return [];
+        const result = await this.run({ mode: "describe", addresses, flag });
+        if (result.ok) {
+          const described = result.json;
+          return described.map((d, i) => ({
+            address: addresses[i],
+            records: d.records,
+            reads: unique(result.readsByIndex.get(i) ?? [])
+          }));
+        }
+        if (addresses.length > 1) {
+          const half = Math.ceil(addresses.length / 2);
+          return [
+            ...await this.describe(addresses.slice(0, half), flag),
+            ...await this.describe(addresses.slice(half), flag)
+          ];
+        }
+        const [address] = addresses;
+        const children = await this.run({ mode: "children", addresses });
+        const names = children.ok ? children.json[0] : [];
+        if (names.length > 0)
+          return this.describe(
+            names.map((n) => [...address, n]),
+            flag
+          );
+        return [
+          {
+            address,
+            records: [
+              {
+                attribute: address.join("."),
+                kind: "unsupported",
+                reason: `Nix could not evaluate it: ${this.failure(result.stderr).message}`
+              }
+            ],
+            reads: unique(result.readsByIndex.get(0) ?? [])
+          }
+        ];
+      }
+    };
+    NO_CALL = "no batched call";
   }
 });
 
@@ -28711,7 +29275,7 @@ function saveState(name, value) {
 
 // src/action/main.ts
 import os10 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31098,8 +31662,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path24, level) {
-    this.path = path24;
+  constructor(path25, level) {
+    this.path = path25;
     this.level = level;
   }
 };
@@ -35650,15 +36214,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path24 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path24.startsWith("/")) {
-      path24 = path24.substring(1);
+    let path25 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path25.startsWith("/")) {
+      path25 = path25.substring(1);
     }
-    if (isAbsoluteUrl(path24)) {
-      requestUrl = path24;
+    if (isAbsoluteUrl(path25)) {
+      requestUrl = path25;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path24);
+      requestUrl = appendPath(requestUrl, path25);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -35704,9 +36268,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path24 = pathToAppend.substring(0, searchStart);
+    const path25 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path24;
+    newPath = newPath + path25;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -38583,16 +39147,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].tag : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].namespace : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38600,9 +39164,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return void 0;
-    return path24[path24.length - 1].values?.[attrName];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return void 0;
+    return path25[path25.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38610,9 +39174,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return false;
-    const current = path24[path24.length - 1];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return false;
+    const current = path25[path25.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38638,18 +39202,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].position ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].counter ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -41911,11 +42475,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path24) {
+    function locateFile(path25) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path24, scriptDirectory);
+        return Module["locateFile"](path25, scriptDirectory);
       }
-      return scriptDirectory + path24;
+      return scriptDirectory + path25;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45002,9 +45566,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path24}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45486,9 +46050,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path24}`;
+    canonicalizedResourceString += `/${options.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59429,10 +59993,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 || "/";
-  path24 = escape2(path24);
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 || "/";
+  path25 = escape2(path25);
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59517,9 +60081,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 ? path24.endsWith("/") ? `${path24}${name}` : `${path24}/${name}` : name;
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 ? path25.endsWith("/") ? `${path25}${name}` : `${path25}/${name}` : name;
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -71501,7 +72065,9 @@ function readConfig(env = process.env) {
     githubToken,
     comment: commentMode(),
     commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
-    failOnPushError: booleanInput("fail-on-push-error", false)
+    failOnPushError: booleanInput("fail-on-push-error", false),
+    materializedDirectory: input("materialized-directory").trim() || void 0,
+    failOnStaleMaterialization: booleanInput("fail-on-stale-materialization", false)
   };
 }
 function readTraceInputs() {
@@ -71530,6 +72096,10 @@ var State = {
   Comment: "comment",
   Trace: "trace"
 };
+
+// src/action/materialization.ts
+import { readFile as readFile2, readdir as readdir2 } from "node:fs/promises";
+import path17 from "node:path";
 
 // src/action/package-diff.ts
 function describeEntry(entry) {
@@ -71563,6 +72133,48 @@ function summarizeDiff(diff) {
     ...diff.bumped.map((c) => `${c.name} ${c.from} \u2192 ${c.to}`)
   ];
   return parts.join(", ");
+}
+
+// src/action/materialization.ts
+async function filesUnder(dir) {
+  const files = /* @__PURE__ */ new Map();
+  const entries = await readdir2(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = path17.join(entry.parentPath, entry.name);
+    files.set(path17.relative(dir, full), await readFile2(full));
+  }
+  return files;
+}
+function manifestPackages(files) {
+  const manifest = files.get("manifest.json");
+  if (!manifest) return [];
+  try {
+    const packages = JSON.parse(manifest.toString("utf8")).packages;
+    return Array.isArray(packages) ? packages : [];
+  } catch {
+    return [];
+  }
+}
+function refreshCommand(directory, batch) {
+  return `nix-store --realise ${batch.drvPath} && rm -rf ${directory} && cp -r --no-preserve=mode ${batch.outPath} ${directory}`;
+}
+async function checkMaterialized(directory, workingDirectory, batch) {
+  const ours = await filesUnder(path17.resolve(workingDirectory, directory));
+  const theirs = await filesUnder(batch.outPath);
+  const names = [.../* @__PURE__ */ new Set([...ours.keys(), ...theirs.keys()])].sort();
+  const changedFiles = names.filter((name) => {
+    const a = ours.get(name);
+    const b = theirs.get(name);
+    return !a || !b || !a.equals(b);
+  });
+  return {
+    directory,
+    current: changedFiles.length === 0,
+    changedFiles,
+    packages: diffPackages(manifestPackages(ours), manifestPackages(theirs)),
+    refreshCommand: refreshCommand(directory, batch)
+  };
 }
 
 // src/action/main.ts
@@ -71737,6 +72349,30 @@ function estimateAvoidedIfd(report) {
 }
 function estimateParagraph(estimate) {
   return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
+}
+
+// src/action/report/materialization-text.ts
+var FILES_SHOWN = 5;
+function materializationSummary(check) {
+  const files = check.changedFiles;
+  const shown = files.slice(0, FILES_SHOWN).join(", ");
+  const more = files.length > FILES_SHOWN ? `, ${files.length - FILES_SHOWN} more` : "";
+  const parts = [
+    `${files.length} ${files.length === 1 ? "file differs" : "files differ"} (${shown}${more})`
+  ];
+  if (!isEmptyDiff(check.packages)) parts.push(`packages: ${summarizeDiff(check.packages)}`);
+  return parts.join("; ");
+}
+function materializationLines(check) {
+  if (check.current) return [`Materialized batch ${code(check.directory)}: current`, ""];
+  return [
+    `**Materialized batch ${code(check.directory)} is stale**: ${materializationSummary(check)}. Refresh it:`,
+    "",
+    "```sh",
+    check.refreshCommand,
+    "```",
+    ""
+  ];
 }
 
 // src/action/report/phase-timer.ts
@@ -73355,7 +73991,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path18 from "path";
+import * as path19 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -73376,7 +74012,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path24) {
+function appendResourcePathToUrl(url2, path25) {
   try {
     new URL(url2);
   } catch {
@@ -73386,11 +74022,11 @@ function appendResourcePathToUrl(url2, path24) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path24;
+  url2 += path25;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path24}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path25}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -73415,7 +74051,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path18.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -74790,14 +75426,14 @@ function saveTraceState(state3) {
 }
 
 // src/action/default-installable.ts
-import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/action/flake-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
   const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
@@ -74808,7 +75444,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync5(path19.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync5(path20.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -74820,7 +75456,7 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
 }
 
 // src/action/zero-config.ts
-import path20 from "node:path";
+import path21 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -74878,8 +75514,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path21.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path21.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -74891,7 +75527,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 
 // src/action/default-installable.ts
 async function writePlanFile(plan) {
-  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -74899,7 +75535,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile3(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -74920,7 +75556,7 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function actionRoot() {
-  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
+  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -75025,8 +75661,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path24 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path24} does not exist${EOL8}`);
+        const path25 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path25} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -79585,6 +80221,7 @@ function renderCommentWith(report, options, limit) {
       out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
     }
   }
+  if (report.materialization) out.push(...materializationLines(report.materialization));
   if (report.pushes.length) {
     out.push(
       `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
@@ -79658,6 +80295,7 @@ function renderSummaryWith(report, limit) {
     if (table.length) out.push("#### Package changes", "", ...table, "");
   }
   if (report.pushes.length) out.push("#### Binary caches", "", ...pushLines(report.pushes), "");
+  if (report.materialization) out.push(...materializationLines(report.materialization));
   out.push(
     "<details><summary>Phases as a chart</summary>",
     "",
@@ -79750,12 +80388,12 @@ async function writeReport(report, config) {
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path23.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path24.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path23.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path24.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path23.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
+  return path24.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -79905,6 +80543,19 @@ async function obtainStep(store, derivation, restored, timer) {
   await realiseStep(store, derivation, verdict, timer);
   return verdict === "build" ? "built" : "binary-cache";
 }
+function materializationStep(config, derivation) {
+  const directory = config.materializedDirectory;
+  if (!directory) return Promise.resolve(void 0);
+  return group("some-cabal2nix: check the materialized batch", async () => {
+    const check = await checkMaterialized(directory, config.workingDirectory, derivation);
+    if (check.current) info(`${directory} is the batch, byte for byte`);
+    else
+      warning(
+        `${directory} is stale (${materializationSummary(check)}); refresh it: ${check.refreshCommand}`
+      );
+    return check;
+  });
+}
 async function reportStep(report, config, timer) {
   setOutputs(report);
   saveReport(report);
@@ -79940,6 +80591,7 @@ async function run() {
     );
   }
   const source = await obtainStep(store, derivation, restored, timer);
+  const materialization = await materializationStep(config, derivation);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };
@@ -79957,11 +80609,19 @@ async function run() {
       cacheKey: useCache ? cacheKey : void 0,
       totalMs: timer.elapsedMs(),
       drvPath: derivation.drvPath,
-      overridesFile: config.overridesFile
+      overridesFile: config.overridesFile,
+      materialization
     },
     config,
     timer
   );
+  if (materialization && !materialization.current && config.failOnStaleMaterialization) {
+    throw new BatchError(
+      "materialization",
+      `${materialization.directory} is stale (${materializationSummary(materialization)})`,
+      { hint: `refresh it: ${materialization.refreshCommand}` }
+    );
+  }
 }
 async function main() {
   try {

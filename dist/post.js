@@ -26623,6 +26623,44 @@ function estimateParagraph(estimate) {
   return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
 }
 
+// src/action/package-diff.ts
+function isEmptyDiff(diff) {
+  return diff.added.length + diff.removed.length + diff.bumped.length === 0;
+}
+function summarizeDiff(diff) {
+  if (isEmptyDiff(diff)) return "no package changes";
+  const parts = [
+    ...diff.added.map((c) => `+${c.name} ${c.to}`),
+    ...diff.removed.map((c) => `-${c.name} ${c.from}`),
+    ...diff.bumped.map((c) => `${c.name} ${c.from} \u2192 ${c.to}`)
+  ];
+  return parts.join(", ");
+}
+
+// src/action/report/materialization-text.ts
+var FILES_SHOWN = 5;
+function materializationSummary(check) {
+  const files = check.changedFiles;
+  const shown = files.slice(0, FILES_SHOWN).join(", ");
+  const more = files.length > FILES_SHOWN ? `, ${files.length - FILES_SHOWN} more` : "";
+  const parts = [
+    `${files.length} ${files.length === 1 ? "file differs" : "files differ"} (${shown}${more})`
+  ];
+  if (!isEmptyDiff(check.packages)) parts.push(`packages: ${summarizeDiff(check.packages)}`);
+  return parts.join("; ");
+}
+function materializationLines(check) {
+  if (check.current) return [`Materialized batch ${code(check.directory)}: current`, ""];
+  return [
+    `**Materialized batch ${code(check.directory)} is stale**: ${materializationSummary(check)}. Refresh it:`,
+    "",
+    "```sh",
+    check.refreshCommand,
+    "```",
+    ""
+  ];
+}
+
 // src/action/report/tables.ts
 var PHASE_DESCRIPTIONS = {
   plan: "read the package list",
@@ -26707,6 +26745,7 @@ function renderCommentWith(report, options, limit) {
       out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
     }
   }
+  if (report.materialization) out.push(...materializationLines(report.materialization));
   if (report.pushes.length) {
     out.push(
       `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,

@@ -6,6 +6,9 @@
 #     → a haskellPackages overlay (hself: hsuper: { … }) importing every package from that batch
 #   someCabal2nixFor { pkgs, overrides, haskellPackages?, … }
 #     → { batch, overlay, haskellPackages } (the batch to expose as a package, so CI builds it)
+#   both also take evalPkgs? (build the batch on the evaluating machine, for another system's
+#   package set) and materialized? / checkMaterialization? (import from a committed copy of the
+#   batch, no IFD; see materialized.nix)
 #   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; }
 #   readOverrides overrides → { label, entries } (the checked, sorted package list)
 #

@@ -11,12 +11,19 @@
 { core }:
 let
   inherit (core) batchFor readOverrides;
+  materializedLib = import ./materialized.nix;
 
   # Tools from nixpkgs unless given. cabal2nix must be the one nixpkgs' own callHackage uses, so
   # the generated expressions (and so the Haskell derivations) are the same.
+  #
+  # With evalPkgs (a nixpkgs for the machine that evaluates), the batch is built there: its cabal2nix,
+  # Node and all-cabal-hashes, its system. Only cabal2nix's --system and --compiler stay the target
+  # package set's, and the batch is plain text without references, so its files, and every package
+  # imported from it, are exactly what the target system would make itself.
   toolArgs =
     {
       pkgs,
+      evalPkgs,
       compiler,
       hostConfig,
       name,
@@ -25,7 +32,8 @@ let
       allCabalHashes,
     }:
     let
-      build = pkgs.buildPackages;
+      buildWith = if evalPkgs != null then evalPkgs else pkgs;
+      build = buildWith.buildPackages;
     in
     {
       inherit compiler name;
@@ -35,9 +43,9 @@ let
         else
           build.cabal2nix-unwrapped or build.haskellPackages.cabal2nix-unwrapped or build.haskellPackages.cabal2nix;
       nodejs = if nodejs != null then nodejs else build.nodejs-slim or build.nodejs;
-      allCabalHashes = if allCabalHashes != null then allCabalHashes else pkgs.all-cabal-hashes;
+      allCabalHashes = if allCabalHashes != null then allCabalHashes else buildWith.all-cabal-hashes;
       system = hostConfig;
-      buildSystem = pkgs.stdenv.buildPlatform.system;
+      buildSystem = buildWith.stdenv.buildPlatform.system;
     };
 
   # cabal2nix's --system, as make-package-set.nix takes it: the hostPlatform of the package set's
@@ -45,11 +53,29 @@ let
   # platform (pkgsCross.….haskellPackages extended with the native pkgs).
   hostConfigOf = haskellPackages: (haskellPackages.callPackage ({ stdenv }: { inherit (stdenv.hostPlatform) config; }) { }).config;
 
-  # The haskellPackages overlay for a read plan and its batch.
+  # The haskellPackages overlay for a read plan and its batch; `expressions` is where the
+  # `<name>/default.nix` files are read from: the batch, or a checked materialized copy of it.
   overlayFor =
-    { pkgs, plan, batch }:
+    {
+      pkgs,
+      plan,
+      batch,
+      materialization,
+    }:
     hself: hsuper:
     let
+      expressions =
+        if materialization.materialized == null then
+          "${batch}"
+        else
+          materializedLib.checked (
+            materialization
+            // {
+              inherit plan batch;
+              inherit (batch) compiler;
+              system = batch.hostConfig;
+            }
+          );
       overrideCabal = pkgs.haskell.lib.compose.overrideCabal;
       byName = builtins.listToAttrs (
         map (e: {
@@ -72,7 +98,7 @@ let
       fromBatch =
         name: args:
         let
-          expression = "${batch}/${name}";
+          expression = expressions + "/${name}";
         in
         overrideCabal (orig: {
           passthru = (orig.passthru or { }) // {
@@ -121,6 +147,19 @@ let
       some-cabal2nix-batch = batch;
     };
 
+  # The batch of a plan for a package set: its compiler and platform, the given tools.
+  batchForSet =
+    plan: tools: haskellPackages:
+    batchFor plan (
+      toolArgs (
+        tools
+        // {
+          compiler = haskellPackages.ghc.haskellCompilerName;
+          hostConfig = hostConfigOf haskellPackages;
+        }
+      )
+    );
+
   # someCabal2nixFor { pkgs, overrides, haskellPackages?, … } → { batch, overlay, haskellPackages }
   someCabal2nixFor =
     {
@@ -131,15 +170,19 @@ let
       cabal2nix ? null,
       nodejs ? null,
       allCabalHashes ? null,
+      evalPkgs ? null,
+      materialized ? null,
+      checkMaterialization ? false,
     }:
     let
       plan = readOverrides overrides;
-      batch = batchFor plan (toolArgs {
-        inherit pkgs name cabal2nix nodejs allCabalHashes;
-        compiler = haskellPackages.ghc.haskellCompilerName;
-        hostConfig = hostConfigOf haskellPackages;
-      });
-      overlay = overlayFor { inherit pkgs plan batch; };
+      batch = batchForSet plan {
+        inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
+      } haskellPackages;
+      overlay = overlayFor {
+        inherit pkgs plan batch;
+        materialization = { inherit materialized checkMaterialization; };
+      };
     in
     {
       inherit batch overlay;
@@ -155,19 +198,21 @@ let
       cabal2nix ? null,
       nodejs ? null,
       allCabalHashes ? null,
+      evalPkgs ? null,
+      materialized ? null,
+      checkMaterialization ? false,
     }:
     let
       plan = readOverrides overrides;
     in
     hself: hsuper:
-    let
-      batch = batchFor plan (toolArgs {
-        inherit pkgs name cabal2nix nodejs allCabalHashes;
-        compiler = hsuper.ghc.haskellCompilerName;
-        hostConfig = hostConfigOf hsuper;
-      });
-    in
-    overlayFor { inherit pkgs plan batch; } hself hsuper;
+    overlayFor {
+      inherit pkgs plan;
+      batch = batchForSet plan {
+        inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
+      } hsuper;
+      materialization = { inherit materialized checkMaterialization; };
+    } hself hsuper;
 
   # The library with `pkgs` filled in (what the flake's overlay puts at pkgs.someCabal2nix).
   withPkgs = pkgs: {

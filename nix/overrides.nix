@@ -314,12 +314,23 @@ let
             builtins.fromJSON text
           else
             import file;
+        formals = builtins.functionArgs imported;
       in
       located
       // {
         inherit label;
         duplicates = nixDuplicates;
-        value = if builtins.isFunction imported then imported { } else imported;
+        # A function header ({ pkgs }: { … }): an argument the file uses is an error naming it, as in
+        # the CLI (src/builder/plan.ts); one it only declares costs nothing.
+        value =
+          if builtins.isFunction imported then
+            imported (
+              builtins.mapAttrs (
+                n: _: throw "${label}: the overrides file uses its argument '${n}', which an overrides file read on its own does not have"
+              ) (builtins.removeAttrs formals (builtins.filter (n: formals.${n}) (builtins.attrNames formals)))
+            )
+          else
+            imported;
       }
     else
       throw "some-cabal2nix: overrides must be an attribute set or the path of an overrides file, not a ${typeOf overrides}";

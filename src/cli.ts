@@ -111,7 +111,12 @@ async function runPlan(args: string[], { write, log }: CliOutput): Promise<void>
     // Drop-in mode: the package list comes out of an existing haskellPackages overlay.
     const { planFromOverlay } = await import('./builder/overlay-plan.js')
     const overlayPlan = await planFromOverlay(values.overlay)
-    notes = overlayPlan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`)
+    notes = [
+      ...overlayPlan.skipped.map(s => `# left to nixpkgs: ${s.attribute} (${s.reason})`),
+      ...overlayPlan.assumptions.map(
+        a => `# assumed: ${a.attribute === '' ? 'the overlay' : a.attribute} ${a.text}`
+      )
+    ]
     plan = overlayPlan
   } else if (values.overrides) {
     plan = await planFromOverrides(values.overrides)

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs'
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,6 +23,18 @@ export async function writeTree(
     await writeFile(path.join(root, name), content)
   }
   return root
+}
+
+/** Every file under `dir` (relative path → text), to compare two directories exactly. */
+export async function readTree(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name)
+      files[path.relative(dir, full)] = await readFile(full, 'utf8')
+    }
+  }
+  return files
 }
 
 /** Every `.ts` file under `dir`, recursively. */

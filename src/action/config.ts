@@ -27,6 +27,9 @@ export interface ActionConfig {
   comment: CommentMode
   commentId: string
   failOnPushError: boolean
+  /** A committed copy of the batch to check, relative to the working directory. */
+  materializedDirectory?: string
+  failOnStaleMaterialization?: boolean
 }
 
 /** Where people keep the overrides file when the input is left empty, in the order we look. */
@@ -119,7 +122,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
     githubToken,
     comment: commentMode(),
     commentId: input('comment-id').trim() || env.GITHUB_JOB || 'some-cabal2nix',
-    failOnPushError: booleanInput('fail-on-push-error', false)
+    failOnPushError: booleanInput('fail-on-push-error', false),
+    materializedDirectory: input('materialized-directory').trim() || undefined,
+    failOnStaleMaterialization: booleanInput('fail-on-stale-materialization', false)
   }
 }
 

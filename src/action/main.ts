@@ -12,6 +12,7 @@ import { batchCacheKey, restoreKeyPrefix } from './cache-key.js'
 import { readConfig, type ActionConfig } from './config.js'
 import { BatchError, describeError, errorMessage, isBatchError } from '../common/errors.js'
 import { Outputs } from './names.js'
+import { checkMaterialized, type MaterializationCheck } from './materialization.js'
 import { diffPackages, summarizeDiff, type PackageDiff } from './package-diff.js'
 import {
   planFromOverrides,
@@ -21,6 +22,7 @@ import {
 } from '../builder/plan.js'
 import { pushToBinaryCaches, type PushResult } from './push.js'
 import { verdictLine } from './report/facts.js'
+import { materializationSummary } from './report/materialization-text.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
 import { saveMainFinishedAt, saveReport } from './state.js'
@@ -242,6 +244,24 @@ async function obtainStep(
   return verdict === 'build' ? 'built' : 'binary-cache'
 }
 
+/** Compares the materialized-directory input with the batch; stale is reported, not fatal. */
+function materializationStep(
+  config: ActionConfig,
+  derivation: Derivation
+): Promise<MaterializationCheck | undefined> {
+  const directory = config.materializedDirectory
+  if (!directory) return Promise.resolve(undefined)
+  return core.group('some-cabal2nix: check the materialized batch', async () => {
+    const check = await checkMaterialized(directory, config.workingDirectory, derivation)
+    if (check.current) core.info(`${directory} is the batch, byte for byte`)
+    else
+      core.warning(
+        `${directory} is stale (${materializationSummary(check)}); refresh it: ${check.refreshCommand}`
+      )
+    return check
+  })
+}
+
 /** Outputs, state for the post step, summary and comment, trace: everything the run reports. */
 async function reportStep(report: BatchRunReport, config: ActionConfig, timer: PhaseTimer) {
   setOutputs(report)
@@ -284,6 +304,7 @@ export async function run(): Promise<void> {
   }
 
   const source = await obtainStep(store, derivation, restored, timer)
+  const materialization = await materializationStep(config, derivation)
   const pushes = await pushStep(config, store, derivation, timer)
   if (useCache && restored.hit !== 'exact') {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages }
@@ -302,11 +323,19 @@ export async function run(): Promise<void> {
       cacheKey: useCache ? cacheKey : undefined,
       totalMs: timer.elapsedMs(),
       drvPath: derivation.drvPath,
-      overridesFile: config.overridesFile
+      overridesFile: config.overridesFile,
+      materialization
     },
     config,
     timer
   )
+  if (materialization && !materialization.current && config.failOnStaleMaterialization) {
+    throw new BatchError(
+      'materialization',
+      `${materialization.directory} is stale (${materializationSummary(materialization)})`,
+      { hint: `refresh it: ${materialization.refreshCommand}` }
+    )
+  }
 }
 
 export async function main(): Promise<void> {

@@ -10,6 +10,9 @@ export const INPUT_NAMES = [
   'overrides-file',
   'overlay-file',
   'installable',
+  // A committed copy of the batch (the Nix library's `materialized`) to check
+  'materialized-directory',
+  'fail-on-stale-materialization',
   // Binary caches and the keys that sign and check the batch
   'binary-caches',
   'signing-key',

@@ -52,7 +52,9 @@ function manifestPackages(plan: PackagePlan, pass: ArchivePass | undefined): Man
   return plan.packages.map(p =>
     p.source === 'hackage'
       ? { name: p.name, version: p.version, sha256: hashes.get(p.name) as string }
-      : { name: p.name, path: p.path }
+      : // The expression was generated in `./<name>` (src = ./.;), as in the Nix-built batch:
+        // where the source lives is not part of the batch, so a committed copy stays byte-identical.
+        { name: p.name, path: `./${p.name}` }
   )
 }
 

@@ -1,18 +1,24 @@
 /**
- * Drop-in mode: read the package list out of an existing haskellPackages overlay
- * (`self: super: { aeson = super.callHackage "aeson" "2.2.3.0" {}; foo = self.callCabal2nix "foo" ./foo {}; }`)
- * instead of an overrides file. Nix evaluates the overlay against permissive stand-ins for
- * `self`, `super`, `pkgs` and `haskell.lib`: the call functions record what they were asked for
- * and return a package stand-in that survives the usual wrappers (dontCheck, doJailbreak,
- * overrideCabal, `.override`, …). Paths come back as strings: nothing is copied to the store, and
- * the evaluation runs read-only. The result is the same PackagePlan as `planFromOverrides`, checked
- * by the same validateEntries, so errors read the same.
+ * Drop-in mode: read the package list out of an existing overlay
+ * (`self: super: { aeson = super.callHackage "aeson" "2.2.3.0" {}; foo = self.callCabal2nix "foo" ./foo {}; }`,
+ * or a nixpkgs-level one that hands haskellPackages such an overlay) instead of an overrides file.
+ *
+ * Nix evaluates the overlay against stand-ins (src/builder/overlay-evaluator.ts), read-only:
+ *  1. the overlay's attribute names (a failure here is the whole overlay's, with its line);
+ *  2. what each attribute calls, all in one evaluation; when that fails in a way Nix cannot catch,
+ *     the attributes are split in halves until the failing one stands alone, so it costs only
+ *     itself (a package set a nixpkgs-level overlay sets is then read attribute by attribute);
+ *  3. attributes that read a flag drop-in mode cannot know are evaluated again with flags true:
+ *     a different package on the other branch joins the batch, and the plan says what it assumed.
+ * The result is the same PackagePlan as `planFromOverrides`, checked by the same validateEntries,
+ * so errors read the same.
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
 import { findAttributeLine, type OverrideEntry } from './overrides.js'
-import { nixEvaluationError } from '../common/nix-output.js'
+import { nixEvaluationError, stripTerminalCodes } from '../common/nix-output.js'
+import { EVALUATE_OVERLAY } from './overlay-evaluator.js'
 import {
   checkInputFile,
   overridesError,
@@ -33,6 +39,8 @@ export interface SkippedCall {
 /** A plan plus the calls the batch cannot stand in for (they stay with nixpkgs). */
 export interface OverlayPlan extends PackagePlan {
   skipped: SkippedCall[]
+  /** Where the plan depends on values drop-in mode cannot know (flags, compiler arguments). */
+  assumptions: Assumption[]
 }
 
 export interface OverlayPlanOptions {
@@ -40,149 +48,6 @@ export interface OverlayPlanOptions {
   nixInstantiate?: string
   timeoutMs?: number
 }
-
-/**
- * The evaluator. Every identifier in the overlay's text gets a stand-in in `self`, `super` and
- * `pkgs`, so `super.foo.override { … }` or `pkgs.zlib` evaluate without nixpkgs; every name in
- * `haskell.lib` (and unknown names in `lib`) is a function that hands back the first package
- * stand-in it is given, which covers both argument orders (`dontCheck drv`,
- * `overrideCabal drv f`, `compose.appendPatch p drv`): a package stand-in applied to anything
- * returns itself.
- */
-export const EVALUATE_OVERLAY = `{ file }:
-let
-  inherit (builtins) isAttrs isFunction isList isPath isString typeOf;
-  path = /. + file;
-  text = builtins.readFile path;
-  words = builtins.filter (w: isString w && builtins.match "[A-Za-z_][A-Za-z0-9_'-]*" w != null)
-    (builtins.split "[^A-Za-z0-9_'-]+" text);
-  forWords = value: builtins.listToAttrs (map (w: { name = w; value = value w; }) words);
-
-  marker = "__someCabal2nixStandIn";
-  isPackage = v: isAttrs v && v ? \${marker};
-  # Unknown attributes of a stand-in are wrapper-like functions, so \`hlib.dontCheck drv\` works
-  # whatever the overlay calls its haskell.lib.
-  wordFunctions = forWords (_: generic);
-  mkPackage = name: call:
-    let
-      self = wordFunctions // {
-        \${marker} = true;
-        inherit call;
-        pname = name;
-        name = name;
-        version = "0";
-        outPath = "/some-cabal2nix-stand-in/\${name}";
-        passthru = { };
-        meta = { };
-        env = self;
-        override = _: self;
-        overrideAttrs = _: self;
-        overrideDerivation = _: self;
-        overrideScope = _: self;
-        __functor = s: _: s;
-      };
-    in self;
-  generic = a: if isPackage a then a else generic;
-
-  hasPrefix = p: s: builtins.substring 0 (builtins.stringLength p) s == p;
-  isLocal = x: isPath x || (isString x && hasPrefix "/" x);
-  hackage = name: version: mkPackage name { kind = "hackage"; inherit name version; };
-  unsupported = name: reason: mkPackage name { kind = "unsupported"; inherit name reason; };
-  local = name: src: opts:
-    let
-      options = if isString opts then opts else if isAttrs opts then opts.extraCabal2nixOptions or "" else "";
-      dir =
-        if isPath src then toString src
-        else if isString src && !(builtins.hasContext src) && hasPrefix "/" src then src
-        else if isAttrs src && src ? origSrc && (isPath src.origSrc || isString src.origSrc) then toString src.origSrc
-        else null;
-    in
-    if options != "" then unsupported name "cabal2nix options (\${options}) are not passed to the batch"
-    else if isAttrs opts && opts ? srcModifier then unsupported name "srcModifier is not applied by the batch"
-    else if dir == null && isPackage src then unsupported name "its source is fetched or built, not a local directory; only Hackage versions and local paths are batched"
-    else if dir == null then unsupported name "its source is not a local directory (a \${typeOf src}); only Hackage versions and local paths are batched"
-    else mkPackage name { kind = "local"; inherit name; path = dir; };
-
-  calls = {
-    callHackage = name: version: _: hackage name version;
-    callHackageDirect = { pkg, ver, ... }: _: hackage pkg ver;
-    callCabal2nix = name: src: _: local name src "";
-    callCabal2nixWithOptions = name: src: opts: _: local name src opts;
-    callPackage = fn: _: mkPackage (if isPath fn then baseNameOf fn else "callPackage") null;
-    packageSourceOverrides = packageSourceOverrides;
-  };
-  packageSourceOverrides = overrides: self: _:
-    builtins.mapAttrs (n: v: if isLocal (if isAttrs v && v ? outPath then v.outPath else v)
-      then self.callCabal2nix n v { } else self.callHackage n v { }) overrides;
-
-  haskellLib = wordFunctions // {
-    inherit packageSourceOverrides;
-    compose = wordFunctions // { inherit packageSourceOverrides; };
-  };
-  packageSet = forWords (w: mkPackage w null) // calls // {
-    ghc = mkPackage "ghc" null // { haskellCompilerName = "ghc-0"; };
-  };
-
-  composeExtensions = f: g: final: prev:
-    let fApplied = f final prev; in fApplied // g final (prev // fApplied);
-  lib = wordFunctions // builtins // {
-    id = x: x;
-    const = x: _: x;
-    flip = f: a: b: f b a;
-    pipe = builtins.foldl' (x: f: f x);
-    optional = c: x: if c then [ x ] else [ ];
-    optionals = c: xs: if c then xs else [ ];
-    optionalAttrs = c: a: if c then a else { };
-    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
-    mapAttrs' = f: s: builtins.listToAttrs (map (n: f n s.\${n}) (builtins.attrNames s));
-    nameValuePair = name: value: { inherit name value; };
-    filterAttrs = p: s: builtins.listToAttrs (builtins.concatMap (n: if p n s.\${n} then [ { name = n; value = s.\${n}; } ] else [ ]) (builtins.attrNames s));
-    foldr = op: nul: list: builtins.foldl' (acc: x: op x acc) nul (builtins.genList (i: builtins.elemAt list (builtins.length list - 1 - i)) (builtins.length list));
-    recursiveUpdate = a: b: a // b;
-    inherit composeExtensions;
-    composeManyExtensions = builtins.foldl' composeExtensions (_: _: { });
-    fix = f: let x = f x; in x;
-    versionAtLeast = a: b: builtins.compareVersions a b >= 0;
-    versionOlder = a: b: builtins.compareVersions a b < 0;
-    # Source filters: the batch reads only *.cabal and package.yaml, so the directory is what counts.
-    cleanSource = src: src;
-    cleanSourceWith = { src, ... }: src;
-    sourceByRegex = src: _: src;
-    sourceFilesBySuffices = src: _: src;
-  };
-  pkgs = forWords (w: mkPackage w null) // {
-    inherit lib;
-    haskell = { lib = haskellLib; packages = forWords (_: packageSet); };
-    haskellPackages = packageSet;
-    stdenv = mkPackage "stdenv" null // { isLinux = true; isDarwin = false; };
-    system = "x86_64-linux";
-  };
-  known = { inherit pkgs lib haskellLib; inherit (pkgs) haskell; self = packageSet; super = packageSet; };
-  argsFor = formals: builtins.mapAttrs (n: _: known.\${n} or pkgs.\${n}) (builtins.removeAttrs formals
-    (builtins.filter (n: formals.\${n} && !(known ? \${n})) (builtins.attrNames formals)));
-
-  # self: super: { … }, { pkgs, … }: self: super: { … }, pkgs: self: super: { … }, or a list of them.
-  run = depth: f:
-    if depth > 4 then throw "some-cabal2nix: the overlay is nested more than four functions deep"
-    else if isList f then builtins.foldl' (acc: g: acc // run depth g) { } f
-    else if !(isFunction f) then throw "some-cabal2nix: expected a haskellPackages overlay (self: super: { … }), found a \${typeOf f}"
-    else if builtins.functionArgs f != { } then run (depth + 1) (f (argsFor (builtins.functionArgs f)))
-    else
-      let r = f packageSet; in
-      if !(isFunction r) then throw "some-cabal2nix: expected a haskellPackages overlay taking two arguments (self: super: { … })"
-      else
-        let r2 = r packageSet; in
-        if isFunction r2 then run (depth + 1) (f pkgs) else r2;
-
-  result = run 0 (import path);
-  describe = attribute: value:
-    let v = builtins.tryEval value; in
-    if !v.success then { inherit attribute; kind = "unsupported"; reason = "evaluating it failed (throw or assert)"; }
-    else if isPackage v.value && v.value.call != null then v.value.call // { inherit attribute; }
-    else null;
-in
-if !(isAttrs result) then throw "some-cabal2nix: the overlay returned a \${typeOf result}, not an attribute set"
-else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs describe result))`
 
 interface EvaluatedCall {
   attribute: string
@@ -193,15 +58,199 @@ interface EvaluatedCall {
   reason?: string
 }
 
+/** What one attribute of the overlay came to, and the unknown values it read on the way. */
+interface AttributeOutcome {
+  address: string[]
+  records: EvaluatedCall[]
+  reads: string[]
+}
+
 const UNDERSTOOD =
   'drop-in mode understands callHackage, callHackageDirect, callCabal2nix and haskell.lib wrappers; ' +
   'for anything else list the packages in an overrides file and use --overrides'
 
+const BEGIN = /^trace: some-cabal2nix-begin (\d+)$/
+const READ = /^trace: some-cabal2nix-read (.+)$/
+const STAND_IN_PATH = /\/some-cabal2nix-stand-in\/[^\s'"`]*/g
+
+type Request =
+  | { mode: 'names' }
+  | { mode: 'describe'; addresses: string[][]; flag?: boolean }
+  | { mode: 'children'; addresses: string[][] }
+
+interface EvaluatorRun {
+  ok: boolean
+  json?: unknown
+  stderr: string
+  /** Unknown values read, by the index of the attribute being evaluated (-1: before any). */
+  readsByIndex: Map<number, string[]>
+}
+
+class OverlayEvaluator {
+  private readonly absolute: string
+  constructor(
+    private readonly file: string,
+    private readonly nix: string,
+    private readonly timeoutMs: number
+  ) {
+    this.absolute = path.resolve(file)
+  }
+
+  async run(request: Request): Promise<EvaluatorRun> {
+    const result = await runCommand(
+      this.nix,
+      [
+        '--eval',
+        '--strict',
+        '--json',
+        '--readonly-mode',
+        // Newer Nix shows where an error happened only in the trace.
+        '--show-trace',
+        '--argstr',
+        'file',
+        this.absolute,
+        '--argstr',
+        'request',
+        JSON.stringify(request),
+        '--expr',
+        EVALUATE_OVERLAY
+      ],
+      { timeoutMs: this.timeoutMs }
+    )
+    if (result.timedOut)
+      throw overridesError(
+        this.file,
+        0,
+        `Nix did not finish evaluating the overlay within ${Math.round(this.timeoutMs / 1000)} s`,
+        UNDERSTOOD
+      )
+    const stderr = stripTerminalCodes(result.stderr)
+    const readsByIndex = new Map<number, string[]>()
+    let index = -1
+    for (const line of stderr.split('\n')) {
+      const begin = BEGIN.exec(line)
+      const read = READ.exec(line)
+      if (begin) index = Number(begin[1])
+      else if (read) readsByIndex.set(index, [...(readsByIndex.get(index) ?? []), read[1]])
+    }
+    // Check the exit code first: on an error the JSON on stdout can be partial.
+    if (result.code !== 0) return { ok: false, stderr, readsByIndex }
+    return { ok: true, json: JSON.parse(result.stdout.toString('utf8')), stderr, readsByIndex }
+  }
+
+  failure(stderr: string): { message: string; line: number } {
+    const failure = nixEvaluationError(stderr, this.absolute)
+    // Newer Nix prints the value after "expected a Boolean but found a set:": our stand-ins.
+    const message = failure.message
+      .replace(/^(expected an? [\w ]+ but found an? \w+): .*$/, '$1')
+      .replace(STAND_IN_PATH, 'a fetched source')
+    return { ...failure, message }
+  }
+
+  /** The overlay's attribute names; a failure here is the whole overlay's. */
+  async names(): Promise<{ names: string[]; reads: string[] }> {
+    const result = await this.run({ mode: 'names' })
+    if (!result.ok) {
+      const failure = this.failure(result.stderr)
+      throw overridesError(
+        this.file,
+        failure.line,
+        `Nix could not evaluate the overlay: ${failure.message}`,
+        UNDERSTOOD
+      )
+    }
+    return {
+      names: result.json as string[],
+      reads: unique([...result.readsByIndex.values()].flat())
+    }
+  }
+
+  /**
+   * Describes the attributes at `addresses`, all in one evaluation when it succeeds. An attribute
+   * can fail in ways `builtins.tryEval` does not catch (a stand-in used as the wrong type), so a
+   * failed evaluation is split in halves until the failing attribute stands alone: it then costs
+   * only itself (or, for a package set a nixpkgs-level overlay sets, is read attribute by attribute).
+   */
+  async describe(addresses: string[][], flag = false): Promise<AttributeOutcome[]> {
+    if (addresses.length === 0) return []
+    const result = await this.run({ mode: 'describe', addresses, flag })
+    if (result.ok) {
+      const described = result.json as Array<{ records: EvaluatedCall[] }>
+      return described.map((d, i) => ({
+        address: addresses[i],
+        records: d.records,
+        reads: unique(result.readsByIndex.get(i) ?? [])
+      }))
+    }
+    if (addresses.length > 1) {
+      const half = Math.ceil(addresses.length / 2)
+      return [
+        ...(await this.describe(addresses.slice(0, half), flag)),
+        ...(await this.describe(addresses.slice(half), flag))
+      ]
+    }
+    const [address] = addresses
+    const children = await this.run({ mode: 'children', addresses })
+    const names = children.ok ? (children.json as string[][])[0] : []
+    if (names.length > 0)
+      return this.describe(
+        names.map(n => [...address, n]),
+        flag
+      )
+    return [
+      {
+        address,
+        records: [
+          {
+            attribute: address.join('.'),
+            kind: 'unsupported',
+            reason: `Nix could not evaluate it: ${this.failure(result.stderr).message}`
+          }
+        ],
+        reads: unique(result.readsByIndex.get(0) ?? [])
+      }
+    ]
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)]
+}
+
+/** Unknown flags are read as false; a plan that depends on one is evaluated with them true too. */
+function isFlagRead(label: string): boolean {
+  return /(^|[. ])(is|has|enable|use|with|do)[A-Z0-9][^.]*$/.test(label)
+}
+
+function describeRead(label: string): string {
+  const what = label.startsWith('argument ') ? `the argument '${label.slice(9)}'` : label
+  if (isFlagRead(label)) return `${what} (taken as false)`
+  if (label.startsWith('argument '))
+    return `${what} (taken as equal to no value it is compared with)`
+  return `${what} (taken as "0")`
+}
+
+const NO_CALL = 'no batched call'
+
+function describeCalls(records: EvaluatedCall[]): string {
+  const calls = records.filter(r => r.kind !== 'unsupported')
+  if (calls.length === 0) return NO_CALL
+  return calls
+    .map(r => (r.kind === 'hackage' ? `${r.name} ${r.version}` : `${r.name} (local)`))
+    .join(', ')
+}
+
+/** A decision the plan took on a value drop-in mode cannot know. */
+export interface Assumption {
+  /** The overlay attribute, or '' for the whole overlay. */
+  attribute: string
+  text: string
+}
+
 export async function evaluateOverlay(
   file: string,
   options: OverlayPlanOptions = {}
-): Promise<EvaluatedCall[]> {
-  const absolute = path.resolve(file)
+): Promise<{ names: string[]; calls: EvaluatedCall[]; assumptions: Assumption[] }> {
   await checkInputFile(file, {
     name: 'overlay',
     missingHint: 'pass the haskellPackages overlay with --overlay FILE'
@@ -216,42 +265,51 @@ export async function evaluateOverlay(
       }
     )
   }
-  const timeoutMs = options.timeoutMs ?? 60_000
-  const result = await runCommand(
-    nix,
-    [
-      '--eval',
-      '--strict',
-      '--json',
-      '--readonly-mode',
-      // Newer Nix shows where an error happened only in the trace.
-      '--show-trace',
-      '--argstr',
-      'file',
-      absolute,
-      '--expr',
-      EVALUATE_OVERLAY
-    ],
-    { timeoutMs }
+  const evaluator = new OverlayEvaluator(file, nix, options.timeoutMs ?? 60_000)
+  const { names, reads } = await evaluator.names()
+  const assumptions: Assumption[] = reads.map(label => ({
+    attribute: '',
+    text: `the whole overlay depends on ${describeRead(label)}`
+  }))
+  // A read the whole overlay depends on is reported once, not for every attribute.
+  const overlayWide = new Set(reads)
+  const outcomes = (await evaluator.describe(names.map(n => [n]))).map(o => ({
+    ...o,
+    reads: o.reads.filter(r => !overlayWide.has(r))
+  }))
+  const calls: EvaluatedCall[] = []
+  const dependent = outcomes.filter(o => o.reads.length > 0 && o.records.length > 0)
+  const flipped = new Map(
+    (
+      await evaluator.describe(
+        dependent.filter(o => o.reads.some(isFlagRead)).map(o => o.address),
+        true
+      )
+    ).map(o => [o.address.join('.'), o])
   )
-  if (result.timedOut)
-    throw overridesError(
-      file,
-      0,
-      `Nix did not finish evaluating the overlay within ${Math.round(timeoutMs / 1000)} s`,
-      UNDERSTOOD
-    )
-  // Check the exit code first: on an error the JSON on stdout can be partial.
-  if (result.code !== 0) {
-    const failure = nixEvaluationError(result.stderr, absolute)
-    throw overridesError(
-      file,
-      failure.line,
-      `Nix could not evaluate the overlay: ${failure.message}`,
-      UNDERSTOOD
-    )
+  for (const outcome of outcomes) {
+    calls.push(...outcome.records)
+    if (outcome.reads.length === 0 || outcome.records.length === 0) continue
+    const attribute = outcome.address.join('.')
+    const other = flipped.get(attribute)
+    const taken = describeCalls(outcome.records)
+    const unknowns = outcome.reads.map(describeRead).join(', ')
+    if (other ? describeCalls(other.records) === taken : taken === NO_CALL) continue
+    let text = `depends on ${unknowns}, which drop-in mode cannot know: the plan takes ${taken}`
+    if (other) {
+      const known = new Set(outcome.records.map(r => r.name))
+      const added = other.records.filter(
+        r => r.kind === 'hackage' && r.name !== undefined && !known.has(r.name)
+      )
+      calls.push(...added.map(r => ({ ...r, attribute: `${attribute} (other branch)` })))
+      text +=
+        added.length > 0
+          ? `; with the flags true it is ${describeCalls(other.records)}, also in the batch`
+          : `; with the flags true it would be ${describeCalls(other.records)}, left to nixpkgs`
+    }
+    assumptions.push({ attribute, text })
   }
-  return JSON.parse(result.stdout.toString('utf8')) as EvaluatedCall[]
+  return { names, calls, assumptions }
 }
 
 /** Turns an overlay's calls into the plan (same type and checks as planFromOverrides). */
@@ -259,8 +317,17 @@ export async function planFromOverlay(
   file: string,
   options: OverlayPlanOptions = {}
 ): Promise<OverlayPlan> {
-  const calls = await evaluateOverlay(file, options)
+  const { names, calls, assumptions } = await evaluateOverlay(file, options)
   const text = await readFile(file, 'utf8')
+  // Attributes of a package set that a nixpkgs-level overlay sets read `haskellPackages.aeson`.
+  const lineOf = (attribute: string) =>
+    findAttributeLine(
+      text,
+      attribute
+        .replace(/ \(other branch\)$/, '')
+        .split('.')
+        .pop() ?? attribute
+    )
   const absolute = path.resolve(file)
   const skipped: SkippedCall[] = []
   // One entry per package; where an overlay builds two versions of one package, the batch takes
@@ -291,20 +358,13 @@ export async function planFromOverlay(
     }
   }
   if (chosen.size === 0) {
-    throw overridesError(
-      file,
-      0,
-      skipped.length > 0
-        ? `no call in the overlay can be batched (${skipped.map(s => `${s.attribute}: ${s.reason}`).join('; ')})`
-        : 'the overlay has no callHackage or callCabal2nix calls',
-      UNDERSTOOD
-    )
+    throw overridesError(file, 0, noCallMessage(skipped, names), UNDERSTOOD)
   }
   const entries: OverrideEntry[] = [...chosen.values()]
-    .sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute))
+    .sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute))
     .map(call => ({
       name: call.name as string,
-      line: findAttributeLine(text, call.attribute),
+      line: lineOf(call.attribute),
       value:
         call.kind === 'hackage'
           ? { kind: 'version', version: String(call.version) }
@@ -312,5 +372,20 @@ export async function planFromOverlay(
     }))
   skipped.sort((a, b) => (a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0))
   const plan = await validateEntries(file, entries)
-  return { ...plan, skipped }
+  return { ...plan, skipped, assumptions }
+}
+
+/** "No call can be batched", with each reason once and the attributes that share it. */
+function noCallMessage(skipped: SkippedCall[], names: string[]): string {
+  const packageSets = names.filter(n => n === 'haskellPackages' || n === 'haskell')
+  if (skipped.length === 0 && packageSets.length > 0)
+    return (
+      `the overlay sets ${packageSets.join(' and ')} but gives it no overlay with callHackage or callCabal2nix calls ` +
+      '(haskellPackages.override { overrides = …; }, .extend or haskell.packageOverrides)'
+    )
+  if (skipped.length === 0) return 'the overlay has no callHackage or callCabal2nix calls'
+  const byReason = new Map<string, string[]>()
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.attribute])
+  const groups = [...byReason].map(([reason, attributes]) => `${reason}: ${attributes.join(', ')}`)
+  return `no call in the overlay can be batched (${groups.join('; ')})`
 }

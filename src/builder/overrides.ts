@@ -150,8 +150,21 @@ function tokenizeNix(text: string): Token[] {
   return tokens
 }
 
+// `{ pkgs, ... }:`, `{ pkgs ? null }@args:`, `args@{ … }:` or `pkgs:` before the attribute set.
+const FUNCTION_HEADER =
+  /^(?:\s|#[^\n]*\n)*(?:[A-Za-z_][\w'-]*\s*:(?!\/)|[A-Za-z_][\w'-]*\s*@\s*\{|\{[^{}=;]*\}\s*(?:@\s*[A-Za-z_][\w'-]*\s*)?:)/
+
 /** Parse the plain-attrset subset of Nix that overrides files are written in. */
 export function parseNixOverrides(text: string): OverridesParse {
+  const header = FUNCTION_HEADER.exec(text)
+  if (header) {
+    return {
+      ok: false,
+      reason: 'beyond-subset',
+      line: header[0].split('\n').length,
+      message: 'is a function, which the built-in reader does not evaluate'
+    }
+  }
   try {
     const tokens = tokenizeNix(text)
     let at = 0

@@ -148,7 +148,12 @@ function isJsonFile(file: string, text: string): boolean {
 const EVALUATE_OVERRIDES = `{ file }:
 let
   value = import (/. + file);
-  attrs = if builtins.isFunction value then value { } else value;
+  # A function header ({ pkgs }: { … }, pkgs: { … }): an argument the file really uses is an error
+  # naming it; one it only declares costs nothing.
+  missing = what: throw "the overrides file uses \${what}, which an overrides file read on its own does not have";
+  formals = builtins.functionArgs value;
+  args = builtins.mapAttrs (n: _: missing "its argument '\${n}'") (builtins.removeAttrs formals (builtins.filter (n: formals.\${n}) (builtins.attrNames formals)));
+  attrs = if !(builtins.isFunction value) then value else if formals == { } then value (missing "its argument") else value args;
   describe = x:
     if builtins.isPath x then { path = toString x; }
     else if builtins.isString x then x

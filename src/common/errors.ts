@@ -3,7 +3,15 @@
  * one readable line plus a hint and never print a stack trace for it.
  */
 export type BatchErrorKind =
-  'usage' | 'overrides' | 'missing-packages' | 'archive' | 'cabal2nix' | 'output' | 'nix' | 'push'
+  | 'usage'
+  | 'overrides'
+  | 'missing-packages'
+  | 'archive'
+  | 'cabal2nix'
+  | 'output'
+  | 'nix'
+  | 'push'
+  | 'materialization'
 
 export class BatchError extends Error {
   readonly kind: BatchErrorKind

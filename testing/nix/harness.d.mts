@@ -30,6 +30,13 @@ export interface EvalProjectOptions {
   compilerName?: string
   /** JSON: name → version the build still callHackage's outside the overrides. */
   extraHackage?: string
+  /** A materialized batch directory for the overlay, and "true" to check it against the batch. */
+  materialized?: string
+  checkMaterialization?: 'true' | 'false'
+  /** 'true': the result also has `drvPaths` (name → the package's .drv). */
+  withDrvPaths?: 'true' | 'false'
+  /** More `--option NAME VALUE` for nix-instantiate. */
+  options?: Record<string, string>
   attr?: string
   readOnly?: boolean
   store?: string

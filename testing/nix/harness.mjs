@@ -170,30 +170,26 @@ export function firstNixError(stderr) {
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
  */
 export async function evalProject(nixEnv, options) {
+  // Everything that is not a setting of this run is an argument of project.nix (--argstr).
   const {
-    mode,
-    archive,
     archiveName = 'all-cabal-hashes.tar.gz',
-    cabal2nix,
-    nodejs,
-    projectDir,
-    overrides,
-    compilerName,
-    extraHackage,
+    options: nixOptions = {},
     attr,
     readOnly = false,
     store,
     substituters,
     trustedPublicKeys,
-    timeoutMs
+    timeoutMs,
+    ...projectArguments
   } = options
   const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
   if (attr) args.push('-A', attr)
-  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides, compilerName, extraHackage }
+  const strings = { ...projectArguments, archiveName }
   for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)
   if (trustedPublicKeys !== undefined) args.push('--option', 'trusted-public-keys', trustedPublicKeys)
+  for (const [name, value] of Object.entries(nixOptions)) args.push('--option', name, value)
   const result = await run('nix-instantiate', args, { env: nixEnv.env, timeoutMs })
   // Check the exit code first: on an error the JSON on stdout can be partial.
   const json = result.code === 0 ? JSON.parse(result.stdout) : undefined

@@ -72,6 +72,20 @@ let
     inherit (args) pname version;
     mkDerivationArgs = args;
     overrideCabalStub = f: mkDerivation (args // f args);
+    # As with nixpkgs' generic-builder.nix, the derivation is a function of the mkDerivation
+    # arguments (passthru aside) and of its dependencies' derivations: a real .drv (never built)
+    # whose path changes when either does, or when a store path (a batch) leaks into it.
+    drvPath =
+      (builtins.derivation {
+        name = "${args.pname}-${args.version}";
+        inherit system;
+        builder = "/bin/sh";
+        args = [
+          "-c"
+          "exit 1"
+        ];
+        mkDerivationArgs = builtins.toJSON (mapAttrs (_: plainValue (p: p.drvPath)) (removeAttrs args [ "passthru" ]));
+      }).drvPath;
   };
 
   # haskell.lib.compose.overrideCabal
@@ -106,22 +120,23 @@ let
     compose = haskellLibCompose;
   };
 
-  # A package as plain, comparable data: its mkDerivation arguments, dependencies by name.
-  describeValue =
-    v:
+  # A value as plain, comparable data, packages in it as `package` renders them.
+  plainValue =
+    package: v:
     if isAttrs v && v ? mkDerivationArgs then
-      "haskell:${v.name}"
+      package v
     else if isPath v then
       "path:${toString v}"
     else if isList v then
-      map describeValue v
+      map (plainValue package) v
     else if isAttrs v then
-      mapAttrs (_: describeValue) v
+      mapAttrs (_: plainValue package) v
     else if isFunction v then
       "<function>"
     else
       v;
-  describe = p: mapAttrs (_: describeValue) (removeAttrs p.mkDerivationArgs [ "passthru" ]);
+  # A package as plain, comparable data: its mkDerivation arguments, dependencies by name.
+  describe = p: mapAttrs (_: plainValue (d: "haskell:${d.name}")) (removeAttrs p.mkDerivationArgs [ "passthru" ]);
 
   # ---- make-package-set.nix -----------------------------------------------------------------
 

@@ -27,6 +27,12 @@
   # Packages the build still takes with callHackage on top of the mode's set, outside the
   # overrides (JSON: name → version); they are evaluated with the others.
   extraHackage ? "{}",
+  # A materialized batch directory for the overlay ("" for none), and whether to check it.
+  materialized ? "",
+  checkMaterialization ? "false",
+  # "true": also `drvPaths`, name → the package's derivation (the stand-in's, see
+  # haskell-package-set.nix; not in nixpkgs mode, where the Haskell zlib depends on itself).
+  withDrvPaths ? "false",
 }:
 let
   someCabal2nix = import ../../nix;
@@ -47,6 +53,8 @@ let
   ours = someCabal2nix.overlay {
     inherit pkgs;
     overrides = overridesArg;
+    materialized = if materialized == "" then null else toPath materialized;
+    checkMaterialization = checkMaterialization == "true";
   };
   theirs = import (toPath userOverlay) { inherit pkgs; };
 
@@ -89,7 +97,20 @@ let
   names = map (e: e.name) (someCabal2nix.readOverrides overridesArg).entries ++ builtins.attrNames extra;
   usesBatch = haskellPackages ? some-cabal2nix-batch;
 in
-{
+(
+  if withDrvPaths == "true" then
+    {
+      drvPaths = builtins.listToAttrs (
+        map (name: {
+          inherit name;
+          value = haskellPackages.${name}.drvPath;
+        }) names
+      );
+    }
+  else
+    { }
+)
+// {
   # name → the package's mkDerivation arguments (dependencies by name, no passthru).
   packages = builtins.listToAttrs (
     map (name: {

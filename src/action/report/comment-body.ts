@@ -4,6 +4,7 @@ import { auditSections, auditVerdict } from './audit-text.js'
 import * as facts from './facts.js'
 import { COMMENT_MAX_CHARS, fit, type RenderOptions } from './fit.js'
 import { cell, code, formatDuration } from './markdown.js'
+import { materializationLines } from './materialization-text.js'
 import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
 import { PUSH_WORDS, diffTable, phaseRows } from './tables.js'
 
@@ -45,6 +46,7 @@ function renderCommentWith(report: BatchRunReport, options: RenderOptions, limit
       out.push('<details><summary>Package changes</summary>', '', ...table, '', '</details>', '')
     }
   }
+  if (report.materialization) out.push(...materializationLines(report.materialization))
   if (report.pushes.length) {
     out.push(
       `Binary caches: ${report.pushes

@@ -4,6 +4,7 @@
  */
 import type { PlanJsonEntry } from '../../builder/plan.js'
 import type { MainBuildAudit } from '../audit.js'
+import type { MaterializationCheck } from '../materialization.js'
 import type { PackageDiff } from '../package-diff.js'
 import type { PushResult } from '../push.js'
 
@@ -35,6 +36,8 @@ export interface BatchRunReport {
   overridesFile?: string
   /** Set by the post step: what the main build built and substituted. */
   audit?: MainBuildAudit
+  /** The materialized-directory input checked against the batch. */
+  materialization?: MaterializationCheck
 }
 
 /** The main build row's label, shared by the table, the chart and the post step's section. */

@@ -14,6 +14,7 @@ import { phaseGantt } from './gantt.js'
 import { code, formatDuration, plural } from './markdown.js'
 import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
 import { diffTable, packageList, phaseRows, pushLines } from './tables.js'
+import { materializationLines } from './materialization-text.js'
 
 /** A summary fitted to the runner's limit (or `maxSize` bytes), listing up to 1000 rows a table. */
 function fitSummary(render: (limit: number) => string, options: RenderOptions): string {
@@ -40,6 +41,7 @@ function renderSummaryWith(report: BatchRunReport, limit: number): string {
     if (table.length) out.push('#### Package changes', '', ...table, '')
   }
   if (report.pushes.length) out.push('#### Binary caches', '', ...pushLines(report.pushes), '')
+  if (report.materialization) out.push(...materializationLines(report.materialization))
   out.push(
     '<details><summary>Phases as a chart</summary>',
     '',
