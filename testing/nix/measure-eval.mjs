@@ -84,9 +84,7 @@ async function measure(label, options) {
     builds: result.builds.length,
     substituted: result.substituted.length
   }
-  say(
-    `${label.padEnd(40)} ${row.seconds.toFixed(2).padStart(7)} s  builds ${row.builds}, substituted ${row.substituted}`
-  )
+  say(`${label.padEnd(40)} ${row.seconds.toFixed(2).padStart(7)} s  builds ${row.builds}, substituted ${row.substituted}`)
   return { row, result }
 }
 
@@ -131,10 +129,7 @@ const report = {
   nix: nix.version,
   node: process.version,
   cpus: os.availableParallelism(),
-  archive: {
-    kind: values.full ? `full-size (scale ${values.scale})` : 'sample (24 versions)',
-    bytes: archiveBytes
-  },
+  archive: { kind: values.full ? `full-size (scale ${values.scale})` : 'sample (24 versions)', bytes: archiveBytes },
   packages: Object.keys(oursCold.result.json.packages).length,
   cabal2nixRuns,
   rows
@@ -142,12 +137,9 @@ const report = {
 if (values.json) {
   console.log(JSON.stringify(report, null, 2))
 } else {
-  console.log(
-    `\n${report.nix}, Node ${report.node}, ${report.cpus} CPUs; ${report.packages} packages; archive: ${report.archive.kind}, ${(archiveBytes / 1048576).toFixed(1)} MB`
-  )
+  console.log(`\n${report.nix}, Node ${report.node}, ${report.cpus} CPUs; ${report.packages} packages; archive: ${report.archive.kind}, ${(archiveBytes / 1048576).toFixed(1)} MB`)
   console.log('| evaluation | seconds | derivations built | paths substituted |')
   console.log('|---|---:|---:|---:|')
-  for (const r of rows)
-    console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.builds} | ${r.substituted} |`)
+  for (const r of rows) console.log(`| ${r.label} | ${r.seconds.toFixed(2)} | ${r.builds} | ${r.substituted} |`)
 }
 if (!values.keep) await rm(dir, { recursive: true, force: true })
