@@ -29,7 +29,12 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // See support/workflow-parser/: GitHub's parser imports its schemas without an import attribute.
+    '^\\.\\./(workflow|action)-v1\\.0\\.min\\.json$':
+      '<rootDir>/__tests__/support/workflow-parser/$1-schema.mjs'
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] }
 }
 
