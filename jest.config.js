@@ -35,6 +35,7 @@ const shared = {
     '^\\.\\./(workflow|action)-v1\\.0\\.min\\.json$':
       '<rootDir>/__tests__/support/workflow-parser/$1-schema.mjs'
   },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/toolkit-debug.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] }
 }
 

