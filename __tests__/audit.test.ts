@@ -16,12 +16,17 @@ import {
   type OtlpServer,
   type ReceivedSpan
 } from '../testing/servers/otlp-server.mjs'
+import { startStaticServer } from '../testing/servers/static-server.mjs'
 import { repoRoot } from './support/files.js'
 import {
+  copyToBinaryCache,
   createNixWorkspace,
   describeWithNix,
   evalProject,
+  generateCacheKey,
   projectArgs,
+  run,
+  substitutedPaths,
   type NixWorkspace
 } from './support/nix.js'
 import { SimulatedRunner, type StepResult } from './support/runner.js'
@@ -136,7 +141,7 @@ in ((import ${path.join(repoRoot, 'nix')}).someCabal2nixFor {
     expect(post.summary).toContain('main build: nothing built')
   })
 
-  let straggler: { post: StepResult; issue: number; spans: ReceivedSpan[] }
+  let straggler: { post: StepResult; issue: number; spans: ReceivedSpan[]; drvs: string[] }
 
   test('(b) a package outside the overrides is named with the fix; (e) the job is traced', async () => {
     otlp.clear()
@@ -166,7 +171,7 @@ in ((import ${path.join(repoRoot, 'nix')}).someCabal2nixFor {
     expect(body).toContain('add `servant = "0.20.3.0";` to overrides-without-servant.nix')
     expect(body).toMatch(/main build: 2 derivations built in [\d.]+ s together/)
     expect(post.summary).toContain('`cabal2nix-servant-0.20.3.0` | built | IFD straggler |')
-    straggler = { post, issue, spans: otlp.spans() }
+    straggler = { post, issue, spans: otlp.spans(), drvs: build.builds }
     await writeFile(path.join(ws.dir, 'comment-b.md'), body)
   })
 
@@ -222,6 +227,68 @@ in ((import ${path.join(repoRoot, 'nix')}).someCabal2nixFor {
     expect(straggler.post.stdout).toContain('::add-mask::Bearer otlp-secret-token')
     const printed = straggler.post.log + straggler.post.summary + comment(straggler.issue)
     expect(printed).not.toContain('otlp-secret-token')
+  })
+
+  test('(b) an IFD the main build substituted from a binary cache is a straggler too', async () => {
+    // The IFD outputs case (b) built, moved into a signed binary cache and out of the store: the
+    // next main build downloads them instead of running cabal2nix, and still depends on them.
+    const ifd = await mainBuild({
+      overrides: 'overrides-without-servant.nix',
+      extra: { servant: '0.20.3.0' }
+    })
+    expect(ifd.builds).toEqual([])
+    const outputs = await run('nix-store', ['--query', '--outputs', ...straggler.drvs], {
+      env: ws.nix.env
+    })
+    const ifdPaths = outputs.stdout.split('\n').filter(Boolean)
+    expect(ifdPaths.map(p => path.basename(p).slice(33))).toEqual([
+      'all-cabal-hashes-component-servant-0.20.3.0',
+      'cabal2nix-servant-0.20.3.0'
+    ])
+    const cacheDir = path.join(ws.dir, 'ifd-binary-cache')
+    const key = await generateCacheKey(ws.nix, path.join(ws.dir, 'ifd-keys'))
+    await copyToBinaryCache(ws.nix, cacheDir, key.secretKeyFile, ifdPaths)
+    const deleted = await run('nix-store', ['--delete', ...ifdPaths], { env: ws.nix.env })
+    expect(deleted.code === 0 ? '' : deleted.stderr).toBe('')
+    const cache = await startStaticServer(cacheDir)
+    try {
+      const { runner, issue } = await job('overrides-without-servant.nix')
+      // nixpkgs marks `cabal2nix-*` allowSubstitutes = false (so does the stand-in set); CI
+      // installers set always-allow-substitutes (Nix >= 2.19), and the output is downloaded. The
+      // same download on every Nix: the outputs fetched by path, then the evaluation that uses them.
+      const fetched = await run(
+        'nix-store',
+        ['--realise', ...ifdPaths, '--option', 'substituters', cache.url].concat([
+          '--option',
+          'trusted-public-keys',
+          key.publicKey
+        ]),
+        { env: ws.nix.env }
+      )
+      expect(fetched.code === 0 ? '' : fetched.stderr).toBe('')
+      expect(
+        substitutedPaths(fetched.stderr)
+          .map(p => p.path)
+          .sort()
+      ).toEqual([...ifdPaths].sort())
+      const build = await mainBuild({
+        overrides: 'overrides-without-servant.nix',
+        extra: { servant: '0.20.3.0' }
+      })
+      expect(build.builds).toEqual([])
+      const post = await runner.runPost()
+      expect(post.code).toBe(0)
+      expect(post.warnings).toEqual([])
+      expect(post.stdout).toContain(
+        'some-cabal2nix: main build still ran 1 cabal2nix IFD: servant 0.20.3.0'
+      )
+      expect(comment(issue)).toContain(
+        'add `servant = "0.20.3.0";` to overrides-without-servant.nix'
+      )
+      expect(post.summary).toContain('`cabal2nix-servant-0.20.3.0` | substituted | IFD straggler |')
+    } finally {
+      await cache.stop()
+    }
   })
 
   test('(c) a batch built with another compiler name: a different batch, and why', async () => {

@@ -2,7 +2,8 @@
  * The archive pass's tar walk against tar-stream and GNU tar: for generated archives (random
  * names, sizes at block and chunk boundaries, ustar / pax / GNU headers, CRLF and binary bodies,
  * wanted sets with missing names, random chunking of the stream) all readers give the same
- * members and bytes; and on every hostile archive below the walk and tar-stream agree.
+ * members and bytes; and on every hostile archive below the walk and tar-stream agree. The
+ * properties draw from the seed support/property-seed.mjs decides (FC_SEED).
  */
 import fc from 'fast-check'
 import { sealTarHeader, tarHeader } from '../testing/archives.mjs'
@@ -16,6 +17,9 @@ import {
   type Reading,
   type TestMember
 } from './support/tar-readers.js'
+import { propertySeed } from './support/property-seed.mjs'
+
+fc.configureGlobal({ seed: propertySeed(process.env.FC_SEED) })
 
 const TOP = 'all-cabal-hashes-0123456789abcdef0123456789abcdef01234567'
 const END = Buffer.alloc(1024)
@@ -384,5 +388,61 @@ describe('hostile and broken tar streams: the walk and tar-stream give the same 
     expect((await readWithTarStream(bytes, wanted, [bytes.length])).error).toMatch(
       /Invalid tar header/
     )
+  })
+})
+
+describe('numeric fields after leading whitespace: read as GNU tar reads them', () => {
+  // Older tars pad numeric fields with leading spaces, and GNU tar skips any isspace() byte there
+  // (from_header in GNU tar's list.c); the walk does the same, and so does tar-stream's parseInt.
+  // A fast-check run once drew a header whose checksum field began with a TAB.
+  const name = `${TOP}/a/1/a.cabal`
+  const body = 'name: a\r\n'
+  /** The member with the first byte of one numeric field replaced; the number is unchanged. */
+  const withLeading = (field: 'checksum' | 'size', byte: number): Buffer => {
+    const header = tarHeader({ name, size: body.length })
+    if (field === 'size') {
+      header[124] = byte
+      sealTarHeader(header)
+    } else header[148] = byte // the checksum's leading '0': the sum over the block is the same
+    const padded = Buffer.alloc(512)
+    padded.write(body)
+    return Buffer.concat([header, padded, END])
+  }
+  const spaces: [string, number][] = [
+    ['TAB', 0x09],
+    ['LF', 0x0a],
+    ['VT', 0x0b],
+    ['FF', 0x0c],
+    ['CR', 0x0d],
+    ['space', 0x20]
+  ]
+
+  test.each(
+    spaces.flatMap(([what, byte]) => [
+      ['checksum', what, byte] as const,
+      ['size', what, byte] as const
+    ])
+  )(
+    'a %s field starting with %s: the member is read, by the walk, tar-stream and GNU tar',
+    async (field, _what, byte) => {
+      const bytes = withLeading(field, byte)
+      const wanted = new Set([name])
+      const walk = readWithTarWalk(bytes, wanted, [bytes.length])
+      expect(walk.error).toBeUndefined()
+      expect(walk.bodies.map(([n, b]) => [n, b.toString()])).toEqual([[name, body]])
+      expectSameReading(walk, await readWithTarStream(bytes, wanted, [bytes.length]))
+      expect(readWithGnuTar(bytes, [name]).get(name)?.toString()).toBe(body)
+    }
+  )
+
+  test('a checksum field starting with a letter: refused by the walk, tar-stream and GNU tar', async () => {
+    const bytes = withLeading('checksum', 0x78)
+    const wanted = new Set([name])
+    const walk = readWithTarWalk(bytes, wanted, [bytes.length])
+    expect(walk.error).toBe(
+      'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?'
+    )
+    expectSameReading(walk, await readWithTarStream(bytes, wanted, [bytes.length]))
+    expect(() => readWithGnuTar(bytes, [name])).toThrow(/does not look like a tar archive/)
   })
 })

@@ -6,10 +6,17 @@
  * - for what a schema cannot see: inputs given to our action exist in action.yml, outputs read from
  *   it exist, the composite example passes every input through and re-exports every output, and the
  *   project's own workflows do what they are for;
- * - with actionlint, when it is installed (it is not packaged for Debian 12; see below).
+ * - with GitHub's own parser, @actions/workflow-parser (workflows and action metadata);
+ * - with actionlint as an extra, where it is installed (it is not packaged for Debian; see below).
  */
 import { describe, expect, test } from '@jest/globals'
 import { validateAction, validateWorkflow, type ValidationState } from '@action-validator/core'
+import {
+  convertWorkflowTemplate,
+  NoOperationTraceWriter,
+  parseWorkflow
+} from '@actions/workflow-parser'
+import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index'
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import {
   existsSync,
@@ -150,6 +157,77 @@ describe('schema validation with @action-validator/core', () => {
         `${goodAction}outputs:\n  source:\n    description: Where it came from: a cache\n`
       ).errors
     ).not.toEqual([])
+  })
+})
+
+/** What GitHub's parser (the one behind the Actions language service) reports for a workflow. */
+async function githubWorkflowErrors(name: string, content: string): Promise<string[]> {
+  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter())
+  const converted = parsed.value
+    ? await convertWorkflowTemplate(parsed.context, parsed.value)
+    : undefined
+  return [
+    ...parsed.context.errors.getErrors().map(e => e.message),
+    ...(converted?.errors ?? []).map(e => e.Message)
+  ]
+}
+
+/** What GitHub's parser reports for an action's metadata file (action.yml). */
+function githubActionErrors(name: string, content: string): string[] {
+  const parsed = parseAction({ name, content }, new NoOperationTraceWriter())
+  if (parsed.value) convertActionTemplate(parsed.context, parsed.value)
+  return parsed.context.errors.getErrors().map(e => e.message)
+}
+
+describe("GitHub's own parser (@actions/workflow-parser, behind the Actions language service)", () => {
+  test.each(WORKFLOWS)('%s is a valid workflow', async file => {
+    expect(await githubWorkflowErrors(file, read(file))).toEqual([])
+  })
+
+  test.each(ACTIONS)('%s is valid action metadata', file => {
+    expect(githubActionErrors(file, read(file))).toEqual([])
+  })
+
+  test('it rejects broken workflows (so a pass above means something)', async () => {
+    const good =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n'
+    expect(await githubWorkflowErrors('good.yml', good)).toEqual([])
+    const broken = {
+      'a misspelt key': good.replace('steps:', 'stepz:'),
+      'a step with both uses and run': good.replace(
+        '      - run: echo ok',
+        '      - uses: a/b@v1\n        run: echo ok'
+      ),
+      'an expression that does not parse': good.replace('echo ok', 'echo ${{ github.sha( }}'),
+      'a job that needs one that does not exist': good.replace(
+        '    runs-on:',
+        '    needs: nope\n    runs-on:'
+      ),
+      'no jobs': 'on: push\n'
+    }
+    for (const [what, text] of Object.entries(broken)) {
+      const errors = await githubWorkflowErrors(`${what}.yml`, text)
+      expect({ what, rejected: errors.length > 0 }).toEqual({ what, rejected: true })
+    }
+  })
+
+  test('it rejects broken action metadata', () => {
+    const good = 'name: x\ndescription: y\nruns:\n  using: node24\n  main: dist/index.js\n'
+    expect(githubActionErrors('action.yml', good)).toEqual([])
+    const broken = {
+      'an unknown runtime': good.replace('using: node24', 'using: node0'),
+      'an unknown top-level key': `${good}brandin:\n  color: blue\n`,
+      'an input that is not a mapping': `${good}inputs:\n  a: [1, 2]\n`,
+      'no runs': 'name: x\ndescription: y\n',
+      'a composite step without shell': good.replace(
+        '  using: node24\n  main: dist/index.js\n',
+        '  using: composite\n  steps:\n    - run: echo ok\n'
+      )
+    }
+    for (const [what, text] of Object.entries(broken)) {
+      const errors = githubActionErrors('action.yml', text)
+      expect({ what, rejected: errors.length > 0 }).toEqual({ what, rejected: true })
+    }
   })
 })
 
@@ -507,8 +585,9 @@ describeWithNix('the matrix example is complete', () => {
 })
 
 /**
- * actionlint catches what schemas cannot (expression types, shellcheck on run: scripts). It is not
- * in Debian 12, so it runs only where it is installed (on PATH, or ACTIONLINT=/path/to/actionlint).
+ * actionlint checks more still (shellcheck on run: scripts, expression types). It is not in
+ * Debian, so it runs as an extra where it is installed (on PATH, or ACTIONLINT=/path/to/actionlint);
+ * GitHub's own parser above is the check that runs everywhere.
  */
 function findActionlint(): string | undefined {
   const candidates = [process.env.ACTIONLINT, 'actionlint'].filter((c): c is string => Boolean(c))
@@ -521,14 +600,6 @@ function findActionlint(): string | undefined {
     }
   }
   return undefined
-}
-
-const actionlint = findActionlint()
-if (!actionlint) {
-  console.warn(
-    '\n*** workflows.test.ts: actionlint is NOT installed, so the actionlint checks are SKIPPED. ***\n' +
-      '*** Put actionlint on PATH (or set ACTIONLINT=/path/to/actionlint) to run them.          ***\n'
-  )
 }
 
 function runActionlint(bin: string, files: string[]): Promise<{ code: number; output: string }> {
@@ -547,22 +618,24 @@ function runActionlint(bin: string, files: string[]): Promise<{ code: number; ou
   })
 }
 
-const withActionlint = actionlint ? describe : describe.skip
-withActionlint(`actionlint (${actionlint ?? 'not installed: skipped'})`, () => {
-  test('every workflow passes actionlint', async () => {
-    const result = await runActionlint(actionlint as string, WORKFLOWS)
-    if (result.code !== 0) throw new Error(`actionlint found problems:\n${result.output}`)
-  })
+const actionlint = findActionlint()
+if (actionlint) {
+  describe(`actionlint (${actionlint})`, () => {
+    test('every workflow passes actionlint', async () => {
+      const result = await runActionlint(actionlint, WORKFLOWS)
+      if (result.code !== 0) throw new Error(`actionlint found problems:\n${result.output}`)
+    })
 
-  test('actionlint rejects a broken workflow', async () => {
-    const dir = await tempDir('actionlint')
-    const file = path.join(dir, 'broken.yml')
-    writeFileSync(
-      file,
-      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n'
-    )
-    const result = await runActionlint(actionlint as string, [file])
-    expect(result.code).not.toBe(0)
-    expect(result.output).toMatch(/nope/)
+    test('actionlint rejects a broken workflow', async () => {
+      const dir = await tempDir('actionlint')
+      const file = path.join(dir, 'broken.yml')
+      writeFileSync(
+        file,
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n'
+      )
+      const result = await runActionlint(actionlint, [file])
+      expect(result.code).not.toBe(0)
+      expect(result.output).toMatch(/nope/)
+    })
   })
-})
+}

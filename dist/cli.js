@@ -2644,6 +2644,9 @@ function fieldEnd(block, from, length) {
   for (let i = from; i < end; i++) if (block[i] === 0) return i;
   return end;
 }
+function isSpace(byte) {
+  return byte === 32 || byte >= 9 && byte <= 13;
+}
 function readNumber(block, from, length) {
   const end = from + length;
   if (block[from] & 128) {
@@ -2655,7 +2658,7 @@ function readNumber(block, from, length) {
     return positive ? value2 : -value2;
   }
   let i = from;
-  while (i < end && block[i] === 32) i++;
+  while (i < end && isSpace(block[i])) i++;
   let stop = i;
   while (stop < end && block[stop] !== 32) stop++;
   while (i < stop && block[i] === 0) i++;

@@ -34,11 +34,8 @@ function versionOf(command) {
 let found
 let warned = false
 
-/**
- * The real cabal2nix as `{ real: true, command, version }`, or the test double as
- * `{ real: false, … }` when no real one runs here (with one warning on stderr per process).
- */
-export function findCabal2nix() {
+/** The first cabal2nix found that runs and is not the double, else the double. */
+function locate() {
   if (!found) {
     const candidates = [
       process.env.CABAL2NIX,
@@ -54,12 +51,30 @@ export function findCabal2nix() {
     }
     found ??= { real: false, command: cabal2nixDouble, version: 'test double' }
   }
-  if (!found.real && !warned) {
+  return found
+}
+
+/**
+ * The real cabal2nix as `{ real: true, command, version }`, or the test double as
+ * `{ real: false, … }` when no real one runs here (with one warning on stderr per process).
+ */
+export function findCabal2nix() {
+  const cabal2nix = locate()
+  if (!cabal2nix.real && !warned) {
     warned = true
     process.stderr.write(
       'WARNING: no real cabal2nix found ($CABAL2NIX, PATH, ../shared/cabal2nix/bin/cabal2nix): ' +
         'running the cabal2nix TEST DOUBLE instead; its expressions are not what nixpkgs makes\n'
     )
   }
-  return found
+  return cabal2nix
+}
+
+/**
+ * The real cabal2nix's path, for what only the real tool can check (generated .cabal files it
+ * must accept); undefined where there is none, without a warning: the caller skips or says so.
+ */
+export function realCabal2nix() {
+  const cabal2nix = locate()
+  return cabal2nix.real ? cabal2nix.command : undefined
 }

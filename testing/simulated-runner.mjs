@@ -14,6 +14,21 @@ import { parse as parseYaml } from 'yaml'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+/**
+ * A job as the runner sets it up. With `user` (the runner itself must then be root), the steps
+ * run as that user, who owns the file-command files and RUNNER_TEMP.
+ * @typedef {{ workspace: string, runnerTemp: string, inputs: Record<string, string>,
+ *   env?: Record<string, string>, event?: { name: string, payload: unknown }, token?: string,
+ *   user?: { uid: number, gid: number } }} RunnerJob
+ *
+ * What one step left behind. `log` is stdout without the `::add-mask::` commands (which the
+ * runner consumes and never shows); `warnings` and `errors` are its `::warning::` and `::error::`
+ * lines.
+ * @typedef {{ code: number, stdout: string, stderr: string, log: string,
+ *   outputs: Record<string, string>, state: Record<string, string>, summary: string,
+ *   warnings: string[], errors: string[], ms: number }} StepResult
+ */
+
 /** The Node the action declares (node24); falls back to the running Node where 24 is not installed. */
 export function actionNode() {
   if (process.version.startsWith('v24.')) return process.execPath
@@ -27,7 +42,9 @@ export function actionNode() {
 }
 
 /** Parses the runner's file-command format: `name<<DELIM\nvalue\nDELIM` or `name=value` lines. */
+/** @param {string} text @returns {Record<string, string>} */
 export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
   const values = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -35,6 +52,7 @@ export function parseFileCommands(text) {
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
     if (heredoc) {
       const [, name, delimiter] = heredoc
+      /** @type {string[]} */
       const body = []
       for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i])
       values[name] = body.join('\n')
@@ -45,8 +63,11 @@ export function parseFileCommands(text) {
   return values
 }
 
+/** @param {string} token @returns {Record<string, string>} */
 function actionDefaults(token) {
+  /** @type {{ inputs: Record<string, { default?: unknown }> }} */
   const action = parseYaml(readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'))
+  /** @type {Record<string, string>} */
   const defaults = {}
   for (const [name, input] of Object.entries(action.inputs)) {
     defaults[name] = String(input.default ?? '').replace(/\$\{\{\s*github\.token\s*\}\}/g, token)
@@ -55,6 +76,7 @@ function actionDefaults(token) {
 }
 
 export class SimulatedRunner {
+  /** @param {RunnerJob} job @param {string} dir */
   constructor(job, dir) {
     this.job = job
     this.files = {
@@ -65,13 +87,7 @@ export class SimulatedRunner {
     }
   }
 
-  /**
-   * @param {{ workspace: string, runnerTemp: string, inputs: Record<string, string>,
-   *   env?: Record<string, string>, event?: { name: string, payload: unknown }, token?: string,
-   *   user?: { uid: number, gid: number } }} job
-   *   With `user` (the runner itself must then be root), the steps run as that user, who owns
-   *   the file-command files and RUNNER_TEMP.
-   */
+  /** @param {RunnerJob} job */
   static async create(job) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'scn-runner-files-'))
     const runner = new SimulatedRunner(job, dir)
@@ -79,14 +95,17 @@ export class SimulatedRunner {
     await writeFile(runner.files.event, JSON.stringify(job.event?.payload ?? {}))
     await mkdir(job.runnerTemp, { recursive: true })
     if (job.user) {
-      for (const owned of [dir, job.runnerTemp, ...Object.values(runner.files)]) await chown(owned, job.user.uid, job.user.gid)
+      for (const owned of [dir, job.runnerTemp, ...Object.values(runner.files)])
+        await chown(owned, job.user.uid, job.user.gid)
     }
     return runner
   }
 
+  /** @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv} */
   environment(extra) {
     const token = this.job.token ?? 'ghs_fake-token-for-tests'
     const inputs = { ...actionDefaults(token), ...this.job.inputs }
+    /** @type {NodeJS.ProcessEnv} */
     const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -110,14 +129,21 @@ export class SimulatedRunner {
       ...this.job.env,
       ...extra
     }
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+    for (const [name, value] of Object.entries(inputs))
+      env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
     return env
   }
 
+  /**
+   * @param {string} script
+   * @param {Record<string, string>} extra
+   * @returns {Promise<StepResult>}
+   */
   async step(script, extra) {
     for (const file of [this.files.output, this.files.summary]) await writeFile(file, '')
     const started = performance.now()
+    /** @type {{ code: number, stdout: string, stderr: string }} */
     const { code, stdout, stderr } = await new Promise(resolve => {
       execFile(
         actionNode(),
@@ -128,11 +154,12 @@ export class SimulatedRunner {
           maxBuffer: 64 * 1024 * 1024,
           ...(this.job.user ? { uid: this.job.user.uid, gid: this.job.user.gid } : {})
         },
-        (error, out, err) => resolve({ code: error ? (error.code ?? 1) : 0, stdout: out, stderr: err })
+        (error, out, err) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err })
       )
     })
     const ms = performance.now() - started
-    const pick = kind =>
+    const pick = (/** @type {string} */ kind) =>
       stdout
         .split('\n')
         .filter(l => l.startsWith(`::${kind}`))
@@ -154,11 +181,13 @@ export class SimulatedRunner {
     }
   }
 
+  /** @param {Record<string, string>} [extraEnv] */
   runMain(extraEnv = {}) {
     return this.step('index.js', extraEnv)
   }
 
   /** The post step gets the main step's state back as STATE_<name>. */
+  /** @param {Record<string, string>} [extraEnv] */
   async runPost(extraEnv = {}) {
     const state = parseFileCommands(await readFile(this.files.state, 'utf8'))
     const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))

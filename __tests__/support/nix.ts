@@ -26,7 +26,7 @@ export * from '../../testing/nix/harness.mjs'
 export const nix = findNix()
 
 /**
- * `describe` when Nix is installed. Otherwise: outside CI, a warning and `describe.skip`; in CI,
+ * `describe` when Nix is installed. Otherwise: outside CI, one line on stderr and `describe.skip`; in CI,
  * one failing test saying why.
  */
 export function describeWithNix(name: string, body: () => void): void {

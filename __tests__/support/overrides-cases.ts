@@ -123,6 +123,26 @@ export const OVERRIDES_CASES: OverridesCase[] = [
     ]
   },
   {
+    // A version is exactly what Hackage names it: no reader trims it into one.
+    label: 'versions with surrounding whitespace',
+    file: 'spaced.nix',
+    text: '{\n  aeson = " 2.2.3.0";\n  zlib = "0.7.1.1 ";\n}\n',
+    error: [
+      'error: FILE:2: \'aeson\': " 2.2.3.0" is not a valid version (numbers separated by dots, like "2.2.3.0")',
+      '  FILE:3: \'zlib\': "0.7.1.1 " is not a valid version (numbers separated by dots, like "2.2.3.0")',
+      FIX
+    ]
+  },
+  {
+    label: 'a JSON version with a trailing space',
+    file: 'spaced.json',
+    text: '{ "aeson": "2.2.3.0 " }\n',
+    error: [
+      'error: FILE:1: \'aeson\': "2.2.3.0 " is not a valid version (numbers separated by dots, like "2.2.3.0")',
+      FIX
+    ]
+  },
+  {
     label: 'bad names and versions, all reported at once',
     file: 'bad-names.nix',
     text: '{\n  aeson = "2.3.x";\n  zlib = "0.7.1.1";\n  "123" = "1.0";\n}\n',

@@ -9,7 +9,7 @@
  * __tests__/tar-walk.test.ts hold it to that): ustar prefix + name, pax `x` headers (path and size
  * overrides; a global `g` header only supplies defaults for later `x` headers, as in tar-stream),
  * GNU long names (`L`/`N`, and `K` long link names, read and dropped), unsigned header checksums,
- * the ustar and GNU magics and nothing else, and it fails with tar-stream's error texts. One
+ * numeric fields after leading whitespace (as GNU tar), the ustar and GNU magics and nothing else, and it fails with tar-stream's error texts. One
  * difference: two zero blocks end the archive, as POSIX and GNU tar have it, where tar-stream
  * reads on.
  */
@@ -85,7 +85,15 @@ function fieldEnd(block: Uint8Array, from: number, length: number): number {
   return end
 }
 
-/** A numeric header field as tar-stream reads it: octal, or base-256 when the high bit is set. */
+/** C's isspace(): GNU tar skips these before a numeric field's digits (so does tar-stream's parseInt). */
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d)
+}
+
+/**
+ * A numeric header field as GNU tar and tar-stream read it: octal after any leading whitespace
+ * (older tars pad with spaces; a TAB reads the same), or base-256 when the high bit is set.
+ */
 function readNumber(block: Uint8Array, from: number, length: number): number {
   const end = from + length
   if (block[from] & 0x80) {
@@ -97,7 +105,7 @@ function readNumber(block: Uint8Array, from: number, length: number): number {
     return positive ? value : -value
   }
   let i = from
-  while (i < end && block[i] === 0x20) i++
+  while (i < end && isSpace(block[i])) i++
   let stop = i
   while (stop < end && block[stop] !== 0x20) stop++
   while (i < stop && block[i] === 0) i++

@@ -17,7 +17,24 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const projectNix = path.join(repoRoot, 'testing', 'nix', 'project.nix')
 export const projectTemplate = path.join(repoRoot, 'testing', 'nix', 'project')
 
-/** Whether Nix (nix-instantiate, nix-build, nix-store, nix) can be run, and which version. */
+/**
+ * @typedef {{ root: string, confDir: string, env: NodeJS.ProcessEnv }} NixEnv
+ * @typedef {{ code: number | null, timedOut: boolean, stdout: string, stderr: string, ms: number }} RunResult
+ * @typedef {'nixpkgs' | 'overlay' | 'for' | 'user-overlay' | 'drop-in' | 'flake'} ProjectMode
+ * @typedef {{ mode: ProjectMode, archive: string, archiveName?: string, cabal2nix: string,
+ *   nodejs: string, projectDir?: string, overrides?: string, compilerName?: string,
+ *   extraHackage?: string, materialized?: string, checkMaterialization?: 'true' | 'false',
+ *   withDrvPaths?: 'true' | 'false', options?: Record<string, string>, attr?: string,
+ *   readOnly?: boolean, store?: string, substituters?: string, trustedPublicKeys?: string,
+ *   timeoutMs?: number }} EvalProjectOptions
+ * @typedef {RunResult & { json: unknown, builds: string[],
+ *   substituted: { path: string, from: string }[] }} EvalProjectResult
+ */
+
+/**
+ * Whether Nix (nix-instantiate, nix-build, nix-store, nix) can be run, and which version.
+ * @returns {{ available: boolean, version?: string }}
+ */
 export function findNix() {
   const probe = spawnSync('nix-instantiate', ['--version'], { encoding: 'utf8' })
   if (probe.error || probe.status !== 0) return { available: false }
@@ -28,6 +45,8 @@ export function findNix() {
  * A private Nix configuration under `root`: single-user, no sandbox (the test builders use host
  * tools), no substituters unless a command asks for one, no negative narinfo caching, and a
  * private XDG_CACHE_HOME so nothing is remembered between runs.
+ * @param {string} root
+ * @returns {Promise<NixEnv>}
  */
 export async function createNixEnv(root) {
   const confDir = path.join(root, 'nix-conf')
@@ -46,17 +65,26 @@ export async function createNixEnv(root) {
       ''
     ].join('\n')
   )
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, NIX_CONF_DIR: confDir, XDG_CACHE_HOME: cacheHome, NIX_PATH: '' }
   delete env.NIX_REMOTE
   return { root, confDir, env }
 }
 
-/** Runs a command; never throws for a non-zero exit. */
+/**
+ * Runs a command; never throws for a non-zero exit.
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, timeoutMs?: number, cwd?: string }} [options]
+ * @returns {Promise<RunResult>}
+ */
 export function run(command, args, { env = process.env, timeoutMs = 300_000, cwd } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    /** @type {Buffer[]} */
     const out = []
+    /** @type {Buffer[]} */
     const err = []
     let timedOut = false
     const timer = setTimeout(() => {
@@ -104,7 +132,8 @@ export async function makeCabal2nixPrefix(dir, { logFile, double = false } = {})
   const wrapper = path.join(dir, 'bin', 'cabal2nix')
   const lines = ['#!/bin/sh']
   if (double || !findCabal2nix().real) {
-    if (logFile) lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
+    if (logFile)
+      lines.push(`CABAL2NIX_TEST_DOUBLE_LOG='${logFile}'`, 'export CABAL2NIX_TEST_DOUBLE_LOG')
     lines.push(`exec '${process.execPath}' '${cabal2nixDouble}' "$@"`, '')
   } else {
     if (logFile) {
@@ -131,29 +160,32 @@ function absoluteTool(name) {
   return r.status === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim() : `/usr/bin/${name}`
 }
 
-/** Lines `<name> <version>` the wrapper logged (one per cabal2nix run). */
+/** Lines `<name> <version>` the wrapper logged (one per cabal2nix run). @param {string} logFile */
 export async function readCabal2nixLog(logFile) {
   if (!existsSync(logFile)) return []
   return (await readFile(logFile, 'utf8')).split('\n').filter(Boolean)
 }
 
-/** A copy of testing/nix/project (overrides.nix, haskell-overlay.nix, my-lib/) that a test may edit. */
+/** A copy of testing/nix/project (overrides.nix, haskell-overlay.nix, my-lib/) that a test may edit. @param {string} dir */
 export async function copyProject(dir) {
   await cp(projectTemplate, dir, { recursive: true })
   return dir
 }
 
-/** Derivations Nix built, from its `building '/nix/store/….drv'...` lines. */
+/** Derivations Nix built, from its `building '/nix/store/….drv'...` lines. @param {string} stderr */
 export function builtDerivations(stderr) {
   return [...stderr.matchAll(/^building '(\/nix\/store\/[^']+\.drv)'/gm)].map(m => m[1])
 }
 
-/** Store paths Nix substituted, from its `copying path '…' from '…'` lines. */
+/** Store paths Nix substituted, from its `copying path '…' from '…'` lines. @param {string} stderr */
 export function substitutedPaths(stderr) {
-  return [...stderr.matchAll(/^copying path '(\/nix\/store\/[^']+)' from '([^']+)'/gm)].map(m => ({ path: m[1], from: m[2] }))
+  return [...stderr.matchAll(/^copying path '(\/nix\/store\/[^']+)' from '([^']+)'/gm)].map(m => ({
+    path: m[1],
+    from: m[2]
+  }))
 }
 
-/** The first `error: …` line Nix printed (colours removed). */
+/** The first `error: …` line Nix printed (colours removed). @param {string} stderr */
 export function firstNixError(stderr) {
   // eslint-disable-next-line no-control-regex -- ANSI colour codes
   const clean = stderr.replace(/\x1b\[[0-9;]*m/g, '')
@@ -168,6 +200,9 @@ export function firstNixError(stderr) {
  *   compilerName: the package set's compiler name (default ghc-9.8.4)
  *   extraHackage: JSON name → version the build still callHackage's outside the overrides
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
+ * @param {NixEnv} nixEnv
+ * @param {EvalProjectOptions} options
+ * @returns {Promise<EvalProjectResult>}
  */
 export async function evalProject(nixEnv, options) {
   // Everything that is not a setting of this run is an argument of project.nix (--argstr).
@@ -182,13 +217,21 @@ export async function evalProject(nixEnv, options) {
     timeoutMs,
     ...projectArguments
   } = options
-  const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
+  const args = [
+    '--eval',
+    '--strict',
+    '--json',
+    readOnly ? '--readonly-mode' : '--read-write-mode',
+    projectNix
+  ]
   if (attr) args.push('-A', attr)
   const strings = { ...projectArguments, archiveName }
-  for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
+  for (const [name, value] of Object.entries(strings))
+    if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)
-  if (trustedPublicKeys !== undefined) args.push('--option', 'trusted-public-keys', trustedPublicKeys)
+  if (trustedPublicKeys !== undefined)
+    args.push('--option', 'trusted-public-keys', trustedPublicKeys)
   for (const [name, value] of Object.entries(nixOptions)) args.push('--option', name, value)
   const result = await run('nix-instantiate', args, { env: nixEnv.env, timeoutMs })
   // Check the exit code first: on an error the JSON on stdout can be partial.
@@ -201,19 +244,31 @@ export async function evalProject(nixEnv, options) {
   }
 }
 
-/** A binary-cache signing key pair (Nix 2.8: nix-store --generate-binary-cache-key). */
+/**
+ * A binary-cache signing key pair (Nix 2.8: nix-store --generate-binary-cache-key).
+ * @param {NixEnv} nixEnv @param {string} dir @param {string} [name]
+ */
 export async function generateCacheKey(nixEnv, dir, name = 'some-cabal2nix-test-1') {
   await mkdir(dir, { recursive: true })
   const secretKeyFile = path.join(dir, 'secret-key')
   const publicKeyFile = path.join(dir, 'public-key')
-  const result = await run('nix-store', ['--generate-binary-cache-key', name, secretKeyFile, publicKeyFile], {
-    env: nixEnv.env
-  })
-  if (result.code !== 0) throw new Error(`nix-store --generate-binary-cache-key failed: ${result.stderr}`)
+  const result = await run(
+    'nix-store',
+    ['--generate-binary-cache-key', name, secretKeyFile, publicKeyFile],
+    {
+      env: nixEnv.env
+    }
+  )
+  if (result.code !== 0)
+    throw new Error(`nix-store --generate-binary-cache-key failed: ${result.stderr}`)
   return { secretKeyFile, publicKey: (await readFile(publicKeyFile, 'utf8')).trim() }
 }
 
-/** `nix copy --to file://DIR?compression=zstd&secret-key=KEY PATHS…`: a real, signed binary cache. */
+/**
+ * `nix copy --to file://DIR?compression=zstd&secret-key=KEY PATHS…`: a real, signed binary cache.
+ * @param {NixEnv} nixEnv @param {string} cacheDir @param {string} secretKeyFile
+ * @param {readonly string[]} paths
+ */
 export async function copyToBinaryCache(nixEnv, cacheDir, secretKeyFile, paths) {
   const result = await run(
     'nix',

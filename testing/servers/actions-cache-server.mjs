@@ -44,8 +44,15 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { URLSearchParams } from 'node:url'
+import {
+  connectionFaultsStop,
+  copyFaults,
+  listenOnLoopback,
+  stopOnce,
+  takeCounted,
+  takeStatusFault
+} from './loopback.mjs'
 
 const SERVICE_PREFIX = '/twirp/github.actions.results.api.v1.CacheService/'
 const ACCOUNT = 'devstoreaccount1'
@@ -54,6 +61,7 @@ const DOWNLOAD_CONTAINER = 'download'
 const AZURE_API_VERSION = '2025-01-05'
 
 /** HTTP status → Twirp error code (https://twitchtv.github.io/twirp/docs/spec_v7.html). */
+/** @type {Record<number, string>} */
 const TWIRP_CODES = {
   400: 'invalid_argument',
   401: 'unauthenticated',
@@ -69,6 +77,7 @@ const TWIRP_CODES = {
 }
 
 /** HTTP status → Azure Storage error code, for injected blob faults. */
+/** @type {Record<number, string>} */
 const AZURE_CODES = {
   400: 'InvalidInput',
   403: 'AuthenticationFailed',
@@ -133,18 +142,7 @@ export async function startActionsCacheServer(options = {}) {
 
   /** Replaces every fault at once (`setFaults({})` clears them); counted faults are copied. */
   function setFaults(/** @type {ActionsCacheFaults | undefined} */ next) {
-    faults = { ...(next ?? {}) }
-    for (const name of /** @type {const} */ ([
-      'createStatus',
-      'finalizeStatus',
-      'downloadUrlStatus',
-      'blobUploadStatus',
-      'downloadStatus'
-    ])) {
-      const fault = faults[name]
-      if (fault !== undefined && typeof fault === 'object') faults[name] = { ...fault }
-    }
-    if (faults.rateLimit) faults.rateLimit = { ...faults.rateLimit }
+    faults = copyFaults(next)
   }
 
   if (storageDir) {
@@ -180,32 +178,6 @@ export async function startActionsCacheServer(options = {}) {
         finalizedAt: e.finalizedAt
       }))
     fs.writeFileSync(path.join(storageDir, 'index.json'), JSON.stringify(index, null, 2))
-  }
-
-  /**
-   * Returns the status of a status fault and consumes one use of a counted fault.
-   * @param {'createStatus' | 'finalizeStatus' | 'downloadUrlStatus' | 'blobUploadStatus' | 'downloadStatus'} name
-   * @returns {{ status: number, message?: string } | undefined}
-   */
-  function takeStatusFault(name) {
-    const fault = faults[name]
-    if (fault === undefined) return undefined
-    if (typeof fault === 'number') return { status: fault }
-    if (fault.times !== undefined) {
-      if (fault.times <= 0) return undefined
-      fault.times -= 1
-    }
-    return { status: fault.status, message: fault.message }
-  }
-
-  function takeRateLimit() {
-    const fault = faults.rateLimit
-    if (!fault) return undefined
-    if (fault.times !== undefined) {
-      if (fault.times <= 0) return undefined
-      fault.times -= 1
-    }
-    return fault
   }
 
   function sign(
@@ -359,7 +331,7 @@ export async function startActionsCacheServer(options = {}) {
       return twirpError(res, 400, 'the json request could not be decoded')
     }
 
-    const limited = takeRateLimit()
+    const limited = takeCounted(faults.rateLimit) ? faults.rateLimit : undefined
     if (limited) {
       const seconds = limited.retryAfterSeconds ?? 60
       return twirpError(res, 429, 'rate limit exceeded', { 'Retry-After': String(seconds) })
@@ -373,7 +345,7 @@ export async function startActionsCacheServer(options = {}) {
           : rpc === 'GetCacheEntryDownloadURL'
             ? 'downloadUrlStatus'
             : undefined
-    const injected = faultName ? takeStatusFault(faultName) : undefined
+    const injected = faultName ? takeStatusFault(faults[faultName]) : undefined
     if (injected)
       return twirpError(res, injected.status, injected.message ?? `injected ${rpc} fault`)
 
@@ -518,7 +490,7 @@ export async function startActionsCacheServer(options = {}) {
         'This blob is already committed and cannot be modified.'
       )
     }
-    const injected = takeStatusFault('blobUploadStatus')
+    const injected = takeStatusFault(faults.blobUploadStatus)
     if (injected) {
       return azureError(
         req,
@@ -612,7 +584,7 @@ export async function startActionsCacheServer(options = {}) {
     if (!entry || !entry.finalized || !entry.data) {
       return azureError(req, res, 404, 'BlobNotFound', 'The specified blob does not exist.')
     }
-    const injected = takeStatusFault('downloadStatus')
+    const injected = takeStatusFault(faults.downloadStatus)
     if (injected) {
       return azureError(
         req,
@@ -632,6 +604,7 @@ export async function startActionsCacheServer(options = {}) {
     let end = data.length - 1
     let status = 200
     const range = String(req.headers['x-ms-range'] ?? req.headers.range ?? '')
+    /** @type {Record<string, string | string[] | number>} */
     const headers = {
       ...azureHeaders(req),
       'Content-Type': 'application/octet-stream',
@@ -694,12 +667,7 @@ export async function startActionsCacheServer(options = {}) {
       if (res.headersSent) record.status = res.statusCode
     })
     const handle = async () => {
-      if (faults.down) {
-        req.socket.destroy()
-        return
-      }
-      if (faults.delayMs) await sleep(faults.delayMs)
-      if (res.destroyed) return
+      if (await connectionFaultsStop(req, res, faults)) return
       if (record.rpc !== undefined) return handleTwirp(req, res, record.rpc)
       const parts = url.pathname.split('/').filter(Boolean)
       if (parts.length === 3 && parts[0] === ACCOUNT && /^\d+$/.test(parts[2])) {
@@ -720,12 +688,7 @@ export async function startActionsCacheServer(options = {}) {
     })
   })
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const baseUrl = `http://127.0.0.1:${address.port}`
+  const baseUrl = await listenOnLoopback(server)
 
   // What a caller must put in process.env before calling @actions/cache. ACTIONS_CACHE_URL is only
   // read by protocol v1; GITHUB_SERVER_URL pins github.com so a GHES value inherited from the
@@ -742,20 +705,13 @@ export async function startActionsCacheServer(options = {}) {
     RUNNER_TEMP: runnerTemp
   }
 
-  let stopped = false
   return {
     url: baseUrl,
     token,
     env,
-    async stop() {
-      if (stopped) return
-      stopped = true
-      await new Promise(resolve => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      })
+    stop: stopOnce(server, () => {
       if (ownsRunnerTemp) fs.rmSync(runnerTemp, { recursive: true, force: true })
-    },
+    }),
     entries() {
       return [...entries.values()]
         .sort((a, b) => a.id - b.id)
@@ -782,3 +738,5 @@ export async function startActionsCacheServer(options = {}) {
     setFaults
   }
 }
+
+/** @typedef {Awaited<ReturnType<typeof startActionsCacheServer>>} ActionsCacheServer */

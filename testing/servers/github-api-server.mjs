@@ -31,8 +31,14 @@
 // other repository 404.
 import crypto from 'node:crypto'
 import http from 'node:http'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { URLSearchParams } from 'node:url'
+import {
+  connectionFaultsStop,
+  copyFaults,
+  listenOnLoopback,
+  stopOnce,
+  takeStatusFault
+} from './loopback.mjs'
 
 const MAX_BODY = 65536
 const DOCS = 'https://docs.github.com/rest'
@@ -41,6 +47,7 @@ const DOC_UPDATE = `${DOCS}/issues/comments#update-an-issue-comment`
 const DOC_DELETE = `${DOCS}/issues/comments#delete-an-issue-comment`
 const DOC_LIST = `${DOCS}/issues/comments#list-issue-comments`
 
+/** @type {Record<number, string>} */
 const DEFAULT_MESSAGES = {
   400: 'Problems parsing JSON',
   401: 'Bad credentials',
@@ -87,6 +94,7 @@ function isoSeconds(/** @type {number} */ ms) {
  * }} [options]
  */
 export async function startGitHubApiServer(options = {}) {
+  /** @type {UserSpec} */
   const defaultUser = { login: 'github-actions[bot]', type: 'Bot', ...(options.user ?? {}) }
   const tokens = options.tokens
   const readOnly = new Set(options.readOnlyTokens ?? [])
@@ -106,30 +114,15 @@ export async function startGitHubApiServer(options = {}) {
   const repoIds = new Map()
 
   function setFaults(/** @type {GitHubApiFaults | undefined} */ next) {
-    faults = { ...(next ?? {}) }
-    for (const name of /** @type {const} */ ([
-      'getStatus',
-      'postStatus',
-      'patchStatus',
-      'deleteStatus'
-    ])) {
-      const fault = faults[name]
-      if (fault !== undefined && typeof fault === 'object') faults[name] = { ...fault }
-    }
+    faults = copyFaults(next)
   }
 
-  function takeStatusFault(/** @type {string} */ method) {
+  /** The fault injected for this HTTP method, if one applies. @param {string} method */
+  function methodFault(method) {
     const name = /** @type {'getStatus' | 'postStatus' | 'patchStatus' | 'deleteStatus'} */ (
       `${method.toLowerCase()}Status`
     )
-    const fault = faults[name]
-    if (fault === undefined) return undefined
-    if (typeof fault === 'number') return { status: fault, message: undefined }
-    if (fault.times !== undefined) {
-      if (fault.times <= 0) return undefined
-      fault.times -= 1
-    }
-    return { status: fault.status, message: fault.message }
+    return takeStatusFault(faults[name])
   }
 
   /** Monotonic timestamps, so two writes in one millisecond still order. */
@@ -301,7 +294,7 @@ export async function startGitHubApiServer(options = {}) {
     const isWrite =
       method === 'POST' || method === 'PATCH' || method === 'DELETE' || method === 'PUT'
 
-    const injected = takeStatusFault(method)
+    const injected = methodFault(method)
     if (injected) {
       await readJson(req).catch(() => undefined)
       return sendError(res, injected.status, injected.message)
@@ -500,12 +493,7 @@ export async function startGitHubApiServer(options = {}) {
       record.status = res.statusCode
     })
     const handle = async () => {
-      if (faults.down) {
-        req.socket.destroy()
-        return
-      }
-      if (faults.delayMs) await sleep(faults.delayMs)
-      if (res.destroyed) return
+      if (await connectionFaultsStop(req, res, faults)) return
       await route(req, res, url, record)
     }
     handle().catch(error => {
@@ -514,24 +502,10 @@ export async function startGitHubApiServer(options = {}) {
     })
   })
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-  const baseUrl = `http://127.0.0.1:${address.port}`
-
-  let stopped = false
+  const baseUrl = await listenOnLoopback(server)
   return {
     url: baseUrl,
-    async stop() {
-      if (stopped) return
-      stopped = true
-      await new Promise(resolve => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      })
-    },
+    stop: stopOnce(server),
     comments(/** @type {number} */ issueNumber) {
       return issueComments(issueNumber).map(commentJson)
     },
@@ -568,3 +542,5 @@ export async function startGitHubApiServer(options = {}) {
     setFaults
   }
 }
+
+/** @typedef {Awaited<ReturnType<typeof startGitHubApiServer>>} GitHubApiServer */

@@ -3,6 +3,14 @@
 // (hex ids, nanosecond times as strings or numbers, attributes as typed values) and keeps them,
 // with the request headers, for the tests to inspect.
 import http from 'node:http'
+import { listenOnLoopback, stopOnce } from './loopback.mjs'
+
+/**
+ * @typedef {{ traceId?: string, spanId?: string, parentSpanId?: string, name: string,
+ *   startNs: bigint, endNs: bigint, attributes: Record<string, unknown>, status: number,
+ *   scope?: string, resource: Record<string, unknown> }} ReceivedSpan
+ * @typedef {{ method?: string, path?: string, headers: http.IncomingHttpHeaders, body: string }} OtlpRequest
+ */
 
 /** An OTLP AnyValue → a plain JS value. */
 function anyValue(/** @type {any} */ v) {
@@ -25,8 +33,12 @@ function hexId(/** @type {string | undefined} */ id) {
   return /^[0-9a-f]+$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex')
 }
 
-/** Decodes one ExportTraceServiceRequest (JSON) into flat spans. */
+/**
+ * Decodes one ExportTraceServiceRequest (JSON) into flat spans.
+ * @returns {ReceivedSpan[]}
+ */
 export function decodeTraces(/** @type {any} */ body) {
+  /** @type {ReceivedSpan[]} */
   const spans = []
   for (const rs of body.resourceSpans ?? []) {
     const resource = attributes(rs.resource?.attributes)
@@ -51,9 +63,12 @@ export function decodeTraces(/** @type {any} */ body) {
 }
 
 export async function startOtlpServer() {
+  /** @type {OtlpRequest[]} */
   const requests = []
+  /** @type {ReceivedSpan[]} */
   const spans = []
   const server = http.createServer((req, res) => {
+    /** @type {Buffer[]} */
     const chunks = []
     req.on('data', c => chunks.push(c))
     req.on('end', () => {
@@ -76,25 +91,24 @@ export async function startOtlpServer() {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
     })
   })
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listenOnLoopback(server),
     spans: () => [...spans],
     requests: () => [...requests],
     clear: () => {
       spans.length = 0
       requests.length = 0
     },
-    stop: () => new Promise(resolve => server.close(() => resolve(undefined)))
+    stop: stopOnce(server)
   }
 }
 
 /** A loopback URL nobody listens on (a port just closed). */
 export async function unreachableUrl() {
   const server = http.createServer()
-  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
-  await new Promise(resolve => server.close(() => resolve(undefined)))
-  return `http://127.0.0.1:${port}`
+  const url = await listenOnLoopback(server)
+  await stopOnce(server)()
+  return url
 }
+
+/** @typedef {Awaited<ReturnType<typeof startOtlpServer>>} OtlpServer */

@@ -17,6 +17,7 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
+import { listenOnLoopback, stopOnce } from './loopback.mjs'
 
 const TYPES = {
   '.narinfo': 'text/x-nix-narinfo',
@@ -80,16 +81,22 @@ export async function startStaticServer(dir, { writable = false } = {}) {
   ) {
     let segments
     try {
-      segments = decodeURIComponent(rawPath).split('/').filter(s => s !== '')
+      segments = decodeURIComponent(rawPath)
+        .split('/')
+        .filter(s => s !== '')
     } catch {
       segments = ['..']
     }
-    if (segments.length === 0 || segments.some(s => s === '..' || s === '.' || s.includes('\\') || s.includes('\0'))) {
+    if (
+      segments.length === 0 ||
+      segments.some(s => s === '..' || s === '.' || s.includes('\\') || s.includes('\0'))
+    ) {
       req.resume()
       res.writeHead(403).end()
       return
     }
     const target = path.join(root, ...segments)
+    /** @type {Buffer[]} */
     const chunks = []
     req.on('data', chunk => chunks.push(chunk))
     req.on('end', () => {
@@ -142,25 +149,13 @@ export async function startStaticServer(dir, { writable = false } = {}) {
     stream.pipe(res)
   })
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
-  })
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
-
-  let stopped = false
   return {
-    url: `http://127.0.0.1:${address.port}`,
-    async stop() {
-      if (stopped) return
-      stopped = true
-      await new Promise(resolve => {
-        server.close(() => resolve(undefined))
-        server.closeAllConnections()
-      })
-    },
+    url: await listenOnLoopback(server),
+    stop: stopOnce(server),
     requests() {
       return log.map(r => ({ ...r }))
     }
   }
 }
+
+/** @typedef {Awaited<ReturnType<typeof startStaticServer>>} StaticServer */
