@@ -8,9 +8,14 @@
 #   - packages are `callPackage <expression> args`, with `passthru.cabal2nixDeriver` pointing at
 #     the expression (callPackageKeepDeriver);
 #   - a local package gets its full `src` back with overrideCabal, as callCabal2nix does.
-{ core }:
+{
+  core,
+  # What `previousIntermediates` defaults to (the flake passes its `previous-intermediates` input).
+  defaultPreviousIntermediates ? null,
+}:
 let
   inherit (core) batchFor readOverrides;
+  incrementalLib = import ./incremental.nix;
 
   # Tools from nixpkgs unless given. cabal2nix must be the one nixpkgs' own callHackage uses, so
   # the generated expressions (and so the Haskell derivations) are the same.
@@ -47,10 +52,25 @@ let
 
   # The haskellPackages overlay for a read plan and its batch.
   overlayFor =
-    { pkgs, plan, batch }:
+    {
+      pkgs,
+      plan,
+      batch,
+      incremental,
+      previousIntermediates,
+    }:
     hself: hsuper:
     let
       overrideCabal = pkgs.haskell.lib.compose.overrideCabal;
+      incrementalNames = incrementalLib.selectedNames {
+        inherit incremental;
+        localNames = map (e: e.name) (builtins.filter (e: e.kind == "local") plan.entries);
+      };
+      withIncremental = incrementalLib.incrementalFor {
+        inherit overrideCabal previousIntermediates;
+        names = incrementalNames;
+        ghcVersion = hsuper.ghc.version;
+      };
       byName = builtins.listToAttrs (
         map (e: {
           inherit (e) name;
@@ -82,7 +102,7 @@ let
 
       local =
         name: src: args:
-        overrideCabal (_: { inherit src; }) (fromBatch name args);
+        withIncremental name (overrideCabal (_: { inherit src; }) (fromBatch name args));
 
       isHackage = name: version: (entryOf name).kind == "hackage" && (entryOf name).version == version;
       # Same source as listed: compared as strings, which neither copies paths nor builds anything.
@@ -90,8 +110,24 @@ let
       noOptions = opts: opts == "" || opts == { } || opts == { extraCabal2nixOptions = ""; };
 
       packages = builtins.mapAttrs (
-        name: e: if e.kind == "hackage" then fromBatch name { } else local name e.src { }
+        name: e: if e.kind == "hackage" then withIncremental name (fromBatch name { }) else local name e.src { }
       ) byName;
+
+      # Opted-in packages the overrides do not list (the project's own, defined by the user).
+      unlistedIncremental =
+        let
+          names = builtins.filter (n: !(byName ? ${n})) incrementalNames;
+        in
+        assert incrementalLib.checkNames {
+          inherit names;
+          available = n: hsuper ? ${n};
+        };
+        builtins.listToAttrs (
+          map (n: {
+            name = n;
+            value = withIncremental n hsuper.${n};
+          }) names
+        );
 
       # Later overlays that still call callHackage / callCabal2nix for a listed package (with the
       # same version or source) get it from the batch too; anything else goes to nixpkgs as before.
@@ -115,7 +151,8 @@ let
           { }
       );
     in
-    packages
+    unlistedIncremental
+    // packages
     // replacedFunctions
     // {
       some-cabal2nix-batch = batch;
@@ -131,6 +168,8 @@ let
       cabal2nix ? null,
       nodejs ? null,
       allCabalHashes ? null,
+      incremental ? null,
+      previousIntermediates ? defaultPreviousIntermediates,
     }:
     let
       plan = readOverrides overrides;
@@ -139,7 +178,15 @@ let
         compiler = haskellPackages.ghc.haskellCompilerName;
         hostConfig = hostConfigOf haskellPackages;
       });
-      overlay = overlayFor { inherit pkgs plan batch; };
+      overlay = overlayFor {
+        inherit
+          pkgs
+          plan
+          batch
+          incremental
+          previousIntermediates
+          ;
+      };
     in
     {
       inherit batch overlay;
@@ -155,6 +202,8 @@ let
       cabal2nix ? null,
       nodejs ? null,
       allCabalHashes ? null,
+      incremental ? null,
+      previousIntermediates ? defaultPreviousIntermediates,
     }:
     let
       plan = readOverrides overrides;
@@ -167,7 +216,15 @@ let
         hostConfig = hostConfigOf hsuper;
       });
     in
-    overlayFor { inherit pkgs plan batch; } hself hsuper;
+    overlayFor {
+      inherit
+        pkgs
+        plan
+        batch
+        incremental
+        previousIntermediates
+        ;
+    } hself hsuper;
 
   # The library with `pkgs` filled in (what the flake's overlay puts at pkgs.someCabal2nix).
   withPkgs = pkgs: {

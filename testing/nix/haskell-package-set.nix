@@ -167,6 +167,7 @@ let
       };
       ghc = {
         haskellCompilerName = compilerName;
+        version = builtins.substring 4 (-1) compilerName;
       };
 
       haskellSrc2nix =

@@ -27,6 +27,9 @@
   # Packages the build still takes with callHackage on top of the mode's set, outside the
   # overrides (JSON: name → version); they are evaluated with the others.
   extraHackage ? "{}",
+  # some-cabal2nix's incremental opt-in, for the "overlay" and "for" modes (nix/incremental.nix).
+  incremental ? null,
+  previousIntermediates ? null,
 }:
 let
   someCabal2nix = import ../../nix;
@@ -45,13 +48,16 @@ let
   haskellPackages0 = set.haskellPackages;
 
   ours = someCabal2nix.overlay {
-    inherit pkgs;
+    inherit pkgs incremental previousIntermediates;
     overrides = overridesArg;
   };
   theirs = import (toPath userOverlay) { inherit pkgs; };
 
   # flake.nix's outputs, called the way Nix calls them (self is the result itself).
-  flake = (import ../../flake.nix).outputs { self = flake; };
+  flake = (import ../../flake.nix).outputs {
+    self = flake;
+    previous-intermediates = ../../nix/no-previous-intermediates;
+  };
   pkgsWithFlakeOverlay = pkgs // flake.overlays.default pkgsWithFlakeOverlay pkgs;
   # lib.composeExtensions
   composeExtensions =
@@ -73,7 +79,7 @@ let
       haskellPackages0.extend ours
     else if mode == "for" then
       (someCabal2nix.someCabal2nixFor {
-        inherit pkgs;
+        inherit pkgs incremental previousIntermediates;
         overrides = overridesArg;
         haskellPackages = haskellPackages0;
       }).haskellPackages
@@ -103,6 +109,14 @@ in
     map (name: {
       inherit name;
       value = toString haskellPackages.${name}.mkDerivationArgs.passthru.cabal2nixDeriver;
+    }) names
+  );
+
+  # name → passthru.someCabal2nixIncremental of the opted-in packages (null for the others).
+  incremental = builtins.listToAttrs (
+    map (name: {
+      inherit name;
+      value = haskellPackages.${name}.mkDerivationArgs.passthru.someCabal2nixIncremental or null;
     }) names
   );
 
