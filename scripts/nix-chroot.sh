@@ -94,9 +94,12 @@ ensure_ghc() {
   mount_system "$dir"
   in_chroot "$dir" apt-get update -qq
   in_chroot "$dir" apt-get install -y -qq --no-install-recommends ghc >/dev/null
+  # ghc finds its libraries through $ORIGIN, which needs /proc: ask while it is mounted.
+  local version
+  version=$(in_chroot "$dir" ghc --numeric-version)
   umount_all "$dir"
   trap - EXIT
-  echo "nix-chroot: $suite has ghc $(chroot "$dir" /usr/bin/ghc --numeric-version)"
+  echo "nix-chroot: $suite has ghc $version"
 }
 
 create() {
