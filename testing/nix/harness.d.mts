@@ -28,6 +28,8 @@ export interface EvalProjectOptions {
   projectDir?: string
   overrides?: string
   compilerName?: string
+  incremental?: string
+  previousIntermediates?: string
   /** JSON: name → version the build still callHackage's outside the overrides. */
   extraHackage?: string
   attr?: string

@@ -167,6 +167,7 @@ export function firstNixError(stderr) {
  *   readOnly:    evaluate without writing to the store (only for attributes that build nothing)
  *   compilerName: the package set's compiler name (default ghc-9.8.4)
  *   extraHackage: JSON name → version the build still callHackage's outside the overrides
+ *   incremental, previousIntermediates: the library's incremental opt-in (overlay and for modes)
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
  */
 export async function evalProject(nixEnv, options) {
@@ -180,6 +181,8 @@ export async function evalProject(nixEnv, options) {
     overrides,
     compilerName,
     extraHackage,
+    incremental,
+    previousIntermediates,
     attr,
     readOnly = false,
     store,
@@ -189,7 +192,19 @@ export async function evalProject(nixEnv, options) {
   } = options
   const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
   if (attr) args.push('-A', attr)
-  const strings = { mode, archive, archiveName, cabal2nix, nodejs, projectDir, overrides, compilerName, extraHackage }
+  const strings = {
+    mode,
+    archive,
+    archiveName,
+    cabal2nix,
+    nodejs,
+    projectDir,
+    overrides,
+    compilerName,
+    extraHackage,
+    incremental,
+    previousIntermediates
+  }
   for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)
