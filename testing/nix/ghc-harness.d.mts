@@ -24,6 +24,8 @@ export interface ProjectBuildOptions {
   incremental?: string | null
   previousIntermediates?: string
   outLink: string
+  /** What to build (default: app and dep). */
+  attrs?: ('app' | 'dep')[]
 }
 
 export type ProjectBuild = RunResult &

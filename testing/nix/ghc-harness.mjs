@@ -28,14 +28,15 @@ export function debianSuite() {
 }
 
 /**
- * nix-build of the project's app and dependency.
+ * nix-build of the project's app and dependency (or of `attrs`); `app` is the first one's out path.
  * @param {{ env: NodeJS.ProcessEnv }} nixEnv
  * @param {{ projectDir: string, ghcVersion: string, cabal2nix: string, nodejs: string,
- *   incremental?: string | null, previousIntermediates?: string, outLink: string }} options
+ *   incremental?: string | null, previousIntermediates?: string, outLink: string, attrs?: string[] }} options
  */
 export async function buildProject(nixEnv, options) {
   const args = projectArgs(options)
-  const build = await run('nix-build', [ghcProjectNix, '-A', 'app', '-A', 'dep', '--out-link', options.outLink, ...args], {
+  const attrs = (options.attrs ?? ['app', 'dep']).flatMap(a => ['-A', a])
+  const build = await run('nix-build', [ghcProjectNix, ...attrs, '--out-link', options.outLink, ...args], {
     env: nixEnv.env,
     timeoutMs: 1_800_000
   })
