@@ -75,6 +75,16 @@ export interface SeedComment {
   updated_at?: string
 }
 
+export interface GitHubActionsCacheJson {
+  id: number
+  ref: string
+  key: string
+  version: string
+  created_at: string
+  last_accessed_at: string
+  size_in_bytes: number
+}
+
 export interface GitHubApiServer {
   /** `http://127.0.0.1:PORT`, for getOctokit(token, { baseUrl: url }). */
   url: string
@@ -83,6 +93,10 @@ export interface GitHubApiServer {
   comments(issueNumber: number): GitHubCommentJson[]
   /** Adds comments (default author: the default user) and returns them as the API would. */
   seedComments(issueNumber: number, comments: Array<string | SeedComment>): GitHubCommentJson[]
+  /** The repository's Actions cache entries, oldest first, as GET …/actions/caches returns them. */
+  caches(): GitHubActionsCacheJson[]
+  /** Adds Actions cache entries (newest last). */
+  seedCaches(entries: Array<{ key: string; ref: string; size_in_bytes?: number }>): void
   requests(): GitHubApiRequest[]
   clearRequests(): void
   /** Replaces all faults (`setFaults({})` clears them). */
