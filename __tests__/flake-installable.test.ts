@@ -3,21 +3,20 @@
  * repository whose flake exposes the batch as a package, evaluated purely (no absolute paths, no
  * builtins.currentSystem), with the library and a stand-in nixpkgs as `path:` inputs.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { libraryCopy, nixSystem, hostConfig, standInNixpkgs } from './support/flake.js'
-import { createNixWorkspace, describeWithNix, run, type NixWorkspace } from './support/nix.js'
+import { flakeWorkspace, hostConfig, nixSystem } from './support/flake.js'
+import { describeWithNix, run, type NixWorkspace } from './support/nix.js'
 import { SimulatedRunner } from './support/runner.js'
 
 describeWithNix('a flake installable through the Action', () => {
   let ws: NixWorkspace
   let repo: string
   beforeAll(async () => {
-    ws = await createNixWorkspace('flake-installable')
-    const library = await libraryCopy(path.join(ws.dir, 'some-cabal2nix'))
-    const nixpkgs = await standInNixpkgs(ws, path.join(ws.dir, 'nixpkgs'))
-    repo = path.join(ws.dir, 'repo')
-    await mkdir(repo, { recursive: true })
+    const made = await flakeWorkspace('flake-installable')
+    ws = made.ws
+    repo = made.repo
+    const { library, nixpkgs } = made
     await writeFile(path.join(repo, 'overrides.nix'), '{ zlib = "0.7.1.1"; aeson = "2.3.2.0"; }\n')
     await writeFile(
       path.join(repo, 'flake.nix'),

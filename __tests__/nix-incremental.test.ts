@@ -9,15 +9,8 @@ import { createHash } from 'node:crypto'
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { repoRoot } from './support/files.js'
-import { libraryCopy, standInNixpkgs } from './support/flake.js'
-import {
-  createNixWorkspace,
-  describeWithNix,
-  evalProject,
-  projectArgs,
-  run,
-  type NixWorkspace
-} from './support/nix.js'
+import { flakeWorkspace } from './support/flake.js'
+import { describeWithNix, evalProject, projectArgs, run, type NixWorkspace } from './support/nix.js'
 
 const INPUT = 'some-cabal2nix/previous-intermediates'
 
@@ -50,10 +43,10 @@ describeWithNix('incremental opt-in of the Nix library (real Nix)', () => {
   let repo: string
 
   beforeAll(async () => {
-    ws = await createNixWorkspace('incremental')
-    const library = await libraryCopy(path.join(ws.dir, 'some-cabal2nix'))
-    const nixpkgs = await standInNixpkgs(ws, path.join(ws.dir, 'nixpkgs'))
-    repo = path.join(ws.dir, 'repo')
+    const made = await flakeWorkspace('incremental')
+    ws = made.ws
+    repo = made.repo
+    const { library, nixpkgs } = made
     await cp(
       path.join(repoRoot, 'testing', 'nix', 'project', 'my-lib'),
       path.join(repo, 'my-lib'),

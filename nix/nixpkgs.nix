@@ -178,15 +178,7 @@ let
         compiler = haskellPackages.ghc.haskellCompilerName;
         hostConfig = hostConfigOf haskellPackages;
       });
-      overlay = overlayFor {
-        inherit
-          pkgs
-          plan
-          batch
-          incremental
-          previousIntermediates
-          ;
-      };
+      overlay = overlayFor { inherit pkgs plan batch incremental previousIntermediates; };
     in
     {
       inherit batch overlay;
@@ -216,15 +208,7 @@ let
         hostConfig = hostConfigOf hsuper;
       });
     in
-    overlayFor {
-      inherit
-        pkgs
-        plan
-        batch
-        incremental
-        previousIntermediates
-        ;
-    } hself hsuper;
+    overlayFor { inherit pkgs plan batch incremental previousIntermediates; } hself hsuper;
 
   # The library with `pkgs` filled in (what the flake's overlay puts at pkgs.someCabal2nix).
   withPkgs = pkgs: {

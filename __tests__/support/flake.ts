@@ -5,7 +5,7 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { repoRoot } from './files.js'
-import type { NixWorkspace } from './nix.js'
+import { createNixWorkspace, type NixWorkspace } from './nix.js'
 
 export const nixSystem = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux`
 export const hostConfig = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
@@ -41,4 +41,16 @@ export async function standInNixpkgs(
 `
   )
   return dir
+}
+
+/** A Nix workspace with the library and the stand-in nixpkgs as flakes beside an empty `repo/`. */
+export async function flakeWorkspace(
+  label: string
+): Promise<{ ws: NixWorkspace; library: string; nixpkgs: string; repo: string }> {
+  const ws = await createNixWorkspace(label)
+  const library = await libraryCopy(path.join(ws.dir, 'some-cabal2nix'))
+  const nixpkgs = await standInNixpkgs(ws, path.join(ws.dir, 'nixpkgs'))
+  const repo = path.join(ws.dir, 'repo')
+  await mkdir(repo, { recursive: true })
+  return { ws, library, nixpkgs, repo }
 }

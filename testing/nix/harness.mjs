@@ -171,40 +171,11 @@ export function firstNixError(stderr) {
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
  */
 export async function evalProject(nixEnv, options) {
-  const {
-    mode,
-    archive,
-    archiveName = 'all-cabal-hashes.tar.gz',
-    cabal2nix,
-    nodejs,
-    projectDir,
-    overrides,
-    compilerName,
-    extraHackage,
-    incremental,
-    previousIntermediates,
-    attr,
-    readOnly = false,
-    store,
-    substituters,
-    trustedPublicKeys,
-    timeoutMs
-  } = options
+  const { attr, readOnly = false, store, substituters, trustedPublicKeys, timeoutMs, ...projectOptions } = options
   const args = ['--eval', '--strict', '--json', readOnly ? '--readonly-mode' : '--read-write-mode', projectNix]
   if (attr) args.push('-A', attr)
-  const strings = {
-    mode,
-    archive,
-    archiveName,
-    cabal2nix,
-    nodejs,
-    projectDir,
-    overrides,
-    compilerName,
-    extraHackage,
-    incremental,
-    previousIntermediates
-  }
+  // Every other option is an argument of project.nix.
+  const strings = { ...projectOptions, archiveName: projectOptions.archiveName ?? 'all-cabal-hashes.tar.gz' }
   for (const [name, value] of Object.entries(strings)) if (value !== undefined) args.push('--argstr', name, value)
   if (store) args.push('--store', store)
   if (substituters !== undefined) args.push('--option', 'substituters', substituters)
