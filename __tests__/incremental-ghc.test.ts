@@ -88,9 +88,11 @@ describeWithIncrementalGhc(
       }
     }
 
-    /** The chain modules below `index` (0-based): an edit at `index` must not recompile them. */
-    const below = (model: ProjectModel, index: number) =>
-      model.modules.slice(0, index).map(m => m.name)
+    /** The chain modules from `index` (0-based) up, and Main: what a change at `index` reaches. */
+    const fromUp = (model: ProjectModel, index: number) => [
+      ...model.modules.slice(index).map(m => m.name),
+      'Main'
+    ]
 
     beforeAll(async () => {
       dir = await tempDir('incremental-ghc')
@@ -137,13 +139,14 @@ describeWithIncrementalGhc(
     )
 
     test(
-      'an interface change in a middle module recompiles its importers, not the modules below it',
+      'an interface change in a middle module recompiles it and everything above it, nothing below',
       async () => {
         const model = editInterface(base, 14)
         const outcome = await build(model, previous)
         expect(outcome.output).toBe(expectedOutput(model))
-        expect(outcome.app.compiled).toEqual(expect.arrayContaining(['Chain.M15', 'Chain.M16']))
-        expect(below(model, 14).filter(m => outcome.app.compiled.includes(m))).toEqual([])
+        // With -O the new value is in Chain.M15's interface (its unfolding), so every importer's
+        // interface changes in turn, up to Main: 16 of 30. Seen the same with GHC 9.6.6 and 9.10.3.
+        expect(outcome.app.compiled).toEqual(fromUp(model, 14))
       },
       BUILD_TIMEOUT
     )
@@ -154,10 +157,9 @@ describeWithIncrementalGhc(
         const model = renameModule(base, 19, 'Chain.Renamed20')
         const outcome = await build(model, previous)
         expect(outcome.output).toBe(expectedOutput(model))
-        expect(outcome.app.compiled).toEqual(
-          expect.arrayContaining(['Chain.Renamed20', 'Chain.M21'])
-        )
-        expect(below(model, 19).filter(m => outcome.app.compiled.includes(m))).toEqual([])
+        // Only the renamed module and the one whose import changed; Chain.M21's interface (the
+        // same value) is unchanged, so nothing above it recompiles.
+        expect(outcome.app.compiled).toEqual(['Chain.Renamed20', 'Chain.M21'])
         expect(outcome.app.modules).toBe(30)
       },
       BUILD_TIMEOUT
@@ -169,8 +171,8 @@ describeWithIncrementalGhc(
         const model = removeModule(base, 9)
         const outcome = await build(model, previous)
         expect(outcome.output).toBe(expectedOutput(model))
-        expect(outcome.app.compiled).toContain('Chain.M11')
-        expect(below(model, 9).filter(m => outcome.app.compiled.includes(m))).toEqual([])
+        // Chain.M11 now imports Chain.M09 and computes another value: it and everything above.
+        expect(outcome.app.compiled).toEqual(fromUp(model, 9))
         expect(outcome.app.modules).toBe(29)
       },
       BUILD_TIMEOUT
@@ -183,7 +185,8 @@ describeWithIncrementalGhc(
         const outcome = await build(model, previous)
         expect(outcome.output).toBe(expectedOutput(model))
         expect(outcome.output).toContain('LOUD')
-        expect(outcome.app.compiled).toContain('Main')
+        // The flag's cpp-options reach GHC's flags for every module of the component.
+        expect(outcome.app.compiled).toEqual(fromUp(model, 0))
       },
       BUILD_TIMEOUT
     )
@@ -200,7 +203,8 @@ describeWithIncrementalGhc(
         })
         expect(outcome.dep?.compiled).toEqual(['Chain.Dep'])
         expect(outcome.info['chain-app']).toMatchObject({ resumed: true })
-        expect(outcome.app.compiled).toContain('Chain.M01')
+        // Another unit of chain-dep: every module of chain-app is compiled against it.
+        expect(outcome.app.compiled).toEqual(fromUp(model, 0))
       },
       BUILD_TIMEOUT
     )
