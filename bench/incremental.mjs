@@ -103,7 +103,7 @@ const result = {
 }
 
 const table = [
-  `Incremental Haskell build (chain-app, ${total} modules, weight ${weight}; ${ghc.version}, ${nix.version}; ${result.machine}; ${runs} interleaved rounds, medians)`,
+  `Incremental Haskell build (chain-app, ${total} modules, weight ${weight}; GHC ${ghc.version}, ${nix.version}; ${result.machine}; ${runs} interleaved rounds, medians)`,
   '',
   '| build | modules compiled | wall time (min–max) | vs full |',
   '| --- | ---: | ---: | ---: |',
