@@ -374,6 +374,8 @@ describe('writeReport: the job summary always, the comment when it can', () => {
     comment: 'auto',
     commentId: 'build',
     failOnPushError: false,
+    incremental: { kind: 'off' },
+    intermediatesMaxBytes: 1e9,
     ...overrides
   })
 

@@ -37,7 +37,7 @@ test('keys: one prefix per package, GHC and platform; a new key per run attempt'
   expect(intermediatesKeyPrefix(parts)).toBe(
     'some-cabal2nix-intermediates-Linux-X64-my-app-ghc-9.10.3-'
   )
-  expect(intermediatesKey(parts, { id: '4242', attempt: '2' })).toBe(
+  expect(intermediatesKey(intermediatesKeyPrefix(parts), { id: '4242', attempt: '2' })).toBe(
     'some-cabal2nix-intermediates-Linux-X64-my-app-ghc-9.10.3-4242-2'
   )
   expect(intermediatesKeyPrefix({ ...parts, pname: 'my-app-extra' })).not.toMatch(

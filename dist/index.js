@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path24 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path24 && path24[0] !== "/") {
-          path24 = `/${path24}`;
+        if (path25 && path25[0] !== "/") {
+          path25 = `/${path25}`;
         }
-        return new URL(`${origin}${path24}`);
+        return new URL(`${origin}${path25}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path24);
+        debuglog("sending request to %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path24,
+          path25,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin }
+          request: { method, path: path25, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path24);
+        debuglog("trailers received from %s %s/%s", method, origin, path25);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path24, origin },
+          request: { method, path: path25, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path24,
+          path25,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path24, origin }
+            request: { method, path: path25, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path24);
+          debuglog("sending request to %s %s/%s", method, origin, path25);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path24 !== "string") {
+        if (typeof path25 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path24[0] !== "/" && !(path24.startsWith("http://") || path24.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path24)) {
+        } else if (invalidPathRegex.test(path25)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path24, query) : path24;
+        this.path = query ? buildURL(path25, query) : path25;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5208,8 +5208,8 @@ var require_formdata_parser = __commonJS({
         return false;
       }
       for (let i = 0; i < length; ++i) {
-        const cp = boundary.charCodeAt(i);
-        if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
+        const cp2 = boundary.charCodeAt(i);
+        if (!(cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 39 || cp2 === 45 || cp2 === 95)) {
           return false;
         }
       }
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path24, host, upgrade, blocking, reset } = request2;
+      const { method, path: path25, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path24} HTTP/1.1\r
+      let header = `${method} ${path25} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path24, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path24;
+      headers[HTTP2_HEADER_PATH] = path25;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path24 = search ? `${pathname}${search}` : pathname;
+        const path25 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path24;
+        this.opts.path = path25;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path24 = "/",
+          path: path25 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path24;
+        opts.path = origin + path25;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path24) {
-      if (typeof path24 !== "string") {
-        return path24;
+    function safeUrl(path25) {
+      if (typeof path25 !== "string") {
+        return path25;
       }
-      const pathSegments = path24.split("?");
+      const pathSegments = path25.split("?");
       if (pathSegments.length !== 2) {
-        return path24;
+        return path25;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path24, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path24);
+    function matchKey(mockDispatch2, { path: path25, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path25);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path24 }) => matchValue(safeUrl(path24), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path24, method, body: body2, headers, query } = opts;
+      const { path: path25, method, body: body2, headers, query } = opts;
       return {
-        path: path24,
+        path: path25,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path24, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path24,
+            Path: path25,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path24) {
-      for (let i = 0; i < path24.length; ++i) {
-        const code2 = path24.charCodeAt(i);
+    function validateCookiePath(path25) {
+      for (let i = 0; i < path25.length; ++i) {
+        const code2 = path25.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path24 = opts.path;
+          let path25 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path24 = `/${path24}`;
+            path25 = `/${path25}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path24);
+          url2 = new URL(util5.parseOrigin(url2).origin + path25);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -22995,16 +22995,16 @@ var init_process = __esm({
 
 // src/builder/hackage.ts
 function isValidPackageName(name) {
-  return name.length > 0 && name.length <= 255 && PACKAGE_NAME.test(name);
+  return name.length > 0 && name.length <= 255 && PACKAGE_NAME2.test(name);
 }
 function isValidVersion(version3) {
   return version3.length <= 100 && VERSION.test(version3);
 }
-var PACKAGE_NAME, VERSION;
+var PACKAGE_NAME2, VERSION;
 var init_hackage = __esm({
   "src/builder/hackage.ts"() {
     "use strict";
-    PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
+    PACKAGE_NAME2 = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
     VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
   }
 });
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path24 = text.slice(i, j);
-      if (path24.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path24} ends with a slash`);
-      tokens.push({ type: "path", text: path24, line });
+      const path25 = text.slice(i, j);
+      if (path25.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path25} ends with a slash`);
+      tokens.push({ type: "path", text: path25, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -26466,10 +26466,10 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile4 } from "node:fs/promises";
-import path22 from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import path23 from "node:path";
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path22.resolve(file);
+  const absolute = path23.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -26522,8 +26522,8 @@ async function evaluateOverlay(file, options = {}) {
 }
 async function planFromOverlay(file, options = {}) {
   const calls = await evaluateOverlay(file, options);
-  const text = await readFile4(file, "utf8");
-  const absolute = path22.resolve(file);
+  const text = await readFile5(file, "utf8");
+  const absolute = path23.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -26561,7 +26561,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path22.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path23.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -28381,10 +28381,10 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
-        if (cp.stdout) {
-          cp.stdout.on("data", (data) => {
+        if (cp2.stdout) {
+          cp2.stdout.on("data", (data) => {
             if (this.options.listeners && this.options.listeners.stdout) {
               this.options.listeners.stdout(data);
             }
@@ -28399,8 +28399,8 @@ var ToolRunner = class extends events.EventEmitter {
           });
         }
         let errbuffer = "";
-        if (cp.stderr) {
-          cp.stderr.on("data", (data) => {
+        if (cp2.stderr) {
+          cp2.stderr.on("data", (data) => {
             state3.processStderr = true;
             if (this.options.listeners && this.options.listeners.stderr) {
               this.options.listeners.stderr(data);
@@ -28416,19 +28416,19 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp.on("error", (err) => {
+        cp2.on("error", (err) => {
           state3.processError = err.message;
           state3.processExited = true;
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code2) => {
+        cp2.on("exit", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code2) => {
+        cp2.on("close", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           state3.processClosed = true;
@@ -28442,7 +28442,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (errbuffer.length > 0) {
             this.emit("errline", errbuffer);
           }
-          cp.removeAllListeners();
+          cp2.removeAllListeners();
           if (error2) {
             reject(error2);
           } else {
@@ -28450,10 +28450,10 @@ var ToolRunner = class extends events.EventEmitter {
           }
         });
         if (this.options.input) {
-          if (!cp.stdin) {
+          if (!cp2.stdin) {
             throw new Error("child process missing stdin");
           }
-          cp.stdin.end(this.options.input);
+          cp2.stdin.end(this.options.input);
         }
       }));
     });
@@ -28712,7 +28712,7 @@ function saveState(name, value) {
 
 // src/action/main.ts
 import os10 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31099,8 +31099,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path24, level) {
-    this.path = path24;
+  constructor(path25, level) {
+    this.path = path25;
     this.level = level;
   }
 };
@@ -35651,15 +35651,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path24 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path24.startsWith("/")) {
-      path24 = path24.substring(1);
+    let path25 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path25.startsWith("/")) {
+      path25 = path25.substring(1);
     }
-    if (isAbsoluteUrl(path24)) {
-      requestUrl = path24;
+    if (isAbsoluteUrl(path25)) {
+      requestUrl = path25;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path24);
+      requestUrl = appendPath(requestUrl, path25);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -35705,9 +35705,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path24 = pathToAppend.substring(0, searchStart);
+    const path25 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path24;
+    newPath = newPath + path25;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -37258,11 +37258,11 @@ var EntityDecoder = class {
    * @param {number} cp  — codepoint
    * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
    */
-  _classifyNCR(cp) {
-    if (cp === 0) return this._ncrNullLevel;
-    if (cp >= 55296 && cp <= 57343) return NCR_LEVEL.remove;
+  _classifyNCR(cp2) {
+    if (cp2 === 0) return this._ncrNullLevel;
+    if (cp2 >= 55296 && cp2 <= 57343) return NCR_LEVEL.remove;
     if (this._ncrXmlVersion === 1) {
-      if (cp >= 1 && cp <= 31 && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+      if (cp2 >= 1 && cp2 <= 31 && !XML10_ALLOWED_C0.has(cp2)) return NCR_LEVEL.remove;
     }
     return -1;
   }
@@ -37278,10 +37278,10 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action5, token, cp) {
+  _applyNCRAction(action5, token, cp2) {
     switch (action5) {
       case NCR_LEVEL.allow:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
       case NCR_LEVEL.remove:
         return "";
       case NCR_LEVEL.leave:
@@ -37289,10 +37289,10 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp2.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
     }
   }
   /**
@@ -37313,17 +37313,17 @@ var EntityDecoder = class {
    */
   _resolveNCR(token) {
     const second = token.charCodeAt(1);
-    let cp;
+    let cp2;
     if (second === 120 || second === 88) {
-      cp = parseInt(token.slice(2), 16);
+      cp2 = parseInt(token.slice(2), 16);
     } else {
-      cp = parseInt(token.slice(1), 10);
+      cp2 = parseInt(token.slice(1), 10);
     }
-    if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
-    const minimum = this._classifyNCR(cp);
+    if (Number.isNaN(cp2) || cp2 < 0 || cp2 > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp2);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp);
+    return this._applyNCRAction(effective, token, cp2);
   }
 };
 
@@ -37986,11 +37986,11 @@ var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
 var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
 for (const zero of SCRIPT_ZEROS) {
   for (let d = 0; d < 10; d++) {
-    const cp = zero + d;
-    if (cp <= LOW_MAX) {
-      TABLE[cp - TABLE_OFFSET] = d;
+    const cp2 = zero + d;
+    if (cp2 <= LOW_MAX) {
+      TABLE[cp2 - TABLE_OFFSET] = d;
     } else {
-      HIGH_MAP.set(cp, d);
+      HIGH_MAP.set(cp2, d);
     }
   }
 }
@@ -38019,8 +38019,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          if (HIGH_MAP.has(cp)) {
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp2)) {
             firstHit = i;
             break;
           }
@@ -38050,8 +38050,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          const d2 = HIGH_MAP.get(cp);
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp2);
           if (d2 !== void 0) {
             chars.push(String.fromCharCode(d2 + 48));
             i++;
@@ -38584,16 +38584,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].tag : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path24 = this._matcher.path;
-    return path24.length > 0 ? path24[path24.length - 1].namespace : void 0;
+    const path25 = this._matcher.path;
+    return path25.length > 0 ? path25[path25.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38601,9 +38601,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return void 0;
-    return path24[path24.length - 1].values?.[attrName];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return void 0;
+    return path25[path25.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38611,9 +38611,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return false;
-    const current = path24[path24.length - 1];
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return false;
+    const current = path25[path25.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38639,18 +38639,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].position ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path24 = this._matcher.path;
-    if (path24.length === 0) return -1;
-    return path24[path24.length - 1].counter ?? 0;
+    const path25 = this._matcher.path;
+    if (path25.length === 0) return -1;
+    return path25[path25.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -39741,9 +39741,9 @@ function decodeEntities(input2) {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
     }
-    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
-    if (!Number.isFinite(cp) || cp > 1114111) return match3;
-    return String.fromCodePoint(cp);
+    const cp2 = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp2) || cp2 > 1114111) return match3;
+    return String.fromCodePoint(cp2);
   });
 }
 
@@ -41912,11 +41912,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path24) {
+    function locateFile(path25) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path24, scriptDirectory);
+        return Module["locateFile"](path25, scriptDirectory);
       }
-      return scriptDirectory + path24;
+      return scriptDirectory + path25;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45003,9 +45003,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path24}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45487,9 +45487,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path24 = getURLPath(request2.url) || "/";
+    const path25 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path24}`;
+    canonicalizedResourceString += `/${options.accountName}${path25}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59430,10 +59430,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 || "/";
-  path24 = escape2(path24);
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 || "/";
+  path25 = escape2(path25);
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59518,9 +59518,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path24 = urlParsed.pathname;
-  path24 = path24 ? path24.endsWith("/") ? `${path24}${name}` : `${path24}/${name}` : name;
-  urlParsed.pathname = path24;
+  let path25 = urlParsed.pathname;
+  path25 = path25 ? path25.endsWith("/") ? `${path25}${name}` : `${path25}/${name}` : name;
+  urlParsed.pathname = path25;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -71188,6 +71188,11 @@ var NixStore = class {
   evalJson(ref, apply) {
     return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
   }
+  /** The build log Nix kept for a derivation (`nix-store -l`); undefined when it has none. */
+  async buildLog(drvPath) {
+    const result = await this.run("nix-store", ["--read-log", drvPath]);
+    return result.code === 0 ? result.stdout.toString("utf8") : void 0;
+  }
   async isValid(storePath) {
     const result = await this.run("nix-store", ["--check-validity", storePath]);
     return result.code === 0;
@@ -71424,6 +71429,63 @@ function batchCacheKey(inputs) {
 init_errors();
 import { existsSync as existsSync4 } from "node:fs";
 import path16 from "node:path";
+
+// src/action/incremental/plan.ts
+var PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
+function parseIncrementalInput(text) {
+  const words = text.split(/[\s,]+/).map((w) => w.trim()).filter(Boolean);
+  if (words.length === 0 || words.length === 1 && words[0] === "false") return { kind: "off" };
+  if (words.length === 1 && words[0] === "auto") return { kind: "auto" };
+  const invalid = words.filter((w) => !PACKAGE_NAME.test(w) || w === "auto");
+  if (invalid.length > 0)
+    return {
+      kind: "error",
+      message: `incremental: ${invalid.map((w) => `'${w}'`).join(", ")} ${invalid.length === 1 ? "is not a package name" : "are not package names"}
+hint: write package names (my-app my-lib) or auto (every local package of the overrides file)`
+    };
+  return { kind: "names", names: [...new Set(words)] };
+}
+function selectedPackages(selection, localPackages) {
+  if (selection.kind === "off") return [];
+  if (selection.kind === "auto") return [...localPackages].sort();
+  return selection.names;
+}
+function intermediatesKeyPrefix(parts) {
+  return `${parts.prefix}-intermediates-${parts.platform}-${parts.pname}-ghc-${parts.ghcVersion}-`;
+}
+function nixArgs(restoredDir, libraryInput2 = "some-cabal2nix") {
+  return restoredDir ? `--override-input ${libraryInput2}/previous-intermediates path:${restoredDir}` : "";
+}
+
+// src/action/config.ts
+var SIZE_UNITS = {
+  "": 1,
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3
+};
+function parseSize(name, text) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toUpperCase()] : void 0;
+  if (!m || unit === void 0)
+    throw new BatchError(
+      "usage",
+      `input ${name} must be a size such as 500MB or 2GB, not '${text.trim()}'`
+    );
+  return Math.round(Number(m[1]) * unit);
+}
+function incrementalInput() {
+  const selection = parseIncrementalInput(input("incremental"));
+  if (selection.kind === "error") {
+    const [message, hint] = selection.message.split("\nhint: ");
+    throw new BatchError("usage", message, { hint });
+  }
+  return selection;
+}
 var OVERRIDES_CANDIDATES = [
   "overrides.nix",
   "nix/overrides.nix",
@@ -71502,7 +71564,12 @@ function readConfig(env = process.env) {
     githubToken,
     comment: commentMode(),
     commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
-    failOnPushError: booleanInput("fail-on-push-error", false)
+    failOnPushError: booleanInput("fail-on-push-error", false),
+    incremental: incrementalInput(),
+    intermediatesMaxBytes: parseSize(
+      "intermediates-max-size",
+      input("intermediates-max-size") || "1GB"
+    )
   };
 }
 function readTraceInputs() {
@@ -71523,13 +71590,15 @@ var Outputs = {
   CacheKey: "cache-key",
   Packages: "packages",
   Diff: "diff",
-  Timings: "timings"
+  Timings: "timings",
+  NixArgs: "nix-args"
 };
 var State = {
   Report: "report",
   MainFinishedAt: "main-finished-at",
   Comment: "comment",
-  Trace: "trace"
+  Trace: "trace",
+  Incremental: "incremental"
 };
 
 // src/action/package-diff.ts
@@ -71766,6 +71835,121 @@ var PhaseTimer = class {
     return performance.now() - this.started;
   }
 };
+
+// src/action/incremental/restore-step.ts
+init_errors();
+import { chmod as chmod3, cp, lstat as lstat2, mkdir as mkdir4, readdir as readdir3, readFile as readFile3, rm as rm5 } from "node:fs/promises";
+import path18 from "node:path";
+
+// src/action/audit.ts
+function derivationEnv(aterm) {
+  const env = {};
+  const start = aterm.lastIndexOf(",[(");
+  if (start < 0) return env;
+  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
+  const unescape2 = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
+  for (const m of aterm.slice(start).matchAll(pair)) env[unescape2(m[1])] = unescape2(m[2]);
+  return env;
+}
+function durationOf(d) {
+  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+}
+function buildFigures(audit) {
+  let longest;
+  for (const d of audit.built) {
+    const ms = durationOf(d);
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+  }
+  return {
+    built: audit.built.length,
+    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit.substituted.length,
+    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  };
+}
+
+// src/action/incremental/restore-step.ts
+async function batchGhcVersion(batchDrvPath) {
+  const aterm = await readFile3(batchDrvPath, "utf8").catch(() => void 0);
+  const compiler = aterm === void 0 ? void 0 : derivationEnv(aterm).compiler;
+  return compiler?.startsWith("ghc-") ? compiler.slice(4) : void 0;
+}
+async function restoreIntermediates(options) {
+  const { config, store, plan } = options;
+  const localPackages = plan.packages.filter((p) => p.source !== "hackage").map((p) => p.name);
+  const names = selectedPackages(config.incremental, localPackages);
+  if (names.length === 0) return void 0;
+  const ghcVersion = await batchGhcVersion(options.batchDrvPath);
+  if (!ghcVersion) {
+    warning(
+      `incremental: cannot tell the GHC version from ${options.batchDrvPath}; building ${names.join(", ")} from zero`
+    );
+    return void 0;
+  }
+  const platform2 = `${process.platform}-${process.arch}`;
+  const previousDir = path18.join(options.workDir, "previous-intermediates");
+  await rm5(previousDir, { recursive: true, force: true });
+  const state3 = { ghcVersion, platform: platform2, packages: [] };
+  for (const pname of names) {
+    const keyPrefix = intermediatesKeyPrefix({
+      prefix: config.cacheKeyPrefix,
+      platform: platform2,
+      pname,
+      ghcVersion
+    });
+    const restored = options.useCache ? await restorePackage(
+      store,
+      config,
+      keyPrefix,
+      path18.join(options.workDir, "entries", pname),
+      previousDir
+    ) : void 0;
+    state3.packages.push({ pname, keyPrefix, restored });
+    info(
+      restored ? `${pname}: resuming from ${restored.key}${restored.origin ? ` (${restored.origin.branch} @ ${restored.origin.sha.slice(0, 7)}, run ${restored.origin.runNumber})` : ""}` : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
+    );
+  }
+  const anyRestored = state3.packages.some((p) => p.restored);
+  return { state: state3, nixArgs: nixArgs(anyRestored ? previousDir : void 0) };
+}
+async function restorePackage(store, config, keyPrefix, entryDir, previousDir) {
+  const outcome = await restoreBatch(entryDir, keyPrefix, [keyPrefix]);
+  if (outcome.hit === "none") {
+    if (outcome.warning) warning(outcome.warning);
+    return void 0;
+  }
+  const { metadata: metadata2 } = outcome;
+  if (!await store.isValid(metadata2.outPath)) {
+    const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys);
+    const { warning: warning2 } = await importCacheEntry(store, outcome, publicKeys);
+    if (warning2) {
+      warning(
+        warning2.replace("building or substituting the batch instead", "building from zero instead")
+      );
+      return void 0;
+    }
+  }
+  try {
+    await mkdir4(previousDir, { recursive: true });
+    await cp(metadata2.outPath, previousDir, { recursive: true, force: true });
+    await makeWritable(previousDir);
+  } catch (error2) {
+    warning(
+      `incremental: could not lay out ${metadata2.outPath} (${errorMessage(error2)}); building from zero`
+    );
+    return void 0;
+  }
+  return { key: outcome.key, outPath: metadata2.outPath, origin: metadata2.origin };
+}
+async function makeWritable(dir) {
+  const paths = [dir, ...(await readdir3(dir, { recursive: true })).map((p) => path18.join(dir, p))];
+  for (const p of paths) {
+    const info2 = await lstat2(p);
+    if (!info2.isSymbolicLink()) await chmod3(p, info2.mode | 128);
+  }
+}
 
 // src/action/trace.ts
 init_esm();
@@ -73356,7 +73540,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path18 from "path";
+import * as path19 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -73377,7 +73561,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path24) {
+function appendResourcePathToUrl(url2, path25) {
   try {
     new URL(url2);
   } catch {
@@ -73387,11 +73571,11 @@ function appendResourcePathToUrl(url2, path24) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path24;
+  url2 += path25;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path24}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path25}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -73416,7 +73600,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path18.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -74789,16 +74973,19 @@ function saveCommentState(state3) {
 function saveTraceState(state3) {
   saveState(State.Trace, JSON.stringify(state3));
 }
+function saveIncrementalState(state3) {
+  saveState(State.Incremental, JSON.stringify(state3));
+}
 
 // src/action/default-installable.ts
-import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/action/flake-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
   const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
@@ -74809,7 +74996,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync5(path19.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync5(path20.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -74821,7 +75008,7 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
 }
 
 // src/action/zero-config.ts
-import path20 from "node:path";
+import path21 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -74879,8 +75066,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path21.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path21.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -74892,7 +75079,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 
 // src/action/default-installable.ts
 async function writePlanFile(plan) {
-  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -74900,7 +75087,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile3(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -74921,7 +75108,7 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function actionRoot() {
-  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
+  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -75026,8 +75213,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path24 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path24} does not exist${EOL8}`);
+        const path25 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path25} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -79373,26 +79560,6 @@ function commentWarning(result, issueNumber) {
   return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The timing report is in the job summary.`;
 }
 
-// src/action/audit.ts
-function durationOf(d) {
-  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
-}
-function buildFigures(audit) {
-  let longest;
-  for (const d of audit.built) {
-    const ms = durationOf(d);
-    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
-  }
-  return {
-    built: audit.built.length,
-    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
-    longest,
-    substituted: audit.substituted.length,
-    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
-  };
-}
-
 // src/action/report/audit-text.ts
 function packageId(s) {
   return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
@@ -79751,12 +79918,12 @@ async function writeReport(report, config) {
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path23.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path24.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path23.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path24.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path23.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
+  return path24.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -79906,6 +80073,27 @@ async function obtainStep(store, derivation, restored, timer) {
   await realiseStep(store, derivation, verdict, timer);
   return verdict === "build" ? "built" : "binary-cache";
 }
+async function intermediatesStep(config, store, plan, derivation, useCache, timer) {
+  const restored = config.incremental.kind === "off" ? void 0 : await group(
+    "some-cabal2nix: restore previous intermediates",
+    () => timer.time(
+      "intermediates",
+      () => restoreIntermediates({
+        config,
+        store,
+        plan,
+        batchDrvPath: derivation.drvPath,
+        useCache,
+        workDir: path24.join(
+          process.env.RUNNER_TEMP || os10.tmpdir(),
+          "some-cabal2nix-intermediates"
+        )
+      })
+    )
+  );
+  if (restored) saveIncrementalState(restored.state);
+  setOutput(Outputs.NixArgs, restored?.nixArgs ?? "");
+}
 async function reportStep(report, config, timer) {
   setOutputs(report);
   saveReport(report);
@@ -79941,6 +80129,7 @@ async function run() {
     );
   }
   const source = await obtainStep(store, derivation, restored, timer);
+  await intermediatesStep(config, store, plan, derivation, useCache, timer);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };

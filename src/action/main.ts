@@ -23,7 +23,8 @@ import { pushToBinaryCaches, type PushResult } from './push.js'
 import { verdictLine } from './report/facts.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
-import { saveMainFinishedAt, saveReport } from './state.js'
+import { restoreIntermediates } from './incremental/restore-step.js'
+import { saveIncrementalState, saveMainFinishedAt, saveReport } from './state.js'
 import {
   NixStore,
   describeInstallable,
@@ -242,6 +243,37 @@ async function obtainStep(
   return verdict === 'build' ? 'built' : 'binary-cache'
 }
 
+/** Step "intermediates": the previous builds of the incremental packages, and the nix-args for them. */
+async function intermediatesStep(
+  config: ActionConfig,
+  store: NixStore,
+  plan: PackagePlan,
+  derivation: Derivation,
+  useCache: boolean,
+  timer: PhaseTimer
+): Promise<void> {
+  const restored =
+    config.incremental.kind === 'off'
+      ? undefined
+      : await core.group('some-cabal2nix: restore previous intermediates', () =>
+          timer.time('intermediates', () =>
+            restoreIntermediates({
+              config,
+              store,
+              plan,
+              batchDrvPath: derivation.drvPath,
+              useCache,
+              workDir: path.join(
+                process.env.RUNNER_TEMP || os.tmpdir(),
+                'some-cabal2nix-intermediates'
+              )
+            })
+          )
+        )
+  if (restored) saveIncrementalState(restored.state)
+  core.setOutput(Outputs.NixArgs, restored?.nixArgs ?? '')
+}
+
 /** Outputs, state for the post step, summary and comment, trace: everything the run reports. */
 async function reportStep(report: BatchRunReport, config: ActionConfig, timer: PhaseTimer) {
   setOutputs(report)
@@ -284,6 +316,7 @@ export async function run(): Promise<void> {
   }
 
   const source = await obtainStep(store, derivation, restored, timer)
+  await intermediatesStep(config, store, plan, derivation, useCache, timer)
   const pushes = await pushStep(config, store, derivation, timer)
   if (useCache && restored.hit !== 'exact') {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages }

@@ -58,11 +58,8 @@ export function intermediatesKeyPrefix(parts: IntermediatesKeyParts): string {
 }
 
 /** A new entry's key: unique per run attempt, so a later run never overwrites an older entry in place. */
-export function intermediatesKey(
-  parts: IntermediatesKeyParts,
-  run: { id: string; attempt: string }
-): string {
-  return `${intermediatesKeyPrefix(parts)}${run.id}-${run.attempt}`
+export function intermediatesKey(keyPrefix: string, run: { id: string; attempt: string }): string {
+  return `${keyPrefix}${run.id}-${run.attempt}`
 }
 
 /**
