@@ -73884,7 +73884,7 @@ async function saveOne(options, pkg, built, env) {
     sha: env.GITHUB_SHA || "unknown",
     runNumber: env.GITHUB_RUN_NUMBER || "?"
   };
-  const dir = path18.join(options.workDir, "save", pkg.pname);
+  const dir = path18.join(options.workDir, "entries", pkg.pname);
   try {
     await writeCacheEntry(
       store,

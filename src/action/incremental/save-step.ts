@@ -142,7 +142,8 @@ async function saveOne(
     sha: env.GITHUB_SHA || 'unknown',
     runNumber: env.GITHUB_RUN_NUMBER || '?'
   }
-  const dir = path.join(options.workDir, 'save', pkg.pname)
+  // The path restore-step.ts restores to: the Actions cache only matches entries saved from the same paths.
+  const dir = path.join(options.workDir, 'entries', pkg.pname)
   try {
     await writeCacheEntry(
       store,
