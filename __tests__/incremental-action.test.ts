@@ -75,11 +75,15 @@ builtins.derivation {
   })
 
   /** One job: main step, the user's build with the nix-args it printed, post step. */
-  async function job(runId: string, seededEntries: string[] = []) {
+  async function job(
+    runId: string,
+    seededEntries: string[] = [],
+    inputs: Record<string, string> = {}
+  ) {
     api.seedCaches(seededEntries.map(key => ({ key, ref: 'refs/heads/feature' })))
     const runner = await createRunner(
       s,
-      { incremental: 'my-lib', 'github-token': 'ghs_token' },
+      { incremental: 'my-lib', 'github-token': 'ghs_token', ...inputs },
       {
         ...cacheEnv(cacheServer, s),
         GITHUB_RUN_ID: runId,
@@ -133,5 +137,20 @@ builtins.derivation {
     expect(api.caches().map(c => c.key)).toEqual([`${PREFIX}102-1`])
     const summary = await readFile(next.summaryFile, 'utf8')
     expect(summary).toContain('### Incremental builds')
+  }, 300_000)
+
+  test('with signing-key, the unsigned entries are not used: one warning, a full build, "entry not trusted"', async () => {
+    const signed = await job('103', [], { 'signing-key': s.secretKey })
+    expect(signed.nixArgs).toBe('')
+    expect(signed.main.warnings.join('\n')).toMatch(/the intermediates entry \S+ is not signed/)
+    expect(signed.post.log).toContain(
+      'some-cabal2nix: my-lib: full build: entry not trusted (compiled 2 modules)'
+    )
+    // Its own new entry is signed, so the next run with the key resumes from it.
+    const next = await job('104', [], { 'signing-key': s.secretKey })
+    expect(next.nixArgs).toMatch(/path:/)
+    expect(next.post.log).toContain(
+      'some-cabal2nix: my-lib: incremental from feature @ 1030123 (run 7103)'
+    )
   }, 300_000)
 })

@@ -71899,16 +71899,18 @@ async function restoreIntermediates(options) {
       pname,
       ghcVersion
     });
-    const restored = options.useCache ? await restorePackage(
+    const outcome = options.useCache ? await restorePackage(
       store,
       config,
       keyPrefix,
       path18.join(options.workDir, "entries", pname),
       previousDir
     ) : void 0;
-    state3.packages.push({ pname, keyPrefix, restored });
+    const untrusted = outcome !== void 0 && "untrusted" in outcome;
+    const restored = untrusted ? void 0 : outcome;
+    state3.packages.push({ pname, keyPrefix, restored, ...untrusted ? { untrusted } : {} });
     info(
-      restored ? `${pname}: resuming from ${restored.key}${restored.origin ? ` (${restored.origin.branch} @ ${restored.origin.sha.slice(0, 7)}, run ${restored.origin.runNumber})` : ""}` : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
+      restored ? `${pname}: resuming from ${restored.key}${restored.origin ? ` (${restored.origin.branch} @ ${restored.origin.sha.slice(0, 7)}, run ${restored.origin.runNumber})` : ""}` : untrusted ? `${pname}: the previous intermediates are not trusted; the build starts from zero` : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
     );
   }
   const anyRestored = state3.packages.some((p) => p.restored);
@@ -71921,14 +71923,14 @@ async function restorePackage(store, config, keyPrefix, entryDir, previousDir) {
     return void 0;
   }
   const { metadata: metadata2 } = outcome;
-  if (!await store.isValid(metadata2.outPath)) {
-    const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys);
+  const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys);
+  if (publicKeys || !await store.isValid(metadata2.outPath)) {
     const { warning: warning2 } = await importCacheEntry(store, outcome, publicKeys);
     if (warning2) {
       warning(
-        warning2.replace("building or substituting the batch instead", "building from zero instead")
+        warning2.replace("the cached batch", "the intermediates entry").replace("building or substituting the batch instead", "building from zero instead")
       );
-      return void 0;
+      return { untrusted: true };
     }
   }
   try {

@@ -73819,7 +73819,9 @@ async function builtPackage(audit2, pname) {
   }
   return void 0;
 }
-async function fullBuildReason(restored, ghcVersion, pname, version3) {
+async function fullBuildReason(pkg, ghcVersion, version3) {
+  const { restored, pname } = pkg;
+  if (pkg.untrusted) return "entry not trusted";
   if (!restored) return "first build (no previous intermediates)";
   const dirs = await readdir3(path18.join(restored.outPath, "share", "haskell", ghcVersion)).catch(
     () => []
@@ -73857,7 +73859,7 @@ async function saveIntermediates(options) {
     } : {
       kind: "full",
       pname: pkg.pname,
-      reason: await fullBuildReason(pkg.restored, state3.ghcVersion, pkg.pname, built.version),
+      reason: await fullBuildReason(pkg, state3.ghcVersion, built.version),
       compiled: counts?.compiled
     };
     lines.push(describeOutcome(outcome));

@@ -80,6 +80,8 @@ export interface IncrementalState {
       outPath: string
       origin?: { branch: string; sha: string; runNumber: string }
     }
+    /** An entry was there but did not verify against the trusted keys. */
+    untrusted?: boolean
   }[]
 }
 

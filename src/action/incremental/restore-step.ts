@@ -62,7 +62,7 @@ export async function restoreIntermediates(
       pname,
       ghcVersion
     })
-    const restored = options.useCache
+    const outcome = options.useCache
       ? await restorePackage(
           store,
           config,
@@ -71,11 +71,15 @@ export async function restoreIntermediates(
           previousDir
         )
       : undefined
-    state.packages.push({ pname, keyPrefix, restored })
+    const untrusted = outcome !== undefined && 'untrusted' in outcome
+    const restored = untrusted ? undefined : outcome
+    state.packages.push({ pname, keyPrefix, restored, ...(untrusted ? { untrusted } : {}) })
     core.info(
       restored
         ? `${pname}: resuming from ${restored.key}${restored.origin ? ` (${restored.origin.branch} @ ${restored.origin.sha.slice(0, 7)}, run ${restored.origin.runNumber})` : ''}`
-        : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
+        : untrusted
+          ? `${pname}: the previous intermediates are not trusted; the build starts from zero`
+          : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
     )
   }
   const anyRestored = state.packages.some(p => p.restored)
@@ -88,7 +92,7 @@ async function restorePackage(
   keyPrefix: string,
   entryDir: string,
   previousDir: string
-): Promise<IncrementalState['packages'][number]['restored']> {
+): Promise<IncrementalState['packages'][number]['restored'] | { untrusted: true }> {
   // No exact key: any entry under the prefix, the newest GitHub lets this run read.
   const outcome = await restoreBatch(entryDir, keyPrefix, [keyPrefix])
   if (outcome.hit === 'none') {
@@ -96,14 +100,18 @@ async function restorePackage(
     return undefined
   }
   const { metadata } = outcome
-  if (!(await store.isValid(metadata.outPath))) {
-    const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys)
+  const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys)
+  // With keys, the entry itself must verify even when its path is already in the store: the path
+  // may be there from another job (a fork's) that must not decide what this build starts from.
+  if (publicKeys || !(await store.isValid(metadata.outPath))) {
     const { warning } = await importCacheEntry(store, outcome, publicKeys)
     if (warning) {
       core.warning(
-        warning.replace('building or substituting the batch instead', 'building from zero instead')
+        warning
+          .replace('the cached batch', 'the intermediates entry')
+          .replace('building or substituting the batch instead', 'building from zero instead')
       )
-      return undefined
+      return { untrusted: true }
     }
   }
   try {

@@ -60,11 +60,12 @@ async function builtPackage(
 
 /** Why a build that could have resumed did not, from what was restored. */
 async function fullBuildReason(
-  restored: IncrementalState['packages'][number]['restored'],
+  pkg: IncrementalState['packages'][number],
   ghcVersion: string,
-  pname: string,
   version: string
 ): Promise<string> {
+  const { restored, pname } = pkg
+  if (pkg.untrusted) return 'entry not trusted'
   if (!restored) return 'first build (no previous intermediates)'
   const dirs = await readdir(path.join(restored.outPath, 'share', 'haskell', ghcVersion)).catch(
     () => []
@@ -109,7 +110,7 @@ export async function saveIntermediates(options: SaveIntermediatesOptions): Prom
         : {
             kind: 'full',
             pname: pkg.pname,
-            reason: await fullBuildReason(pkg.restored, state.ghcVersion, pkg.pname, built.version),
+            reason: await fullBuildReason(pkg, state.ghcVersion, built.version),
             compiled: counts?.compiled
           }
     lines.push(describeOutcome(outcome))
