@@ -136,7 +136,10 @@ builtins.derivation {
     )
     expect(api.caches().map(c => c.key)).toEqual([`${PREFIX}102-1`])
     const summary = await readFile(next.summaryFile, 'utf8')
-    expect(summary).toContain('### Incremental builds')
+    expect(summary).toContain('**Incremental builds**')
+    expect(summary).toContain(
+      '- my-lib: incremental from feature @ 1010123 (run 7101): compiled 1 of 2 modules'
+    )
   }, 300_000)
 
   test('with signing-key, the unsigned entries are not used: one warning, a full build, "entry not trusted"', async () => {

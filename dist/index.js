@@ -71747,6 +71747,10 @@ function code(text) {
 }
 
 // src/action/report/model.ts
+function incrementalSection(report) {
+  if (!report.incremental?.length) return [];
+  return ["**Incremental builds**", "", ...report.incremental.map((l) => `- ${l}`), ""];
+}
 var MAIN_BUILD_LABEL = "main build";
 function hackageCount(report) {
   return report.packages.filter((p) => "version" in p).length;
@@ -79744,7 +79748,7 @@ function renderCommentWith(report, options, limit) {
   );
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "", ...incrementalSection(report));
   if (report.audit)
     out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);

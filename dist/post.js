@@ -31697,6 +31697,10 @@ function code(text) {
 }
 
 // src/action/report/model.ts
+function incrementalSection(report) {
+  if (!report.incremental?.length) return [];
+  return ["**Incremental builds**", "", ...report.incremental.map((l) => `- ${l}`), ""];
+}
 var MAIN_BUILD_LABEL = "main build";
 function hackageCount(report) {
   return report.packages.filter((p) => "version" in p).length;
@@ -31908,7 +31912,7 @@ function renderCommentWith(report, options, limit) {
   );
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "", ...incrementalSection(report));
   if (report.audit)
     out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
@@ -77184,13 +77188,11 @@ async function runPost() {
   report.mainBuildMs = window2.endMs - window2.startMs;
   report.audit = await timer.time("audit", () => audit(report, window2));
   info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
-  const incremental = await timer.time("intermediates", () => intermediatesStep(report.audit));
-  const incrementalSummary = incremental.length > 0 ? `
-### Incremental builds
-
-${incremental.map((l) => `- ${l}`).join("\n")}
-` : "";
-  await timer.time("summary", () => writeSummary(renderPostSummary(report) + incrementalSummary));
+  report.incremental = await timer.time("intermediates", () => intermediatesStep(report.audit));
+  await timer.time(
+    "summary",
+    () => writeSummary(renderPostSummary(report) + incrementalSection(report).join("\n"))
+  );
   await timer.time("comment", () => updateComment2(report, loadCommentState()));
   await traceSteps(report, window2, timer, startedAt);
 }

@@ -16,7 +16,7 @@ import { commentWarning, upsertStickyComment } from './pull-request/sticky-comme
 import { auditVerdict } from './report/audit-text.js'
 import { renderCommentBody } from './report/comment-body.js'
 import { formatDuration } from './report/markdown.js'
-import type { BatchRunReport } from './report/model.js'
+import { incrementalSection, type BatchRunReport } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
 import { renderPostSummary } from './report/summary.js'
 import { saveIntermediates } from './incremental/save-step.js'
@@ -168,12 +168,10 @@ async function runPost(): Promise<void> {
 
   report.audit = await timer.time('audit', () => audit(report, window))
   core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
-  const incremental = await timer.time('intermediates', () => intermediatesStep(report.audit!))
-  const incrementalSummary =
-    incremental.length > 0
-      ? `\n### Incremental builds\n\n${incremental.map(l => `- ${l}`).join('\n')}\n`
-      : ''
-  await timer.time('summary', () => writeSummary(renderPostSummary(report) + incrementalSummary))
+  report.incremental = await timer.time('intermediates', () => intermediatesStep(report.audit!))
+  await timer.time('summary', () =>
+    writeSummary(renderPostSummary(report) + incrementalSection(report).join('\n'))
+  )
   await timer.time('comment', () => updateComment(report, loadCommentState()))
   await traceSteps(report, window, timer, startedAt)
 }

@@ -4,7 +4,7 @@ import { auditSections, auditVerdict } from './audit-text.js'
 import * as facts from './facts.js'
 import { COMMENT_MAX_CHARS, fit, type RenderOptions } from './fit.js'
 import { cell, code, formatDuration } from './markdown.js'
-import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
+import { MAIN_BUILD_LABEL, incrementalSection, type BatchRunReport } from './model.js'
 import { PUSH_WORDS, diffTable, phaseRows } from './tables.js'
 
 /**
@@ -34,7 +34,7 @@ function renderCommentWith(report: BatchRunReport, options: RenderOptions, limit
   )
   const out: string[] = [`### ${title}`, '']
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, '')
-  out.push(line.join(' · '), '', ...phaseRows(report, false), '')
+  out.push(line.join(' · '), '', ...phaseRows(report, false), '', ...incrementalSection(report))
   if (report.audit)
     out.push(...auditSections(report.audit, limit, 'the job summary has the rest', false))
   const estimate = facts.estimateAvoidedIfd(report)

@@ -35,6 +35,14 @@ export interface BatchRunReport {
   overridesFile?: string
   /** Set by the post step: what the main build built and substituted. */
   audit?: MainBuildAudit
+  /** Set by the post step: one line per incremental package (resumed from where, modules compiled, saved). */
+  incremental?: string[]
+}
+
+/** The incremental packages' lines as a Markdown section; empty without any. */
+export function incrementalSection(report: BatchRunReport): string[] {
+  if (!report.incremental?.length) return []
+  return ['**Incremental builds**', '', ...report.incremental.map(l => `- ${l}`), '']
 }
 
 /** The main build row's label, shared by the table, the chart and the post step's section. */
