@@ -77152,9 +77152,7 @@ function traceSteps(report, window2, timer, startedAt) {
     endMs
   );
 }
-async function intermediatesStep(audit2) {
-  const state3 = loadIncrementalState();
-  if (!state3) return [];
+async function intermediatesStep(state3, audit2) {
   const config = readPostConfig();
   try {
     const lines = await saveIntermediates({
@@ -77188,7 +77186,12 @@ async function runPost() {
   report.mainBuildMs = window2.endMs - window2.startMs;
   report.audit = await timer.time("audit", () => audit(report, window2));
   info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
-  report.incremental = await timer.time("intermediates", () => intermediatesStep(report.audit));
+  const incremental = loadIncrementalState();
+  if (incremental)
+    report.incremental = await timer.time(
+      "intermediates",
+      () => intermediatesStep(incremental, report.audit)
+    );
   await timer.time(
     "summary",
     () => writeSummary(renderPostSummary(report) + incrementalSection(report).join("\n"))

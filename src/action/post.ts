@@ -25,7 +25,8 @@ import {
   loadIncrementalState,
   loadMainFinishedAt,
   loadReport,
-  type CommentState
+  type CommentState,
+  type IncrementalState
 } from './state.js'
 import { NixStore } from './store.js'
 import { mainBuildNode, phaseNodes, tracePostStep } from './trace-steps.js'
@@ -130,9 +131,10 @@ function traceSteps(
 }
 
 /** Step "intermediates": save what the incremental packages' builds produced; report lines. */
-async function intermediatesStep(audit: MainBuildAudit): Promise<string[]> {
-  const state = loadIncrementalState()
-  if (!state) return []
+async function intermediatesStep(
+  state: IncrementalState,
+  audit: MainBuildAudit
+): Promise<string[]> {
   const config = readPostConfig()
   try {
     const lines = await saveIntermediates({
@@ -168,7 +170,11 @@ async function runPost(): Promise<void> {
 
   report.audit = await timer.time('audit', () => audit(report, window))
   core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
-  report.incremental = await timer.time('intermediates', () => intermediatesStep(report.audit!))
+  const incremental = loadIncrementalState()
+  if (incremental)
+    report.incremental = await timer.time('intermediates', () =>
+      intermediatesStep(incremental, report.audit!)
+    )
   await timer.time('summary', () =>
     writeSummary(renderPostSummary(report) + incrementalSection(report).join('\n'))
   )
