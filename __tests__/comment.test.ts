@@ -23,6 +23,7 @@ import {
   upsertStickyComment,
   type StickyCommentOptions
 } from '../src/action/pull-request/sticky-comment.js'
+import { renderCommentBody } from '../src/action/report/comment-body.js'
 import { COMMENT_MAX_CHARS } from '../src/action/report/fit.js'
 import type { BatchRunReport } from '../src/action/report/model.js'
 import { parseCommentState } from '../src/action/state.js'
@@ -374,6 +375,8 @@ describe('writeReport: the job summary always, the comment when it can', () => {
     comment: 'auto',
     commentId: 'build',
     failOnPushError: false,
+    incremental: { kind: 'off' },
+    intermediatesMaxBytes: 1e9,
     ...overrides
   })
 
@@ -500,4 +503,15 @@ describe('writeReport: the job summary always, the comment when it can', () => {
     expect(out.warnings[0]).toMatch(/github-token input is empty/)
     expect(server.requests()).toEqual([])
   })
+})
+
+test('the incremental packages the post step reported are in the comment', () => {
+  const body = renderCommentBody({
+    ...report,
+    incremental: ['my-app: incremental from main @ 1a2b3c4 (run 41): compiled 3 of 140 modules']
+  })
+  expect(body).toContain(
+    '**Incremental builds**\n\n- my-app: incremental from main @ 1a2b3c4 (run 41): compiled 3 of 140 modules'
+  )
+  expect(renderCommentBody(report)).not.toContain('Incremental builds')
 })

@@ -3,52 +3,20 @@
  * repository whose flake exposes the batch as a package, evaluated purely (no absolute paths, no
  * builtins.currentSystem), with the library and a stand-in nixpkgs as `path:` inputs.
  */
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { repoRoot } from './support/files.js'
-import { createNixWorkspace, describeWithNix, run, type NixWorkspace } from './support/nix.js'
+import { flakeWorkspace, hostConfig, nixSystem } from './support/flake.js'
+import { describeWithNix, run, type NixWorkspace } from './support/nix.js'
 import { SimulatedRunner } from './support/runner.js'
-
-const nixSystem = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux`
-const hostConfig = `${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu`
-
-/** The library as a flake of its own: what `inputs.some-cabal2nix.url = "github:…"` fetches. */
-async function libraryCopy(dir: string): Promise<string> {
-  await mkdir(path.join(dir, 'dist'), { recursive: true })
-  await cp(path.join(repoRoot, 'flake.nix'), path.join(dir, 'flake.nix'))
-  await cp(path.join(repoRoot, 'nix'), path.join(dir, 'nix'), { recursive: true })
-  await cp(path.join(repoRoot, 'dist', 'cli.js'), path.join(dir, 'dist', 'cli.js'))
-  return dir
-}
-
-/** The stand-in package set as a non-flake input; tools are passed as strings, as pure evaluation needs. */
-async function standInNixpkgs(ws: NixWorkspace, dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true })
-  for (const file of ['haskell-package-set.nix', 'stub-lib.nix'])
-    await cp(path.join(repoRoot, 'testing', 'nix', file), path.join(dir, file))
-  await writeFile(
-    path.join(dir, 'default.nix'),
-    `{ ... }: (import ./haskell-package-set.nix {
-  allCabalHashes = "${ws.archive}";
-  cabal2nix = "${ws.cabal2nix}";
-  nodejs = "${ws.nodejs}";
-  system = "${nixSystem}";
-  hostConfig = "${hostConfig}";
-}).pkgs
-`
-  )
-  return dir
-}
 
 describeWithNix('a flake installable through the Action', () => {
   let ws: NixWorkspace
   let repo: string
   beforeAll(async () => {
-    ws = await createNixWorkspace('flake-installable')
-    const library = await libraryCopy(path.join(ws.dir, 'some-cabal2nix'))
-    const nixpkgs = await standInNixpkgs(ws, path.join(ws.dir, 'nixpkgs'))
-    repo = path.join(ws.dir, 'repo')
-    await mkdir(repo, { recursive: true })
+    const made = await flakeWorkspace('flake-installable')
+    ws = made.ws
+    repo = made.repo
+    const { library, nixpkgs } = made
     await writeFile(path.join(repo, 'overrides.nix'), '{ zlib = "0.7.1.1"; aeson = "2.3.2.0"; }\n')
     await writeFile(
       path.join(repo, 'flake.nix'),

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path25 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path26 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path25 && path25[0] !== "/") {
-          path25 = `/${path25}`;
+        if (path26 && path26[0] !== "/") {
+          path26 = `/${path26}`;
         }
-        return new URL(`${origin}${path25}`);
+        return new URL(`${origin}${path26}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path25);
+        debuglog("sending request to %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path25,
+          path26,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin }
+          request: { method, path: path26, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path25);
+        debuglog("trailers received from %s %s/%s", method, origin, path26);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path25, origin },
+          request: { method, path: path26, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path25,
+          path26,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path25, origin }
+            request: { method, path: path26, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path25);
+          debuglog("sending request to %s %s/%s", method, origin, path26);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path25,
+        path: path26,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path25 !== "string") {
+        if (typeof path26 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path25[0] !== "/" && !(path25.startsWith("http://") || path25.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path25)) {
+        } else if (invalidPathRegex.test(path26)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path25, query) : path25;
+        this.path = query ? buildURL(path26, query) : path26;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5208,8 +5208,8 @@ var require_formdata_parser = __commonJS({
         return false;
       }
       for (let i = 0; i < length; ++i) {
-        const cp = boundary.charCodeAt(i);
-        if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
+        const cp2 = boundary.charCodeAt(i);
+        if (!(cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 39 || cp2 === 45 || cp2 === 95)) {
           return false;
         }
       }
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path25, host, upgrade, blocking, reset } = request2;
+      const { method, path: path26, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path25} HTTP/1.1\r
+      let header = `${method} ${path26} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path25, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path25;
+      headers[HTTP2_HEADER_PATH] = path26;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path25 = search ? `${pathname}${search}` : pathname;
+        const path26 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path25;
+        this.opts.path = path26;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path25 = "/",
+          path: path26 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path25;
+        opts.path = origin + path26;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path25) {
-      if (typeof path25 !== "string") {
-        return path25;
+    function safeUrl(path26) {
+      if (typeof path26 !== "string") {
+        return path26;
       }
-      const pathSegments = path25.split("?");
+      const pathSegments = path26.split("?");
       if (pathSegments.length !== 2) {
-        return path25;
+        return path26;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path25, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path25);
+    function matchKey(mockDispatch2, { path: path26, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path26);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path25 }) => matchValue(safeUrl(path25), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl(path26), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path25, method, body: body2, headers, query } = opts;
+      const { path: path26, method, body: body2, headers, query } = opts;
       return {
-        path: path25,
+        path: path26,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path25, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path25,
+            Path: path26,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path25) {
-      for (let i = 0; i < path25.length; ++i) {
-        const code2 = path25.charCodeAt(i);
+    function validateCookiePath(path26) {
+      for (let i = 0; i < path26.length; ++i) {
+        const code2 = path26.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path25 = opts.path;
+          let path26 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path25 = `/${path25}`;
+            path26 = `/${path26}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path25);
+          url2 = new URL(util5.parseOrigin(url2).origin + path26);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -22995,16 +22995,16 @@ var init_process = __esm({
 
 // src/builder/hackage.ts
 function isValidPackageName(name) {
-  return name.length > 0 && name.length <= 255 && PACKAGE_NAME.test(name);
+  return name.length > 0 && name.length <= 255 && PACKAGE_NAME2.test(name);
 }
 function isValidVersion(version3) {
   return version3.length <= 100 && VERSION.test(version3);
 }
-var PACKAGE_NAME, VERSION;
+var PACKAGE_NAME2, VERSION;
 var init_hackage = __esm({
   "src/builder/hackage.ts"() {
     "use strict";
-    PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
+    PACKAGE_NAME2 = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
     VERSION = /^(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8}))*$/;
   }
 });
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path25 = text.slice(i, j);
-      if (path25.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path25} ends with a slash`);
-      tokens.push({ type: "path", text: path25, line });
+      const path26 = text.slice(i, j);
+      if (path26.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path26} ends with a slash`);
+      tokens.push({ type: "path", text: path26, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -27008,8 +27008,8 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile5 } from "node:fs/promises";
-import path23 from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import path24 from "node:path";
 function unique(values) {
   return [...new Set(values)];
 }
@@ -27085,12 +27085,12 @@ async function evaluateOverlay(file, options = {}) {
 }
 async function planFromOverlay(file, options = {}) {
   const { names, calls, assumptions } = await evaluateOverlay(file, options);
-  const text = await readFile5(file, "utf8");
+  const text = await readFile6(file, "utf8");
   const lineOf = (attribute) => findAttributeLine(
     text,
     attribute.replace(/ \(other branch\)$/, "").split(".").pop() ?? attribute
   );
-  const absolute = path23.resolve(file);
+  const absolute = path24.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -27123,7 +27123,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute)).map((call) => ({
     name: call.name,
     line: lineOf(call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path23.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path24.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -27158,7 +27158,7 @@ var init_overlay_plan = __esm({
         this.file = file;
         this.nix = nix;
         this.timeoutMs = timeoutMs;
-        this.absolute = path23.resolve(file);
+        this.absolute = path24.resolve(file);
       }
       file;
       nix;
@@ -28944,10 +28944,10 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
-        if (cp.stdout) {
-          cp.stdout.on("data", (data) => {
+        if (cp2.stdout) {
+          cp2.stdout.on("data", (data) => {
             if (this.options.listeners && this.options.listeners.stdout) {
               this.options.listeners.stdout(data);
             }
@@ -28962,8 +28962,8 @@ var ToolRunner = class extends events.EventEmitter {
           });
         }
         let errbuffer = "";
-        if (cp.stderr) {
-          cp.stderr.on("data", (data) => {
+        if (cp2.stderr) {
+          cp2.stderr.on("data", (data) => {
             state3.processStderr = true;
             if (this.options.listeners && this.options.listeners.stderr) {
               this.options.listeners.stderr(data);
@@ -28979,19 +28979,19 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp.on("error", (err) => {
+        cp2.on("error", (err) => {
           state3.processError = err.message;
           state3.processExited = true;
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code2) => {
+        cp2.on("exit", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code2) => {
+        cp2.on("close", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           state3.processClosed = true;
@@ -29005,7 +29005,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (errbuffer.length > 0) {
             this.emit("errline", errbuffer);
           }
-          cp.removeAllListeners();
+          cp2.removeAllListeners();
           if (error2) {
             reject(error2);
           } else {
@@ -29013,10 +29013,10 @@ var ToolRunner = class extends events.EventEmitter {
           }
         });
         if (this.options.input) {
-          if (!cp.stdin) {
+          if (!cp2.stdin) {
             throw new Error("child process missing stdin");
           }
-          cp.stdin.end(this.options.input);
+          cp2.stdin.end(this.options.input);
         }
       }));
     });
@@ -29275,7 +29275,7 @@ function saveState(name, value) {
 
 // src/action/main.ts
 import os10 from "node:os";
-import path24 from "node:path";
+import path25 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31662,8 +31662,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path25, level) {
-    this.path = path25;
+  constructor(path26, level) {
+    this.path = path26;
     this.level = level;
   }
 };
@@ -36214,15 +36214,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path25 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path25.startsWith("/")) {
-      path25 = path25.substring(1);
+    let path26 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path26.startsWith("/")) {
+      path26 = path26.substring(1);
     }
-    if (isAbsoluteUrl(path25)) {
-      requestUrl = path25;
+    if (isAbsoluteUrl(path26)) {
+      requestUrl = path26;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path25);
+      requestUrl = appendPath(requestUrl, path26);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -36268,9 +36268,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path25 = pathToAppend.substring(0, searchStart);
+    const path26 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path25;
+    newPath = newPath + path26;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -37821,11 +37821,11 @@ var EntityDecoder = class {
    * @param {number} cp  — codepoint
    * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
    */
-  _classifyNCR(cp) {
-    if (cp === 0) return this._ncrNullLevel;
-    if (cp >= 55296 && cp <= 57343) return NCR_LEVEL.remove;
+  _classifyNCR(cp2) {
+    if (cp2 === 0) return this._ncrNullLevel;
+    if (cp2 >= 55296 && cp2 <= 57343) return NCR_LEVEL.remove;
     if (this._ncrXmlVersion === 1) {
-      if (cp >= 1 && cp <= 31 && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+      if (cp2 >= 1 && cp2 <= 31 && !XML10_ALLOWED_C0.has(cp2)) return NCR_LEVEL.remove;
     }
     return -1;
   }
@@ -37841,10 +37841,10 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action5, token, cp) {
+  _applyNCRAction(action5, token, cp2) {
     switch (action5) {
       case NCR_LEVEL.allow:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
       case NCR_LEVEL.remove:
         return "";
       case NCR_LEVEL.leave:
@@ -37852,10 +37852,10 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp2.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
-        return String.fromCodePoint(cp);
+        return String.fromCodePoint(cp2);
     }
   }
   /**
@@ -37876,17 +37876,17 @@ var EntityDecoder = class {
    */
   _resolveNCR(token) {
     const second = token.charCodeAt(1);
-    let cp;
+    let cp2;
     if (second === 120 || second === 88) {
-      cp = parseInt(token.slice(2), 16);
+      cp2 = parseInt(token.slice(2), 16);
     } else {
-      cp = parseInt(token.slice(1), 10);
+      cp2 = parseInt(token.slice(1), 10);
     }
-    if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
-    const minimum = this._classifyNCR(cp);
+    if (Number.isNaN(cp2) || cp2 < 0 || cp2 > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp2);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp);
+    return this._applyNCRAction(effective, token, cp2);
   }
 };
 
@@ -38549,11 +38549,11 @@ var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
 var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
 for (const zero of SCRIPT_ZEROS) {
   for (let d = 0; d < 10; d++) {
-    const cp = zero + d;
-    if (cp <= LOW_MAX) {
-      TABLE[cp - TABLE_OFFSET] = d;
+    const cp2 = zero + d;
+    if (cp2 <= LOW_MAX) {
+      TABLE[cp2 - TABLE_OFFSET] = d;
     } else {
-      HIGH_MAP.set(cp, d);
+      HIGH_MAP.set(cp2, d);
     }
   }
 }
@@ -38582,8 +38582,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          if (HIGH_MAP.has(cp)) {
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp2)) {
             firstHit = i;
             break;
           }
@@ -38613,8 +38613,8 @@ function anynum(str) {
       if (i + 1 < len) {
         const low = str.charCodeAt(i + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
-          const d2 = HIGH_MAP.get(cp);
+          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp2);
           if (d2 !== void 0) {
             chars.push(String.fromCharCode(d2 + 48));
             i++;
@@ -39147,16 +39147,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path25 = this._matcher.path;
-    return path25.length > 0 ? path25[path25.length - 1].tag : void 0;
+    const path26 = this._matcher.path;
+    return path26.length > 0 ? path26[path26.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path25 = this._matcher.path;
-    return path25.length > 0 ? path25[path25.length - 1].namespace : void 0;
+    const path26 = this._matcher.path;
+    return path26.length > 0 ? path26[path26.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -39164,9 +39164,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return void 0;
-    return path25[path25.length - 1].values?.[attrName];
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return void 0;
+    return path26[path26.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -39174,9 +39174,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return false;
-    const current = path25[path25.length - 1];
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return false;
+    const current = path26[path26.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -39202,18 +39202,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return -1;
-    return path25[path25.length - 1].position ?? 0;
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return -1;
+    return path26[path26.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path25 = this._matcher.path;
-    if (path25.length === 0) return -1;
-    return path25[path25.length - 1].counter ?? 0;
+    const path26 = this._matcher.path;
+    if (path26.length === 0) return -1;
+    return path26[path26.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -40304,9 +40304,9 @@ function decodeEntities(input2) {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
     }
-    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
-    if (!Number.isFinite(cp) || cp > 1114111) return match3;
-    return String.fromCodePoint(cp);
+    const cp2 = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp2) || cp2 > 1114111) return match3;
+    return String.fromCodePoint(cp2);
   });
 }
 
@@ -42475,11 +42475,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path25) {
+    function locateFile(path26) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path25, scriptDirectory);
+        return Module["locateFile"](path26, scriptDirectory);
       }
-      return scriptDirectory + path25;
+      return scriptDirectory + path26;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45566,9 +45566,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path25 = getURLPath(request2.url) || "/";
+    const path26 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path25}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path26}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -46050,9 +46050,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path25 = getURLPath(request2.url) || "/";
+    const path26 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path25}`;
+    canonicalizedResourceString += `/${options.accountName}${path26}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59993,10 +59993,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path25 = urlParsed.pathname;
-  path25 = path25 || "/";
-  path25 = escape2(path25);
-  urlParsed.pathname = path25;
+  let path26 = urlParsed.pathname;
+  path26 = path26 || "/";
+  path26 = escape2(path26);
+  urlParsed.pathname = path26;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -60081,9 +60081,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path25 = urlParsed.pathname;
-  path25 = path25 ? path25.endsWith("/") ? `${path25}${name}` : `${path25}/${name}` : name;
-  urlParsed.pathname = path25;
+  let path26 = urlParsed.pathname;
+  path26 = path26 ? path26.endsWith("/") ? `${path26}${name}` : `${path26}/${name}` : name;
+  urlParsed.pathname = path26;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -71751,6 +71751,11 @@ var NixStore = class {
   evalJson(ref, apply) {
     return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
   }
+  /** The build log Nix kept for a derivation (`nix-store -l`); undefined when it has none. */
+  async buildLog(drvPath) {
+    const result = await this.run("nix-store", ["--read-log", drvPath]);
+    return result.code === 0 ? result.stdout.toString("utf8") : void 0;
+  }
   async isValid(storePath) {
     const result = await this.run("nix-store", ["--check-validity", storePath]);
     return result.code === 0;
@@ -71987,6 +71992,63 @@ function batchCacheKey(inputs) {
 init_errors();
 import { existsSync as existsSync4 } from "node:fs";
 import path16 from "node:path";
+
+// src/action/incremental/plan.ts
+var PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
+function parseIncrementalInput(text) {
+  const words = text.split(/[\s,]+/).map((w) => w.trim()).filter(Boolean);
+  if (words.length === 0 || words.length === 1 && words[0] === "false") return { kind: "off" };
+  if (words.length === 1 && words[0] === "auto") return { kind: "auto" };
+  const invalid = words.filter((w) => !PACKAGE_NAME.test(w) || w === "auto");
+  if (invalid.length > 0)
+    return {
+      kind: "error",
+      message: `incremental: ${invalid.map((w) => `'${w}'`).join(", ")} ${invalid.length === 1 ? "is not a package name" : "are not package names"}
+hint: write package names (my-app my-lib) or auto (every local package of the overrides file)`
+    };
+  return { kind: "names", names: [...new Set(words)] };
+}
+function selectedPackages(selection, localPackages) {
+  if (selection.kind === "off") return [];
+  if (selection.kind === "auto") return [...localPackages].sort();
+  return selection.names;
+}
+function intermediatesKeyPrefix(parts) {
+  return `${parts.prefix}-intermediates-${parts.platform}-${parts.pname}-ghc-${parts.ghcVersion}-`;
+}
+function nixArgs(restoredDir, libraryInput2 = "some-cabal2nix") {
+  return restoredDir ? `--override-input ${libraryInput2}/previous-intermediates path:${restoredDir}` : "";
+}
+
+// src/action/config.ts
+var SIZE_UNITS = {
+  "": 1,
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3
+};
+function parseSize(name, text) {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+  const unit = m ? SIZE_UNITS[m[2].toUpperCase()] : void 0;
+  if (!m || unit === void 0)
+    throw new BatchError(
+      "usage",
+      `input ${name} must be a size such as 500MB or 2GB, not '${text.trim()}'`
+    );
+  return Math.round(Number(m[1]) * unit);
+}
+function incrementalInput() {
+  const selection = parseIncrementalInput(input("incremental"));
+  if (selection.kind === "error") {
+    const [message, hint] = selection.message.split("\nhint: ");
+    throw new BatchError("usage", message, { hint });
+  }
+  return selection;
+}
 var OVERRIDES_CANDIDATES = [
   "overrides.nix",
   "nix/overrides.nix",
@@ -72067,7 +72129,12 @@ function readConfig(env = process.env) {
     commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
     failOnPushError: booleanInput("fail-on-push-error", false),
     materializedDirectory: input("materialized-directory").trim() || void 0,
-    failOnStaleMaterialization: booleanInput("fail-on-stale-materialization", false)
+    failOnStaleMaterialization: booleanInput("fail-on-stale-materialization", false),
+    incremental: incrementalInput(),
+    intermediatesMaxBytes: parseSize(
+      "intermediates-max-size",
+      input("intermediates-max-size") || "1GB"
+    )
   };
 }
 function readTraceInputs() {
@@ -72088,13 +72155,15 @@ var Outputs = {
   CacheKey: "cache-key",
   Packages: "packages",
   Diff: "diff",
-  Timings: "timings"
+  Timings: "timings",
+  NixArgs: "nix-args"
 };
 var State = {
   Report: "report",
   MainFinishedAt: "main-finished-at",
   Comment: "comment",
-  Trace: "trace"
+  Trace: "trace",
+  Incremental: "incremental"
 };
 
 // src/action/materialization.ts
@@ -72289,6 +72358,10 @@ function code(text) {
 }
 
 // src/action/report/model.ts
+function incrementalSection(report) {
+  if (!report.incremental?.length) return [];
+  return ["**Incremental builds**", "", ...report.incremental.map((l) => `- ${l}`), ""];
+}
 var MAIN_BUILD_LABEL = "main build";
 function hackageCount(report) {
   return report.packages.filter((p) => "version" in p).length;
@@ -72401,6 +72474,123 @@ var PhaseTimer = class {
     return performance.now() - this.started;
   }
 };
+
+// src/action/incremental/restore-step.ts
+init_errors();
+import { chmod as chmod3, cp, lstat as lstat2, mkdir as mkdir4, readdir as readdir4, readFile as readFile4, rm as rm5 } from "node:fs/promises";
+import path19 from "node:path";
+
+// src/action/audit.ts
+function derivationEnv(aterm) {
+  const env = {};
+  const start = aterm.lastIndexOf(",[(");
+  if (start < 0) return env;
+  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
+  const unescape2 = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
+  for (const m of aterm.slice(start).matchAll(pair)) env[unescape2(m[1])] = unescape2(m[2]);
+  return env;
+}
+function durationOf(d) {
+  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+}
+function buildFigures(audit) {
+  let longest;
+  for (const d of audit.built) {
+    const ms = durationOf(d);
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+  }
+  return {
+    built: audit.built.length,
+    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit.substituted.length,
+    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  };
+}
+
+// src/action/incremental/restore-step.ts
+async function batchGhcVersion(batchDrvPath) {
+  const aterm = await readFile4(batchDrvPath, "utf8").catch(() => void 0);
+  const compiler = aterm === void 0 ? void 0 : derivationEnv(aterm).compiler;
+  return compiler?.startsWith("ghc-") ? compiler.slice(4) : void 0;
+}
+async function restoreIntermediates(options) {
+  const { config, store, plan } = options;
+  const localPackages = plan.packages.filter((p) => p.source !== "hackage").map((p) => p.name);
+  const names = selectedPackages(config.incremental, localPackages);
+  if (names.length === 0) return void 0;
+  const ghcVersion = await batchGhcVersion(options.batchDrvPath);
+  if (!ghcVersion) {
+    warning(
+      `incremental: cannot tell the GHC version from ${options.batchDrvPath}; building ${names.join(", ")} from zero`
+    );
+    return void 0;
+  }
+  const platform2 = `${process.platform}-${process.arch}`;
+  const previousDir = path19.join(options.workDir, "previous-intermediates");
+  await rm5(previousDir, { recursive: true, force: true });
+  const state3 = { ghcVersion, platform: platform2, packages: [] };
+  for (const pname of names) {
+    const keyPrefix = intermediatesKeyPrefix({
+      prefix: config.cacheKeyPrefix,
+      platform: platform2,
+      pname,
+      ghcVersion
+    });
+    const outcome = options.useCache ? await restorePackage(
+      store,
+      config,
+      keyPrefix,
+      path19.join(options.workDir, "entries", pname),
+      previousDir
+    ) : void 0;
+    const untrusted = outcome !== void 0 && "untrusted" in outcome;
+    const restored = untrusted ? void 0 : outcome;
+    state3.packages.push({ pname, keyPrefix, restored, ...untrusted ? { untrusted } : {} });
+    info(
+      restored ? `${pname}: resuming from ${restored.key}${restored.origin ? ` (${restored.origin.branch} @ ${restored.origin.sha.slice(0, 7)}, run ${restored.origin.runNumber})` : ""}` : untrusted ? `${pname}: the previous intermediates are not trusted; the build starts from zero` : `${pname}: no previous intermediates for GHC ${ghcVersion}; the build starts from zero`
+    );
+  }
+  const anyRestored = state3.packages.some((p) => p.restored);
+  return { state: state3, nixArgs: nixArgs(anyRestored ? previousDir : void 0) };
+}
+async function restorePackage(store, config, keyPrefix, entryDir, previousDir) {
+  const outcome = await restoreBatch(entryDir, keyPrefix, [keyPrefix]);
+  if (outcome.hit === "none") {
+    if (outcome.warning) warning(outcome.warning);
+    return void 0;
+  }
+  const { metadata: metadata2 } = outcome;
+  const publicKeys = entryPublicKeys(config.signingKey, config.trustedPublicKeys);
+  if (publicKeys || !await store.isValid(metadata2.outPath)) {
+    const { warning: warning2 } = await importCacheEntry(store, outcome, publicKeys);
+    if (warning2) {
+      warning(
+        warning2.replace("the cached batch", "the intermediates entry").replace("building or substituting the batch instead", "building from zero instead")
+      );
+      return { untrusted: true };
+    }
+  }
+  try {
+    await mkdir4(previousDir, { recursive: true });
+    await cp(metadata2.outPath, previousDir, { recursive: true, force: true });
+    await makeWritable(previousDir);
+  } catch (error2) {
+    warning(
+      `incremental: could not lay out ${metadata2.outPath} (${errorMessage(error2)}); building from zero`
+    );
+    return void 0;
+  }
+  return { key: outcome.key, outPath: metadata2.outPath, origin: metadata2.origin };
+}
+async function makeWritable(dir) {
+  const paths = [dir, ...(await readdir4(dir, { recursive: true })).map((p) => path19.join(dir, p))];
+  for (const p of paths) {
+    const info2 = await lstat2(p);
+    if (!info2.isSymbolicLink()) await chmod3(p, info2.mode | 128);
+  }
+}
 
 // src/action/trace.ts
 init_esm();
@@ -73991,7 +74181,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path19 from "path";
+import * as path20 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -74012,7 +74202,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path25) {
+function appendResourcePathToUrl(url2, path26) {
   try {
     new URL(url2);
   } catch {
@@ -74022,11 +74212,11 @@ function appendResourcePathToUrl(url2, path25) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path25;
+  url2 += path26;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path25}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path26}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -74051,7 +74241,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path20.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -75424,16 +75614,19 @@ function saveCommentState(state3) {
 function saveTraceState(state3) {
   saveState(State.Trace, JSON.stringify(state3));
 }
+function saveIncrementalState(state3) {
+  saveState(State.Incremental, JSON.stringify(state3));
+}
 
 // src/action/default-installable.ts
-import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile5, writeFile as writeFile4 } from "node:fs/promises";
 import os9 from "node:os";
-import path22 from "node:path";
+import path23 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/action/flake-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import path20 from "node:path";
+import path21 from "node:path";
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
   const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
@@ -75444,7 +75637,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync5(path20.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync5(path21.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -75456,7 +75649,7 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
 }
 
 // src/action/zero-config.ts
-import path21 from "node:path";
+import path22 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -75514,8 +75707,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path21.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path21.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path22.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path22.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -75527,7 +75720,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 
 // src/action/default-installable.ts
 async function writePlanFile(plan) {
-  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path23.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -75535,7 +75728,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile5(path23.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -75556,7 +75749,7 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function actionRoot() {
-  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
+  return path23.dirname(path23.dirname(fileURLToPath2(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -75661,8 +75854,8 @@ var Context = class {
       if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path25 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path25} does not exist${EOL8}`);
+        const path26 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -80008,26 +80201,6 @@ function commentWarning(result, issueNumber) {
   return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The timing report is in the job summary.`;
 }
 
-// src/action/audit.ts
-function durationOf(d) {
-  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
-}
-function buildFigures(audit) {
-  let longest;
-  for (const d of audit.built) {
-    const ms = durationOf(d);
-    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
-  }
-  return {
-    built: audit.built.length,
-    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
-    longest,
-    substituted: audit.substituted.length,
-    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
-  };
-}
-
 // src/action/report/audit-text.ts
 function packageId(s) {
   return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
@@ -80210,7 +80383,7 @@ function renderCommentWith(report, options, limit) {
   );
   const out = [`### ${title}`, ""];
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "", ...incrementalSection(report));
   if (report.audit)
     out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
   const estimate = estimateAvoidedIfd(report);
@@ -80388,12 +80561,12 @@ async function writeReport(report, config) {
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path24.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path25.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path24.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path25.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path24.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
+  return path25.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -80556,6 +80729,27 @@ function materializationStep(config, derivation) {
     return check;
   });
 }
+async function intermediatesStep(config, store, plan, derivation, useCache, timer) {
+  const restored = config.incremental.kind === "off" ? void 0 : await group(
+    "some-cabal2nix: restore previous intermediates",
+    () => timer.time(
+      "intermediates",
+      () => restoreIntermediates({
+        config,
+        store,
+        plan,
+        batchDrvPath: derivation.drvPath,
+        useCache,
+        workDir: path25.join(
+          process.env.RUNNER_TEMP || os10.tmpdir(),
+          "some-cabal2nix-intermediates"
+        )
+      })
+    )
+  );
+  if (restored) saveIncrementalState(restored.state);
+  setOutput(Outputs.NixArgs, restored?.nixArgs ?? "");
+}
 async function reportStep(report, config, timer) {
   setOutputs(report);
   saveReport(report);
@@ -80592,6 +80786,7 @@ async function run() {
   }
   const source = await obtainStep(store, derivation, restored, timer);
   const materialization = await materializationStep(config, derivation);
+  await intermediatesStep(config, store, plan, derivation, useCache, timer);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };

@@ -11,13 +11,21 @@
 #   batch, no IFD; see materialized.nix)
 #   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; }
 #   readOverrides overrides → { label, entries } (the checked, sorted package list)
+#   withPreviousIntermediates dir → this library with `previousIntermediates` defaulting to dir
+#     (the flake's `lib` is this with its `previous-intermediates` input; see nix/incremental.nix)
 #
 # See "The Nix library" in README.md.
 let
   core = import ./core.nix;
-  nixpkgsLayer = import ./nixpkgs.nix { inherit core; };
+  library =
+    defaultPreviousIntermediates:
+    let
+      nixpkgsLayer = import ./nixpkgs.nix { inherit core defaultPreviousIntermediates; };
+    in
+    {
+      inherit (core) someCabal2nix readOverrides;
+      inherit (nixpkgsLayer) overlay someCabal2nixFor withPkgs;
+      withPreviousIntermediates = library;
+    };
 in
-{
-  inherit (core) someCabal2nix readOverrides;
-  inherit (nixpkgsLayer) overlay someCabal2nixFor withPkgs;
-}
+library null

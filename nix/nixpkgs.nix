@@ -8,10 +8,15 @@
 #   - packages are `callPackage <expression> args`, with `passthru.cabal2nixDeriver` pointing at
 #     the expression (callPackageKeepDeriver);
 #   - a local package gets its full `src` back with overrideCabal, as callCabal2nix does.
-{ core }:
+{
+  core,
+  # What `previousIntermediates` defaults to (the flake passes its `previous-intermediates` input).
+  defaultPreviousIntermediates ? null,
+}:
 let
   inherit (core) batchFor readOverrides;
   materializedLib = import ./materialized.nix;
+  incrementalLib = import ./incremental.nix;
 
   # Tools from nixpkgs unless given. cabal2nix must be the one nixpkgs' own callHackage uses, so
   # the generated expressions (and so the Haskell derivations) are the same.
@@ -61,6 +66,8 @@ let
       plan,
       batch,
       materialization,
+      incremental,
+      previousIntermediates,
     }:
     hself: hsuper:
     let
@@ -77,6 +84,15 @@ let
             }
           );
       overrideCabal = pkgs.haskell.lib.compose.overrideCabal;
+      incrementalNames = incrementalLib.selectedNames {
+        inherit incremental;
+        localNames = map (e: e.name) (builtins.filter (e: e.kind == "local") plan.entries);
+      };
+      withIncremental = incrementalLib.incrementalFor {
+        inherit overrideCabal previousIntermediates;
+        names = incrementalNames;
+        ghcVersion = hsuper.ghc.version;
+      };
       byName = builtins.listToAttrs (
         map (e: {
           inherit (e) name;
@@ -108,7 +124,7 @@ let
 
       local =
         name: src: args:
-        overrideCabal (_: { inherit src; }) (fromBatch name args);
+        withIncremental name (overrideCabal (_: { inherit src; }) (fromBatch name args));
 
       isHackage = name: version: (entryOf name).kind == "hackage" && (entryOf name).version == version;
       # Same source as listed: compared as strings, which neither copies paths nor builds anything.
@@ -116,8 +132,24 @@ let
       noOptions = opts: opts == "" || opts == { } || opts == { extraCabal2nixOptions = ""; };
 
       packages = builtins.mapAttrs (
-        name: e: if e.kind == "hackage" then fromBatch name { } else local name e.src { }
+        name: e: if e.kind == "hackage" then withIncremental name (fromBatch name { }) else local name e.src { }
       ) byName;
+
+      # Opted-in packages the overrides do not list (the project's own, defined by the user).
+      unlistedIncremental =
+        let
+          names = builtins.filter (n: !(byName ? ${n})) incrementalNames;
+        in
+        assert incrementalLib.checkNames {
+          inherit names;
+          available = n: hsuper ? ${n};
+        };
+        builtins.listToAttrs (
+          map (n: {
+            name = n;
+            value = withIncremental n hsuper.${n};
+          }) names
+        );
 
       # Later overlays that still call callHackage / callCabal2nix for a listed package (with the
       # same version or source) get it from the batch too; anything else goes to nixpkgs as before.
@@ -141,7 +173,8 @@ let
           { }
       );
     in
-    packages
+    unlistedIncremental
+    // packages
     // replacedFunctions
     // {
       some-cabal2nix-batch = batch;
@@ -173,6 +206,8 @@ let
       evalPkgs ? null,
       materialized ? null,
       checkMaterialization ? false,
+      incremental ? null,
+      previousIntermediates ? defaultPreviousIntermediates,
     }:
     let
       plan = readOverrides overrides;
@@ -180,7 +215,7 @@ let
         inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
       } haskellPackages;
       overlay = overlayFor {
-        inherit pkgs plan batch;
+        inherit pkgs plan batch incremental previousIntermediates;
         materialization = { inherit materialized checkMaterialization; };
       };
     in
@@ -201,13 +236,15 @@ let
       evalPkgs ? null,
       materialized ? null,
       checkMaterialization ? false,
+      incremental ? null,
+      previousIntermediates ? defaultPreviousIntermediates,
     }:
     let
       plan = readOverrides overrides;
     in
     hself: hsuper:
     overlayFor {
-      inherit pkgs plan;
+      inherit pkgs plan incremental previousIntermediates;
       batch = batchForSet plan {
         inherit pkgs evalPkgs name cabal2nix nodejs allCabalHashes;
       } hsuper;

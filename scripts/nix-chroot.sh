@@ -2,7 +2,8 @@
 # A Debian chroot with another suite's Nix, so the tests run on more than the host's Nix:
 # bookworm has nix-bin 2.8, trixie 2.26, forky 2.34 (current nixpkgs needs >= 2.18).
 #
-#   scripts/nix-chroot.sh create SUITE DIR      make DIR a SUITE chroot with nix-bin (idempotent)
+#   scripts/nix-chroot.sh create SUITE DIR      make DIR a SUITE chroot with nix-bin (idempotent),
+#                                               plus Debian's ghc where it is >= 9.4 (trixie, forky)
 #   scripts/nix-chroot.sh run DIR -- CMD...     run CMD as root inside, in this checkout
 #   scripts/nix-chroot.sh umount DIR            unmount whatever is still mounted under DIR
 #
@@ -73,9 +74,40 @@ in_chroot() {
     "$@"
 }
 
+# Suites whose Debian ghc recompiles by content hash (>= 9.4), which the incremental-build tests
+# need: trixie has 9.6.6, forky 9.10.3; bookworm's 9.0.2 decides by mtime and is left out.
+suite_has_incremental_ghc() {
+  case "$1" in
+    bookworm | bullseye | buster) return 1 ;;
+    *) return 0 ;;
+  esac
+}
+
+# Installs ghc into a ready chroot that lacks it: a chroot kept from a run before ghc was part
+# of it gets it too, and one that has it costs nothing.
+ensure_ghc() {
+  local suite=$1 dir=$2
+  suite_has_incremental_ghc "$suite" || return 0
+  [ -x "$dir/usr/bin/ghc" ] && return 0
+  echo "nix-chroot: installing ghc into $dir"
+  trap 'umount_all "$dir"' EXIT
+  mount_system "$dir"
+  in_chroot "$dir" apt-get update -qq
+  in_chroot "$dir" apt-get install -y -qq --no-install-recommends ghc >/dev/null
+  # ghc finds its libraries through $ORIGIN, which needs /proc: ask while it is mounted.
+  local version
+  version=$(in_chroot "$dir" ghc --numeric-version)
+  umount_all "$dir"
+  trap - EXIT
+  echo "nix-chroot: $suite has ghc $version"
+}
+
 create() {
   local suite=$1 dir=$2
-  [ -f "$dir/$ready_marker" ] && [ "$(cat "$dir/$ready_marker")" = "$suite" ] && return 0
+  if [ -f "$dir/$ready_marker" ] && [ "$(cat "$dir/$ready_marker")" = "$suite" ]; then
+    ensure_ghc "$suite" "$dir"
+    return 0
+  fi
   [ ! -f "$dir/$ready_marker" ] || die "$dir is a $(cat "$dir/$ready_marker") chroot, not $suite"
   if [ -f "$dir/$partial_marker" ]; then
     [ -z "$(mounts_under "$dir")" ] || die "$dir is half made and still has mounts; run: $0 umount $dir"
@@ -117,6 +149,7 @@ create() {
   echo "$suite" >"$dir/$ready_marker"
   rm -f "$dir/$partial_marker"
   echo "nix-chroot: $suite ready: $version"
+  ensure_ghc "$suite" "$dir"
 }
 
 run_inside() {

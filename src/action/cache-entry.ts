@@ -51,7 +51,7 @@ const TRUST_HINT =
 export async function writeCacheEntry(
   store: NixStore,
   dir: string,
-  metadata: Pick<CachedBatchMetadata, 'key' | 'outPath' | 'packages'>,
+  metadata: Pick<CachedBatchMetadata, 'key' | 'outPath' | 'packages' | 'origin'>,
   signingKey: string | undefined
 ): Promise<void> {
   await rm(dir, { recursive: true, force: true })

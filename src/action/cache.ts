@@ -24,6 +24,8 @@ export interface CachedBatchMetadata {
   /** The entry is a signed binary cache in BINARY_CACHE_DIR instead of an export file. */
   signed?: boolean
   packages: PlanJsonEntry[]
+  /** Intermediates entries: the run that saved them (branch, commit, run number). */
+  origin?: { branch: string; sha: string; runNumber: string }
 }
 
 export type RestoreOutcome =

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { BatchError } from '../common/errors.js'
 import type { InputName } from './names.js'
 import { secretPartOf } from './signing-key.js'
+import { parseIncrementalInput, type IncrementalSelection } from './incremental/plan.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'
 
@@ -30,6 +31,42 @@ export interface ActionConfig {
   /** A committed copy of the batch to check, relative to the working directory. */
   materializedDirectory?: string
   failOnStaleMaterialization?: boolean
+  /** Which of the repository's own packages resume from their previous intermediates. */
+  incremental: IncrementalSelection
+  /** The largest intermediates (NAR bytes) the post step saves. */
+  intermediatesMaxBytes: number
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3
+}
+
+/** `500MB`, `2GB`, `1GiB` or a number of bytes. */
+export function parseSize(name: InputName, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text)
+  const unit = m ? SIZE_UNITS[m[2].toUpperCase()] : undefined
+  if (!m || unit === undefined)
+    throw new BatchError(
+      'usage',
+      `input ${name} must be a size such as 500MB or 2GB, not '${text.trim()}'`
+    )
+  return Math.round(Number(m[1]) * unit)
+}
+
+function incrementalInput(): IncrementalSelection {
+  const selection = parseIncrementalInput(input('incremental'))
+  if (selection.kind === 'error') {
+    const [message, hint] = selection.message.split('\nhint: ')
+    throw new BatchError('usage', message, { hint })
+  }
+  return selection
 }
 
 /** Where people keep the overrides file when the input is left empty, in the order we look. */
@@ -124,15 +161,36 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
     commentId: input('comment-id').trim() || env.GITHUB_JOB || 'some-cabal2nix',
     failOnPushError: booleanInput('fail-on-push-error', false),
     materializedDirectory: input('materialized-directory').trim() || undefined,
-    failOnStaleMaterialization: booleanInput('fail-on-stale-materialization', false)
+    failOnStaleMaterialization: booleanInput('fail-on-stale-materialization', false),
+    incremental: incrementalInput(),
+    intermediatesMaxBytes: parseSize(
+      'intermediates-max-size',
+      input('intermediates-max-size') || '1GB'
+    )
   }
 }
 
-/** The post step's one input: the token to update the comment with (masked), or undefined. */
-export function readPostConfig(): { githubToken?: string } {
+/**
+ * The post step's inputs: the token to update the comment and clean the Actions cache with, and
+ * what saving intermediates needs (the key signs them; both masked).
+ */
+export function readPostConfig(): {
+  githubToken?: string
+  signingKey?: string
+  intermediatesMaxBytes: number
+} {
   const githubToken = input('github-token').trim() || undefined
   if (githubToken) core.setSecret(githubToken)
-  return { githubToken }
+  const signingKey = input('signing-key').trim() || undefined
+  if (signingKey) core.setSecret(signingKey)
+  return {
+    githubToken,
+    signingKey,
+    intermediatesMaxBytes: parseSize(
+      'intermediates-max-size',
+      input('intermediates-max-size') || '1GB'
+    )
+  }
 }
 
 /** The trace inputs as given (trace.ts combines them with the OTEL_* environment). */

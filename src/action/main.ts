@@ -25,7 +25,8 @@ import { verdictLine } from './report/facts.js'
 import { materializationSummary } from './report/materialization-text.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
-import { saveMainFinishedAt, saveReport } from './state.js'
+import { restoreIntermediates } from './incremental/restore-step.js'
+import { saveIncrementalState, saveMainFinishedAt, saveReport } from './state.js'
 import {
   NixStore,
   describeInstallable,
@@ -262,6 +263,37 @@ function materializationStep(
   })
 }
 
+/** Step "intermediates": the previous builds of the incremental packages, and the nix-args for them. */
+async function intermediatesStep(
+  config: ActionConfig,
+  store: NixStore,
+  plan: PackagePlan,
+  derivation: Derivation,
+  useCache: boolean,
+  timer: PhaseTimer
+): Promise<void> {
+  const restored =
+    config.incremental.kind === 'off'
+      ? undefined
+      : await core.group('some-cabal2nix: restore previous intermediates', () =>
+          timer.time('intermediates', () =>
+            restoreIntermediates({
+              config,
+              store,
+              plan,
+              batchDrvPath: derivation.drvPath,
+              useCache,
+              workDir: path.join(
+                process.env.RUNNER_TEMP || os.tmpdir(),
+                'some-cabal2nix-intermediates'
+              )
+            })
+          )
+        )
+  if (restored) saveIncrementalState(restored.state)
+  core.setOutput(Outputs.NixArgs, restored?.nixArgs ?? '')
+}
+
 /** Outputs, state for the post step, summary and comment, trace: everything the run reports. */
 async function reportStep(report: BatchRunReport, config: ActionConfig, timer: PhaseTimer) {
   setOutputs(report)
@@ -305,6 +337,7 @@ export async function run(): Promise<void> {
 
   const source = await obtainStep(store, derivation, restored, timer)
   const materialization = await materializationStep(config, derivation)
+  await intermediatesStep(config, store, plan, derivation, useCache, timer)
   const pushes = await pushStep(config, store, derivation, timer)
   if (useCache && restored.hit !== 'exact') {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages }

@@ -28,7 +28,10 @@ export const INPUT_NAMES = [
   'comment-id',
   // The OpenTelemetry trace
   'otlp-endpoint',
-  'otlp-headers'
+  'otlp-headers',
+  // Incremental builds of the repository's own packages
+  'incremental',
+  'intermediates-max-size'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -40,7 +43,8 @@ export const Outputs = {
   CacheKey: 'cache-key',
   Packages: 'packages',
   Diff: 'diff',
-  Timings: 'timings'
+  Timings: 'timings',
+  NixArgs: 'nix-args'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]
@@ -50,7 +54,8 @@ export const State = {
   Report: 'report',
   MainFinishedAt: 'main-finished-at',
   Comment: 'comment',
-  Trace: 'trace'
+  Trace: 'trace',
+  Incremental: 'incremental'
 } as const
 
 export type StateName = (typeof State)[keyof typeof State]

@@ -5,6 +5,8 @@
  * the job: everything that can go wrong is at most a warning.
  */
 import * as core from '@actions/core'
+import os from 'node:os'
+import path from 'node:path'
 import { errorMessage } from '../common/errors.js'
 import type { MainBuildAudit } from './audit.js'
 import { auditMainBuild } from './audit-evidence.js'
@@ -14,10 +16,19 @@ import { commentWarning, upsertStickyComment } from './pull-request/sticky-comme
 import { auditVerdict } from './report/audit-text.js'
 import { renderCommentBody } from './report/comment-body.js'
 import { formatDuration } from './report/markdown.js'
-import type { BatchRunReport } from './report/model.js'
+import { incrementalSection, type BatchRunReport } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
 import { renderPostSummary } from './report/summary.js'
-import { loadCommentState, loadMainFinishedAt, loadReport, type CommentState } from './state.js'
+import { saveIntermediates } from './incremental/save-step.js'
+import {
+  loadCommentState,
+  loadIncrementalState,
+  loadMainFinishedAt,
+  loadReport,
+  type CommentState,
+  type IncrementalState
+} from './state.js'
+import { NixStore } from './store.js'
 import { mainBuildNode, phaseNodes, tracePostStep } from './trace-steps.js'
 import { writeSummary } from './write-report.js'
 
@@ -119,6 +130,30 @@ function traceSteps(
   )
 }
 
+/** Step "intermediates": save what the incremental packages' builds produced; report lines. */
+async function intermediatesStep(
+  state: IncrementalState,
+  audit: MainBuildAudit
+): Promise<string[]> {
+  const config = readPostConfig()
+  try {
+    const lines = await saveIntermediates({
+      state,
+      audit,
+      store: new NixStore(process.env.GITHUB_WORKSPACE || process.cwd()),
+      signingKey: config.signingKey,
+      maxBytes: config.intermediatesMaxBytes,
+      githubToken: config.githubToken,
+      workDir: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-intermediates')
+    })
+    for (const line of lines) core.info(`some-cabal2nix: ${line}`)
+    return lines
+  } catch (error) {
+    core.warning(`some-cabal2nix: incremental intermediates not saved: ${errorMessage(error)}`)
+    return []
+  }
+}
+
 async function runPost(): Promise<void> {
   const startedAt = Date.now()
   const timer = new PhaseTimer()
@@ -135,7 +170,14 @@ async function runPost(): Promise<void> {
 
   report.audit = await timer.time('audit', () => audit(report, window))
   core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
-  await timer.time('summary', () => writeSummary(renderPostSummary(report)))
+  const incremental = loadIncrementalState()
+  if (incremental)
+    report.incremental = await timer.time('intermediates', () =>
+      intermediatesStep(incremental, report.audit!)
+    )
+  await timer.time('summary', () =>
+    writeSummary(renderPostSummary(report) + incrementalSection(report).join('\n'))
+  )
   await timer.time('comment', () => updateComment(report, loadCommentState()))
   await traceSteps(report, window, timer, startedAt)
 }

@@ -66,3 +66,36 @@ export function saveTraceState(state: TraceState): void {
 export function loadTraceState(): TraceState | undefined {
   return parseTraceState(core.getState(State.Trace))
 }
+
+/** What the main step restored for incremental builds, for the post step to save after. */
+export interface IncrementalState {
+  ghcVersion: string
+  platform: string
+  packages: {
+    pname: string
+    keyPrefix: string
+    /** The entry the build resumes from, when one was restored and imported. */
+    restored?: {
+      key: string
+      outPath: string
+      origin?: { branch: string; sha: string; runNumber: string }
+    }
+    /** An entry was there but did not verify against the trusted keys. */
+    untrusted?: boolean
+  }[]
+}
+
+export function saveIncrementalState(state: IncrementalState): void {
+  core.saveState(State.Incremental, JSON.stringify(state))
+}
+
+export function loadIncrementalState(): IncrementalState | undefined {
+  const raw = core.getState(State.Incremental)
+  if (!raw) return undefined
+  try {
+    const value = JSON.parse(raw) as IncrementalState
+    return value && Array.isArray(value.packages) ? value : undefined
+  } catch {
+    return undefined
+  }
+}

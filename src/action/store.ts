@@ -121,6 +121,12 @@ export class NixStore {
     return this.run('nix', [...NIX_FEATURE_FLAGS, 'eval', '--json', ref, '--apply', apply])
   }
 
+  /** The build log Nix kept for a derivation (`nix-store -l`); undefined when it has none. */
+  async buildLog(drvPath: string): Promise<string | undefined> {
+    const result = await this.run('nix-store', ['--read-log', drvPath])
+    return result.code === 0 ? result.stdout.toString('utf8') : undefined
+  }
+
   async isValid(storePath: string): Promise<boolean> {
     const result = await this.run('nix-store', ['--check-validity', storePath])
     return result.code === 0

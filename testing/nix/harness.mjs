@@ -24,7 +24,8 @@ export const projectTemplate = path.join(repoRoot, 'testing', 'nix', 'project')
  * @typedef {{ mode: ProjectMode, archive: string, archiveName?: string, cabal2nix: string,
  *   nodejs: string, projectDir?: string, overrides?: string, compilerName?: string,
  *   extraHackage?: string, materialized?: string, checkMaterialization?: 'true' | 'false',
- *   withDrvPaths?: 'true' | 'false', options?: Record<string, string>, attr?: string,
+ *   withDrvPaths?: 'true' | 'false', options?: Record<string, string>, incremental?: string,
+ *   previousIntermediates?: string, attr?: string,
  *   readOnly?: boolean, store?: string, substituters?: string, trustedPublicKeys?: string,
  *   timeoutMs?: number }} EvalProjectOptions
  * @typedef {RunResult & { json: unknown, builds: string[],
@@ -199,6 +200,7 @@ export function firstNixError(stderr) {
  *   readOnly:    evaluate without writing to the store (only for attributes that build nothing)
  *   compilerName: the package set's compiler name (default ghc-9.8.4)
  *   extraHackage: JSON name → version the build still callHackage's outside the overrides
+ *   incremental, previousIntermediates: the library's incremental opt-in (overlay and for modes)
  *   store, substituters, trustedPublicKeys: for evaluating in another store from a binary cache
  * @param {NixEnv} nixEnv
  * @param {EvalProjectOptions} options

@@ -11,7 +11,8 @@
 #   - packageSourceOverrides, callPackage with automatic arguments, overlays with `extend`.
 # What is not: runCommand is bash from the host (/bin/bash, /usr/bin/tar, …) instead of stdenv,
 # and mkDerivation records its arguments instead of building Haskell, so a package evaluates to
-# plain data (see `describe`).
+# plain data (see `describe`) — unless `buildWithGhc` is set: then mkDerivation is the stand-in
+# for nixpkgs' generic-builder.nix (generic-builder.nix here), which builds with the machine's GHC.
 {
   allCabalHashes,
   # cabal2nix and Node.js as package prefixes (<p>/bin/cabal2nix, <p>/bin/node).
@@ -20,6 +21,8 @@
   compilerName ? "ghc-9.8.4",
   hostConfig ? "x86_64-unknown-linux-gnu",
   system ? builtins.currentSystem,
+  # Build packages for real with /usr/bin/ghc (its version must be compilerName's).
+  buildWithGhc ? false,
 }:
 let
   lib = import ./stub-lib.nix;
@@ -66,27 +69,43 @@ let
 
   # ---- the stub package world ---------------------------------------------------------------
 
-  mkDerivation = args: {
-    type = "haskell-package-stub";
-    name = "${args.pname}-${args.version}";
-    inherit (args) pname version;
-    mkDerivationArgs = args;
-    overrideCabalStub = f: mkDerivation (args // f args);
-    # As with nixpkgs' generic-builder.nix, the derivation is a function of the mkDerivation
-    # arguments (passthru aside) and of its dependencies' derivations: a real .drv (never built)
-    # whose path changes when either does, or when a store path (a batch) leaks into it.
-    drvPath =
-      (builtins.derivation {
-        name = "${args.pname}-${args.version}";
-        inherit system;
-        builder = "/bin/sh";
-        args = [
-          "-c"
-          "exit 1"
-        ];
-        mkDerivationArgs = builtins.toJSON (mapAttrs (_: plainValue (p: p.drvPath)) (removeAttrs args [ "passthru" ]));
-      }).drvPath;
+  ghc = {
+    haskellCompilerName = compilerName;
+    version = substring 4 (-1) compilerName;
   };
+
+  genericBuilder = import ./generic-builder.nix { inherit ghc system; };
+
+  mkDerivation =
+    args:
+    (
+      if buildWithGhc then
+        genericBuilder args
+      else
+        {
+          type = "haskell-package-stub";
+          name = "${args.pname}-${args.version}";
+          inherit (args) pname version;
+          mkDerivationArgs = args;
+          # As with nixpkgs' generic-builder.nix, the derivation is a function of the mkDerivation
+          # arguments (passthru aside) and of its dependencies' derivations: a real .drv (never built)
+          # whose path changes when either does, or when a store path (a batch) leaks into it.
+          drvPath =
+            (builtins.derivation {
+              name = "${args.pname}-${args.version}";
+              inherit system;
+              builder = "/bin/sh";
+              args = [
+                "-c"
+                "exit 1"
+              ];
+              mkDerivationArgs = builtins.toJSON (mapAttrs (_: plainValue (p: p.drvPath)) (removeAttrs args [ "passthru" ]));
+            }).drvPath;
+        }
+    )
+    // {
+      overrideCabalStub = f: mkDerivation (args // f args);
+    };
 
   # haskell.lib.compose.overrideCabal
   overrideCabal = f: drv: drv.overrideCabalStub f;
@@ -180,9 +199,7 @@ let
         hostPlatform.config = hostConfig;
         buildPlatform.system = system;
       };
-      ghc = {
-        haskellCompilerName = compilerName;
-      };
+      inherit ghc;
 
       haskellSrc2nix =
         {

@@ -33,6 +33,9 @@
   # "true": also `drvPaths`, name → the package's derivation (the stand-in's, see
   # haskell-package-set.nix; not in nixpkgs mode, where the Haskell zlib depends on itself).
   withDrvPaths ? "false",
+  # some-cabal2nix's incremental opt-in, for the "overlay" and "for" modes (nix/incremental.nix).
+  incremental ? null,
+  previousIntermediates ? null,
 }:
 let
   someCabal2nix = import ../../nix;
@@ -51,7 +54,7 @@ let
   haskellPackages0 = set.haskellPackages;
 
   ours = someCabal2nix.overlay {
-    inherit pkgs;
+    inherit pkgs incremental previousIntermediates;
     overrides = overridesArg;
     materialized = if materialized == "" then null else toPath materialized;
     checkMaterialization = checkMaterialization == "true";
@@ -59,7 +62,10 @@ let
   theirs = import (toPath userOverlay) { inherit pkgs; };
 
   # flake.nix's outputs, called the way Nix calls them (self is the result itself).
-  flake = (import ../../flake.nix).outputs { self = flake; };
+  flake = (import ../../flake.nix).outputs {
+    self = flake;
+    previous-intermediates = ../../nix/no-previous-intermediates;
+  };
   pkgsWithFlakeOverlay = pkgs // flake.overlays.default pkgsWithFlakeOverlay pkgs;
   # lib.composeExtensions
   composeExtensions =
@@ -81,7 +87,7 @@ let
       haskellPackages0.extend ours
     else if mode == "for" then
       (someCabal2nix.someCabal2nixFor {
-        inherit pkgs;
+        inherit pkgs incremental previousIntermediates;
         overrides = overridesArg;
         haskellPackages = haskellPackages0;
       }).haskellPackages
@@ -124,6 +130,14 @@ in
     map (name: {
       inherit name;
       value = toString haskellPackages.${name}.mkDerivationArgs.passthru.cabal2nixDeriver;
+    }) names
+  );
+
+  # name → passthru.someCabal2nixIncremental of the opted-in packages (null for the others).
+  incremental = builtins.listToAttrs (
+    map (name: {
+      inherit name;
+      value = haskellPackages.${name}.mkDerivationArgs.passthru.someCabal2nixIncremental or null;
     }) names
   );
 

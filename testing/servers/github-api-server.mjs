@@ -10,6 +10,8 @@
 //   DELETE /repos/{owner}/{repo}/issues/comments/{id}
 //   GET    /repos/{owner}/{repo}/pulls/{n}               (minimal pull request object)
 //   GET    /user                                         (403 for Bot tokens, as with GITHUB_TOKEN)
+//   GET    /repos/{owner}/{repo}/actions/caches          (?key= prefix, ?ref= exact, per_page, page)
+//   DELETE /repos/{owner}/{repo}/actions/caches?key=…[&ref=…]   (every entry with that exact key)
 //
 // Behaviour copied from api.github.com:
 // - Pagination: `Link` header with rel="prev", "next", "last", "first" (in that order, only the
@@ -25,6 +27,11 @@
 //   "message":"Body is too long (maximum is 65536 characters)"}).
 // - Comments: id, node_id, url, html_url, issue_url, user { login, id, type, ... }, created_at,
 //   updated_at (ISO 8601, second precision), author_association, body, performed_via_github_app.
+//
+// - Actions caches (seeded with `seedCaches`): listed newest first ({ total_count, actions_caches:
+//   [{ id, ref, key, version, last_accessed_at, created_at, size_in_bytes }] }); DELETE by key
+//   answers 200 with the deleted entries, 404 when none matched, and 403 "Resource not accessible
+//   by integration" for `readOnlyTokens` (a token without `actions: write`).
 //
 // Comments are stored per issue number (the owner/repo of the request is kept for URLs only), so
 // `comments(n)` works without naming the repository. Pass `repo: 'owner/name'` to make every
@@ -46,6 +53,7 @@ const DOC_CREATE = `${DOCS}/issues/comments#create-an-issue-comment`
 const DOC_UPDATE = `${DOCS}/issues/comments#update-an-issue-comment`
 const DOC_DELETE = `${DOCS}/issues/comments#delete-an-issue-comment`
 const DOC_LIST = `${DOCS}/issues/comments#list-issue-comments`
+const DOC_DELETE_CACHE = `${DOCS}/actions/cache#delete-github-actions-caches-for-a-repository-using-a-cache-key`
 
 /** @type {Record<number, string>} */
 const DEFAULT_MESSAGES = {
@@ -103,6 +111,9 @@ export async function startGitHubApiServer(options = {}) {
 
   /** @type {Map<number, StoredComment>} */
   const comments = new Map()
+  /** @type {Array<{ id: number, ref: string, key: string, version: string, created_at: string, last_accessed_at: string, size_in_bytes: number }>} */
+  let caches = []
+  let nextCacheId = 1
   let nextCommentId = 2000000001
   let clock = 0
   /** @type {Array<{ method: string, path: string, status: number, time: number, user?: string }>} */
@@ -417,6 +428,44 @@ export async function startGitHubApiServer(options = {}) {
       return sendError(res, 404, 'Not Found')
     }
 
+    if (rest === '/actions/caches') {
+      const key = url.searchParams.get('key') ?? undefined
+      const ref = url.searchParams.get('ref') ?? undefined
+      if (method === 'GET') {
+        const rawPerPage = Number.parseInt(url.searchParams.get('per_page') ?? '', 10)
+        const perPage = Number.isNaN(rawPerPage) || rawPerPage < 1 ? 30 : Math.min(rawPerPage, 100)
+        const rawPage = Number.parseInt(url.searchParams.get('page') ?? '', 10)
+        const page = Number.isNaN(rawPage) || rawPage < 1 ? 1 : rawPage
+        const matching = caches
+          .filter(
+            c =>
+              (key === undefined || c.key.startsWith(key)) && (ref === undefined || c.ref === ref)
+          )
+          .sort((a, b) => b.id - a.id)
+        const lastPage = Math.max(1, Math.ceil(matching.length / perPage))
+        const link = pageLinks(url, `/repos/${owner}/${repo}/actions/caches`, page, lastPage)
+        return send(
+          res,
+          200,
+          {
+            total_count: matching.length,
+            actions_caches: matching.slice((page - 1) * perPage, page * perPage)
+          },
+          link ? { Link: link } : {}
+        )
+      }
+      if (method === 'DELETE') {
+        if (auth.token && readOnly.has(auth.token)) {
+          return sendError(res, 403, 'Resource not accessible by integration', DOC_DELETE_CACHE)
+        }
+        if (!key) return sendError(res, 422, 'Validation Failed', DOC_DELETE_CACHE)
+        const deleted = caches.filter(c => c.key === key && (ref === undefined || c.ref === ref))
+        if (deleted.length === 0) return sendError(res, 404, 'Not Found', DOC_DELETE_CACHE)
+        caches = caches.filter(c => !deleted.includes(c))
+        return send(res, 200, { total_count: deleted.length, actions_caches: deleted })
+      }
+    }
+
     if ((m = /^\/pulls\/(\d+)$/.exec(rest)) && method === 'GET') {
       const n = Number(m[1])
       const full = `${owner}/${repo}`
@@ -508,6 +557,24 @@ export async function startGitHubApiServer(options = {}) {
     stop: stopOnce(server),
     comments(/** @type {number} */ issueNumber) {
       return issueComments(issueNumber).map(commentJson)
+    },
+    /** The repository's Actions cache entries, oldest first. */
+    caches() {
+      return caches.map(c => ({ ...c }))
+    },
+    seedCaches(/** @type {Array<{ key: string, ref: string, size_in_bytes?: number }>} */ seed) {
+      for (const entry of seed) {
+        const t = isoSeconds(now())
+        caches.push({
+          id: nextCacheId++,
+          ref: entry.ref,
+          key: entry.key,
+          version: crypto.createHash('sha256').update(entry.key).digest('hex'),
+          created_at: t,
+          last_accessed_at: t,
+          size_in_bytes: entry.size_in_bytes ?? 1024
+        })
+      }
     },
     seedComments(
       /** @type {number} */ issueNumber,

@@ -5,7 +5,7 @@ import * as facts from './facts.js'
 import { COMMENT_MAX_CHARS, fit, type RenderOptions } from './fit.js'
 import { cell, code, formatDuration } from './markdown.js'
 import { materializationLines } from './materialization-text.js'
-import { MAIN_BUILD_LABEL, type BatchRunReport } from './model.js'
+import { MAIN_BUILD_LABEL, incrementalSection, type BatchRunReport } from './model.js'
 import { PUSH_WORDS, diffTable, phaseRows } from './tables.js'
 
 /**
@@ -35,7 +35,7 @@ function renderCommentWith(report: BatchRunReport, options: RenderOptions, limit
   )
   const out: string[] = [`### ${title}`, '']
   if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, '')
-  out.push(line.join(' · '), '', ...phaseRows(report, false), '')
+  out.push(line.join(' · '), '', ...phaseRows(report, false), '', ...incrementalSection(report))
   if (report.audit)
     out.push(...auditSections(report.audit, limit, 'the job summary has the rest', false))
   const estimate = facts.estimateAvoidedIfd(report)

@@ -38,6 +38,14 @@ export interface BatchRunReport {
   audit?: MainBuildAudit
   /** The materialized-directory input checked against the batch. */
   materialization?: MaterializationCheck
+  /** Set by the post step: one line per incremental package (resumed from where, modules compiled, saved). */
+  incremental?: string[]
+}
+
+/** The incremental packages' lines as a Markdown section; empty without any. */
+export function incrementalSection(report: BatchRunReport): string[] {
+  if (!report.incremental?.length) return []
+  return ['**Incremental builds**', '', ...report.incremental.map(l => `- ${l}`), '']
 }
 
 /** The main build row's label, shared by the table, the chart and the post step's section. */
