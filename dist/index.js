@@ -79460,6 +79460,8 @@ async function exportSpans(config, state3, nodes, options = {}) {
       parent ?? ROOT_CONTEXT
     );
     if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
     const context6 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
     for (const child2 of node.children ?? []) emit(child2, context6);
     span.end(hrTime2(Math.max(node.startMs, node.endMs)));

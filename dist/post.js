@@ -29542,6 +29542,8 @@ async function exportSpans(config, state, nodes, options = {}) {
       parent ?? ROOT_CONTEXT
     );
     if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
     const context4 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
     for (const child of node.children ?? []) emit(child, context4);
     span.end(hrTime2(Math.max(node.startMs, node.endMs)));
