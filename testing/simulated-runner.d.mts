@@ -29,7 +29,9 @@ export interface StepResult {
 
 export class SimulatedRunner {
   static create(job: RunnerJob): Promise<SimulatedRunner>
-  readonly files: { output: string; state: string; summary: string; event: string }
+  readonly files: { output: string; state: string; summary: string; event: string; env: string }
+  /** What the steps so far exported through $GITHUB_ENV (later steps run with it). */
+  jobEnv(): Record<string, string>
   runMain(extraEnv?: Record<string, string>): Promise<StepResult>
   runPost(extraEnv?: Record<string, string>): Promise<StepResult>
 }
