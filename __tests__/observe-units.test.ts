@@ -19,7 +19,7 @@ import {
 import { observedMainBuild } from '../src/action/observe/observed-audit.js'
 import { coveredMs, observationOf, type Observation } from '../src/action/observe/processes.js'
 import { parseRecordLine, readRecords, recordLine } from '../src/action/observe/records.js'
-import { redactor } from '../src/action/observe/redact.js'
+import { redactTree, redactor } from '../src/action/observe/redact.js'
 import { observedMainBuildNode } from '../src/action/observe/spans.js'
 import type { SpanNode } from '../src/action/trace.js'
 import { repoRoot, tempDir } from './support/files.js'
@@ -171,10 +171,10 @@ describe('the observed span tree', () => {
     const secret = 'file:///tmp/exp2/bc'
     const observation = await fixture('substitute-and-failure.records')
     const main = observedMainBuild(observation, ours, wide)
-    const tree = observedMainBuildNode(main.processes, {
-      window: { startMs: 0, endMs: 1 },
-      redact: redactor([secret])
-    })
+    const tree = redactTree(
+      observedMainBuildNode(main.processes, { window: { startMs: 0, endMs: 1 } }),
+      redactor([secret])
+    )
     expect(tree.attributes).toMatchObject({
       'some_cabal2nix.audit.evidence': 'observed',
       'some_cabal2nix.spans.cut': 0
@@ -198,7 +198,7 @@ describe('the observed span tree', () => {
 
   test('phases are child spans of their build', async () => {
     const main = observedMainBuild(await fixture('ifd-and-phases.records'), ours, wide)
-    const tree = observedMainBuildNode(main.processes, { window: wide, redact: t => t })
+    const tree = observedMainBuildNode(main.processes, { window: wide })
     const phased = walk(tree).find(s => s.name === 'build phased')
     expect(phased?.children?.map(c => c.name)).toEqual([
       'unpackPhase',
@@ -212,7 +212,7 @@ describe('the observed span tree', () => {
     const main = observedMainBuild(await fixture('ifd-and-phases.records'), ours, wide)
     // 1 process + 3 builds + 3 phases = 7 spans; a limit of 3 keeps the process and the two
     // longest builds (the 1 s IFDs), no phases.
-    const tree = observedMainBuildNode(main.processes, { window: wide, redact: t => t, limit: 3 })
+    const tree = observedMainBuildNode(main.processes, { window: wide, limit: 3 })
     const spans = walk(tree).slice(1)
     expect(spans).toHaveLength(3)
     expect(spans.map(s => s.name)).toEqual([

@@ -7,20 +7,13 @@ import {
   ifdOf,
   isBatchName,
   storeName,
-  type BuiltDerivation,
   type DerivationKind,
-  type SubstitutedPath
+  type ObservedFindings
 } from '../audit.js'
 import type { Observation, ObservedActivity, ObservedProcess } from './processes.js'
 
 /** The span/attribute kinds, finer than the report's: an IFD that is not Hackage's is its own. */
 export type ActivityKind = 'ifd-straggler' | 'batch' | 'ifd-other' | 'build' | 'substitute'
-
-export interface OtherIfd {
-  name: string
-  drvPath: string
-  ms: number
-}
 
 export interface ClassifiedActivity extends ObservedActivity {
   name: string
@@ -31,13 +24,8 @@ export interface ClassifiedProcess extends Omit<ObservedProcess, 'activities'> {
   activities: ClassifiedActivity[]
 }
 
-export interface ObservedMainBuild {
+export interface ObservedMainBuild extends ObservedFindings {
   processes: ClassifiedProcess[]
-  built: BuiltDerivation[]
-  substituted: SubstitutedPath[]
-  otherIfds: OtherIfd[]
-  /** Time the job's Nix processes spent outside builds and substitutions (evaluation). */
-  evaluationMs: number
 }
 
 export function activityKind(
@@ -55,7 +43,7 @@ export function activityKind(
 const REPORT_KIND: Record<ActivityKind, DerivationKind> = {
   'ifd-straggler': 'ifd',
   batch: 'batch',
-  'ifd-other': 'other',
+  'ifd-other': 'ifd-other',
   build: 'other',
   substitute: 'other'
 }

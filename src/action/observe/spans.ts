@@ -1,8 +1,8 @@
 /**
  * The observed main build as a span tree, nix-otel's shape: the main-build span → one span per
  * Nix process → one per build or substitution → one per build phase. Log lines stay out, except
- * a failed build's last lines as an event. Every string passes through the redaction, and the
- * tree is bounded: past `limit` spans the shortest activities and their phases are cut, and the
+ * a failed build's last lines as an event (the post step redacts the whole tree before it
+ * leaves the runner: redact.ts). The tree is bounded: past `limit` spans the shortest activities and their phases are cut, and the
  * main-build span says how many.
  */
 import type { Attributes } from '@opentelemetry/api'
@@ -14,18 +14,16 @@ export const SPAN_LIMIT = 2000
 
 export interface SpanTreeOptions {
   window: { startMs: number; endMs: number }
-  redact: (text: string) => string
   limit?: number
 }
 
-function activityNode(a: ClassifiedActivity, redact: (text: string) => string): SpanNode {
+function activityNode(a: ClassifiedActivity): SpanNode {
   const attributes: Attributes = {
     'nix.activity': a.activity,
     [a.activity === 'build' ? 'nix.drv.path' : 'nix.store.path']: a.path,
     'some_cabal2nix.kind': a.kind
   }
-  if (a.machine)
-    attributes[a.activity === 'build' ? 'nix.machine' : 'nix.substituter'] = redact(a.machine)
+  if (a.machine) attributes[a.activity === 'build' ? 'nix.machine' : 'nix.substituter'] = a.machine
   if (a.bytes !== undefined) attributes['nix.bytes'] = a.bytes
   const node: SpanNode = {
     name: `${a.activity} ${a.name}`,
@@ -39,7 +37,7 @@ function activityNode(a: ClassifiedActivity, redact: (text: string) => string): 
       {
         name: 'last log lines',
         atMs: a.endMs,
-        attributes: { 'nix.log': redact(a.failure.lastLines.join('\n')) }
+        attributes: { 'nix.log': a.failure.lastLines.join('\n') }
       }
     ]
   }
@@ -89,7 +87,7 @@ export function observedMainBuildNode(
     children: p.activities
       .filter(a => kept.has(a))
       .map(a => ({
-        ...activityNode(a, options.redact),
+        ...activityNode(a),
         ...(withPhases.has(a) ? { children: phaseNodes(a) } : {})
       }))
   }))

@@ -110,3 +110,11 @@ export async function finishObservation(
     await removeRecords(state).catch(() => undefined)
   }
 }
+
+/** Post step without a main build to audit: the listener is stopped and its records deleted. */
+export async function discardObservation(savedState: string): Promise<void> {
+  const state = parseCollectorState(savedState)
+  if (state?.status !== 'listening') return
+  await stopListener(state).catch(() => undefined)
+  await removeRecords(state).catch(() => undefined)
+}
