@@ -20,7 +20,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/action/*', '@actions/*'], message: 'the batch builder must not import Action code' }
+            { group: ['**/action/**', '@actions/*'], message: 'the batch builder must not import Action code' }
           ]
         }
       ]

@@ -1,18 +1,19 @@
 /** The audit's and the trace's pure parts: log paths, names, path-info forms, derivations, verdicts, headers. */
 import {
   auditFrom,
-  auditVerdict,
   batchDifferences,
   derivationEnv,
   drvPathOfLog,
   ifdOf,
   kindOf,
-  parsePathInfo,
   splitPackageId,
   type MainBuildAudit
 } from '../src/action/audit.js'
 import { flakeBatchRef, nixSystem } from '../src/action/flake-output.js'
-import { renderCommentBody, type BatchRunReport } from '../src/action/report.js'
+import { auditVerdict } from '../src/action/report/audit-text.js'
+import { renderCommentBody } from '../src/action/report/comment-body.js'
+import type { BatchRunReport } from '../src/action/report/model.js'
+import { parsePathInfo } from '../src/action/store/path-info.js'
 import {
   cicdAttributes,
   parseOtlpHeaders,

@@ -11,20 +11,22 @@ import {
   startGitHubApiServer,
   type GitHubApiServer
 } from '../testing/servers/github-api-server.mjs'
+import type { ActionConfig } from '../src/action/config.js'
+import { decideComment, pullRequestNumber } from '../src/action/pull-request/event.js'
 import {
   commentBody,
   commentMarker,
-  decideComment,
   hasMarker,
-  isOurAuthor,
-  parseCommentState,
-  pullRequestNumber,
+  isOurAuthor
+} from '../src/action/pull-request/our-comment.js'
+import {
   upsertStickyComment,
   type StickyCommentOptions
-} from '../src/action/comment.js'
-import type { ActionConfig } from '../src/action/config.js'
-import { publishReport } from '../src/action/report-publish.js'
-import { COMMENT_MAX_CHARS, type BatchRunReport } from '../src/action/report.js'
+} from '../src/action/pull-request/sticky-comment.js'
+import { COMMENT_MAX_CHARS } from '../src/action/report/fit.js'
+import type { BatchRunReport } from '../src/action/report/model.js'
+import { parseCommentState } from '../src/action/state.js'
+import { writeReport } from '../src/action/write-report.js'
 import { tempDir } from './support/files.js'
 
 const OWNER = 'octo-org'
@@ -354,8 +356,8 @@ describe('when to comment', () => {
   })
 })
 
-/** publishReport (the main step's last call) in-process, with the runner's files and stdout captured. */
-describe('publishReport: the job summary always, the comment when it can', () => {
+/** writeReport (the main step's last call) in-process, with the runner's files and stdout captured. */
+describe('writeReport: the job summary always, the comment when it can', () => {
   interface Published {
     summary: string
     state: string
@@ -410,7 +412,7 @@ describe('publishReport: the job summary always, the comment when it can', () =>
       return true
     }) as typeof process.stdout.write
     try {
-      await publishReport(report, cfg)
+      await writeReport(report, cfg)
     } finally {
       process.stdout.write = write
       for (const [k, v] of Object.entries(saved)) {

@@ -11,7 +11,7 @@ import {
   type ActionsCacheServer
 } from '../testing/servers/actions-cache-server.mjs'
 import { saveBatch, writeMetadata } from '../src/action/cache.js'
-import { pushToBinaryCaches } from '../src/action/publish.js'
+import { pushToBinaryCaches } from '../src/action/push.js'
 import {
   PACKAGES,
   cacheEnv,

@@ -10,8 +10,9 @@ import {
   startGitHubApiServer,
   type GitHubApiServer
 } from '../testing/servers/github-api-server.mjs'
-import { upsertStickyComment, type CommentState } from '../src/action/comment.js'
-import type { BatchRunReport } from '../src/action/report.js'
+import { upsertStickyComment } from '../src/action/pull-request/sticky-comment.js'
+import type { BatchRunReport } from '../src/action/report/model.js'
+import type { CommentState } from '../src/action/state.js'
 import { tempDir } from './support/files.js'
 import { SimulatedRunner } from './support/runner.js'
 

@@ -21,13 +21,15 @@ function isBatchError(error) {
 }
 function describeError(error) {
   if (!isBatchError(error)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return `error: ${message}`;
+    return `error: ${errorMessage(error)}`;
   }
   const lines = [`error: ${error.message}`];
   for (const detail of error.details) lines.push(`  ${detail}`);
   if (error.hint) lines.push(`hint: ${error.hint}`);
   return lines.join("\n");
+}
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
 }
 var BatchError;
 var init_errors = __esm({
@@ -2401,7 +2403,7 @@ async function openTarballStream(source) {
     } catch (error) {
       throw archiveError(
         source,
-        `could not be downloaded (${error.message})`,
+        `could not be downloaded (${errorMessage(error)})`,
         "check the URL and the network"
       );
     }
@@ -2667,7 +2669,7 @@ async function readManifest(dir) {
   try {
     data = JSON.parse(await readFile2(file, "utf8"));
   } catch (error) {
-    throw new BatchError("output", `${file} is missing or not JSON (${error.message})`);
+    throw new BatchError("output", `${file} is missing or not JSON (${errorMessage(error)})`);
   }
   if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
     throw new BatchError(
@@ -2716,7 +2718,7 @@ async function prepareOutput(outDir) {
     return await mkdtemp(`${target}.partial-`);
   } catch (error) {
     const code = error.code;
-    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "is not writable" : `cannot be written (${code ?? error.message})`;
+    const why = code === "EACCES" || code === "EPERM" || code === "EROFS" ? "is not writable" : `cannot be written (${code ?? errorMessage(error)})`;
     throw new BatchError("output", `--out ${outDir}: ${path2.dirname(target)} ${why}`, {
       hint: "pass --out a path in a directory you can write to; nothing was built"
     });
@@ -2744,7 +2746,7 @@ async function writeBatch(outDir, staging, manifest, expressions) {
     await discardOutput(staging);
     throw new BatchError(
       "output",
-      `could not write the batch to ${target}: ${error.message}`,
+      `could not write the batch to ${target}: ${errorMessage(error)}`,
       { hint: OUT_HINT }
     );
   }
@@ -2948,7 +2950,7 @@ async function cabal2nixVersion(command) {
   } catch (error) {
     throw new BatchError(
       "cabal2nix",
-      `cannot run cabal2nix '${command}' (${error.message})`,
+      `cannot run cabal2nix '${command}' (${errorMessage(error)})`,
       {
         hint: "install cabal2nix or pass its path with --cabal2nix"
       }
@@ -3011,10 +3013,7 @@ async function generateExpressions(inputs, settings, workDir) {
           });
         } catch (error) {
           failures.push(
-            failureDetail(
-              input.name,
-              `cannot run '${settings.command}': ${error.message}`
-            )
+            failureDetail(input.name, `cannot run '${settings.command}': ${errorMessage(error)}`)
           );
           return void 0;
         }
@@ -3337,7 +3336,7 @@ async function runCli(argv, io = {
     }
     const code = error.code;
     if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      io.log(describeError(usageError(error.message)));
+      io.log(describeError(usageError(errorMessage(error))));
       return 2;
     }
     io.log(`internal error: ${error.stack ?? String(error)}`);

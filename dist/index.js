@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path23 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path24 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path23 && path23[0] !== "/") {
-          path23 = `/${path23}`;
+        if (path24 && path24[0] !== "/") {
+          path24 = `/${path24}`;
         }
-        return new URL(`${origin}${path23}`);
+        return new URL(`${origin}${path24}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path24, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path23);
+        debuglog("sending request to %s %s/%s", method, origin, path24);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path24, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path23,
+          path24,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin }
+          request: { method, path: path24, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path23);
+        debuglog("trailers received from %s %s/%s", method, origin, path24);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path23, origin },
+          request: { method, path: path24, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path23,
+          path24,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path23, origin }
+            request: { method, path: path24, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path23);
+          debuglog("sending request to %s %s/%s", method, origin, path24);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path23,
+        path: path24,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path23 !== "string") {
+        if (typeof path24 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path23[0] !== "/" && !(path23.startsWith("http://") || path23.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path24[0] !== "/" && !(path24.startsWith("http://") || path24.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path23)) {
+        } else if (invalidPathRegex.test(path24)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path23, query) : path23;
+        this.path = query ? buildURL(path24, query) : path24;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3325,21 +3325,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert5(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body2 = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body2);
@@ -3372,26 +3372,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3403,41 +3403,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
+    function percentDecode(input2) {
+      const length = input2.length;
       const output = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
           output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
           output[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
       return length === j ? output : output.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3454,41 +3454,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3522,28 +3522,28 @@ var require_data_url = __commonJS({
       const buffer3 = Buffer.from(data, "base64");
       return new Uint8Array(buffer3.buffer, buffer3.byteOffset, buffer3.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert5(input[position.position] === '"');
+      assert5(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert5(quoteOrBackslash === '"');
@@ -3553,7 +3553,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert5(mimeType !== "failure");
@@ -3595,10 +3595,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3607,7 +3607,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -3680,8 +3680,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context6) {
-      const plural3 = context6.types.length === 1 ? "" : " one of";
-      const message = `${context6.argument} could not be converted to${plural3}: ${context6.types.join(", ")}.`;
+      const plural2 = context6.types.length === 1 ? "" : " one of";
+      const message = `${context6.argument} could not be converted to${plural2}: ${context6.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context6.prefix,
         message
@@ -4664,9 +4664,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert5(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert5(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -4837,27 +4837,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert5(input.charCodeAt(position.position) === 44);
+            assert5(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5215,7 +5215,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert5(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5224,30 +5224,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5255,17 +5255,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body2;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body2 = input.subarray(position.position, boundaryIndex - 4);
+          body2 = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body2.length;
           if (encoding === "base64") {
             body2 = Buffer.from(body2.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5285,13 +5285,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType2 = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5299,44 +5299,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              if (input2[check] === 42) {
                 position.position += 1;
                 check += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input2[check] !== 61 || input2[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5346,7 +5346,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5356,7 +5356,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5366,26 +5366,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert5(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert5(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5393,12 +5393,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path23, host, upgrade, blocking, reset } = request2;
+      const { method, path: path24, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path23} HTTP/1.1\r
+      let header = `${method} ${path24} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path23, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path24, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path23;
+      headers[HTTP2_HEADER_PATH] = path24;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path23 = search ? `${pathname}${search}` : pathname;
+        const path24 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path23;
+        this.opts.path = path24;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path23 = "/",
+          path: path24 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path23;
+        opts.path = origin + path24;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path23) {
-      if (typeof path23 !== "string") {
-        return path23;
+    function safeUrl(path24) {
+      if (typeof path24 !== "string") {
+        return path24;
       }
-      const pathSegments = path23.split("?");
+      const pathSegments = path24.split("?");
       if (pathSegments.length !== 2) {
-        return path23;
+        return path24;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path23, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path23);
+    function matchKey(mockDispatch2, { path: path24, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path24);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path23 }) => matchValue(safeUrl(path23), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path24 }) => matchValue(safeUrl(path24), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path23, method, body: body2, headers, query } = opts;
+      const { path: path24, method, body: body2, headers, query } = opts;
       return {
-        path: path23,
+        path: path24,
         method,
         body: body2,
         headers,
@@ -11244,9 +11244,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural3) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural3;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path23, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path24, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path23,
+            Path: path24,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12885,39 +12885,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
         const prefix2 = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        input = webidl.converters.RequestInfo(input, prefix2, "input");
+        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
         init = webidl.converters.RequestInit(init, prefix2, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl2);
+            parsedURL = new URL(input2, baseUrl2);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert5(input instanceof _Request);
-          request2 = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert5(input2 instanceof _Request);
+          request2 = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
@@ -13119,7 +13119,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13148,7 +13148,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13619,12 +13619,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path23) {
-      for (let i = 0; i < path23.length; ++i) {
-        const code2 = path23.charCodeAt(i);
+    function validateCookiePath(path24) {
+      for (let i = 0; i < path24.length; ++i) {
+        const code2 = path24.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path23 = opts.path;
+          let path24 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path23 = `/${path23}`;
+            path24 = `/${path24}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path23);
+          url2 = new URL(util5.parseOrigin(url2).origin + path24);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21470,20 +21470,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural3(ms, msAbs, d, "day");
+        return plural2(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural3(ms, msAbs, h, "hour");
+        return plural2(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural3(ms, msAbs, m, "minute");
+        return plural2(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural3(ms, msAbs, s, "second");
+        return plural2(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural3(ms, msAbs, n, name) {
+    function plural2(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -21854,7 +21854,7 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module) {
     "use strict";
-    var os10 = __require("os");
+    var os11 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag();
     var { env } = process;
@@ -21902,7 +21902,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os10.release().split(".");
+        const osRelease = os11.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -22843,6 +22843,79 @@ var require_package_version = __commonJS({
   }
 });
 
+// src/common/errors.ts
+function isBatchError(error2) {
+  return error2 instanceof BatchError;
+}
+function describeError(error2) {
+  if (!isBatchError(error2)) {
+    return `error: ${errorMessage(error2)}`;
+  }
+  const lines = [`error: ${error2.message}`];
+  for (const detail of error2.details) lines.push(`  ${detail}`);
+  if (error2.hint) lines.push(`hint: ${error2.hint}`);
+  return lines.join("\n");
+}
+function errorMessage(error2) {
+  return error2 instanceof Error ? error2.message : String(error2);
+}
+var BatchError;
+var init_errors = __esm({
+  "src/common/errors.ts"() {
+    "use strict";
+    BatchError = class extends Error {
+      kind;
+      hint;
+      /** Extra lines (one per package, one per location) shown under the headline. */
+      details;
+      constructor(kind, message, options = {}) {
+        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+        this.name = "BatchError";
+        this.kind = kind;
+        this.hint = options.hint;
+        this.details = options.details ?? [];
+      }
+    };
+  }
+});
+
+// src/common/nix-output.ts
+function stripTerminalCodes(text) {
+  return text.replace(TERMINAL_CODES, "");
+}
+function firstBuildError(stderr) {
+  const lines = stripTerminalCodes(stderr).split("\n");
+  const ours = lines.findIndex(
+    (l) => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
+  );
+  if (ours >= 0) {
+    const hint = lines.slice(ours + 1).find((l) => /^\s*hint: /.test(l));
+    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(" \u2014 ");
+  }
+  return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
+}
+function nixEvaluationError(stderr, file) {
+  const lines = stripTerminalCodes(stderr).split("\n");
+  let index = lines.findIndex((l) => /^\s*error:\s*\S/.test(l));
+  if (index < 0) index = lines.findIndex((l) => l.trim() !== "" && !/^\s*error:\s*$/.test(l));
+  const message = index >= 0 ? lines[index] : "unknown error";
+  const at = new RegExp(`\\bat ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`);
+  const lineAt2 = (l) => Number(at.exec(l)?.[1] ?? 0);
+  const after = lines.slice(Math.max(index, 0)).map(lineAt2).find((n) => n > 0);
+  const before = lines.slice(0, Math.max(index, 0)).map(lineAt2).filter((n) => n > 0).pop();
+  return {
+    message: message.trim().replace(/^error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
+    line: after ?? before ?? 0
+  };
+}
+var TERMINAL_CODES;
+var init_nix_output = __esm({
+  "src/common/nix-output.ts"() {
+    "use strict";
+    TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  }
+});
+
 // src/common/process.ts
 import { spawn as spawn2 } from "node:child_process";
 import { createReadStream as createReadStream2, createWriteStream as createWriteStream2 } from "node:fs";
@@ -22855,10 +22928,10 @@ function runCommand(command, args, options = {}) {
       stdio: [options.stdinFile ? "pipe" : "ignore", "pipe", "pipe"]
     });
     if (options.stdinFile && child2.stdin) {
-      const input = createReadStream2(options.stdinFile);
-      input.on("error", (error2) => child2.kill("SIGKILL") && reject(error2));
+      const input2 = createReadStream2(options.stdinFile);
+      input2.on("error", (error2) => child2.kill("SIGKILL") && reject(error2));
       child2.stdin.on("error", () => void 0);
-      input.pipe(child2.stdin);
+      input2.pipe(child2.stdin);
     }
     const stdoutFile = options.stdoutFile ? createWriteStream2(options.stdoutFile) : void 0;
     const stdoutClosed = stdoutFile ? new Promise((done, fail) => stdoutFile.on("close", done).on("error", fail)) : Promise.resolve();
@@ -22917,77 +22990,6 @@ async function commandExists(command, args = ["--version"]) {
 var init_process = __esm({
   "src/common/process.ts"() {
     "use strict";
-  }
-});
-
-// src/common/nix-output.ts
-function stripTerminalCodes(text) {
-  return text.replace(TERMINAL_CODES, "");
-}
-function firstBuildError(stderr) {
-  const lines = stripTerminalCodes(stderr).split("\n");
-  const ours = lines.findIndex(
-    (l) => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
-  );
-  if (ours >= 0) {
-    const hint = lines.slice(ours + 1).find((l) => /^\s*hint: /.test(l));
-    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(" \u2014 ");
-  }
-  return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
-}
-function nixEvaluationError(stderr, file) {
-  const lines = stripTerminalCodes(stderr).split("\n");
-  let index = lines.findIndex((l) => /^\s*error:\s*\S/.test(l));
-  if (index < 0) index = lines.findIndex((l) => l.trim() !== "" && !/^\s*error:\s*$/.test(l));
-  const message = index >= 0 ? lines[index] : "unknown error";
-  const at = new RegExp(`\\bat ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+):\\d+`);
-  const lineAt2 = (l) => Number(at.exec(l)?.[1] ?? 0);
-  const after = lines.slice(Math.max(index, 0)).map(lineAt2).find((n) => n > 0);
-  const before = lines.slice(0, Math.max(index, 0)).map(lineAt2).filter((n) => n > 0).pop();
-  return {
-    message: message.trim().replace(/^error:\s*/, "").replace(/^some-cabal2nix:\s*/, ""),
-    line: after ?? before ?? 0
-  };
-}
-var TERMINAL_CODES;
-var init_nix_output = __esm({
-  "src/common/nix-output.ts"() {
-    "use strict";
-    TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
-  }
-});
-
-// src/common/errors.ts
-function isBatchError(error2) {
-  return error2 instanceof BatchError;
-}
-function describeError(error2) {
-  if (!isBatchError(error2)) {
-    const message = error2 instanceof Error ? error2.message : String(error2);
-    return `error: ${message}`;
-  }
-  const lines = [`error: ${error2.message}`];
-  for (const detail of error2.details) lines.push(`  ${detail}`);
-  if (error2.hint) lines.push(`hint: ${error2.hint}`);
-  return lines.join("\n");
-}
-var BatchError;
-var init_errors = __esm({
-  "src/common/errors.ts"() {
-    "use strict";
-    BatchError = class extends Error {
-      kind;
-      hint;
-      /** Extra lines (one per package, one per location) shown under the headline. */
-      details;
-      constructor(kind, message, options = {}) {
-        super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-        this.name = "BatchError";
-        this.kind = kind;
-        this.hint = options.hint;
-        this.details = options.details ?? [];
-      }
-    };
   }
 });
 
@@ -24059,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path23 = text.slice(i, j);
-      if (path23.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path23} ends with a slash`);
-      tokens.push({ type: "path", text: path23, line });
+      const path24 = text.slice(i, j);
+      if (path24.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path24} ends with a slash`);
+      tokens.push({ type: "path", text: path24, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -24556,778 +24558,6 @@ in builtins.mapAttrs (_: describe) attrs`;
   }
 });
 
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
-var require_proxy = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.checkBypass = checkBypass2;
-    function getProxyUrl2(reqUrl) {
-      const usingSsl = reqUrl.protocol === "https:";
-      if (checkBypass2(reqUrl)) {
-        return void 0;
-      }
-      const proxyVar = (() => {
-        if (usingSsl) {
-          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
-        } else {
-          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
-        }
-      })();
-      if (proxyVar) {
-        try {
-          return new DecodedURL2(proxyVar);
-        } catch (_a2) {
-          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
-            return new DecodedURL2(`http://${proxyVar}`);
-        }
-      } else {
-        return void 0;
-      }
-    }
-    function checkBypass2(reqUrl) {
-      if (!reqUrl.hostname) {
-        return false;
-      }
-      const reqHost = reqUrl.hostname;
-      if (isLoopbackAddress2(reqHost)) {
-        return true;
-      }
-      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
-      if (!noProxy) {
-        return false;
-      }
-      let reqPort;
-      if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-      } else if (reqUrl.protocol === "http:") {
-        reqPort = 80;
-      } else if (reqUrl.protocol === "https:") {
-        reqPort = 443;
-      }
-      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-      if (typeof reqPort === "number") {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-      }
-      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
-        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function isLoopbackAddress2(host) {
-      const hostLower = host.toLowerCase();
-      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
-    }
-    var DecodedURL2 = class extends URL {
-      constructor(url2, base) {
-        super(url2, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-      }
-      get username() {
-        return this._decodedUsername;
-      }
-      get password() {
-        return this._decodedPassword;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
-    "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v });
-    }) : function(o, v) {
-      o["default"] = v;
-    });
-    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
-      var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function(o2) {
-          var ar = [];
-          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
-          return ar;
-        };
-        return ownKeys(o);
-      };
-      return function(mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) {
-          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        }
-        __setModuleDefault(result, mod);
-        return result;
-      };
-    })();
-    var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
-        });
-      }
-      return new (P || (P = Promise))(function(resolve4, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.isHttps = isHttps;
-    var http3 = __importStar(__require("http"));
-    var https3 = __importStar(__require("https"));
-    var pm = __importStar(require_proxy());
-    var tunnel2 = __importStar(require_tunnel2());
-    var undici_1 = require_undici();
-    var HttpCodes2;
-    (function(HttpCodes3) {
-      HttpCodes3[HttpCodes3["OK"] = 200] = "OK";
-      HttpCodes3[HttpCodes3["MultipleChoices"] = 300] = "MultipleChoices";
-      HttpCodes3[HttpCodes3["MovedPermanently"] = 301] = "MovedPermanently";
-      HttpCodes3[HttpCodes3["ResourceMoved"] = 302] = "ResourceMoved";
-      HttpCodes3[HttpCodes3["SeeOther"] = 303] = "SeeOther";
-      HttpCodes3[HttpCodes3["NotModified"] = 304] = "NotModified";
-      HttpCodes3[HttpCodes3["UseProxy"] = 305] = "UseProxy";
-      HttpCodes3[HttpCodes3["SwitchProxy"] = 306] = "SwitchProxy";
-      HttpCodes3[HttpCodes3["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-      HttpCodes3[HttpCodes3["PermanentRedirect"] = 308] = "PermanentRedirect";
-      HttpCodes3[HttpCodes3["BadRequest"] = 400] = "BadRequest";
-      HttpCodes3[HttpCodes3["Unauthorized"] = 401] = "Unauthorized";
-      HttpCodes3[HttpCodes3["PaymentRequired"] = 402] = "PaymentRequired";
-      HttpCodes3[HttpCodes3["Forbidden"] = 403] = "Forbidden";
-      HttpCodes3[HttpCodes3["NotFound"] = 404] = "NotFound";
-      HttpCodes3[HttpCodes3["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-      HttpCodes3[HttpCodes3["NotAcceptable"] = 406] = "NotAcceptable";
-      HttpCodes3[HttpCodes3["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-      HttpCodes3[HttpCodes3["RequestTimeout"] = 408] = "RequestTimeout";
-      HttpCodes3[HttpCodes3["Conflict"] = 409] = "Conflict";
-      HttpCodes3[HttpCodes3["Gone"] = 410] = "Gone";
-      HttpCodes3[HttpCodes3["TooManyRequests"] = 429] = "TooManyRequests";
-      HttpCodes3[HttpCodes3["InternalServerError"] = 500] = "InternalServerError";
-      HttpCodes3[HttpCodes3["NotImplemented"] = 501] = "NotImplemented";
-      HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
-      HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-      HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
-    })(HttpCodes2 || (exports2.HttpCodes = HttpCodes2 = {}));
-    var Headers2;
-    (function(Headers3) {
-      Headers3["Accept"] = "accept";
-      Headers3["ContentType"] = "content-type";
-    })(Headers2 || (exports2.Headers = Headers2 = {}));
-    var MediaTypes2;
-    (function(MediaTypes3) {
-      MediaTypes3["ApplicationJson"] = "application/json";
-    })(MediaTypes2 || (exports2.MediaTypes = MediaTypes2 = {}));
-    function getProxyUrl2(serverUrl) {
-      const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-      return proxyUrl ? proxyUrl.href : "";
-    }
-    var HttpRedirectCodes2 = [
-      HttpCodes2.MovedPermanently,
-      HttpCodes2.ResourceMoved,
-      HttpCodes2.SeeOther,
-      HttpCodes2.TemporaryRedirect,
-      HttpCodes2.PermanentRedirect
-    ];
-    var HttpResponseRetryCodes2 = [
-      HttpCodes2.BadGateway,
-      HttpCodes2.ServiceUnavailable,
-      HttpCodes2.GatewayTimeout
-    ];
-    var RetryableHttpVerbs2 = ["OPTIONS", "GET", "DELETE", "HEAD"];
-    var ExponentialBackoffCeiling2 = 10;
-    var ExponentialBackoffTimeSlice2 = 5;
-    var HttpClientError2 = class _HttpClientError extends Error {
-      constructor(message, statusCode) {
-        super(message);
-        this.name = "HttpClientError";
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, _HttpClientError.prototype);
-      }
-    };
-    exports2.HttpClientError = HttpClientError2;
-    var HttpClientResponse2 = class {
-      constructor(message) {
-        this.message = message;
-      }
-      readBody() {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter20(this, void 0, void 0, function* () {
-            let output = Buffer.alloc(0);
-            this.message.on("data", (chunk) => {
-              output = Buffer.concat([output, chunk]);
-            });
-            this.message.on("end", () => {
-              resolve4(output.toString());
-            });
-          }));
-        });
-      }
-      readBodyBuffer() {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter20(this, void 0, void 0, function* () {
-            const chunks = [];
-            this.message.on("data", (chunk) => {
-              chunks.push(chunk);
-            });
-            this.message.on("end", () => {
-              resolve4(Buffer.concat(chunks));
-            });
-          }));
-        });
-      }
-    };
-    exports2.HttpClientResponse = HttpClientResponse2;
-    function isHttps(requestUrl) {
-      const parsedUrl = new URL(requestUrl);
-      return parsedUrl.protocol === "https:";
-    }
-    var HttpClient3 = class {
-      constructor(userAgent2, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent2);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-          if (requestOptions.ignoreSslError != null) {
-            this._ignoreSslError = requestOptions.ignoreSslError;
-          }
-          this._socketTimeout = requestOptions.socketTimeout;
-          if (requestOptions.allowRedirects != null) {
-            this._allowRedirects = requestOptions.allowRedirects;
-          }
-          if (requestOptions.allowRedirectDowngrade != null) {
-            this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-          }
-          if (requestOptions.maxRedirects != null) {
-            this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-          }
-          if (requestOptions.keepAlive != null) {
-            this._keepAlive = requestOptions.keepAlive;
-          }
-          if (requestOptions.allowRetries != null) {
-            this._allowRetries = requestOptions.allowRetries;
-          }
-          if (requestOptions.maxRetries != null) {
-            this._maxRetries = requestOptions.maxRetries;
-          }
-        }
-      }
-      options(requestUrl, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      get(requestUrl, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("GET", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      del(requestUrl, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      post(requestUrl, data, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("POST", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      patch(requestUrl, data, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      put(requestUrl, data, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("PUT", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      head(requestUrl, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      sendStream(verb, requestUrl, stream2, additionalHeaders) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return this.request(verb, requestUrl, stream2, additionalHeaders);
-        });
-      }
-      /**
-       * Gets a typed object from an endpoint
-       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-       */
-      getJson(requestUrl_1) {
-        return __awaiter20(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          const res = yield this.get(requestUrl, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      postJson(requestUrl_1, obj_1) {
-        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.post(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      putJson(requestUrl_1, obj_1) {
-        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.put(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      patchJson(requestUrl_1, obj_1) {
-        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.patch(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      /**
-       * Makes a raw http request.
-       * All other methods such as get, post, patch, and request ultimately call this.
-       * Prefer get, del, post and patch
-       */
-      request(verb, requestUrl, data, headers) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          if (this._disposed) {
-            throw new Error("Client has already been disposed.");
-          }
-          const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
-          const maxTries = this._allowRetries && RetryableHttpVerbs2.includes(verb) ? this._maxRetries + 1 : 1;
-          let numTries = 0;
-          let response;
-          do {
-            response = yield this.requestRaw(info2, data);
-            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
-              let authenticationHandler;
-              for (const handler2 of this.handlers) {
-                if (handler2.canHandleAuthentication(response)) {
-                  authenticationHandler = handler2;
-                  break;
-                }
-              }
-              if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
-              } else {
-                return response;
-              }
-            }
-            let redirectsRemaining = this._maxRedirects;
-            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
-              const redirectUrl = response.message.headers["location"];
-              if (!redirectUrl) {
-                break;
-              }
-              const parsedRedirectUrl = new URL(redirectUrl);
-              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
-                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
-              }
-              yield response.readBody();
-              if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header in headers) {
-                  if (header.toLowerCase() === "authorization") {
-                    delete headers[header];
-                  }
-                }
-              }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
-              redirectsRemaining--;
-            }
-            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
-              return response;
-            }
-            numTries += 1;
-            if (numTries < maxTries) {
-              yield response.readBody();
-              yield this._performExponentialBackoff(numTries);
-            }
-          } while (numTries < maxTries);
-          return response;
-        });
-      }
-      /**
-       * Needs to be called if keepAlive is set to true in request options.
-       */
-      dispose() {
-        if (this._agent) {
-          this._agent.destroy();
-        }
-        this._disposed = true;
-      }
-      /**
-       * Raw request.
-       * @param info
-       * @param data
-       */
-      requestRaw(info2, data) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => {
-            function callbackForResult(err, res) {
-              if (err) {
-                reject(err);
-              } else if (!res) {
-                reject(new Error("Unknown error"));
-              } else {
-                resolve4(res);
-              }
-            }
-            this.requestRawWithCallback(info2, data, callbackForResult);
-          });
-        });
-      }
-      /**
-       * Raw request with callback.
-       * @param info
-       * @param data
-       * @param onResult
-       */
-      requestRawWithCallback(info2, data, onResult) {
-        if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
-          }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-          if (!callbackCalled) {
-            callbackCalled = true;
-            onResult(err, res);
-          }
-        }
-        const req = info2.httpModule.request(info2.options, (msg) => {
-          const res = new HttpClientResponse2(msg);
-          handleResult(void 0, res);
-        });
-        let socket;
-        req.on("socket", (sock) => {
-          socket = sock;
-        });
-        req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
-          if (socket) {
-            socket.end();
-          }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
-        });
-        req.on("error", function(err) {
-          handleResult(err);
-        });
-        if (data && typeof data === "string") {
-          req.write(data, "utf8");
-        }
-        if (data && typeof data !== "string") {
-          data.on("close", function() {
-            req.end();
-          });
-          data.pipe(req);
-        } else {
-          req.end();
-        }
-      }
-      /**
-       * Gets an http agent. This function is useful when you need an http agent that handles
-       * routing through a proxy server - depending upon the url and proxy environment variables.
-       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-       */
-      getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-      }
-      getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-          return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-      }
-      _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https3 : http3;
-        const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
-        }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
-        if (this.handlers) {
-          for (const handler2 of this.handlers) {
-            handler2.prepareRequest(info2.options);
-          }
-        }
-        return info2;
-      }
-      _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-          return Object.assign({}, lowercaseKeys3(this.requestOptions.headers), lowercaseKeys3(headers || {}));
-        }
-        return lowercaseKeys3(headers || {});
-      }
-      /**
-       * Gets an existing header value or returns a default.
-       * Handles converting number header values to strings since HTTP headers must be strings.
-       * Note: This returns string | string[] since some headers can have multiple values.
-       * For headers that must always be a single string (like Content-Type), use the
-       * specialized _getExistingOrDefaultContentTypeHeader method instead.
-       */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys3(this.requestOptions.headers)[header];
-          if (headerValue) {
-            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
-          }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== void 0) {
-          return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
-        }
-        if (clientHeader !== void 0) {
-          return clientHeader;
-        }
-        return _default;
-      }
-      /**
-       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-       * Always returns a single string (not an array) since Content-Type should be a single value.
-       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-       */
-      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys3(this.requestOptions.headers)[Headers2.ContentType];
-          if (headerValue) {
-            if (typeof headerValue === "number") {
-              clientHeader = String(headerValue);
-            } else if (Array.isArray(headerValue)) {
-              clientHeader = headerValue.join(", ");
-            } else {
-              clientHeader = headerValue;
-            }
-          }
-        }
-        const additionalValue = additionalHeaders[Headers2.ContentType];
-        if (additionalValue !== void 0) {
-          if (typeof additionalValue === "number") {
-            return String(additionalValue);
-          } else if (Array.isArray(additionalValue)) {
-            return additionalValue.join(", ");
-          } else {
-            return additionalValue;
-          }
-        }
-        if (clientHeader !== void 0) {
-          return clientHeader;
-        }
-        return _default;
-      }
-      _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-          agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-          agent = this._agent;
-        }
-        if (agent) {
-          return agent;
-        }
-        const usingSsl = parsedUrl.protocol === "https:";
-        let maxSockets = 100;
-        if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http3.globalAgent.maxSockets;
-        }
-        if (proxyUrl && proxyUrl.hostname) {
-          const agentOptions = {
-            maxSockets,
-            keepAlive: this._keepAlive,
-            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
-              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-            }), { host: proxyUrl.hostname, port: proxyUrl.port })
-          };
-          let tunnelAgent;
-          const overHttps = proxyUrl.protocol === "https:";
-          if (usingSsl) {
-            tunnelAgent = overHttps ? tunnel2.httpsOverHttps : tunnel2.httpsOverHttp;
-          } else {
-            tunnelAgent = overHttps ? tunnel2.httpOverHttps : tunnel2.httpOverHttp;
-          }
-          agent = tunnelAgent(agentOptions);
-          this._proxyAgent = agent;
-        }
-        if (!agent) {
-          const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https3.Agent(options) : new http3.Agent(options);
-          this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-          agent.options = Object.assign(agent.options || {}, {
-            rejectUnauthorized: false
-          });
-        }
-        return agent;
-      }
-      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-          proxyAgent = this._proxyAgentDispatcher;
-        }
-        if (proxyAgent) {
-          return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === "https:";
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, (proxyUrl.username || proxyUrl.password) && {
-          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
-        }));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-          proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-            rejectUnauthorized: false
-          });
-        }
-        return proxyAgent;
-      }
-      _getUserAgentWithOrchestrationId(userAgent2) {
-        const baseUserAgent = userAgent2 || "actions/http-client";
-        const orchId = process.env["ACTIONS_ORCHESTRATION_ID"];
-        if (orchId) {
-          const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
-          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-      }
-      _performExponentialBackoff(retryNumber) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
-          const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
-        });
-      }
-      _processResponse(res, options) {
-        return __awaiter20(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter20(this, void 0, void 0, function* () {
-            const statusCode = res.message.statusCode || 0;
-            const response = {
-              statusCode,
-              result: null,
-              headers: {}
-            };
-            if (statusCode === HttpCodes2.NotFound) {
-              resolve4(response);
-            }
-            function dateTimeDeserializer(key, value) {
-              if (typeof value === "string") {
-                const a = new Date(value);
-                if (!isNaN(a.valueOf())) {
-                  return a;
-                }
-              }
-              return value;
-            }
-            let obj;
-            let contents;
-            try {
-              contents = yield res.readBody();
-              if (contents && contents.length > 0) {
-                if (options && options.deserializeDates) {
-                  obj = JSON.parse(contents, dateTimeDeserializer);
-                } else {
-                  obj = JSON.parse(contents);
-                }
-                response.result = obj;
-              }
-              response.headers = res.message.headers;
-            } catch (err) {
-            }
-            if (statusCode > 299) {
-              let msg;
-              if (obj && obj.message) {
-                msg = obj.message;
-              } else if (contents && contents.length > 0) {
-                msg = contents;
-              } else {
-                msg = `Failed request: (${statusCode})`;
-              }
-              const err = new HttpClientError2(msg, statusCode);
-              err.result = response.result;
-              reject(err);
-            } else {
-              resolve4(response);
-            }
-          }));
-        });
-      }
-    };
-    exports2.HttpClient = HttpClient3;
-    var lowercaseKeys3 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
-  }
-});
-
 // node_modules/@opentelemetry/api/build/esm/platform/node/globalThis.js
 var _globalThis;
 var init_globalThis = __esm({
@@ -25351,10 +24581,10 @@ var init_platform = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/version.js
-var VERSION8;
+var VERSION2;
 var init_version = __esm({
   "node_modules/@opentelemetry/api/build/esm/version.js"() {
-    VERSION8 = "1.9.0";
+    VERSION2 = "1.9.0";
   }
 });
 
@@ -25427,7 +24657,7 @@ var init_semver = __esm({
   "node_modules/@opentelemetry/api/build/esm/internal/semver.js"() {
     init_version();
     re = /^(\d+)\.(\d+)\.(\d+)(-(.+))?$/;
-    isCompatible = _makeCompatibilityCheck(VERSION8);
+    isCompatible = _makeCompatibilityCheck(VERSION2);
   }
 });
 
@@ -25438,20 +24668,20 @@ function registerGlobal(type, instance, diag3, allowOverride) {
     allowOverride = false;
   }
   var api = _global[GLOBAL_OPENTELEMETRY_API_KEY] = (_a2 = _global[GLOBAL_OPENTELEMETRY_API_KEY]) !== null && _a2 !== void 0 ? _a2 : {
-    version: VERSION8
+    version: VERSION2
   };
   if (!allowOverride && api[type]) {
     var err = new Error("@opentelemetry/api: Attempted duplicate registration of API: " + type);
     diag3.error(err.stack || err.message);
     return false;
   }
-  if (api.version !== VERSION8) {
-    var err = new Error("@opentelemetry/api: Registration of version v" + api.version + " for " + type + " does not match previously registered API v" + VERSION8);
+  if (api.version !== VERSION2) {
+    var err = new Error("@opentelemetry/api: Registration of version v" + api.version + " for " + type + " does not match previously registered API v" + VERSION2);
     diag3.error(err.stack || err.message);
     return false;
   }
   api[type] = instance;
-  diag3.debug("@opentelemetry/api: Registered a global for " + type + " v" + VERSION8 + ".");
+  diag3.debug("@opentelemetry/api: Registered a global for " + type + " v" + VERSION2 + ".");
   return true;
 }
 function getGlobal(type) {
@@ -25463,7 +24693,7 @@ function getGlobal(type) {
   return (_b = _global[GLOBAL_OPENTELEMETRY_API_KEY]) === null || _b === void 0 ? void 0 : _b[type];
 }
 function unregisterGlobal(type, diag3) {
-  diag3.debug("@opentelemetry/api: Unregistering a global for " + type + " v" + VERSION8 + ".");
+  diag3.debug("@opentelemetry/api: Unregistering a global for " + type + " v" + VERSION2 + ".");
   var api = _global[GLOBAL_OPENTELEMETRY_API_KEY];
   if (api) {
     delete api[type];
@@ -25475,7 +24705,7 @@ var init_global_utils = __esm({
     init_platform();
     init_version();
     init_semver();
-    major = VERSION8.split(".")[0];
+    major = VERSION2.split(".")[0];
     GLOBAL_OPENTELEMETRY_API_KEY = /* @__PURE__ */ Symbol.for("opentelemetry.js.api." + major);
     _global = _globalThis;
   }
@@ -26362,11 +25592,11 @@ var init_status = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/context-api.js
-var context5;
+var context3;
 var init_context_api = __esm({
   "node_modules/@opentelemetry/api/build/esm/context-api.js"() {
     init_context2();
-    context5 = ContextAPI.getInstance();
+    context3 = ContextAPI.getInstance();
   }
 });
 
@@ -26457,6 +25687,778 @@ var init_esm = __esm({
   }
 });
 
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+var require_proxy = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getProxyUrl = getProxyUrl2;
+    exports2.checkBypass = checkBypass2;
+    function getProxyUrl2(reqUrl) {
+      const usingSsl = reqUrl.protocol === "https:";
+      if (checkBypass2(reqUrl)) {
+        return void 0;
+      }
+      const proxyVar = (() => {
+        if (usingSsl) {
+          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
+        } else {
+          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
+        }
+      })();
+      if (proxyVar) {
+        try {
+          return new DecodedURL2(proxyVar);
+        } catch (_a2) {
+          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
+            return new DecodedURL2(`http://${proxyVar}`);
+        }
+      } else {
+        return void 0;
+      }
+    }
+    function checkBypass2(reqUrl) {
+      if (!reqUrl.hostname) {
+        return false;
+      }
+      const reqHost = reqUrl.hostname;
+      if (isLoopbackAddress2(reqHost)) {
+        return true;
+      }
+      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
+      if (!noProxy) {
+        return false;
+      }
+      let reqPort;
+      if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+      } else if (reqUrl.protocol === "http:") {
+        reqPort = 80;
+      } else if (reqUrl.protocol === "https:") {
+        reqPort = 443;
+      }
+      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+      if (typeof reqPort === "number") {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+      }
+      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function isLoopbackAddress2(host) {
+      const hostLower = host.toLowerCase();
+      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
+    }
+    var DecodedURL2 = class extends URL {
+      constructor(url2, base) {
+        super(url2, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+      }
+      get username() {
+        return this._decodedUsername;
+      }
+      get password() {
+        return this._decodedPassword;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    var __awaiter20 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve4, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
+    exports2.getProxyUrl = getProxyUrl2;
+    exports2.isHttps = isHttps;
+    var http3 = __importStar(__require("http"));
+    var https3 = __importStar(__require("https"));
+    var pm = __importStar(require_proxy());
+    var tunnel2 = __importStar(require_tunnel2());
+    var undici_1 = require_undici();
+    var HttpCodes2;
+    (function(HttpCodes3) {
+      HttpCodes3[HttpCodes3["OK"] = 200] = "OK";
+      HttpCodes3[HttpCodes3["MultipleChoices"] = 300] = "MultipleChoices";
+      HttpCodes3[HttpCodes3["MovedPermanently"] = 301] = "MovedPermanently";
+      HttpCodes3[HttpCodes3["ResourceMoved"] = 302] = "ResourceMoved";
+      HttpCodes3[HttpCodes3["SeeOther"] = 303] = "SeeOther";
+      HttpCodes3[HttpCodes3["NotModified"] = 304] = "NotModified";
+      HttpCodes3[HttpCodes3["UseProxy"] = 305] = "UseProxy";
+      HttpCodes3[HttpCodes3["SwitchProxy"] = 306] = "SwitchProxy";
+      HttpCodes3[HttpCodes3["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+      HttpCodes3[HttpCodes3["PermanentRedirect"] = 308] = "PermanentRedirect";
+      HttpCodes3[HttpCodes3["BadRequest"] = 400] = "BadRequest";
+      HttpCodes3[HttpCodes3["Unauthorized"] = 401] = "Unauthorized";
+      HttpCodes3[HttpCodes3["PaymentRequired"] = 402] = "PaymentRequired";
+      HttpCodes3[HttpCodes3["Forbidden"] = 403] = "Forbidden";
+      HttpCodes3[HttpCodes3["NotFound"] = 404] = "NotFound";
+      HttpCodes3[HttpCodes3["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+      HttpCodes3[HttpCodes3["NotAcceptable"] = 406] = "NotAcceptable";
+      HttpCodes3[HttpCodes3["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+      HttpCodes3[HttpCodes3["RequestTimeout"] = 408] = "RequestTimeout";
+      HttpCodes3[HttpCodes3["Conflict"] = 409] = "Conflict";
+      HttpCodes3[HttpCodes3["Gone"] = 410] = "Gone";
+      HttpCodes3[HttpCodes3["TooManyRequests"] = 429] = "TooManyRequests";
+      HttpCodes3[HttpCodes3["InternalServerError"] = 500] = "InternalServerError";
+      HttpCodes3[HttpCodes3["NotImplemented"] = 501] = "NotImplemented";
+      HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
+      HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+      HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
+    })(HttpCodes2 || (exports2.HttpCodes = HttpCodes2 = {}));
+    var Headers2;
+    (function(Headers3) {
+      Headers3["Accept"] = "accept";
+      Headers3["ContentType"] = "content-type";
+    })(Headers2 || (exports2.Headers = Headers2 = {}));
+    var MediaTypes2;
+    (function(MediaTypes3) {
+      MediaTypes3["ApplicationJson"] = "application/json";
+    })(MediaTypes2 || (exports2.MediaTypes = MediaTypes2 = {}));
+    function getProxyUrl2(serverUrl) {
+      const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+      return proxyUrl ? proxyUrl.href : "";
+    }
+    var HttpRedirectCodes2 = [
+      HttpCodes2.MovedPermanently,
+      HttpCodes2.ResourceMoved,
+      HttpCodes2.SeeOther,
+      HttpCodes2.TemporaryRedirect,
+      HttpCodes2.PermanentRedirect
+    ];
+    var HttpResponseRetryCodes2 = [
+      HttpCodes2.BadGateway,
+      HttpCodes2.ServiceUnavailable,
+      HttpCodes2.GatewayTimeout
+    ];
+    var RetryableHttpVerbs2 = ["OPTIONS", "GET", "DELETE", "HEAD"];
+    var ExponentialBackoffCeiling2 = 10;
+    var ExponentialBackoffTimeSlice2 = 5;
+    var HttpClientError2 = class _HttpClientError extends Error {
+      constructor(message, statusCode) {
+        super(message);
+        this.name = "HttpClientError";
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, _HttpClientError.prototype);
+      }
+    };
+    exports2.HttpClientError = HttpClientError2;
+    var HttpClientResponse2 = class {
+      constructor(message) {
+        this.message = message;
+      }
+      readBody() {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter20(this, void 0, void 0, function* () {
+            let output = Buffer.alloc(0);
+            this.message.on("data", (chunk) => {
+              output = Buffer.concat([output, chunk]);
+            });
+            this.message.on("end", () => {
+              resolve4(output.toString());
+            });
+          }));
+        });
+      }
+      readBodyBuffer() {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter20(this, void 0, void 0, function* () {
+            const chunks = [];
+            this.message.on("data", (chunk) => {
+              chunks.push(chunk);
+            });
+            this.message.on("end", () => {
+              resolve4(Buffer.concat(chunks));
+            });
+          }));
+        });
+      }
+    };
+    exports2.HttpClientResponse = HttpClientResponse2;
+    function isHttps(requestUrl) {
+      const parsedUrl = new URL(requestUrl);
+      return parsedUrl.protocol === "https:";
+    }
+    var HttpClient3 = class {
+      constructor(userAgent2, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent2);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+          if (requestOptions.ignoreSslError != null) {
+            this._ignoreSslError = requestOptions.ignoreSslError;
+          }
+          this._socketTimeout = requestOptions.socketTimeout;
+          if (requestOptions.allowRedirects != null) {
+            this._allowRedirects = requestOptions.allowRedirects;
+          }
+          if (requestOptions.allowRedirectDowngrade != null) {
+            this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+          }
+          if (requestOptions.maxRedirects != null) {
+            this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+          }
+          if (requestOptions.keepAlive != null) {
+            this._keepAlive = requestOptions.keepAlive;
+          }
+          if (requestOptions.allowRetries != null) {
+            this._allowRetries = requestOptions.allowRetries;
+          }
+          if (requestOptions.maxRetries != null) {
+            this._maxRetries = requestOptions.maxRetries;
+          }
+        }
+      }
+      options(requestUrl, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      get(requestUrl, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("GET", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      del(requestUrl, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      post(requestUrl, data, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("POST", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      patch(requestUrl, data, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      put(requestUrl, data, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("PUT", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      head(requestUrl, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      sendStream(verb, requestUrl, stream2, additionalHeaders) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return this.request(verb, requestUrl, stream2, additionalHeaders);
+        });
+      }
+      /**
+       * Gets a typed object from an endpoint
+       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+       */
+      getJson(requestUrl_1) {
+        return __awaiter20(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          const res = yield this.get(requestUrl, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      postJson(requestUrl_1, obj_1) {
+        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.post(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      putJson(requestUrl_1, obj_1) {
+        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.put(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      patchJson(requestUrl_1, obj_1) {
+        return __awaiter20(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.patch(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      /**
+       * Makes a raw http request.
+       * All other methods such as get, post, patch, and request ultimately call this.
+       * Prefer get, del, post and patch
+       */
+      request(verb, requestUrl, data, headers) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          if (this._disposed) {
+            throw new Error("Client has already been disposed.");
+          }
+          const parsedUrl = new URL(requestUrl);
+          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          const maxTries = this._allowRetries && RetryableHttpVerbs2.includes(verb) ? this._maxRetries + 1 : 1;
+          let numTries = 0;
+          let response;
+          do {
+            response = yield this.requestRaw(info2, data);
+            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
+              let authenticationHandler;
+              for (const handler2 of this.handlers) {
+                if (handler2.canHandleAuthentication(response)) {
+                  authenticationHandler = handler2;
+                  break;
+                }
+              }
+              if (authenticationHandler) {
+                return authenticationHandler.handleAuthentication(this, info2, data);
+              } else {
+                return response;
+              }
+            }
+            let redirectsRemaining = this._maxRedirects;
+            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
+              const redirectUrl = response.message.headers["location"];
+              if (!redirectUrl) {
+                break;
+              }
+              const parsedRedirectUrl = new URL(redirectUrl);
+              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
+                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
+              }
+              yield response.readBody();
+              if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                for (const header in headers) {
+                  if (header.toLowerCase() === "authorization") {
+                    delete headers[header];
+                  }
+                }
+              }
+              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info2, data);
+              redirectsRemaining--;
+            }
+            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
+              return response;
+            }
+            numTries += 1;
+            if (numTries < maxTries) {
+              yield response.readBody();
+              yield this._performExponentialBackoff(numTries);
+            }
+          } while (numTries < maxTries);
+          return response;
+        });
+      }
+      /**
+       * Needs to be called if keepAlive is set to true in request options.
+       */
+      dispose() {
+        if (this._agent) {
+          this._agent.destroy();
+        }
+        this._disposed = true;
+      }
+      /**
+       * Raw request.
+       * @param info
+       * @param data
+       */
+      requestRaw(info2, data) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => {
+            function callbackForResult(err, res) {
+              if (err) {
+                reject(err);
+              } else if (!res) {
+                reject(new Error("Unknown error"));
+              } else {
+                resolve4(res);
+              }
+            }
+            this.requestRawWithCallback(info2, data, callbackForResult);
+          });
+        });
+      }
+      /**
+       * Raw request with callback.
+       * @param info
+       * @param data
+       * @param onResult
+       */
+      requestRawWithCallback(info2, data, onResult) {
+        if (typeof data === "string") {
+          if (!info2.options.headers) {
+            info2.options.headers = {};
+          }
+          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+          if (!callbackCalled) {
+            callbackCalled = true;
+            onResult(err, res);
+          }
+        }
+        const req = info2.httpModule.request(info2.options, (msg) => {
+          const res = new HttpClientResponse2(msg);
+          handleResult(void 0, res);
+        });
+        let socket;
+        req.on("socket", (sock) => {
+          socket = sock;
+        });
+        req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
+          if (socket) {
+            socket.end();
+          }
+          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+        });
+        req.on("error", function(err) {
+          handleResult(err);
+        });
+        if (data && typeof data === "string") {
+          req.write(data, "utf8");
+        }
+        if (data && typeof data !== "string") {
+          data.on("close", function() {
+            req.end();
+          });
+          data.pipe(req);
+        } else {
+          req.end();
+        }
+      }
+      /**
+       * Gets an http agent. This function is useful when you need an http agent that handles
+       * routing through a proxy server - depending upon the url and proxy environment variables.
+       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+       */
+      getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+      }
+      getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+          return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+      }
+      _prepareRequest(method, requestUrl, headers) {
+        const info2 = {};
+        info2.parsedUrl = requestUrl;
+        const usingSsl = info2.parsedUrl.protocol === "https:";
+        info2.httpModule = usingSsl ? https3 : http3;
+        const defaultPort = usingSsl ? 443 : 80;
+        info2.options = {};
+        info2.options.host = info2.parsedUrl.hostname;
+        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
+        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
+        info2.options.method = method;
+        info2.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+          info2.options.headers["user-agent"] = this.userAgent;
+        }
+        info2.options.agent = this._getAgent(info2.parsedUrl);
+        if (this.handlers) {
+          for (const handler2 of this.handlers) {
+            handler2.prepareRequest(info2.options);
+          }
+        }
+        return info2;
+      }
+      _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+          return Object.assign({}, lowercaseKeys3(this.requestOptions.headers), lowercaseKeys3(headers || {}));
+        }
+        return lowercaseKeys3(headers || {});
+      }
+      /**
+       * Gets an existing header value or returns a default.
+       * Handles converting number header values to strings since HTTP headers must be strings.
+       * Note: This returns string | string[] since some headers can have multiple values.
+       * For headers that must always be a single string (like Content-Type), use the
+       * specialized _getExistingOrDefaultContentTypeHeader method instead.
+       */
+      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys3(this.requestOptions.headers)[header];
+          if (headerValue) {
+            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
+          }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== void 0) {
+          return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      /**
+       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+       * Always returns a single string (not an array) since Content-Type should be a single value.
+       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+       */
+      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys3(this.requestOptions.headers)[Headers2.ContentType];
+          if (headerValue) {
+            if (typeof headerValue === "number") {
+              clientHeader = String(headerValue);
+            } else if (Array.isArray(headerValue)) {
+              clientHeader = headerValue.join(", ");
+            } else {
+              clientHeader = headerValue;
+            }
+          }
+        }
+        const additionalValue = additionalHeaders[Headers2.ContentType];
+        if (additionalValue !== void 0) {
+          if (typeof additionalValue === "number") {
+            return String(additionalValue);
+          } else if (Array.isArray(additionalValue)) {
+            return additionalValue.join(", ");
+          } else {
+            return additionalValue;
+          }
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+          agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+          agent = this._agent;
+        }
+        if (agent) {
+          return agent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        let maxSockets = 100;
+        if (this.requestOptions) {
+          maxSockets = this.requestOptions.maxSockets || http3.globalAgent.maxSockets;
+        }
+        if (proxyUrl && proxyUrl.hostname) {
+          const agentOptions = {
+            maxSockets,
+            keepAlive: this._keepAlive,
+            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
+              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+            }), { host: proxyUrl.hostname, port: proxyUrl.port })
+          };
+          let tunnelAgent;
+          const overHttps = proxyUrl.protocol === "https:";
+          if (usingSsl) {
+            tunnelAgent = overHttps ? tunnel2.httpsOverHttps : tunnel2.httpsOverHttp;
+          } else {
+            tunnelAgent = overHttps ? tunnel2.httpOverHttps : tunnel2.httpOverHttp;
+          }
+          agent = tunnelAgent(agentOptions);
+          this._proxyAgent = agent;
+        }
+        if (!agent) {
+          const options = { keepAlive: this._keepAlive, maxSockets };
+          agent = usingSsl ? new https3.Agent(options) : new http3.Agent(options);
+          this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+          agent.options = Object.assign(agent.options || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return agent;
+      }
+      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+          proxyAgent = this._proxyAgentDispatcher;
+        }
+        if (proxyAgent) {
+          return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, (proxyUrl.username || proxyUrl.password) && {
+          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
+        }));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+          proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return proxyAgent;
+      }
+      _getUserAgentWithOrchestrationId(userAgent2) {
+        const baseUserAgent = userAgent2 || "actions/http-client";
+        const orchId = process.env["ACTIONS_ORCHESTRATION_ID"];
+        if (orchId) {
+          const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+      }
+      _performExponentialBackoff(retryNumber) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
+          const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
+          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+        });
+      }
+      _processResponse(res, options) {
+        return __awaiter20(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter20(this, void 0, void 0, function* () {
+            const statusCode = res.message.statusCode || 0;
+            const response = {
+              statusCode,
+              result: null,
+              headers: {}
+            };
+            if (statusCode === HttpCodes2.NotFound) {
+              resolve4(response);
+            }
+            function dateTimeDeserializer(key, value) {
+              if (typeof value === "string") {
+                const a = new Date(value);
+                if (!isNaN(a.valueOf())) {
+                  return a;
+                }
+              }
+              return value;
+            }
+            let obj;
+            let contents;
+            try {
+              contents = yield res.readBody();
+              if (contents && contents.length > 0) {
+                if (options && options.deserializeDates) {
+                  obj = JSON.parse(contents, dateTimeDeserializer);
+                } else {
+                  obj = JSON.parse(contents);
+                }
+                response.result = obj;
+              }
+              response.headers = res.message.headers;
+            } catch (err) {
+            }
+            if (statusCode > 299) {
+              let msg;
+              if (obj && obj.message) {
+                msg = obj.message;
+              } else if (contents && contents.length > 0) {
+                msg = contents;
+              } else {
+                msg = `Failed request: (${statusCode})`;
+              }
+              const err = new HttpClientError2(msg, statusCode);
+              err.result = response.result;
+              reject(err);
+            } else {
+              resolve4(response);
+            }
+          }));
+        });
+      }
+    };
+    exports2.HttpClient = HttpClient3;
+    var lowercaseKeys3 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
+  }
+});
+
 // src/builder/overlay-plan.ts
 var overlay_plan_exports = {};
 __export(overlay_plan_exports, {
@@ -26464,10 +26466,10 @@ __export(overlay_plan_exports, {
   evaluateOverlay: () => evaluateOverlay,
   planFromOverlay: () => planFromOverlay
 });
-import { readFile as readFile3 } from "node:fs/promises";
-import path21 from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import path22 from "node:path";
 async function evaluateOverlay(file, options = {}) {
-  const absolute = path21.resolve(file);
+  const absolute = path22.resolve(file);
   await checkInputFile(file, {
     name: "overlay",
     missingHint: "pass the haskellPackages overlay with --overlay FILE"
@@ -26520,8 +26522,8 @@ async function evaluateOverlay(file, options = {}) {
 }
 async function planFromOverlay(file, options = {}) {
   const calls = await evaluateOverlay(file, options);
-  const text = await readFile3(file, "utf8");
-  const absolute = path21.resolve(file);
+  const text = await readFile4(file, "utf8");
+  const absolute = path22.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -26559,7 +26561,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => findAttributeLine(text, a.attribute) - findAttributeLine(text, b.attribute)).map((call) => ({
     name: call.name,
     line: findAttributeLine(text, call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path21.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path22.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -26716,13 +26718,13 @@ else builtins.filter (x: x != null) (builtins.attrValues (builtins.mapAttrs desc
 import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -28709,10 +28711,8 @@ function saveState(name, value) {
 }
 
 // src/action/main.ts
-import { readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
-import os9 from "node:os";
-import path22 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import os10 from "node:os";
+import path23 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31099,8 +31099,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path23, level) {
-    this.path = path23;
+  constructor(path24, level) {
+    this.path = path24;
     this.level = level;
   }
 };
@@ -32188,8 +32188,8 @@ function createEmptyPipeline() {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
-function isObject(input) {
-  return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
+function isObject(input2) {
+  return typeof input2 === "object" && input2 !== null && !Array.isArray(input2) && !(input2 instanceof RegExp) && !(input2 instanceof Date);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/error.js
@@ -35651,23 +35651,23 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path23 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path23.startsWith("/")) {
-      path23 = path23.substring(1);
+    let path24 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path24.startsWith("/")) {
+      path24 = path24.substring(1);
     }
-    if (isAbsoluteUrl(path23)) {
-      requestUrl = path23;
+    if (isAbsoluteUrl(path24)) {
+      requestUrl = path24;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path23);
+      requestUrl = appendPath(requestUrl, path24);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
   requestUrl = appendQueryParams(requestUrl, queryParams, sequenceParams, isAbsolutePath);
   return requestUrl;
 }
-function replaceAll(input, replacements) {
-  let result = input;
+function replaceAll(input2, replacements) {
+  let result = input2;
   for (const [searchValue, replaceValue] of replacements) {
     result = result.split(searchValue).join(replaceValue);
   }
@@ -35705,9 +35705,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path23 = pathToAppend.substring(0, searchStart);
+    const path24 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path23;
+    newPath = newPath + path24;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -38584,16 +38584,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path23 = this._matcher.path;
-    return path23.length > 0 ? path23[path23.length - 1].tag : void 0;
+    const path24 = this._matcher.path;
+    return path24.length > 0 ? path24[path24.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path23 = this._matcher.path;
-    return path23.length > 0 ? path23[path23.length - 1].namespace : void 0;
+    const path24 = this._matcher.path;
+    return path24.length > 0 ? path24[path24.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -38601,9 +38601,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return void 0;
-    return path23[path23.length - 1].values?.[attrName];
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return void 0;
+    return path24[path24.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -38611,9 +38611,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return false;
-    const current = path23[path23.length - 1];
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return false;
+    const current = path24[path24.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -38639,18 +38639,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return -1;
-    return path23[path23.length - 1].position ?? 0;
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return -1;
+    return path24[path24.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path23 = this._matcher.path;
-    if (path23.length === 0) return -1;
-    return path23[path23.length - 1].counter ?? 0;
+    const path24 = this._matcher.path;
+    if (path24.length === 0) return -1;
+    return path24[path24.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -39735,9 +39735,9 @@ var NAMED = Object.freeze({
   NewLine: "\n"
 });
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
-function decodeEntities(input) {
-  if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex, dec, name) => {
+function decodeEntities(input2) {
+  if (input2.indexOf("&") === -1) return input2;
+  return input2.replace(ENTITY_RE, (match3, hex, dec, name) => {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
     }
@@ -41912,11 +41912,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path23) {
+    function locateFile(path24) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path23, scriptDirectory);
+        return Module["locateFile"](path24, scriptDirectory);
       }
-      return scriptDirectory + path23;
+      return scriptDirectory + path24;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45003,9 +45003,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path23 = getURLPath(request2.url) || "/";
+    const path24 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path23}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path24}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -45487,9 +45487,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path23 = getURLPath(request2.url) || "/";
+    const path24 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path23}`;
+    canonicalizedResourceString += `/${options.accountName}${path24}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59430,10 +59430,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path23 = urlParsed.pathname;
-  path23 = path23 || "/";
-  path23 = escape2(path23);
-  urlParsed.pathname = path23;
+  let path24 = urlParsed.pathname;
+  path24 = path24 || "/";
+  path24 = escape2(path24);
+  urlParsed.pathname = path24;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -59518,9 +59518,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path23 = urlParsed.pathname;
-  path23 = path23 ? path23.endsWith("/") ? `${path23}${name}` : `${path23}/${name}` : name;
-  urlParsed.pathname = path23;
+  let path24 = urlParsed.pathname;
+  path24 = path24 ? path24.endsWith("/") ? `${path24}${name}` : `${path24}/${name}` : name;
+  urlParsed.pathname = path24;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -68320,10 +68320,10 @@ var ReflectionJsonReader = class {
    * If a message field is already present, it will be merged with the
    * new data.
    */
-  read(input, message, options) {
+  read(input2, message, options) {
     this.prepare();
     const oneofsHandled = [];
-    for (const [jsonKey, jsonValue] of Object.entries(input)) {
+    for (const [jsonKey, jsonValue] of Object.entries(input2)) {
       const field2 = this.fMap[jsonKey];
       if (!field2) {
         if (!options.ignoreUnknownFields)
@@ -69200,11 +69200,11 @@ function reflectionCreate(type) {
 
 // node_modules/@protobuf-ts/runtime/build/es2015/reflection-merge-partial.js
 function reflectionMergePartial(info2, target, source) {
-  let fieldValue, input = source, output;
+  let fieldValue, input2 = source, output;
   for (let field2 of info2.fields) {
     let name = field2.localName;
     if (field2.oneof) {
-      const group2 = input[field2.oneof];
+      const group2 = input2[field2.oneof];
       if ((group2 === null || group2 === void 0 ? void 0 : group2.oneofKind) == void 0) {
         continue;
       }
@@ -69216,7 +69216,7 @@ function reflectionMergePartial(info2, target, source) {
         continue;
       }
     } else {
-      fieldValue = input[name];
+      fieldValue = input2[name];
       output = target;
       if (fieldValue == void 0) {
         continue;
@@ -70983,6 +70983,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 }
 
 // src/action/cache.ts
+init_errors();
 import { mkdir as mkdir2, readFile, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import path12 from "node:path";
 var EXPORT_FILE = "batch.nar-export";
@@ -71011,7 +71012,7 @@ async function restoreBatch(dir, key, restoreKeys) {
   } catch (error2) {
     return {
       hit: "none",
-      warning: `Actions cache restore failed (${error2.message}); building instead`
+      warning: `Actions cache restore failed (${errorMessage(error2)}); building instead`
     };
   }
   if (!matched) return { hit: "none" };
@@ -71040,7 +71041,7 @@ async function saveBatch(dir, key) {
         saved: false,
         warning: `${key} is already in the Actions cache (saved by another job)`
       };
-    return { saved: false, warning: `Actions cache save failed (${error2.message})` };
+    return { saved: false, warning: `Actions cache save failed (${errorMessage(error2)})` };
   }
 }
 function actionsCacheAvailable() {
@@ -71050,27 +71051,12 @@ function actionsCacheAvailable() {
 // src/action/cache-entry.ts
 import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
 import path15 from "node:path";
+init_errors();
 
-// src/action/publish.ts
-init_process();
+// src/action/signing-key.ts
 import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import os8 from "node:os";
 import path13 from "node:path";
-
-// src/common/nix-command.ts
-var NIX_FEATURE_FLAGS = [
-  "--extra-experimental-features",
-  "nix-command flakes"
-];
-
-// src/action/publish.ts
-init_nix_output();
-function parseTargets(text) {
-  return text.split(/[\s,]+/).map((t) => t.trim()).filter(Boolean);
-}
-function redactTarget(target) {
-  return target.replace(/\/\/[^/@]*@/, "//***@").replace(/\?.*$/, "");
-}
 async function withKeyFile(key, use) {
   if (!key) return use(void 0);
   const dir = await mkdtemp(path13.join(os8.tmpdir(), "some-cabal2nix-key-"));
@@ -71083,99 +71069,21 @@ async function withKeyFile(key, use) {
     await rm3(dir, { recursive: true, force: true });
   }
 }
+function publicKeyOf(secretKey) {
+  const at = secretKey.indexOf(":");
+  if (at <= 0) return void 0;
+  const bytes = Buffer.from(secretKey.slice(at + 1).trim(), "base64");
+  if (bytes.length !== 64) return void 0;
+  return `${secretKey.slice(0, at)}:${bytes.subarray(32).toString("base64")}`;
+}
+function secretPartOf(key) {
+  return key.includes(":") ? key.slice(key.indexOf(":") + 1) : void 0;
+}
 function signsOnCopy(target) {
   return /^(file|https?|s3):\/\//.test(target);
 }
 function withSecretKey(target, keyFile) {
   return `${target}${target.includes("?") ? "&" : "?"}secret-key=${keyFile}`;
-}
-async function pushWithNixCopy(storePath, target, env, sign) {
-  const present = await runCommand(
-    "nix",
-    [...NIX_FEATURE_FLAGS, "path-info", "--store", target, storePath],
-    { env }
-  );
-  if (present.code === 0) return "already-present";
-  if (typeof sign === "function") await sign();
-  const copied = await runCommand(
-    "nix",
-    [
-      ...NIX_FEATURE_FLAGS,
-      "copy",
-      "--to",
-      typeof sign === "string" ? withSecretKey(target, sign) : target,
-      storePath
-    ],
-    { env }
-  );
-  if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr));
-  return "pushed";
-}
-function localSigner(storePath, keyFile, env) {
-  let signing;
-  return () => signing ??= runCommand(
-    "nix",
-    [...NIX_FEATURE_FLAGS, "store", "sign", "--key-file", keyFile, storePath],
-    { env }
-  ).then((signed) => {
-    if (signed.code !== 0) {
-      throw new Error(
-        `signing ${storePath} in the local store failed: ${firstBuildError(signed.stderr)} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
-      );
-    }
-  });
-}
-async function pushWithCachix(storePath, cache, options) {
-  if (!await commandExists("cachix", ["--version"])) {
-    throw new Error(
-      "the cachix CLI is not on PATH (install it, e.g. with cachix/cachix-action, before this step)"
-    );
-  }
-  const env = {
-    ...options.env ?? process.env,
-    ...options.cachixAuthToken ? { CACHIX_AUTH_TOKEN: options.cachixAuthToken } : {}
-  };
-  const result = await runCommand("cachix", ["push", cache, storePath], { env });
-  if (result.code !== 0)
-    throw new Error(
-      result.stderr.trim().split("\n").slice(-1)[0] || `cachix exited with ${result.code}`
-    );
-  return "pushed";
-}
-async function pushToBinaryCaches(storePath, targets, options = {}) {
-  const env = options.env ?? process.env;
-  return withKeyFile(options.signingKey, async (keyFile) => {
-    const signLocally = keyFile ? localSigner(storePath, keyFile, env) : void 0;
-    const results = [];
-    for (const target of targets) {
-      const started = performance.now();
-      const shown = redactTarget(target);
-      options.log?.(`offering ${storePath} to ${shown}`);
-      try {
-        const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(
-          storePath,
-          target,
-          env,
-          keyFile && signsOnCopy(target) ? keyFile : signLocally
-        );
-        const ms = performance.now() - started;
-        options.log?.(
-          `${shown}: ${status === "pushed" ? "pushed" : "already has it, nothing pushed"} (${(ms / 1e3).toFixed(1)} s)`
-        );
-        results.push({ target: shown, status, ms });
-      } catch (error2) {
-        const message = error2.message;
-        options.log?.(`${shown}: push failed: ${message}`);
-        results.push({
-          target: shown,
-          status: "failed",
-          ms: performance.now() - started,
-          error: message
-        });
-      }
-    }
-    return results;
-  });
 }
 
 // src/action/store.ts
@@ -71183,8 +71091,28 @@ init_errors();
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import path14 from "node:path";
+
+// src/common/nix-command.ts
+var NIX_FEATURE_FLAGS = [
+  "--extra-experimental-features",
+  "nix-command flakes"
+];
+
+// src/action/store.ts
 init_nix_output();
 init_process();
+
+// src/action/store/path-info.ts
+function parsePathInfo(json) {
+  const data = JSON.parse(json);
+  if (Array.isArray(data)) return data.filter((i) => i && typeof i.path === "string");
+  if (data && typeof data === "object") {
+    return Object.entries(data).filter(([, info2]) => info2).map(([p, info2]) => ({ ...info2, path: p }));
+  }
+  return [];
+}
+
+// src/action/store.ts
 function parseInstallable(text) {
   const [head, attr] = text.split("#", 2);
   if (head.endsWith(".nix") || head.endsWith("/default.nix"))
@@ -71240,14 +71168,10 @@ var NixStore = class {
   }
   async evaluate(installable) {
     if (installable.kind === "flake") {
-      const result = await this.run("nix", [
-        ...NIX_FEATURE_FLAGS,
-        "eval",
-        "--json",
+      const result = await this.evalJson(
         installable.ref,
-        "--apply",
         "d: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null"
-      ]);
+      );
       if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
       return derivationFromEval(installable.ref, result.stdout.toString("utf8"));
     }
@@ -71259,6 +71183,10 @@ var NixStore = class {
     const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
     if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
     return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
+  }
+  /** `nix eval --json REF --apply FN`, as it came back. */
+  evalJson(ref, apply) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
   }
   async isValid(storePath) {
     const result = await this.run("nix-store", ["--check-validity", storePath]);
@@ -71296,8 +71224,39 @@ var NixStore = class {
   }
   /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
   async copyTo(url2, storePath) {
-    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "copy", "--to", url2, storePath]);
+    const result = await this.copyToResult(url2, storePath);
     if (result.code !== 0) throw nixFailure(`copying ${storePath} to a binary cache`, result);
+  }
+  /** As copyTo, for a push: the error is Nix's own first line, which the push report quotes. */
+  async pushTo(url2, storePath) {
+    const result = await this.copyToResult(url2, storePath);
+    if (result.code !== 0) throw new Error(firstBuildError(result.stderr));
+  }
+  copyToResult(url2, storePath) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "copy", "--to", url2, storePath]);
+  }
+  /** Whether the store at `url` (any store URL, a binary cache included) has the path. */
+  async hasIn(url2, storePath) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "path-info",
+      "--store",
+      url2,
+      storePath
+    ]);
+    return result.code === 0;
+  }
+  /** `nix store sign` in the local store; Nix's reason when it refuses, else undefined. */
+  async signLocally(keyFile, storePath) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "store",
+      "sign",
+      "--key-file",
+      keyFile,
+      storePath
+    ]);
+    return result.code === 0 ? void 0 : firstBuildError(result.stderr);
   }
   /**
    * Checks a path in a binary cache against the given public keys, without the local store:
@@ -71333,13 +71292,17 @@ var NixStore = class {
     ]);
     if (result.code !== 0) throw nixFailure(`copying ${storePath} from ${url2}`, result);
   }
-  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
+  /** NAR size in bytes, or undefined when Nix cannot tell. */
   async narSize(storePath) {
     const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--json", storePath]);
     if (result.code !== 0) return void 0;
-    const data = JSON.parse(result.stdout.toString("utf8"));
-    const info2 = Array.isArray(data) ? data[0] : data[storePath];
-    return info2?.narSize;
+    return parsePathInfo(result.stdout.toString("utf8"))[0]?.narSize;
+  }
+  /** `nix path-info --all --json`: every valid path with its registration time, deriver, size. */
+  async allPathInfo() {
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--all", "--json"]);
+    if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
+    return parsePathInfo(result.stdout.toString("utf8"));
   }
   async references(storePath) {
     const result = await this.run("nix-store", ["--query", "--references", storePath]);
@@ -71373,13 +71336,6 @@ function timingsFromBuildLog(stderr) {
 }
 
 // src/action/cache-entry.ts
-function publicKeyOf(secretKey) {
-  const at = secretKey.indexOf(":");
-  if (at <= 0) return void 0;
-  const bytes = Buffer.from(secretKey.slice(at + 1).trim(), "base64");
-  if (bytes.length !== 64) return void 0;
-  return `${secretKey.slice(0, at)}:${bytes.subarray(32).toString("base64")}`;
-}
 function entryPublicKeys(signingKey, trustedPublicKeys = []) {
   const derived = signingKey ? publicKeyOf(signingKey) : void 0;
   const keys = [...derived ? [derived] : [], ...trustedPublicKeys];
@@ -71433,7 +71389,7 @@ async function importCacheEntry(store, entry, publicKeys) {
       await store.importFrom(entry.exportFile);
     }
   } catch (error2) {
-    const message = error2.message;
+    const message = errorMessage(error2);
     const needsTrust = /signature|not privileged|trusted/i.test(message);
     return refused(
       `the Nix store refused the cached batch ${key} (${message})`,
@@ -71443,89 +71399,7 @@ async function importCacheEntry(store, entry, publicKeys) {
   return {};
 }
 
-// src/action/config.ts
-init_errors();
-import { existsSync as existsSync4 } from "node:fs";
-import path16 from "node:path";
-var OVERRIDES_CANDIDATES = [
-  "overrides.nix",
-  "nix/overrides.nix",
-  "hackage-overrides.nix",
-  "nix/hackage-overrides.nix",
-  "overrides.json",
-  "nix/overrides.json"
-];
-function booleanInput(name, fallback) {
-  const raw = getInput(name).trim().toLowerCase();
-  if (raw === "") return fallback;
-  if (["true", "yes", "1", "on"].includes(raw)) return true;
-  if (["false", "no", "0", "off"].includes(raw)) return false;
-  throw new BatchError("usage", `input ${name} must be true or false, not '${raw}'`);
-}
-function commentMode() {
-  const raw = getInput("comment").trim().toLowerCase() || "auto";
-  if (raw === "auto") return "auto";
-  if (["true", "always", "yes"].includes(raw)) return "always";
-  if (["false", "never", "no"].includes(raw)) return "never";
-  throw new BatchError("usage", `input comment must be auto, true or false, not '${raw}'`);
-}
-function readConfig(env = process.env) {
-  const signingKey = getInput("signing-key").trim() || void 0;
-  const cachixAuthToken = getInput("cachix-auth-token").trim() || void 0;
-  const githubToken = getInput("github-token").trim() || void 0;
-  for (const secret of [signingKey, cachixAuthToken, githubToken])
-    if (secret) setSecret(secret);
-  if (signingKey?.includes(":")) setSecret(signingKey.slice(signingKey.indexOf(":") + 1));
-  const workingDirectory = path16.resolve(
-    env.GITHUB_WORKSPACE ?? process.cwd(),
-    getInput("working-directory") || "."
-  );
-  const overlayFile = getInput("overlay-file").trim() || void 0;
-  let overridesFile = getInput("overrides-file").trim() || void 0;
-  if (overlayFile && overridesFile) {
-    throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
-  }
-  if (!overlayFile && !overridesFile) {
-    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path16.join(workingDirectory, c)));
-    if (!overridesFile) {
-      throw new BatchError(
-        "usage",
-        `no overrides file found (looked for ${OVERRIDES_CANDIDATES.join(", ")})`,
-        {
-          hint: "set the overrides-file input (or overlay-file for an overlay that calls callHackage)"
-        }
-      );
-    }
-  }
-  const prefix2 = getInput("cache-key-prefix").trim() || "some-cabal2nix";
-  if (!/^[A-Za-z0-9._-]+$/.test(prefix2)) {
-    throw new BatchError(
-      "usage",
-      `cache-key-prefix '${prefix2}' may only use letters, digits, '.', '_' and '-'`
-    );
-  }
-  return {
-    workingDirectory,
-    overridesFile,
-    overlayFile,
-    installable: getInput("installable").trim() || void 0,
-    binaryCaches: parseTargets(getInput("binary-caches")),
-    signingKey,
-    trustedPublicKeys: parseTargets(getInput("trusted-public-keys")),
-    cachixAuthToken,
-    useActionsCache: booleanInput("use-actions-cache", true),
-    cacheKeyPrefix: prefix2,
-    githubToken,
-    comment: commentMode(),
-    commentId: getInput("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
-    failOnPushError: booleanInput("fail-on-push-error", false)
-  };
-}
-
-// src/action/main.ts
-init_errors();
-
-// src/action/keys.ts
+// src/action/cache-key.ts
 import { createHash as createHash3 } from "node:crypto";
 function sha256(text) {
   return createHash3("sha256").update(text).digest("hex");
@@ -71545,6 +71419,120 @@ function batchCacheKey(inputs) {
   const digest = sha256(canonicalJson({ drvPath: inputs.drvPath }));
   return `${restoreKeyPrefix(inputs)}${digest.slice(0, 32)}`;
 }
+
+// src/action/config.ts
+init_errors();
+import { existsSync as existsSync4 } from "node:fs";
+import path16 from "node:path";
+var OVERRIDES_CANDIDATES = [
+  "overrides.nix",
+  "nix/overrides.nix",
+  "hackage-overrides.nix",
+  "nix/hackage-overrides.nix",
+  "overrides.json",
+  "nix/overrides.json"
+];
+function input(name) {
+  return getInput(name);
+}
+function parseTargets(text) {
+  return text.split(/[\s,]+/).map((t) => t.trim()).filter(Boolean);
+}
+function booleanInput(name, fallback) {
+  const raw = input(name).trim().toLowerCase();
+  if (raw === "") return fallback;
+  if (["true", "yes", "1", "on"].includes(raw)) return true;
+  if (["false", "no", "0", "off"].includes(raw)) return false;
+  throw new BatchError("usage", `input ${name} must be true or false, not '${raw}'`);
+}
+function commentMode() {
+  const raw = input("comment").trim().toLowerCase() || "auto";
+  if (raw === "auto") return "auto";
+  if (["true", "always", "yes"].includes(raw)) return "always";
+  if (["false", "never", "no"].includes(raw)) return "never";
+  throw new BatchError("usage", `input comment must be auto, true or false, not '${raw}'`);
+}
+function readConfig(env = process.env) {
+  const signingKey = input("signing-key").trim() || void 0;
+  const cachixAuthToken = input("cachix-auth-token").trim() || void 0;
+  const githubToken = input("github-token").trim() || void 0;
+  for (const secret of [signingKey, cachixAuthToken, githubToken])
+    if (secret) setSecret(secret);
+  const secretPart = signingKey && secretPartOf(signingKey);
+  if (secretPart) setSecret(secretPart);
+  const workingDirectory = path16.resolve(
+    env.GITHUB_WORKSPACE ?? process.cwd(),
+    input("working-directory") || "."
+  );
+  const overlayFile = input("overlay-file").trim() || void 0;
+  let overridesFile = input("overrides-file").trim() || void 0;
+  if (overlayFile && overridesFile) {
+    throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
+  }
+  if (!overlayFile && !overridesFile) {
+    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path16.join(workingDirectory, c)));
+    if (!overridesFile) {
+      throw new BatchError(
+        "usage",
+        `no overrides file found (looked for ${OVERRIDES_CANDIDATES.join(", ")})`,
+        {
+          hint: "set the overrides-file input (or overlay-file for an overlay that calls callHackage)"
+        }
+      );
+    }
+  }
+  const prefix2 = input("cache-key-prefix").trim() || "some-cabal2nix";
+  if (!/^[A-Za-z0-9._-]+$/.test(prefix2)) {
+    throw new BatchError(
+      "usage",
+      `cache-key-prefix '${prefix2}' may only use letters, digits, '.', '_' and '-'`
+    );
+  }
+  return {
+    workingDirectory,
+    overridesFile,
+    overlayFile,
+    installable: input("installable").trim() || void 0,
+    binaryCaches: parseTargets(input("binary-caches")),
+    signingKey,
+    trustedPublicKeys: parseTargets(input("trusted-public-keys")),
+    cachixAuthToken,
+    useActionsCache: booleanInput("use-actions-cache", true),
+    cacheKeyPrefix: prefix2,
+    githubToken,
+    comment: commentMode(),
+    commentId: input("comment-id").trim() || env.GITHUB_JOB || "some-cabal2nix",
+    failOnPushError: booleanInput("fail-on-push-error", false)
+  };
+}
+function readTraceInputs() {
+  return {
+    endpoint: input("otlp-endpoint").trim() || void 0,
+    headers: input("otlp-headers").trim() || void 0
+  };
+}
+
+// src/action/main.ts
+init_errors();
+
+// src/action/names.ts
+var Outputs = {
+  StorePath: "store-path",
+  Source: "source",
+  Rebuilt: "rebuilt",
+  CacheKey: "cache-key",
+  Packages: "packages",
+  Diff: "diff",
+  Timings: "timings"
+};
+var State = {
+  Report: "report",
+  MainFinishedAt: "main-finished-at",
+  Comment: "comment",
+  Trace: "trace"
+};
+
+// src/action/package-diff.ts
 function describeEntry(entry) {
   return "version" in entry ? entry.version : `path ${entry.path}`;
 }
@@ -71581,54 +71569,178 @@ function summarizeDiff(diff) {
 // src/action/main.ts
 init_plan();
 
-// src/action/audit.ts
+// src/action/push.ts
+init_errors();
 init_process();
-function durationOf(d) {
-  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+
+// src/common/redact.ts
+var USER_INFO = /\/\/[^/@\s]*@/g;
+function redactSecrets(text) {
+  return text.replace(USER_INFO, "//***@").replace(/(secret-key|access-key|secret|token|password)=[^&\s]*/gi, "$1=***").replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, "$1***");
 }
-function buildFigures(audit) {
-  let longest;
-  for (const d of audit.built) {
-    const ms = durationOf(d);
-    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+function redactStoreUrl(target) {
+  return redactSecrets(target).replace(/\?.*$/, "");
+}
+
+// src/action/push.ts
+async function pushWithNixCopy(store, storePath, target, sign) {
+  if (await store.hasIn(target, storePath)) return "already-present";
+  if (typeof sign === "function") await sign();
+  await store.pushTo(typeof sign === "string" ? withSecretKey(target, sign) : target, storePath);
+  return "pushed";
+}
+function localSigner(store, storePath, keyFile) {
+  let signing;
+  return () => signing ??= store.signLocally(keyFile, storePath).then((refused) => {
+    if (refused !== void 0) {
+      throw new Error(
+        `signing ${storePath} in the local store failed: ${refused} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
+      );
+    }
+  });
+}
+async function pushWithCachix(storePath, cache, options) {
+  if (!await commandExists("cachix", ["--version"])) {
+    throw new Error(
+      "the cachix CLI is not on PATH (install it, e.g. with cachix/cachix-action, before this step)"
+    );
   }
-  return {
-    built: audit.built.length,
-    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
-    longest,
-    substituted: audit.substituted.length,
-    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  const env = {
+    ...options.env ?? process.env,
+    ...options.cachixAuthToken ? { CACHIX_AUTH_TOKEN: options.cachixAuthToken } : {}
   };
+  const result = await runCommand("cachix", ["push", cache, storePath], { env });
+  if (result.code !== 0)
+    throw new Error(
+      result.stderr.trim().split("\n").slice(-1)[0] || `cachix exited with ${result.code}`
+    );
+  return "pushed";
+}
+async function pushToBinaryCaches(storePath, targets, options = {}) {
+  const store = new NixStore(process.cwd(), options.env ?? process.env);
+  return withKeyFile(options.signingKey, async (keyFile) => {
+    const signLocally = keyFile ? localSigner(store, storePath, keyFile) : void 0;
+    const results = [];
+    for (const target of targets) {
+      const started = performance.now();
+      const shown = redactStoreUrl(target);
+      options.log?.(`offering ${storePath} to ${shown}`);
+      try {
+        const status = target.startsWith("cachix:") ? await pushWithCachix(storePath, target.slice("cachix:".length), options) : await pushWithNixCopy(
+          store,
+          storePath,
+          target,
+          keyFile && signsOnCopy(target) ? keyFile : signLocally
+        );
+        const ms = performance.now() - started;
+        options.log?.(
+          `${shown}: ${status === "pushed" ? "pushed" : "already has it, nothing pushed"} (${(ms / 1e3).toFixed(1)} s)`
+        );
+        results.push({ target: shown, status, ms });
+      } catch (error2) {
+        const message = errorMessage(error2);
+        options.log?.(`${shown}: push failed: ${message}`);
+        results.push({
+          target: shown,
+          status: "failed",
+          ms: performance.now() - started,
+          error: message
+        });
+      }
+    }
+    return results;
+  });
+}
+
+// src/action/report/markdown.ts
+function formatDuration(ms) {
+  if (ms < 1e3) return `${(ms / 1e3).toFixed(2)} s`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 6e4);
+  return `${minutes} min ${Math.round((ms - minutes * 6e4) / 1e3)} s`;
+}
+function formatBytes(bytes) {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 function plural(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
 }
-function packageId(s) {
-  return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
+function cell(text) {
+  return text.replace(/\s+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;").replace(/\|/g, "\\|").trim();
 }
-function auditVerdict(audit) {
-  if (audit.status === "unknown")
-    return `main build: cannot tell which IFDs it ran (${audit.reason})`;
-  const parts = [];
-  if (audit.stragglers.length > 0) {
-    const names = audit.stragglers.slice(0, 5).map(packageId);
-    const more = audit.stragglers.length - names.length;
-    parts.push(
-      `main build still ran ${plural(audit.stragglers.length, "cabal2nix IFD")}: ${names.join(", ")}${more > 0 ? `, \u2026 and ${more} more` : ""}`
-    );
-  }
-  if (audit.otherBatches.length > 0) {
-    const why = audit.otherBatches[0].reasons;
-    parts.push(
-      `${parts.length ? "and it" : "main build"} imported a different batch${why.length ? ` (${why.join("; ")})` : ""}`
-    );
-  }
-  if (parts.length) return parts.join("; ");
-  return `main build: 0 IFD builds \u2014 none of the ${plural(audit.overrides, "override")} needed its own cabal2nix run`;
+function code(text) {
+  const clean2 = text.replace(/\s+/g, " ");
+  const longest = Math.max(0, ...(clean2.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = clean2.startsWith("`") || clean2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean2}${pad}${fence}`;
 }
 
-// src/action/report.ts
+// src/action/report/model.ts
+var MAIN_BUILD_LABEL = "main build";
+function hackageCount(report) {
+  return report.packages.filter((p) => "version" in p).length;
+}
+
+// src/action/report/facts.ts
+var SOURCE_WORDS = {
+  "actions-cache": "restored from actions-cache",
+  "binary-cache": "substituted from binary-cache",
+  local: "already in the local store",
+  built: "built"
+};
+var SOURCE_HEADLINES = {
+  "actions-cache": "restored from the Actions cache",
+  "binary-cache": "substituted from a binary cache",
+  local: "already in the Nix store",
+  built: "built"
+};
+function verdictLine(report) {
+  const rebuilt = report.rebuilt ? report.packages.length : 0;
+  return `batch ${report.storePath}: ${SOURCE_WORDS[report.source]} in ${formatDuration(report.totalMs)}, ${rebuilt} package${rebuilt === 1 ? "" : "s"} rebuilt`;
+}
+function headline(report) {
+  return `batch ${SOURCE_HEADLINES[report.source]} in ${formatDuration(report.totalMs)}`;
+}
+function sourceText(report) {
+  if (report.source !== "built") return SOURCE_HEADLINES[report.source];
+  return `built in this job (cabal2nix ran for ${plural(report.packages.length, "package")})`;
+}
+function packageCountText(report) {
+  const total = report.packages.length;
+  const hackage = hackageCount(report);
+  const local = total - hackage;
+  if (local === 0) return `${plural(total, "package")} from Hackage`;
+  if (hackage === 0) return `${plural(total, "local package")}`;
+  return `${plural(total, "package")} (${hackage} from Hackage, ${local} local)`;
+}
+function changesText(diff, short = false) {
+  if (!diff) {
+    return short ? "first batch" : "first batch: no earlier batch in the Actions cache to compare with";
+  }
+  const changed = diff.added.length + diff.removed.length + diff.bumped.length;
+  if (changed === 0) {
+    return short ? "no package changes" : `no package changes since the cached batch (${diff.unchanged} unchanged)`;
+  }
+  const parts = [];
+  if (diff.added.length) parts.push(`${diff.added.length} added`);
+  if (diff.removed.length) parts.push(`${diff.removed.length} removed`);
+  if (diff.bumped.length) parts.push(`${diff.bumped.length} bumped`);
+  parts.push(`${diff.unchanged} unchanged`);
+  return short ? parts.join(", ") : `${parts.join(", ")} since the cached batch`;
+}
+function estimateAvoidedIfd(report) {
+  const pass = report.phases.find((p) => p.name === "archive pass");
+  const hackagePackages = hackageCount(report);
+  if (!pass || hackagePackages === 0) return void 0;
+  return { ms: hackagePackages * pass.ms, hackagePackages, archivePassMs: pass.ms };
+}
+function estimateParagraph(estimate) {
+  return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
+}
+
+// src/action/report/phase-timer.ts
 var PhaseTimer = class {
   phases = [];
   started = performance.now();
@@ -71654,366 +71766,3256 @@ var PhaseTimer = class {
     return performance.now() - this.started;
   }
 };
-function formatDuration(ms) {
-  if (ms < 1e3) return `${(ms / 1e3).toFixed(2)} s`;
-  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 6e4);
-  return `${minutes} min ${Math.round((ms - minutes * 6e4) / 1e3)} s`;
-}
-var SOURCE_WORDS = {
-  "actions-cache": "restored from actions-cache",
-  "binary-cache": "substituted from binary-cache",
-  local: "already in the local store",
-  built: "built"
-};
-function verdictLine(report) {
-  const rebuilt = report.rebuilt ? report.packages.length : 0;
-  return `batch ${report.storePath}: ${SOURCE_WORDS[report.source]} in ${formatDuration(report.totalMs)}, ${rebuilt} package${rebuilt === 1 ? "" : "s"} rebuilt`;
-}
-var COMMENT_MAX_CHARS = 65536;
-var SUMMARY_MAX_BYTES = 1e6;
-var SOURCE_HEADLINES = {
-  "actions-cache": "restored from the Actions cache",
-  "binary-cache": "substituted from a binary cache",
-  local: "already in the Nix store",
-  built: "built"
-};
-var PHASE_DESCRIPTIONS = {
-  plan: "read the package list",
-  restore: "look the batch up in the Actions cache and download it",
-  import: "import the downloaded batch into the Nix store",
-  evaluate: "evaluate the batch derivation",
-  "archive pass": "one pass over all-cabal-hashes for every package",
-  cabal2nix: "cabal2nix for every package",
-  store: "write the output into the Nix store",
-  build: "build the batch",
-  substitute: "fetch the batch from a binary cache",
-  push: "push to the binary caches",
-  save: "save the batch to the Actions cache"
-};
-var PUSH_WORDS = {
-  pushed: "pushed",
-  "already-present": "already there",
-  failed: "failed"
-};
-var MAIN_BUILD_LABEL = "main build";
-function hackageCount(report) {
-  return report.packages.filter((p) => "version" in p).length;
-}
-function cell(text) {
-  return text.replace(/\s+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;").replace(/\|/g, "\\|").trim();
-}
-function code(text) {
-  const clean2 = text.replace(/\s+/g, " ");
-  const longest = Math.max(0, ...(clean2.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = clean2.startsWith("`") || clean2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${clean2}${pad}${fence}`;
-}
-function redactSecrets(text) {
-  return text.replace(/\/\/[^/@\s]*@/g, "//***@").replace(/(secret-key|access-key|secret|token|password)=[^&\s]*/gi, "$1=***").replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, "$1***");
-}
-function plural2(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function packageCountText(report) {
-  const total = report.packages.length;
-  const hackage = hackageCount(report);
-  const local = total - hackage;
-  if (local === 0) return `${plural2(total, "package")} from Hackage`;
-  if (hackage === 0) return `${plural2(total, "local package")}`;
-  return `${plural2(total, "package")} (${hackage} from Hackage, ${local} local)`;
-}
-function changesText(diff, short = false) {
-  if (!diff) {
-    return short ? "first batch" : "first batch: no earlier batch in the Actions cache to compare with";
+
+// src/action/trace.ts
+init_esm();
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/OTLPExporterBase.js
+var OTLPExporterBase = class {
+  _delegate;
+  constructor(delegate) {
+    this._delegate = delegate;
   }
-  const changed = diff.added.length + diff.removed.length + diff.bumped.length;
-  if (changed === 0) {
-    return short ? "no package changes" : `no package changes since the cached batch (${diff.unchanged} unchanged)`;
+  /**
+   * Export items.
+   * @param items
+   * @param resultCallback
+   */
+  export(items, resultCallback) {
+    this._delegate.export(items, resultCallback);
   }
-  const parts = [];
-  if (diff.added.length) parts.push(`${diff.added.length} added`);
-  if (diff.removed.length) parts.push(`${diff.removed.length} removed`);
-  if (diff.bumped.length) parts.push(`${diff.bumped.length} bumped`);
-  parts.push(`${diff.unchanged} unchanged`);
-  return short ? parts.join(", ") : `${parts.join(", ")} since the cached batch`;
-}
-function estimateAvoidedIfd(report) {
-  const pass = report.phases.find((p) => p.name === "archive pass");
-  const hackagePackages = hackageCount(report);
-  if (!pass || hackagePackages === 0) return void 0;
-  return { ms: hackagePackages * pass.ms, hackagePackages, archivePassMs: pass.ms };
-}
-function estimateParagraph(estimate) {
-  return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural2(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
-}
-function headline(report) {
-  return `batch ${SOURCE_HEADLINES[report.source]} in ${formatDuration(report.totalMs)}`;
-}
-function sourceText(report) {
-  if (report.source !== "built") return SOURCE_HEADLINES[report.source];
-  return `built in this job (cabal2nix ran for ${plural2(report.packages.length, "package")})`;
-}
-function phaseRows(report, withDescriptions) {
-  const rows = report.phases.map(
-    (p) => withDescriptions ? `| ${cell(p.name)} | ${formatDuration(p.ms)} | ${cell(PHASE_DESCRIPTIONS[p.name] ?? "")} |` : `| ${cell(p.name)} | ${formatDuration(p.ms)} |`
-  );
-  const total = withDescriptions ? `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** | this step, all phases |` : `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** |`;
-  rows.push(total);
-  if (report.mainBuildMs !== void 0) {
-    rows.push(
-      withDescriptions ? `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} | the steps after this one, up to its post step |` : `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} |`
-    );
+  forceFlush() {
+    return this._delegate.forceFlush();
   }
-  return withDescriptions ? ["| phase | time | what it did |", "| --- | ---: | --- |", ...rows] : ["| phase | time |", "| --- | ---: |", ...rows];
+  shutdown() {
+    return this._delegate.shutdown();
+  }
+  setMetrics(metrics) {
+    this._delegate.setMetrics(metrics);
+  }
+};
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/types.js
+var OTLPExporterError = class extends Error {
+  code;
+  name = "OTLPExporterError";
+  data;
+  constructor(message, code2, data) {
+    super(message);
+    this.data = data;
+    this.code = code2;
+  }
+};
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/shared-configuration.js
+function validateTimeoutMillis(timeoutMillis) {
+  if (Number.isFinite(timeoutMillis) && timeoutMillis > 0) {
+    return timeoutMillis;
+  }
+  throw new Error(`Configuration: timeoutMillis is invalid, expected number greater than 0 (actual: '${timeoutMillis}')`);
 }
-function phaseGantt(report) {
-  const lines = [
-    "```mermaid",
-    "gantt",
-    "  dateFormat x",
-    "  axisFormat %s",
-    "  title some-cabal2nix phases (axis in seconds)",
-    "  section this step"
-  ];
-  let at = 0;
-  const task = (name, ms) => {
-    const length = Math.max(1, Math.round(ms));
-    const label = `${name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
-    lines.push(`  ${label} : ${at}, ${at + length}`);
-    at += length;
+function wrapStaticHeadersInFunction(headers) {
+  if (headers == null) {
+    return void 0;
+  }
+  return async () => headers;
+}
+function mergeOtlpSharedConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
+  return {
+    timeoutMillis: validateTimeoutMillis(userProvidedConfiguration.timeoutMillis ?? fallbackConfiguration.timeoutMillis ?? defaultConfiguration.timeoutMillis),
+    concurrencyLimit: userProvidedConfiguration.concurrencyLimit ?? fallbackConfiguration.concurrencyLimit ?? defaultConfiguration.concurrencyLimit,
+    compression: userProvidedConfiguration.compression ?? fallbackConfiguration.compression ?? defaultConfiguration.compression
   };
-  for (const p of report.phases.slice(0, 20)) task(p.name, p.ms);
-  if (report.mainBuildMs !== void 0) {
-    lines.push("  section after this step");
-    at = Math.max(at, Math.round(report.totalMs));
-    const mainStart = at;
-    task(MAIN_BUILD_LABEL, report.mainBuildMs);
-    const audit = report.audit;
-    const timed = audit?.status === "ok" ? audit.built.filter((d) => d.startMs !== void 0) : [];
-    if (audit?.status === "ok" && timed.length > 0) {
-      lines.push(`  section ${MAIN_BUILD_LABEL}`);
-      for (const d of timed.slice(0, 20)) {
-        at = mainStart + Math.max(0, Math.round(d.startMs - audit.windowStartMs));
-        task(d.name, d.endMs - d.startMs);
-      }
-      if (timed.length > 20)
-        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
+}
+function getSharedConfigurationDefaults() {
+  return {
+    timeoutMillis: 1e4,
+    concurrencyLimit: 30,
+    compression: "none"
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/bounded-queue-export-promise-handler.js
+var BoundedQueueExportPromiseHandler = class {
+  _concurrencyLimit;
+  _sendingPromises = [];
+  /**
+   * @param concurrencyLimit maximum promises allowed in a queue at the same time.
+   */
+  constructor(concurrencyLimit) {
+    this._concurrencyLimit = concurrencyLimit;
+  }
+  pushPromise(promise) {
+    if (this.hasReachedLimit()) {
+      throw new Error("Concurrency Limit reached");
     }
+    this._sendingPromises.push(promise);
+    const popPromise = () => {
+      const index = this._sendingPromises.indexOf(promise);
+      void this._sendingPromises.splice(index, 1);
+    };
+    promise.then(popPromise, popPromise);
   }
-  lines.push("```");
-  return lines.join("\n");
-}
-function changeRows(kind, changes, limit) {
-  return changes.slice(0, limit).map((c) => {
-    const version3 = c.from !== void 0 && c.to !== void 0 ? `${c.from} \u2192 ${c.to}` : c.to ?? c.from ?? "";
-    return `| ${kind} | ${cell(c.name)} | ${cell(version3)} |`;
-  });
-}
-function diffTable(diff, limit, whereTheRestIs) {
-  const rows = [
-    ...changeRows("added", diff.added, limit),
-    ...changeRows("removed", diff.removed, limit),
-    ...changeRows("bumped", diff.bumped, limit)
-  ];
-  const total = diff.added.length + diff.removed.length + diff.bumped.length;
-  const lines = rows.length ? ["| change | package | version |", "| --- | --- | --- |", ...rows] : [];
-  if (rows.length < total) {
-    lines.push("", `\u2026 and ${total - rows.length} more changes (${whereTheRestIs}).`);
+  hasReachedLimit() {
+    return this._sendingPromises.length >= this._concurrencyLimit;
   }
-  return lines;
-}
-function pushLines(pushes) {
-  if (pushes.length === 0) return [];
-  return [
-    "| binary cache | result | time |",
-    "| --- | --- | ---: |",
-    ...pushes.map((p) => {
-      const result = p.status === "failed" && p.error ? `failed: ${redactSecrets(p.error).slice(0, 300)}` : PUSH_WORDS[p.status];
-      return `| ${code(redactSecrets(p.target))} | ${cell(result)} | ${formatDuration(p.ms)} |`;
-    })
-  ];
-}
-function packageList(packages, limit) {
-  const shown = packages.slice(0, limit).map((p) => "version" in p ? `${p.name} ${p.version}` : `${p.name} (${p.path})`).map(cell);
-  const rest = packages.length - shown.length;
-  return shown.join(" \xB7 ") + (rest > 0 ? ` \xB7 \u2026 and ${rest} more (see the \`packages\` output)` : "");
-}
-function sizeOf(text, unit) {
-  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
-}
-function fit(render, max, unit, limit) {
-  let text = render(limit);
-  while (sizeOf(text, unit) > max && limit > 0) {
-    limit = Math.floor(limit / 2);
-    text = render(limit);
+  async awaitAll() {
+    await Promise.all(this._sendingPromises);
   }
-  if (sizeOf(text, unit) <= max) return text;
-  const note = "\n\n_(cut to fit GitHub\u2019s size limit)_\n";
-  let cut = Math.max(0, max - sizeOf(note, unit) - 8);
-  while (cut > 0 && sizeOf(text.slice(0, cut), unit) > max - sizeOf(note, unit)) cut -= 64;
-  return text.slice(0, Math.max(0, cut)) + note;
+};
+function createBoundedQueueExportPromiseHandler(options) {
+  return new BoundedQueueExportPromiseHandler(options.concurrencyLimit);
 }
-function formatBytes(bytes) {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+// node_modules/@opentelemetry/core/build/esm/trace/suppress-tracing.js
+init_esm();
+var SUPPRESS_TRACING_KEY = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
+function suppressTracing(context6) {
+  return context6.setValue(SUPPRESS_TRACING_KEY, true);
 }
-function auditFiguresText(audit) {
-  const f = buildFigures(audit);
-  const built = f.built === 0 ? "nothing built" : `${plural2(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
-  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural2(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
-  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
+function isTracingSuppressed(context6) {
+  return context6.getValue(SUPPRESS_TRACING_KEY) === true;
 }
-function stragglerTable(audit, limit, whereTheRestIs) {
-  if (audit.stragglers.length === 0) return [];
-  const rows = audit.stragglers.slice(0, limit).map(
-    (s) => `| ${cell(s.package)} | ${cell(s.version ?? "local")} | ${s.derivations.map(code).join(" ")} | ${formatDuration(s.ms)} | ${cell(s.fix)} |`
-  );
-  const lines = [
-    "| package | version | IFD derivations | time | fix |",
-    "| --- | --- | --- | ---: | --- |",
-    ...rows
-  ];
-  const rest = audit.stragglers.length - rows.length;
-  if (rest > 0) lines.push("", `\u2026 and ${plural2(rest, "more package")} (${whereTheRestIs}).`);
-  return lines;
+
+// node_modules/@opentelemetry/core/build/esm/baggage/constants.js
+var BAGGAGE_KEY_PAIR_SEPARATOR = "=";
+var BAGGAGE_PROPERTIES_SEPARATOR = ";";
+var BAGGAGE_ITEMS_SEPARATOR = ",";
+
+// node_modules/@opentelemetry/core/build/esm/baggage/utils.js
+init_esm();
+function parsePairKeyValue(entry) {
+  if (!entry)
+    return;
+  const metadataSeparatorIndex = entry.indexOf(BAGGAGE_PROPERTIES_SEPARATOR);
+  const keyPairPart = metadataSeparatorIndex === -1 ? entry : entry.substring(0, metadataSeparatorIndex);
+  const separatorIndex = keyPairPart.indexOf(BAGGAGE_KEY_PAIR_SEPARATOR);
+  if (separatorIndex <= 0)
+    return;
+  const rawKey = keyPairPart.substring(0, separatorIndex).trim();
+  const rawValue = keyPairPart.substring(separatorIndex + 1).trim();
+  if (!rawKey || !rawValue)
+    return;
+  let key;
+  let value;
+  try {
+    key = decodeURIComponent(rawKey);
+    value = decodeURIComponent(rawValue);
+  } catch {
+    return;
+  }
+  let metadata2;
+  if (metadataSeparatorIndex !== -1 && metadataSeparatorIndex < entry.length - 1) {
+    const metadataString = entry.substring(metadataSeparatorIndex + 1);
+    metadata2 = baggageEntryMetadataFromString(metadataString);
+  }
+  return { key, value, metadata: metadata2 };
 }
-function otherBatchLines(audit, limit) {
-  if (audit.otherBatches.length === 0) return [];
-  const lines = audit.otherBatches.slice(0, limit).map(
-    (b) => `- ${code(b.path)}: ${b.reasons.length ? cell(b.reasons.join("; ")) : "why it differs cannot be told from its derivation"}`
-  );
-  const rest = audit.otherBatches.length - lines.length;
-  if (rest > 0) lines.push(`- \u2026 and ${rest} more`);
-  return [
-    "The main build imported a batch other than the one this step prepared. Set the `installable` input to the expression your build takes the batch from (for a flake: `.#packages.<system>.some-cabal2nix`).",
-    "",
-    ...lines
-  ];
+function parseKeyPairsIntoRecord(value) {
+  const result = {};
+  if (typeof value === "string" && value.length > 0) {
+    value.split(BAGGAGE_ITEMS_SEPARATOR).forEach((entry) => {
+      const keyPair = parsePairKeyValue(entry);
+      if (keyPair !== void 0 && keyPair.value.length > 0) {
+        result[keyPair.key] = keyPair.value;
+      }
+    });
+  }
+  return result;
 }
-function derivationRows(audit, limit) {
-  const kinds = { ifd: "IFD straggler", batch: "batch", other: "other" };
-  const rows = [
-    ...audit.built.map(
-      (d) => `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === void 0 ? "?" : formatDuration(d.endMs - d.startMs)} |`
-    ),
-    ...audit.substituted.map((s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
-  ];
-  if (rows.length === 0) return [];
-  const shown = rows.slice(0, limit);
-  const lines = ["| derivation | how | kind | time |", "| --- | --- | --- | ---: |", ...shown];
-  if (rows.length > shown.length) lines.push("", `\u2026 and ${rows.length - shown.length} more.`);
-  return lines;
-}
-function auditSections(audit, limit, whereTheRestIs, withDerivations) {
-  if (audit.status !== "ok") return [];
-  const out = [`${MAIN_BUILD_LABEL}: ${auditFiguresText(audit)}`, ""];
-  const stragglers = stragglerTable(audit, limit, whereTheRestIs);
-  if (stragglers.length) out.push(...stragglers, "");
-  const others = otherBatchLines(audit, limit);
-  if (others.length) out.push(...others, "");
-  if (withDerivations) {
-    const rows = derivationRows(audit, limit);
-    if (rows.length)
-      out.push(
-        `<details><summary>What the ${MAIN_BUILD_LABEL} built and substituted</summary>`,
-        "",
-        ...rows,
-        "",
-        "</details>",
-        ""
-      );
+
+// node_modules/@opentelemetry/core/build/esm/common/attributes.js
+init_esm();
+function sanitizeAttributes(attributes) {
+  const out = {};
+  if (typeof attributes !== "object" || attributes == null) {
+    return out;
+  }
+  for (const key in attributes) {
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) {
+      continue;
+    }
+    if (!isAttributeKey(key)) {
+      diag2.warn(`Invalid attribute key: ${key}`);
+      continue;
+    }
+    const val = attributes[key];
+    if (!isAttributeValue(val)) {
+      diag2.warn(`Invalid attribute value set for key: ${key}`);
+      continue;
+    }
+    if (Array.isArray(val)) {
+      out[key] = val.slice();
+    } else {
+      out[key] = val;
+    }
   }
   return out;
 }
-function renderSummary(report, options = {}) {
-  return fit(
-    (limit) => renderSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    "bytes",
-    1e3
-  );
+function isAttributeKey(key) {
+  return typeof key === "string" && key !== "";
 }
-function renderSummaryWith(report, limit) {
-  const out = [`### some-cabal2nix: ${headline(report)}`, ""];
-  out.push(`- **Batch:** ${code(report.storePath)}`);
-  out.push(`- **Source:** ${sourceText(report)}`);
-  out.push(`- **Packages:** ${packageCountText(report)}`);
-  out.push(`- **Changes:** ${changesText(report.diff)}`);
-  if (report.cacheKey) out.push(`- **Actions cache key:** ${code(report.cacheKey)}`);
-  out.push("", "#### Phases", "", ...phaseRows(report, true), "");
-  const estimate = estimateAvoidedIfd(report);
-  if (estimate) out.push("#### Serial IFD time avoided", "", estimateParagraph(estimate), "");
-  if (report.diff) {
-    const table = diffTable(report.diff, limit, "the step\u2019s `diff` output has all of them");
-    if (table.length) out.push("#### Package changes", "", ...table, "");
+function isAttributeValue(val) {
+  if (val == null) {
+    return true;
   }
-  if (report.pushes.length) out.push("#### Binary caches", "", ...pushLines(report.pushes), "");
-  out.push(
-    "<details><summary>Phases as a chart</summary>",
-    "",
-    phaseGantt(report),
-    "",
-    "</details>"
-  );
-  if (report.packages.length) {
-    out.push(
-      "",
-      `<details><summary>${plural2(report.packages.length, "package")}</summary>`,
-      "",
-      packageList(report.packages, limit),
-      "",
-      "</details>"
-    );
+  if (Array.isArray(val)) {
+    return isHomogeneousAttributeValueArray(val);
   }
-  return out.join("\n") + "\n";
+  return isValidPrimitiveAttributeValueType(typeof val);
 }
-function renderCommentBody(report, options = {}) {
-  return fit(
-    (limit) => renderCommentWith(report, options, limit),
-    options.maxSize ?? COMMENT_MAX_CHARS - 200,
-    "chars",
-    100
-  );
+function isHomogeneousAttributeValueArray(arr) {
+  let type;
+  for (const element of arr) {
+    if (element == null)
+      continue;
+    const elementType = typeof element;
+    if (elementType === type) {
+      continue;
+    }
+    if (!type) {
+      if (isValidPrimitiveAttributeValueType(elementType)) {
+        type = elementType;
+        continue;
+      }
+      return false;
+    }
+    return false;
+  }
+  return true;
 }
-function renderCommentWith(report, options, limit) {
-  const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
-  const facts = [
-    `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
-    packageCountText(report),
-    changesText(report.diff, true)
-  ];
-  facts.push(
-    report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
-  );
-  const out = [`### ${title}`, ""];
-  if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
-  if (report.audit)
-    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
-  const estimate = estimateAvoidedIfd(report);
-  if (estimate) out.push(estimateParagraph(estimate), "");
-  if (report.diff) {
-    const table = diffTable(report.diff, limit, "the job summary has the rest");
-    if (table.length) {
-      out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
+function isValidPrimitiveAttributeValueType(valType) {
+  switch (valType) {
+    case "number":
+    case "boolean":
+    case "string":
+      return true;
+  }
+  return false;
+}
+
+// node_modules/@opentelemetry/core/build/esm/common/logging-error-handler.js
+init_esm();
+function loggingErrorHandler() {
+  return (ex) => {
+    diag2.error(stringifyException(ex));
+  };
+}
+function stringifyException(ex) {
+  if (typeof ex === "string") {
+    return ex;
+  } else {
+    return JSON.stringify(flattenException(ex));
+  }
+}
+function flattenException(ex) {
+  const result = {};
+  let current = ex;
+  while (current !== null) {
+    Object.getOwnPropertyNames(current).forEach((propertyName) => {
+      if (result[propertyName])
+        return;
+      const value = current[propertyName];
+      if (value) {
+        result[propertyName] = String(value);
+      }
+    });
+    current = Object.getPrototypeOf(current);
+  }
+  return result;
+}
+
+// node_modules/@opentelemetry/core/build/esm/common/global-error-handler.js
+var delegateHandler = loggingErrorHandler();
+function globalErrorHandler(ex) {
+  try {
+    delegateHandler(ex);
+  } catch {
+  }
+}
+
+// node_modules/@opentelemetry/core/build/esm/platform/node/environment.js
+init_esm();
+import { inspect as inspect2 } from "util";
+function getNumberFromEnv(key) {
+  const raw = process.env[key];
+  if (raw == null || raw.trim() === "") {
+    return void 0;
+  }
+  const value = Number(raw);
+  if (isNaN(value)) {
+    diag2.warn(`Unknown value ${inspect2(raw)} for ${key}, expected a number, using defaults`);
+    return void 0;
+  }
+  return value;
+}
+function getStringFromEnv(key) {
+  const raw = process.env[key];
+  if (raw == null || raw.trim() === "") {
+    return void 0;
+  }
+  return raw;
+}
+
+// node_modules/@opentelemetry/core/build/esm/version.js
+var VERSION3 = "2.12.1";
+
+// node_modules/@opentelemetry/semantic-conventions/dist/stable_attributes.mjs
+var ATTR_ERROR_TYPE = "error.type";
+var ATTR_EXCEPTION_MESSAGE = "exception.message";
+var ATTR_EXCEPTION_STACKTRACE = "exception.stacktrace";
+var ATTR_EXCEPTION_TYPE = "exception.type";
+var ATTR_SERVICE_NAME = "service.name";
+var ATTR_TELEMETRY_SDK_LANGUAGE = "telemetry.sdk.language";
+var TELEMETRY_SDK_LANGUAGE_VALUE_NODEJS = "nodejs";
+var ATTR_TELEMETRY_SDK_NAME = "telemetry.sdk.name";
+var ATTR_TELEMETRY_SDK_VERSION = "telemetry.sdk.version";
+
+// node_modules/@opentelemetry/core/build/esm/semconv.js
+var ATTR_PROCESS_RUNTIME_NAME = "process.runtime.name";
+
+// node_modules/@opentelemetry/core/build/esm/platform/node/sdk-info.js
+var SDK_INFO = {
+  [ATTR_TELEMETRY_SDK_NAME]: "opentelemetry",
+  [ATTR_PROCESS_RUNTIME_NAME]: "node",
+  [ATTR_TELEMETRY_SDK_LANGUAGE]: TELEMETRY_SDK_LANGUAGE_VALUE_NODEJS,
+  [ATTR_TELEMETRY_SDK_VERSION]: VERSION3
+};
+
+// node_modules/@opentelemetry/core/build/esm/platform/node/index.js
+var otperformance = performance;
+
+// node_modules/@opentelemetry/core/build/esm/common/time.js
+var NANOSECOND_DIGITS = 9;
+var NANOSECOND_DIGITS_IN_MILLIS = 6;
+var MILLISECONDS_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS_IN_MILLIS);
+var SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
+function millisToHrTime(epochMillis) {
+  const epochSeconds = epochMillis / 1e3;
+  const seconds = Math.trunc(epochSeconds);
+  const nanos = Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS);
+  return [seconds, nanos];
+}
+function hrTime(performanceNow) {
+  const timeOrigin = millisToHrTime(otperformance.timeOrigin);
+  const now = millisToHrTime(typeof performanceNow === "number" ? performanceNow : otperformance.now());
+  return addHrTimes(timeOrigin, now);
+}
+function hrTimeDuration(startTime, endTime) {
+  let seconds = endTime[0] - startTime[0];
+  let nanos = endTime[1] - startTime[1];
+  if (nanos < 0) {
+    seconds -= 1;
+    nanos += SECOND_TO_NANOSECONDS;
+  }
+  return [seconds, nanos];
+}
+function hrTimeToNanoseconds(time) {
+  return time[0] * SECOND_TO_NANOSECONDS + time[1];
+}
+function hrTimeToMilliseconds(time) {
+  return time[0] * 1e3 + time[1] / 1e6;
+}
+function isTimeInputHrTime(value) {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
+}
+function isTimeInput(value) {
+  return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
+}
+function addHrTimes(time1, time2) {
+  const out = [time1[0] + time2[0], time1[1] + time2[1]];
+  if (out[1] >= SECOND_TO_NANOSECONDS) {
+    out[1] -= SECOND_TO_NANOSECONDS;
+    out[0] += 1;
+  }
+  return out;
+}
+
+// node_modules/@opentelemetry/core/build/esm/ExportResult.js
+var ExportResultCode;
+(function(ExportResultCode2) {
+  ExportResultCode2[ExportResultCode2["SUCCESS"] = 0] = "SUCCESS";
+  ExportResultCode2[ExportResultCode2["FAILED"] = 1] = "FAILED";
+})(ExportResultCode || (ExportResultCode = {}));
+
+// node_modules/@opentelemetry/core/build/esm/utils/lodash.merge.js
+var objectTag = "[object Object]";
+var nullTag = "[object Null]";
+var undefinedTag = "[object Undefined]";
+var funcProto = Function.prototype;
+var funcToString = funcProto.toString;
+var objectCtorString = funcToString.call(Object);
+var getPrototypeOf = Object.getPrototypeOf;
+var objectProto = Object.prototype;
+var hasOwnProperty = objectProto.hasOwnProperty;
+var symToStringTag = Symbol ? Symbol.toStringTag : void 0;
+var nativeObjectToString = objectProto.toString;
+function isPlainObject(value) {
+  if (!isObjectLike(value) || baseGetTag(value) !== objectTag) {
+    return false;
+  }
+  const proto = getPrototypeOf(value);
+  if (proto === null) {
+    return true;
+  }
+  const Ctor = hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor == "function" && Ctor instanceof Ctor && funcToString.call(Ctor) === objectCtorString;
+}
+function isObjectLike(value) {
+  return value != null && typeof value == "object";
+}
+function baseGetTag(value) {
+  if (value == null) {
+    return value === void 0 ? undefinedTag : nullTag;
+  }
+  return symToStringTag && symToStringTag in Object(value) ? getRawTag(value) : objectToString(value);
+}
+function getRawTag(value) {
+  const isOwn = hasOwnProperty.call(value, symToStringTag), tag = value[symToStringTag];
+  let unmasked = false;
+  try {
+    value[symToStringTag] = void 0;
+    unmasked = true;
+  } catch {
+  }
+  const result = nativeObjectToString.call(value);
+  if (unmasked) {
+    if (isOwn) {
+      value[symToStringTag] = tag;
+    } else {
+      delete value[symToStringTag];
     }
   }
-  if (report.pushes.length) {
-    out.push(
-      `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
-      ""
-    );
+  return result;
+}
+function objectToString(value) {
+  return nativeObjectToString.call(value);
+}
+
+// node_modules/@opentelemetry/core/build/esm/utils/merge.js
+var MAX_LEVEL = 20;
+function merge(...args) {
+  let result = args.shift();
+  const objects = /* @__PURE__ */ new WeakMap();
+  while (args.length > 0) {
+    result = mergeTwoObjects(result, args.shift(), 0, objects);
   }
-  const footer = [`batch ${code(report.storePath)}`];
-  if (options.runUrl) footer.unshift(`[workflow run](${options.runUrl})`);
-  out.push(`<sub>${footer.join(" \xB7 ")}</sub>`);
-  return out.join("\n") + "\n";
+  return result;
+}
+function takeValue(value) {
+  if (isArray(value)) {
+    return value.slice();
+  }
+  return value;
+}
+function mergeTwoObjects(one, two, level = 0, objects) {
+  let result;
+  if (level > MAX_LEVEL) {
+    return void 0;
+  }
+  level++;
+  if (isPrimitive(one) || isPrimitive(two) || isFunction(two)) {
+    result = takeValue(two);
+  } else if (isArray(one)) {
+    result = one.slice();
+    if (isArray(two)) {
+      for (let i = 0, j = two.length; i < j; i++) {
+        result.push(takeValue(two[i]));
+      }
+    } else if (isObject2(two)) {
+      const keys = Object.keys(two);
+      for (let i = 0, j = keys.length; i < j; i++) {
+        const key = keys[i];
+        if (key === "__proto__" || key === "constructor" || key === "prototype") {
+          continue;
+        }
+        result[key] = takeValue(two[key]);
+      }
+    }
+  } else if (isObject2(one)) {
+    if (isObject2(two)) {
+      if (!shouldMerge(one, two)) {
+        return two;
+      }
+      result = Object.assign({}, one);
+      const keys = Object.keys(two);
+      for (let i = 0, j = keys.length; i < j; i++) {
+        const key = keys[i];
+        if (key === "__proto__" || key === "constructor" || key === "prototype") {
+          continue;
+        }
+        const twoValue = two[key];
+        if (isPrimitive(twoValue)) {
+          if (typeof twoValue === "undefined") {
+            delete result[key];
+          } else {
+            result[key] = twoValue;
+          }
+        } else {
+          const obj1 = result[key];
+          const obj2 = twoValue;
+          if (wasObjectReferenced(one, key, objects) || wasObjectReferenced(two, key, objects)) {
+            delete result[key];
+          } else {
+            if (isObject2(obj1) && isObject2(obj2)) {
+              const arr1 = objects.get(obj1) || [];
+              const arr2 = objects.get(obj2) || [];
+              arr1.push({ obj: one, key });
+              arr2.push({ obj: two, key });
+              objects.set(obj1, arr1);
+              objects.set(obj2, arr2);
+            }
+            result[key] = mergeTwoObjects(result[key], twoValue, level, objects);
+          }
+        }
+      }
+    } else {
+      result = two;
+    }
+  }
+  return result;
+}
+function wasObjectReferenced(obj, key, objects) {
+  const arr = objects.get(obj[key]) || [];
+  for (let i = 0, j = arr.length; i < j; i++) {
+    const info2 = arr[i];
+    if (info2.key === key && info2.obj === obj) {
+      return true;
+    }
+  }
+  return false;
+}
+function isArray(value) {
+  return Array.isArray(value);
+}
+function isFunction(value) {
+  return typeof value === "function";
+}
+function isObject2(value) {
+  return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
+}
+function isPrimitive(value) {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "undefined" || value instanceof Date || value instanceof RegExp || value === null;
+}
+function shouldMerge(one, two) {
+  if (!isPlainObject(one) || !isPlainObject(two)) {
+    return false;
+  }
+  return true;
+}
+
+// node_modules/@opentelemetry/core/build/esm/utils/promise.js
+var Deferred = class {
+  _promise;
+  _resolve;
+  _reject;
+  constructor() {
+    this._promise = new Promise((resolve4, reject) => {
+      this._resolve = resolve4;
+      this._reject = reject;
+    });
+  }
+  get promise() {
+    return this._promise;
+  }
+  resolve(val) {
+    this._resolve(val);
+  }
+  reject(err) {
+    this._reject(err);
+  }
+};
+
+// node_modules/@opentelemetry/core/build/esm/utils/callback.js
+var BindOnceFuture = class {
+  _isCalled = false;
+  _deferred = new Deferred();
+  _callback;
+  _that;
+  constructor(callback, that) {
+    this._callback = callback;
+    this._that = that;
+  }
+  get isCalled() {
+    return this._isCalled;
+  }
+  get promise() {
+    return this._deferred.promise;
+  }
+  call(...args) {
+    if (!this._isCalled) {
+      this._isCalled = true;
+      try {
+        Promise.resolve(this._callback.call(this._that, ...args)).then((val) => this._deferred.resolve(val), (err) => this._deferred.reject(err));
+      } catch (err) {
+        this._deferred.reject(err);
+      }
+    }
+    return this._deferred.promise;
+  }
+};
+
+// node_modules/@opentelemetry/core/build/esm/internal/exporter.js
+init_esm();
+function _export(exporter, arg) {
+  return new Promise((resolve4) => {
+    context3.with(suppressTracing(context3.active()), () => {
+      exporter.export(arg, resolve4);
+    });
+  });
+}
+
+// node_modules/@opentelemetry/core/build/esm/index.js
+var internal = {
+  _export
+};
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/logging-response-handler.js
+init_esm();
+function isPartialSuccessResponse(response) {
+  return Object.prototype.hasOwnProperty.call(response, "partialSuccess");
+}
+function createLoggingPartialSuccessResponseHandler() {
+  return {
+    handleResponse(response) {
+      if (response == null || !isPartialSuccessResponse(response) || response.partialSuccess == null || Object.keys(response.partialSuccess).length === 0) {
+        return;
+      }
+      diag2.warn("Received Partial Success response:", JSON.stringify(response.partialSuccess));
+    }
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/otlp-export-delegate.js
+init_esm();
+var OTLPExportDelegate = class {
+  _metrics;
+  _diagLogger;
+  _transport;
+  _serializer;
+  _responseHandler;
+  _promiseQueue;
+  _timeout;
+  constructor(transport, serializer, responseHandler, promiseQueue, metrics, timeout) {
+    this._transport = transport;
+    this._serializer = serializer;
+    this._responseHandler = responseHandler;
+    this._promiseQueue = promiseQueue;
+    this._timeout = timeout;
+    this._diagLogger = diag2.createComponentLogger({
+      namespace: "OTLPExportDelegate"
+    });
+    this._metrics = metrics;
+  }
+  export(internalRepresentation, resultCallback) {
+    this._diagLogger.debug("items to be sent", internalRepresentation);
+    if (this._promiseQueue.hasReachedLimit()) {
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error("Concurrent export limit reached")
+      });
+      return;
+    }
+    const serializedRequest = this._serializer.serializeRequest(internalRepresentation);
+    if (serializedRequest == null) {
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error("Nothing to send")
+      });
+      return;
+    }
+    const finishExport = this._metrics.startExport(internalRepresentation);
+    this._promiseQueue.pushPromise(this._transport.send(serializedRequest, this._timeout).then((response) => {
+      if (response.status === "success") {
+        finishExport(void 0);
+        if (response.data != null) {
+          try {
+            this._responseHandler.handleResponse(this._serializer.deserializeResponse(response.data));
+          } catch (e) {
+            this._diagLogger.warn("Export succeeded but could not deserialize response - is the response specification compliant?", e, response.data);
+          }
+        }
+        resultCallback({
+          code: ExportResultCode.SUCCESS
+        });
+        return;
+      } else if (response.status === "failure" && response.error) {
+        finishExport(response.error);
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: response.error
+        });
+        return;
+      } else if (response.status === "retryable") {
+        finishExport("export_max_retries");
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: response.error ?? new OTLPExporterError("Export failed with retryable status")
+        });
+      } else {
+        finishExport("export_failed");
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: new OTLPExporterError("Export failed with unknown error")
+        });
+      }
+    }, (reason) => {
+      finishExport(reason);
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: reason
+      });
+    }));
+  }
+  forceFlush() {
+    return this._promiseQueue.awaitAll();
+  }
+  setMetrics(metrics) {
+    this._metrics = metrics;
+  }
+  async shutdown() {
+    this._diagLogger.debug("shutdown started");
+    await this.forceFlush();
+    this._transport.shutdown();
+  }
+};
+function createOtlpExportDelegate(components, settings) {
+  return new OTLPExportDelegate(components.transport, components.serializer, createLoggingPartialSuccessResponseHandler(), components.promiseHandler, components.metrics, settings.timeout);
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/ExporterMetrics.js
+init_esm();
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/semconv.js
+var ATTR_HTTP_RESPONSE_STATUS_CODE2 = "http.response.status_code";
+var ATTR_OTEL_COMPONENT_NAME = "otel.component.name";
+var ATTR_OTEL_COMPONENT_TYPE = "otel.component.type";
+var ATTR_SERVER_ADDRESS2 = "server.address";
+var ATTR_SERVER_PORT2 = "server.port";
+var ATTR_ERROR_TYPE2 = "error.type";
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/version.js
+var VERSION4 = "0.223.1";
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/ExporterMetrics.js
+var componentCounter = /* @__PURE__ */ new Map();
+var ExporterMetrics = class {
+  inflight;
+  exported;
+  duration;
+  standardAttrs;
+  responseAttributesFromError;
+  helper;
+  constructor(options) {
+    const { componentType, metricsHelper, meterProvider, url: url2, responseAttributesFromError } = options;
+    this.responseAttributesFromError = responseAttributesFromError;
+    const meter = meterProvider ? meterProvider.getMeter("@opentelemetry/otlp-exporter", VERSION4) : createNoopMeter();
+    const counter = componentCounter.get(componentType) ?? 0;
+    componentCounter.set(componentType, counter + 1);
+    this.standardAttrs = {
+      [ATTR_OTEL_COMPONENT_TYPE]: componentType,
+      [ATTR_OTEL_COMPONENT_NAME]: `${componentType}/${counter}`
+    };
+    if (url2) {
+      let urlToParse = url2;
+      if (!url2.includes("://")) {
+        urlToParse = `http://${url2}`;
+      }
+      try {
+        const parsedUrl = new URL(urlToParse);
+        this.standardAttrs[ATTR_SERVER_ADDRESS2] = parsedUrl.hostname;
+        let port = void 0;
+        if (parsedUrl.port) {
+          port = Number(parsedUrl.port);
+        } else if (parsedUrl.protocol === "http:") {
+          port = 80;
+        } else if (parsedUrl.protocol === "https:") {
+          port = 443;
+        }
+        if (typeof port === "number") {
+          this.standardAttrs[ATTR_SERVER_PORT2] = port;
+        }
+      } catch {
+      }
+    }
+    this.helper = metricsHelper;
+    this.inflight = meter.createUpDownCounter(`otel.sdk.exporter.${this.helper.name}.inflight`, {
+      unit: `{${this.helper.name}}`,
+      description: `The number of ${this.helper.name}s which were passed to the exporter, but that have not been exported yet (neither successful, nor failed).`
+    });
+    this.exported = meter.createCounter(`otel.sdk.exporter.${this.helper.name}.exported`, {
+      unit: `{${this.helper.name}}`,
+      description: `The number of ${this.helper.name}s for which the export has finished, either successful or failed.`
+    });
+    this.duration = meter.createHistogram("otel.sdk.exporter.operation.duration", {
+      unit: "s",
+      description: "The duration of exporting a batch of telemetry records.",
+      advice: {
+        explicitBucketBoundaries: []
+      }
+    });
+  }
+  startExport(request2) {
+    const numItems = this.helper.countItems(request2);
+    const startTime = hrTime();
+    this.inflight.add(numItems, this.standardAttrs);
+    return (error2) => {
+      const endTime = hrTime();
+      this.inflight.add(-numItems, this.standardAttrs);
+      const exportedAttrs = error2 ? {
+        ...this.standardAttrs,
+        [ATTR_ERROR_TYPE2]: error2 instanceof Error ? error2.name : "export_failed"
+      } : this.standardAttrs;
+      this.exported.add(numItems, exportedAttrs);
+      const durationAttrs = {
+        ...exportedAttrs,
+        ...this.responseAttributesFromError(error2)
+      };
+      const duration2 = hrTimeToMilliseconds(hrTimeDuration(startTime, endTime)) / 1e3;
+      this.duration.record(duration2, durationAttrs);
+    };
+  }
+};
+
+// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/index.js
+var TraceExporterMetricsHelper = {
+  name: "span",
+  countItems: (request2) => request2.length
+};
+
+// node_modules/@opentelemetry/resources/build/esm/ResourceImpl.js
+init_esm();
+
+// node_modules/@opentelemetry/resources/build/esm/default-service-name.js
+var serviceName;
+function defaultServiceName() {
+  if (serviceName === void 0) {
+    try {
+      const argv0 = globalThis.process.argv0;
+      serviceName = argv0 ? `unknown_service:${argv0}` : "unknown_service";
+    } catch {
+      serviceName = "unknown_service";
+    }
+  }
+  return serviceName;
+}
+
+// node_modules/@opentelemetry/resources/build/esm/utils.js
+var isPromiseLike = (val) => {
+  return val !== null && typeof val === "object" && typeof val.then === "function";
+};
+
+// node_modules/@opentelemetry/resources/build/esm/ResourceImpl.js
+var ResourceImpl = class _ResourceImpl {
+  _rawAttributes;
+  _asyncAttributesPending = false;
+  _schemaUrl;
+  _memoizedAttributes;
+  static FromAttributeList(attributes, options) {
+    const res = new _ResourceImpl({}, options);
+    res._rawAttributes = guardedRawAttributes(attributes);
+    res._asyncAttributesPending = attributes.filter(([_, val]) => isPromiseLike(val)).length > 0;
+    return res;
+  }
+  constructor(resource, options) {
+    const attributes = resource.attributes ?? {};
+    this._rawAttributes = Object.entries(attributes).map(([k, v]) => {
+      if (isPromiseLike(v)) {
+        this._asyncAttributesPending = true;
+      }
+      return [k, v];
+    });
+    this._rawAttributes = guardedRawAttributes(this._rawAttributes);
+    this._schemaUrl = validateSchemaUrl(options?.schemaUrl);
+  }
+  get asyncAttributesPending() {
+    return this._asyncAttributesPending;
+  }
+  async waitForAsyncAttributes() {
+    if (!this.asyncAttributesPending) {
+      return;
+    }
+    for (let i = 0; i < this._rawAttributes.length; i++) {
+      const [k, v] = this._rawAttributes[i];
+      this._rawAttributes[i] = [k, isPromiseLike(v) ? await v : v];
+    }
+    this._asyncAttributesPending = false;
+  }
+  get attributes() {
+    if (this.asyncAttributesPending) {
+      diag2.error("Accessing resource attributes before async attributes settled");
+    }
+    if (this._memoizedAttributes) {
+      return this._memoizedAttributes;
+    }
+    const attrs = {};
+    for (const [k, v] of this._rawAttributes) {
+      if (isPromiseLike(v)) {
+        diag2.debug(`Unsettled resource attribute ${k} skipped`);
+        continue;
+      }
+      if (v != null) {
+        attrs[k] ??= v;
+      }
+    }
+    if (!this._asyncAttributesPending) {
+      this._memoizedAttributes = attrs;
+    }
+    return attrs;
+  }
+  getRawAttributes() {
+    return this._rawAttributes;
+  }
+  get schemaUrl() {
+    return this._schemaUrl;
+  }
+  merge(resource) {
+    if (resource == null)
+      return this;
+    const mergedSchemaUrl = mergeSchemaUrl(this, resource);
+    const mergedOptions = mergedSchemaUrl ? { schemaUrl: mergedSchemaUrl } : void 0;
+    return _ResourceImpl.FromAttributeList([...resource.getRawAttributes(), ...this.getRawAttributes()], mergedOptions);
+  }
+};
+function resourceFromAttributes(attributes, options) {
+  return ResourceImpl.FromAttributeList(Object.entries(attributes), options);
+}
+function defaultResource() {
+  return resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: defaultServiceName(),
+    [ATTR_TELEMETRY_SDK_LANGUAGE]: SDK_INFO[ATTR_TELEMETRY_SDK_LANGUAGE],
+    [ATTR_TELEMETRY_SDK_NAME]: SDK_INFO[ATTR_TELEMETRY_SDK_NAME],
+    [ATTR_TELEMETRY_SDK_VERSION]: SDK_INFO[ATTR_TELEMETRY_SDK_VERSION]
+  });
+}
+function guardedRawAttributes(attributes) {
+  return attributes.map(([k, v]) => {
+    if (isPromiseLike(v)) {
+      return [
+        k,
+        v.catch((err) => {
+          diag2.debug("promise rejection for resource attribute: %s - %s", k, err);
+          return void 0;
+        })
+      ];
+    }
+    return [k, v];
+  });
+}
+function validateSchemaUrl(schemaUrl) {
+  if (typeof schemaUrl === "string" || schemaUrl === void 0) {
+    return schemaUrl;
+  }
+  diag2.warn("Schema URL must be string or undefined, got %s. Schema URL will be ignored.", schemaUrl);
+  return void 0;
+}
+function mergeSchemaUrl(old, updating) {
+  const oldSchemaUrl = old?.schemaUrl;
+  const updatingSchemaUrl = updating?.schemaUrl;
+  const isOldEmpty = oldSchemaUrl === void 0 || oldSchemaUrl === "";
+  const isUpdatingEmpty = updatingSchemaUrl === void 0 || updatingSchemaUrl === "";
+  if (isOldEmpty) {
+    return updatingSchemaUrl;
+  }
+  if (isUpdatingEmpty) {
+    return oldSchemaUrl;
+  }
+  if (oldSchemaUrl === updatingSchemaUrl) {
+    return oldSchemaUrl;
+  }
+  diag2.warn('Schema URL merge conflict: old resource has "%s", updating resource has "%s". Resulting resource will have undefined Schema URL.', oldSchemaUrl, updatingSchemaUrl);
+  return void 0;
+}
+
+// node_modules/@opentelemetry/otlp-transformer/build/esm/common/internal.js
+function createResource(resource, encoder) {
+  const result = {
+    attributes: toAttributes(resource.attributes, encoder),
+    droppedAttributesCount: 0
+  };
+  const schemaUrl = resource.schemaUrl;
+  if (schemaUrl && schemaUrl !== "")
+    result.schemaUrl = schemaUrl;
+  return result;
+}
+function createInstrumentationScope(scope, encoder) {
+  const result = {
+    name: scope.name,
+    version: scope.version
+  };
+  if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+    result.attributes = toAttributes(scope.attributes, encoder);
+    result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
+  }
+  return result;
+}
+function toAttributes(attributes, encoder) {
+  return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
+}
+function toKeyValue(key, value, encoder) {
+  return {
+    key,
+    value: toAnyValue(value, encoder)
+  };
+}
+function toAnyValue(value, encoder) {
+  const t = typeof value;
+  if (t === "string")
+    return { stringValue: value };
+  if (t === "number") {
+    if (!Number.isInteger(value))
+      return { doubleValue: value };
+    return { intValue: value };
+  }
+  if (t === "boolean")
+    return { boolValue: value };
+  if (value instanceof Uint8Array)
+    return { bytesValue: encoder.encodeUint8Array(value) };
+  if (Array.isArray(value)) {
+    const values = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      values[i] = toAnyValue(value[i], encoder);
+    }
+    return { arrayValue: { values } };
+  }
+  if (t === "object" && value != null) {
+    const keys = Object.keys(value);
+    const values = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      values[i] = {
+        key: keys[i],
+        value: toAnyValue(value[keys[i]], encoder)
+      };
+    }
+    return { kvlistValue: { values } };
+  }
+  return {};
+}
+
+// node_modules/@opentelemetry/otlp-transformer/build/esm/common/utils.js
+function hrTimeToNanos(hrTime3) {
+  const NANOSECONDS = BigInt(1e9);
+  return BigInt(Math.trunc(hrTime3[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime3[1]));
+}
+function encodeAsString(hrTime3) {
+  const nanos = hrTimeToNanos(hrTime3);
+  return nanos.toString();
+}
+var encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
+function identity(value) {
+  return value;
+}
+var JSON_ENCODER = {
+  encodeHrTime: encodeTimestamp,
+  encodeSpanContext: identity,
+  encodeOptionalSpanContext: identity,
+  encodeUint8Array: (bytes) => {
+    if (typeof Buffer !== "undefined") {
+      return Buffer.from(bytes).toString("base64");
+    }
+    const chars = new Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      chars[i] = String.fromCharCode(bytes[i]);
+    }
+    return btoa(chars.join(""));
+  }
+};
+
+// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/internal.js
+var SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
+var SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
+function buildSpanFlagsFrom(traceFlags, isRemote) {
+  let flags = traceFlags & 255 | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
+  if (isRemote) {
+    flags |= SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
+  }
+  return flags;
+}
+function sdkSpanToOtlpSpan(span, encoder) {
+  const ctx = span.spanContext();
+  const status = span.status;
+  const parentSpanId = span.parentSpanContext?.spanId ? encoder.encodeSpanContext(span.parentSpanContext?.spanId) : void 0;
+  return {
+    traceId: encoder.encodeSpanContext(ctx.traceId),
+    spanId: encoder.encodeSpanContext(ctx.spanId),
+    parentSpanId,
+    traceState: ctx.traceState?.serialize(),
+    name: span.name,
+    // Span kind is offset by 1 because the API does not define a value for unset
+    kind: span.kind == null ? 0 : span.kind + 1,
+    startTimeUnixNano: encoder.encodeHrTime(span.startTime),
+    endTimeUnixNano: encoder.encodeHrTime(span.endTime),
+    attributes: toAttributes(span.attributes, encoder),
+    droppedAttributesCount: span.droppedAttributesCount,
+    events: span.events.map((event) => toOtlpSpanEvent(event, encoder)),
+    droppedEventsCount: span.droppedEventsCount,
+    status: {
+      // API and proto enums share the same values
+      code: status.code,
+      message: status.message
+    },
+    links: span.links.map((link) => toOtlpLink(link, encoder)),
+    droppedLinksCount: span.droppedLinksCount,
+    flags: buildSpanFlagsFrom(ctx.traceFlags, span.parentSpanContext?.isRemote)
+  };
+}
+function toOtlpLink(link, encoder) {
+  return {
+    attributes: link.attributes ? toAttributes(link.attributes, encoder) : [],
+    spanId: encoder.encodeSpanContext(link.context.spanId),
+    traceId: encoder.encodeSpanContext(link.context.traceId),
+    traceState: link.context.traceState?.serialize(),
+    droppedAttributesCount: link.droppedAttributesCount || 0,
+    flags: buildSpanFlagsFrom(link.context.traceFlags, link.context.isRemote)
+  };
+}
+function toOtlpSpanEvent(timedEvent, encoder) {
+  return {
+    attributes: timedEvent.attributes ? toAttributes(timedEvent.attributes, encoder) : [],
+    name: timedEvent.name,
+    timeUnixNano: encoder.encodeHrTime(timedEvent.time),
+    droppedAttributesCount: timedEvent.droppedAttributesCount || 0
+  };
+}
+function createExportTraceServiceRequest(spans, encoder) {
+  return {
+    resourceSpans: spanRecordsToResourceSpans(spans, encoder)
+  };
+}
+function createResourceMap(readableSpans) {
+  const resourceMap = /* @__PURE__ */ new Map();
+  for (const record of readableSpans) {
+    let ilsMap = resourceMap.get(record.resource);
+    if (!ilsMap) {
+      ilsMap = /* @__PURE__ */ new Map();
+      resourceMap.set(record.resource, ilsMap);
+    }
+    const instrumentationScopeKey = `${record.instrumentationScope.name}@${record.instrumentationScope.version || ""}:${record.instrumentationScope.schemaUrl || ""}`;
+    let records = ilsMap.get(instrumentationScopeKey);
+    if (!records) {
+      records = [];
+      ilsMap.set(instrumentationScopeKey, records);
+    }
+    records.push(record);
+  }
+  return resourceMap;
+}
+function spanRecordsToResourceSpans(readableSpans, encoder) {
+  const resourceMap = createResourceMap(readableSpans);
+  const out = [];
+  const entryIterator = resourceMap.entries();
+  let entry = entryIterator.next();
+  while (!entry.done) {
+    const [resource, ilmMap] = entry.value;
+    const scopeResourceSpans = [];
+    const ilmIterator = ilmMap.values();
+    let ilmEntry = ilmIterator.next();
+    while (!ilmEntry.done) {
+      const scopeSpans = ilmEntry.value;
+      if (scopeSpans.length > 0) {
+        const spans = scopeSpans.map((readableSpan) => sdkSpanToOtlpSpan(readableSpan, encoder));
+        scopeResourceSpans.push({
+          scope: createInstrumentationScope(scopeSpans[0].instrumentationScope, encoder),
+          spans,
+          schemaUrl: scopeSpans[0].instrumentationScope.schemaUrl
+        });
+      }
+      ilmEntry = ilmIterator.next();
+    }
+    const processedResource = createResource(resource, encoder);
+    const transformedSpans = {
+      resource: processedResource,
+      scopeSpans: scopeResourceSpans,
+      schemaUrl: processedResource.schemaUrl
+    };
+    out.push(transformedSpans);
+    entry = entryIterator.next();
+  }
+  return out;
+}
+
+// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/json/trace.js
+init_esm();
+var JsonTraceSerializer = {
+  serializeRequest: (arg) => {
+    const request2 = createExportTraceServiceRequest(arg, JSON_ENCODER);
+    const encoder = new TextEncoder();
+    return encoder.encode(JSON.stringify(request2));
+  },
+  deserializeResponse: (arg) => {
+    if (arg.length === 0) {
+      return {};
+    }
+    const decoder = new TextDecoder();
+    try {
+      return JSON.parse(decoder.decode(arg));
+    } catch (err) {
+      diag2.warn(`Failed to parse trace export response: ${err.message}. Returning empty response`);
+      return {};
+    }
+  }
+};
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/util.js
+init_esm();
+function validateAndNormalizeHeaders(partialHeaders) {
+  const headers = {};
+  Object.entries(partialHeaders ?? {}).forEach(([key, value]) => {
+    if (typeof value !== "undefined") {
+      headers[key] = String(value);
+    } else {
+      diag2.warn(`Header "${key}" has invalid value (${value}) and will be ignored`);
+    }
+  });
+  return headers;
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-http-configuration.js
+function mergeHeaders(userProvidedHeaders, fallbackHeaders, defaultHeaders) {
+  return async () => {
+    const requiredHeaders = {
+      ...await defaultHeaders()
+    };
+    const headers = {};
+    if (fallbackHeaders != null) {
+      Object.assign(headers, await fallbackHeaders());
+    }
+    if (userProvidedHeaders != null) {
+      Object.assign(headers, validateAndNormalizeHeaders(await userProvidedHeaders()));
+    }
+    return Object.assign(headers, requiredHeaders);
+  };
+}
+function validateUserProvidedUrl(url2) {
+  if (url2 == null) {
+    return void 0;
+  }
+  try {
+    const base = globalThis.location?.href;
+    return new URL(url2, base).href;
+  } catch {
+    throw new Error(`Configuration: Could not parse user-provided export URL: '${url2}'`);
+  }
+}
+function mergeOtlpHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
+  return {
+    ...mergeOtlpSharedConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration),
+    headers: mergeHeaders(userProvidedConfiguration.headers, fallbackConfiguration.headers, defaultConfiguration.headers),
+    url: validateUserProvidedUrl(userProvidedConfiguration.url) ?? fallbackConfiguration.url ?? defaultConfiguration.url
+  };
+}
+function getHttpConfigurationDefaults(requiredHeaders, signalResourcePath) {
+  return {
+    ...getSharedConfigurationDefaults(),
+    headers: async () => requiredHeaders,
+    url: "http://localhost:4318/" + signalResourcePath
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-configuration.js
+function httpAgentFactoryFromOptions(options) {
+  return async (protocol) => {
+    const isInsecure = protocol === "http:";
+    const module = isInsecure ? import("http") : import("https");
+    const { Agent: Agent3 } = await module;
+    if (isInsecure) {
+      const { ca, cert, key, ...insecureOptions } = options;
+      return new Agent3(insecureOptions);
+    }
+    return new Agent3(options);
+  };
+}
+function mergeOtlpNodeHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
+  return {
+    ...mergeOtlpHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration),
+    agentFactory: userProvidedConfiguration.agentFactory ?? fallbackConfiguration.agentFactory ?? defaultConfiguration.agentFactory,
+    userAgent: userProvidedConfiguration.userAgent
+  };
+}
+function getNodeHttpConfigurationDefaults(requiredHeaders, signalResourcePath) {
+  return {
+    ...getHttpConfigurationDefaults(requiredHeaders, signalResourcePath),
+    agentFactory: httpAgentFactoryFromOptions({ keepAlive: true })
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-transport-utils.js
+import * as zlib2 from "zlib";
+import { Readable as Readable5 } from "stream";
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/is-export-retryable.js
+function isExportHTTPErrorRetryable(statusCode) {
+  return statusCode === 429 || statusCode === 502 || statusCode === 503 || statusCode === 504;
+}
+function parseRetryAfterToMills(retryAfter) {
+  if (retryAfter == null) {
+    return void 0;
+  }
+  const seconds = Number.parseInt(retryAfter, 10);
+  if (Number.isInteger(seconds)) {
+    return seconds > 0 ? seconds * 1e3 : -1;
+  }
+  const delay4 = new Date(retryAfter).getTime() - Date.now();
+  if (delay4 >= 0) {
+    return delay4;
+  }
+  return 0;
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-transport-utils.js
+var DEFAULT_USER_AGENT = `OTel-OTLP-Exporter-JavaScript/${VERSION4}`;
+var MAX_RESPONSE_BODY_SIZE = 4 * 1024 * 1024;
+function sendWithHttp(request2, url2, headers, compression, userAgent2, agent, data, timeoutMillis) {
+  return new Promise((resolve4) => {
+    const parsedUrl = new URL(url2);
+    if (userAgent2) {
+      headers["User-Agent"] = `${userAgent2} ${DEFAULT_USER_AGENT}`;
+    } else {
+      headers["User-Agent"] = DEFAULT_USER_AGENT;
+    }
+    const options = {
+      method: "POST",
+      headers,
+      agent
+    };
+    const req = request2(parsedUrl, options, (res) => {
+      const responseData = [];
+      let responseSize = 0;
+      res.on("data", (chunk) => {
+        responseSize += chunk.length;
+        if (responseSize > MAX_RESPONSE_BODY_SIZE) {
+          const sizeError = new Error(`OTLP export response body exceeded size limit of ${MAX_RESPONSE_BODY_SIZE} bytes`);
+          resolve4({ status: "failure", error: sizeError });
+          res.destroy();
+          return;
+        }
+        responseData.push(chunk);
+      });
+      res.on("end", () => {
+        if (res.statusCode && res.statusCode <= 299) {
+          resolve4({
+            status: "success",
+            data: Buffer.concat(responseData)
+          });
+        } else if (res.statusCode && isExportHTTPErrorRetryable(res.statusCode)) {
+          resolve4({
+            status: "retryable",
+            retryInMillis: parseRetryAfterToMills(res.headers["retry-after"])
+          });
+        } else {
+          const error2 = new OTLPExporterError(res.statusMessage, res.statusCode, Buffer.concat(responseData).toString());
+          resolve4({
+            status: "failure",
+            error: error2
+          });
+        }
+      });
+      res.on("error", (error2) => {
+        if (res.statusCode && res.statusCode <= 299) {
+          resolve4({
+            status: "success"
+          });
+        } else if (res.statusCode && isExportHTTPErrorRetryable(res.statusCode)) {
+          resolve4({
+            status: "retryable",
+            error: error2,
+            retryInMillis: parseRetryAfterToMills(res.headers["retry-after"])
+          });
+        } else {
+          resolve4({
+            status: "failure",
+            error: error2
+          });
+        }
+      });
+    });
+    req.setTimeout(timeoutMillis, () => {
+      req.destroy();
+      resolve4({
+        status: "retryable",
+        error: new Error("Request timed out")
+      });
+    });
+    req.on("error", (error2) => {
+      if (isHttpTransportNetworkErrorRetryable(error2)) {
+        resolve4({
+          status: "retryable",
+          error: error2
+        });
+      } else {
+        resolve4({
+          status: "failure",
+          error: error2
+        });
+      }
+    });
+    compressAndSend(req, compression, data, (error2) => {
+      resolve4({
+        status: "failure",
+        error: error2
+      });
+    });
+  });
+}
+function compressAndSend(req, compression, data, onError) {
+  let dataStream = readableFromUint8Array(data);
+  if (compression === "gzip") {
+    req.setHeader("Content-Encoding", "gzip");
+    dataStream = dataStream.on("error", onError).pipe(zlib2.createGzip()).on("error", onError);
+  }
+  dataStream.pipe(req).on("error", onError);
+}
+function readableFromUint8Array(buff) {
+  const readable = new Readable5();
+  readable.push(buff);
+  readable.push(null);
+  return readable;
+}
+function isHttpTransportNetworkErrorRetryable(error2) {
+  const RETRYABLE_NETWORK_ERROR_CODES = /* @__PURE__ */ new Set([
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EAI_AGAIN",
+    "ENOTFOUND",
+    "ENETUNREACH",
+    "EHOSTUNREACH"
+  ]);
+  if ("code" in error2 && typeof error2.code === "string") {
+    return RETRYABLE_NETWORK_ERROR_CODES.has(error2.code);
+  }
+  return false;
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-exporter-transport.js
+var HttpExporterTransport = class {
+  _utils = null;
+  _parameters;
+  constructor(parameters) {
+    this._parameters = parameters;
+  }
+  async send(data, timeoutMillis) {
+    const { agent, request: request2 } = await this._loadUtils();
+    const headers = await this._parameters.headers();
+    return sendWithHttp(request2, this._parameters.url, headers, this._parameters.compression, this._parameters.userAgent, agent, data, timeoutMillis);
+  }
+  shutdown() {
+  }
+  async _loadUtils() {
+    let utils = this._utils;
+    if (utils === null) {
+      const protocol = new URL(this._parameters.url).protocol;
+      const [agent, request2] = await Promise.all([
+        this._parameters.agentFactory(protocol),
+        requestFunctionFactory(protocol)
+      ]);
+      utils = this._utils = { agent, request: request2 };
+    }
+    return utils;
+  }
+};
+async function requestFunctionFactory(protocol) {
+  const module = protocol === "http:" ? import("http") : import("https");
+  const { request: request2 } = await module;
+  return request2;
+}
+function createHttpExporterTransport(parameters) {
+  return new HttpExporterTransport(parameters);
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/retrying-transport.js
+init_esm();
+var MAX_ATTEMPTS = 5;
+var INITIAL_BACKOFF = 1e3;
+var MAX_BACKOFF = 5e3;
+var BACKOFF_MULTIPLIER = 1.5;
+var JITTER = 0.2;
+function getJitter() {
+  return Math.random() * (2 * JITTER) - JITTER;
+}
+var RetryingTransport = class {
+  _transport;
+  constructor(transport) {
+    this._transport = transport;
+  }
+  retry(data, timeoutMillis, inMillis) {
+    return new Promise((resolve4, reject) => {
+      setTimeout(() => {
+        this._transport.send(data, timeoutMillis).then(resolve4, reject);
+      }, inMillis);
+    });
+  }
+  async send(data, timeoutMillis) {
+    let attempts = MAX_ATTEMPTS;
+    let nextBackoff = INITIAL_BACKOFF;
+    const deadline = Date.now() + timeoutMillis;
+    let result = await this._transport.send(data, timeoutMillis);
+    while (result.status === "retryable" && attempts > 0) {
+      attempts--;
+      const backoff = Math.max(Math.min(nextBackoff * (1 + getJitter()), MAX_BACKOFF), 0);
+      nextBackoff = nextBackoff * BACKOFF_MULTIPLIER;
+      const retryInMillis = result.retryInMillis ?? backoff;
+      const remainingTimeoutMillis = deadline - Date.now();
+      if (retryInMillis > remainingTimeoutMillis) {
+        diag2.info(`Export retry time ${Math.round(retryInMillis)}ms exceeds remaining timeout ${Math.round(remainingTimeoutMillis)}ms, not retrying further.`);
+        return result;
+      }
+      diag2.verbose(`Scheduling export retry in ${Math.round(retryInMillis)}ms`);
+      result = await this.retry(data, remainingTimeoutMillis, retryInMillis);
+    }
+    if (result.status === "success") {
+      diag2.verbose(`Export succeeded after ${MAX_ATTEMPTS - attempts} retry attempts.`);
+    } else if (result.status === "retryable") {
+      diag2.info(`Export failed after maximum retry attempts (${MAX_ATTEMPTS}).`);
+    } else {
+      diag2.info(`Export failed with non-retryable error: ${result.error}`);
+    }
+    return result;
+  }
+  shutdown() {
+    return this._transport.shutdown();
+  }
+};
+function createRetryingTransport(options) {
+  return new RetryingTransport(options.transport);
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/otlp-http-export-delegate.js
+function createOtlpHttpExporterMetrics(metricsComponentType, exporterMetricsHelper, url2, meterProvider) {
+  return new ExporterMetrics({
+    componentType: metricsComponentType,
+    metricsHelper: exporterMetricsHelper,
+    url: url2,
+    meterProvider,
+    responseAttributesFromError: (error2) => {
+      if (!error2) {
+        return {
+          [ATTR_HTTP_RESPONSE_STATUS_CODE2]: 200
+        };
+      }
+      if (!(error2 instanceof OTLPExporterError)) {
+        return {};
+      }
+      return {
+        [ATTR_HTTP_RESPONSE_STATUS_CODE2]: error2.code
+      };
+    }
+  });
+}
+function createOtlpHttpExportDelegate(options, serializer, metricsComponentType, exporterMetricsHelper, meterProvider) {
+  return createOtlpExportDelegate({
+    transport: createRetryingTransport({
+      transport: createHttpExporterTransport(options)
+    }),
+    serializer,
+    promiseHandler: createBoundedQueueExportPromiseHandler(options),
+    metrics: createOtlpHttpExporterMetrics(metricsComponentType, exporterMetricsHelper, options.url, meterProvider)
+  }, { timeout: options.timeoutMillis });
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/shared-env-configuration.js
+init_esm();
+function parseAndValidateTimeoutFromEnv(timeoutEnvVar) {
+  const envTimeout = getNumberFromEnv(timeoutEnvVar);
+  if (envTimeout != null) {
+    if (Number.isFinite(envTimeout) && envTimeout > 0) {
+      return envTimeout;
+    }
+    diag2.warn(`Configuration: ${timeoutEnvVar} is invalid, expected number greater than 0 (actual: ${envTimeout})`);
+  }
+  return void 0;
+}
+function getTimeoutFromEnv(signalIdentifier) {
+  const specificTimeout = parseAndValidateTimeoutFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_TIMEOUT`);
+  const nonSpecificTimeout = parseAndValidateTimeoutFromEnv("OTEL_EXPORTER_OTLP_TIMEOUT");
+  return specificTimeout ?? nonSpecificTimeout;
+}
+function parseAndValidateCompressionFromEnv(compressionEnvVar) {
+  const compression = getStringFromEnv(compressionEnvVar)?.trim();
+  if (compression == null || compression === "none" || compression === "gzip") {
+    return compression;
+  }
+  diag2.warn(`Configuration: ${compressionEnvVar} is invalid, expected 'none' or 'gzip' (actual: '${compression}')`);
+  return void 0;
+}
+function getCompressionFromEnv(signalIdentifier) {
+  const specificCompression = parseAndValidateCompressionFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_COMPRESSION`);
+  const nonSpecificCompression = parseAndValidateCompressionFromEnv("OTEL_EXPORTER_OTLP_COMPRESSION");
+  return specificCompression ?? nonSpecificCompression;
+}
+function getSharedConfigurationFromEnvironment(signalIdentifier) {
+  return {
+    timeoutMillis: getTimeoutFromEnv(signalIdentifier),
+    compression: getCompressionFromEnv(signalIdentifier)
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-node-http-options.js
+init_esm();
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
+import * as fs8 from "fs";
+import * as path18 from "path";
+init_esm();
+function getStaticHeadersFromEnv(signalIdentifier) {
+  const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
+  const nonSignalSpecificRawHeaders = getStringFromEnv("OTEL_EXPORTER_OTLP_HEADERS");
+  const signalSpecificHeaders = parseKeyPairsIntoRecord(signalSpecificRawHeaders);
+  const nonSignalSpecificHeaders = parseKeyPairsIntoRecord(nonSignalSpecificRawHeaders);
+  if (Object.keys(signalSpecificHeaders).length === 0 && Object.keys(nonSignalSpecificHeaders).length === 0) {
+    return void 0;
+  }
+  return Object.assign({}, parseKeyPairsIntoRecord(nonSignalSpecificRawHeaders), parseKeyPairsIntoRecord(signalSpecificRawHeaders));
+}
+function appendRootPathToUrlIfNeeded(url2) {
+  try {
+    const parsedUrl = new URL(url2);
+    return parsedUrl.toString();
+  } catch {
+    diag2.warn(`Configuration: Could not parse environment-provided export URL: '${url2}', falling back to undefined`);
+    return void 0;
+  }
+}
+function appendResourcePathToUrl(url2, path24) {
+  try {
+    new URL(url2);
+  } catch {
+    diag2.warn(`Configuration: Could not parse environment-provided export URL: '${url2}', falling back to undefined`);
+    return void 0;
+  }
+  if (!url2.endsWith("/")) {
+    url2 = url2 + "/";
+  }
+  url2 += path24;
+  try {
+    new URL(url2);
+  } catch {
+    diag2.warn(`Configuration: Provided URL appended with '${path24}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    return void 0;
+  }
+  return url2;
+}
+function getNonSpecificUrlFromEnv(signalResourcePath) {
+  const envUrl = getStringFromEnv("OTEL_EXPORTER_OTLP_ENDPOINT");
+  if (envUrl === void 0) {
+    return void 0;
+  }
+  return appendResourcePathToUrl(envUrl, signalResourcePath);
+}
+function getSpecificUrlFromEnv(signalIdentifier) {
+  const envUrl = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_ENDPOINT`);
+  if (envUrl === void 0) {
+    return void 0;
+  }
+  return appendRootPathToUrlIfNeeded(envUrl);
+}
+function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningMessage) {
+  const signalSpecificPath = getStringFromEnv(signalSpecificEnvVar);
+  const nonSignalSpecificPath = getStringFromEnv(nonSignalSpecificEnvVar);
+  const filePath = signalSpecificPath ?? nonSignalSpecificPath;
+  if (filePath != null) {
+    try {
+      return fs8.readFileSync(path18.resolve(process.cwd(), filePath));
+    } catch {
+      diag2.warn(warningMessage);
+      return void 0;
+    }
+  } else {
+    return void 0;
+  }
+}
+function getClientCertificateFromEnv(signalIdentifier) {
+  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CLIENT_CERTIFICATE`, "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "Failed to read client certificate chain file");
+}
+function getClientKeyFromEnv(signalIdentifier) {
+  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CLIENT_KEY`, "OTEL_EXPORTER_OTLP_CLIENT_KEY", "Failed to read client certificate private key file");
+}
+function getRootCertificateFromEnv(signalIdentifier) {
+  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CERTIFICATE`, "OTEL_EXPORTER_OTLP_CERTIFICATE", "Failed to read root certificate file");
+}
+function getNodeHttpConfigurationFromEnvironment(signalIdentifier, signalResourcePath) {
+  return {
+    ...getSharedConfigurationFromEnvironment(signalIdentifier),
+    url: getSpecificUrlFromEnv(signalIdentifier) ?? getNonSpecificUrlFromEnv(signalResourcePath),
+    headers: wrapStaticHeadersInFunction(getStaticHeadersFromEnv(signalIdentifier)),
+    agentFactory: httpAgentFactoryFromOptions({
+      keepAlive: true,
+      ca: getRootCertificateFromEnv(signalIdentifier),
+      cert: getClientCertificateFromEnv(signalIdentifier),
+      key: getClientKeyFromEnv(signalIdentifier)
+    })
+  };
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-http-options.js
+function convertLegacyHeaders(config) {
+  if (typeof config.headers === "function") {
+    return config.headers;
+  }
+  return wrapStaticHeadersInFunction(config.headers);
+}
+
+// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-node-http-options.js
+function convertLegacyAgentOptions(config) {
+  if (typeof config.httpAgentOptions === "function") {
+    return config.httpAgentOptions;
+  }
+  let legacy = config.httpAgentOptions;
+  if (config.keepAlive != null) {
+    legacy = { keepAlive: config.keepAlive, ...legacy };
+  }
+  if (legacy != null) {
+    return httpAgentFactoryFromOptions(legacy);
+  } else {
+    return void 0;
+  }
+}
+function convertLegacyHttpOptions(config, signalIdentifier, signalResourcePath, requiredHeaders) {
+  if (config.metadata) {
+    diag2.warn("Metadata cannot be set when using http");
+  }
+  return mergeOtlpNodeHttpConfigurationWithDefaults({
+    url: config.url,
+    headers: convertLegacyHeaders(config),
+    concurrencyLimit: config.concurrencyLimit,
+    timeoutMillis: config.timeoutMillis,
+    compression: config.compression,
+    agentFactory: convertLegacyAgentOptions(config),
+    userAgent: config.userAgent
+  }, getNodeHttpConfigurationFromEnvironment(signalIdentifier, signalResourcePath), getNodeHttpConfigurationDefaults(requiredHeaders, signalResourcePath));
+}
+
+// node_modules/@opentelemetry/exporter-trace-otlp-http/build/esm/semconv.js
+var OTEL_COMPONENT_TYPE_VALUE_OTLP_HTTP_SPAN_EXPORTER = "otlp_http_span_exporter";
+
+// node_modules/@opentelemetry/exporter-trace-otlp-http/build/esm/platform/node/OTLPTraceExporter.js
+var OTLPTraceExporter = class extends OTLPExporterBase {
+  constructor(config = {}) {
+    super(createOtlpHttpExportDelegate(convertLegacyHttpOptions(config, "TRACES", "v1/traces", {
+      "Content-Type": "application/json"
+    }), JsonTraceSerializer, OTEL_COMPONENT_TYPE_VALUE_OTLP_HTTP_SPAN_EXPORTER, TraceExporterMetricsHelper, config.selfObsMeterProvider));
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace-base/build/esm/config.js
+init_esm();
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/TracerProvider.js
+init_esm();
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/Tracer.js
+init_esm();
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/Span.js
+init_esm();
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/enums.js
+var ExceptionEventName = "exception";
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/inspect.js
+var inspectCustom = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
+function settledResourceAttributes(resource) {
+  const attrs = {};
+  for (const [k, v] of resource.getRawAttributes()) {
+    if (typeof v?.then === "function") {
+      continue;
+    }
+    if (v != null) {
+      attrs[k] ??= v;
+    }
+  }
+  return attrs;
+}
+function formatInspect(className, payload, depth, options, inspect3) {
+  if (typeof depth === "number" && depth < 0) {
+    const tag = `[${className}]`;
+    return options?.stylize ? options.stylize(tag, "special") : tag;
+  }
+  if (typeof inspect3 !== "function" || !options) {
+    return payload;
+  }
+  const childOptions = {
+    ...options,
+    depth: options.depth == null ? options.depth : options.depth - 1
+  };
+  return `${className} ${inspect3(payload, childOptions)}`;
+}
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/Span.js
+var SpanImpl = class {
+  // Below properties are included to implement ReadableSpan for export
+  // purposes but are not intended to be written-to directly.
+  _spanContext;
+  kind;
+  parentSpanContext;
+  attributes = {};
+  links = [];
+  events = [];
+  startTime;
+  resource;
+  instrumentationScope;
+  _droppedAttributesCount = 0;
+  _droppedEventsCount = 0;
+  _droppedLinksCount = 0;
+  _attributesCount = 0;
+  name;
+  status = {
+    code: SpanStatusCode.UNSET
+  };
+  endTime = [0, 0];
+  _ended = false;
+  _duration = [-1, -1];
+  _spanProcessor;
+  _spanLimits;
+  _attributeValueLengthLimit;
+  _recordEndMetrics;
+  _performanceStartTime;
+  _performanceOffset;
+  _startTimeProvided;
+  /**
+   * Constructs a new SpanImpl instance.
+   */
+  constructor(opts) {
+    const now = Date.now();
+    this._spanContext = opts.spanContext;
+    this._performanceStartTime = otperformance.now();
+    this._performanceOffset = now - (this._performanceStartTime + otperformance.timeOrigin);
+    this._startTimeProvided = opts.startTime != null;
+    this._spanLimits = opts.spanLimits;
+    this._attributeValueLengthLimit = this._spanLimits.attributeValueLengthLimit ?? 0;
+    this._spanProcessor = opts.spanProcessor;
+    this.name = opts.name;
+    this.parentSpanContext = opts.parentSpanContext;
+    this.kind = opts.kind;
+    if (opts.links) {
+      for (const link of opts.links) {
+        this.addLink(link);
+      }
+    }
+    this.startTime = this._getTime(opts.startTime ?? now);
+    this.resource = opts.resource;
+    this.instrumentationScope = opts.scope;
+    this._recordEndMetrics = opts.recordEndMetrics;
+    if (opts.attributes != null) {
+      this.setAttributes(opts.attributes);
+    }
+    this._spanProcessor.onStart(this, opts.context);
+  }
+  spanContext() {
+    return this._spanContext;
+  }
+  setAttribute(key, value) {
+    if (value == null || this._isSpanEnded())
+      return this;
+    if (key.length === 0) {
+      diag2.warn(`Invalid attribute key: ${key}`);
+      return this;
+    }
+    if (!isAttributeValue(value)) {
+      diag2.warn(`Invalid attribute value set for key: ${key}`);
+      return this;
+    }
+    const { attributeCountLimit } = this._spanLimits;
+    const isNewKey = !Object.prototype.hasOwnProperty.call(this.attributes, key);
+    if (attributeCountLimit !== void 0 && this._attributesCount >= attributeCountLimit && isNewKey) {
+      this._droppedAttributesCount++;
+      return this;
+    }
+    this.attributes[key] = this._truncateToSize(value);
+    if (isNewKey) {
+      this._attributesCount++;
+    }
+    return this;
+  }
+  setAttributes(attributes) {
+    for (const key in attributes) {
+      if (Object.prototype.hasOwnProperty.call(attributes, key)) {
+        this.setAttribute(key, attributes[key]);
+      }
+    }
+    return this;
+  }
+  /**
+   *
+   * @param name Span Name
+   * @param [attributesOrStartTime] Span attributes or start time
+   *     if type is {@type TimeInput} and 3rd param is undefined
+   * @param [timeStamp] Specified time stamp for the event
+   */
+  addEvent(name, attributesOrStartTime, timeStamp) {
+    if (this._isSpanEnded())
+      return this;
+    const { eventCountLimit } = this._spanLimits;
+    if (eventCountLimit === 0) {
+      diag2.warn("No events allowed.");
+      this._droppedEventsCount++;
+      return this;
+    }
+    if (eventCountLimit !== void 0 && this.events.length >= eventCountLimit) {
+      if (this._droppedEventsCount === 0) {
+        diag2.debug("Dropping extra events.");
+      }
+      this.events.shift();
+      this._droppedEventsCount++;
+    }
+    if (isTimeInput(attributesOrStartTime)) {
+      if (!isTimeInput(timeStamp)) {
+        timeStamp = attributesOrStartTime;
+      }
+      attributesOrStartTime = void 0;
+    }
+    const sanitized = sanitizeAttributes(attributesOrStartTime);
+    const { attributePerEventCountLimit } = this._spanLimits;
+    const attributes = {};
+    let droppedAttributesCount = 0;
+    let eventAttributesCount = 0;
+    for (const attr in sanitized) {
+      if (!Object.prototype.hasOwnProperty.call(sanitized, attr)) {
+        continue;
+      }
+      const attrVal = sanitized[attr];
+      if (attributePerEventCountLimit !== void 0 && eventAttributesCount >= attributePerEventCountLimit) {
+        droppedAttributesCount++;
+        continue;
+      }
+      attributes[attr] = this._truncateToSize(attrVal);
+      eventAttributesCount++;
+    }
+    this.events.push({
+      name,
+      attributes,
+      time: this._getTime(timeStamp),
+      droppedAttributesCount
+    });
+    return this;
+  }
+  addLink(link) {
+    if (this._isSpanEnded())
+      return this;
+    const { linkCountLimit } = this._spanLimits;
+    if (linkCountLimit === 0) {
+      this._droppedLinksCount++;
+      return this;
+    }
+    if (linkCountLimit !== void 0 && this.links.length >= linkCountLimit) {
+      if (this._droppedLinksCount === 0) {
+        diag2.debug("Dropping extra links.");
+      }
+      this.links.shift();
+      this._droppedLinksCount++;
+    }
+    const { attributePerLinkCountLimit } = this._spanLimits;
+    const sanitized = sanitizeAttributes(link.attributes);
+    const attributes = {};
+    let droppedAttributesCount = 0;
+    let linkAttributesCount = 0;
+    for (const attr in sanitized) {
+      if (!Object.prototype.hasOwnProperty.call(sanitized, attr)) {
+        continue;
+      }
+      const attrVal = sanitized[attr];
+      if (attributePerLinkCountLimit !== void 0 && linkAttributesCount >= attributePerLinkCountLimit) {
+        droppedAttributesCount++;
+        continue;
+      }
+      attributes[attr] = this._truncateToSize(attrVal);
+      linkAttributesCount++;
+    }
+    const processedLink = { context: link.context };
+    if (linkAttributesCount > 0) {
+      processedLink.attributes = attributes;
+    }
+    if (droppedAttributesCount > 0) {
+      processedLink.droppedAttributesCount = droppedAttributesCount;
+    }
+    this.links.push(processedLink);
+    return this;
+  }
+  addLinks(links) {
+    for (const link of links) {
+      this.addLink(link);
+    }
+    return this;
+  }
+  setStatus(status) {
+    if (this._isSpanEnded())
+      return this;
+    if (status.code === SpanStatusCode.UNSET)
+      return this;
+    if (this.status.code === SpanStatusCode.OK)
+      return this;
+    const newStatus = { code: status.code };
+    if (status.code === SpanStatusCode.ERROR) {
+      if (typeof status.message === "string") {
+        newStatus.message = status.message;
+      } else if (status.message != null) {
+        diag2.warn(`Dropping invalid status.message of type '${typeof status.message}', expected 'string'`);
+      }
+    }
+    this.status = newStatus;
+    return this;
+  }
+  updateName(name) {
+    if (this._isSpanEnded())
+      return this;
+    this.name = name;
+    return this;
+  }
+  end(endTime) {
+    if (this._isSpanEnded()) {
+      diag2.error(`${this.name} ${this._spanContext.traceId}-${this._spanContext.spanId} - You can only call end() on a span once.`);
+      return;
+    }
+    this.endTime = this._getTime(endTime);
+    this._duration = hrTimeDuration(this.startTime, this.endTime);
+    if (this._duration[0] < 0) {
+      diag2.warn("Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.", this.startTime, this.endTime);
+      this.endTime = this.startTime.slice();
+      this._duration = [0, 0];
+    }
+    if (this._droppedEventsCount > 0) {
+      diag2.warn(`Dropped ${this._droppedEventsCount} events because eventCountLimit reached`);
+    }
+    if (this._droppedLinksCount > 0) {
+      diag2.warn(`Dropped ${this._droppedLinksCount} links because linkCountLimit reached`);
+    }
+    if (this._spanProcessor.onEnding) {
+      this._spanProcessor.onEnding(this);
+    }
+    this._recordEndMetrics?.();
+    this._ended = true;
+    this._spanProcessor.onEnd(this);
+  }
+  _getTime(inp) {
+    if (typeof inp === "number" && inp <= otperformance.now()) {
+      return hrTime(inp + this._performanceOffset);
+    }
+    if (typeof inp === "number") {
+      return millisToHrTime(inp);
+    }
+    if (inp instanceof Date) {
+      return millisToHrTime(inp.getTime());
+    }
+    if (isTimeInputHrTime(inp)) {
+      return inp;
+    }
+    if (this._startTimeProvided) {
+      return millisToHrTime(Date.now());
+    }
+    const msDuration = otperformance.now() - this._performanceStartTime;
+    return addHrTimes(this.startTime, millisToHrTime(msDuration));
+  }
+  isRecording() {
+    return this._ended === false;
+  }
+  recordException(exception, time) {
+    const attributes = {};
+    if (typeof exception === "string") {
+      attributes[ATTR_EXCEPTION_MESSAGE] = exception;
+    } else if (exception) {
+      if (exception.code) {
+        attributes[ATTR_EXCEPTION_TYPE] = exception.code.toString();
+      } else if (exception.name) {
+        attributes[ATTR_EXCEPTION_TYPE] = exception.name;
+      }
+      if (exception.message) {
+        attributes[ATTR_EXCEPTION_MESSAGE] = exception.message;
+      }
+      if (exception.stack) {
+        attributes[ATTR_EXCEPTION_STACKTRACE] = exception.stack;
+      }
+    }
+    if (attributes[ATTR_EXCEPTION_TYPE] || attributes[ATTR_EXCEPTION_MESSAGE]) {
+      this.addEvent(ExceptionEventName, attributes, time);
+    } else {
+      diag2.warn(`Failed to record an exception ${exception}`);
+    }
+  }
+  get duration() {
+    return this._duration;
+  }
+  get ended() {
+    return this._ended;
+  }
+  get droppedAttributesCount() {
+    return this._droppedAttributesCount;
+  }
+  get droppedEventsCount() {
+    return this._droppedEventsCount;
+  }
+  get droppedLinksCount() {
+    return this._droppedLinksCount;
+  }
+  _isSpanEnded() {
+    if (this._ended) {
+      const error2 = new Error(`Operation attempted on ended Span {traceId: ${this._spanContext.traceId}, spanId: ${this._spanContext.spanId}}`);
+      diag2.warn(`Cannot execute the operation on ended Span {traceId: ${this._spanContext.traceId}, spanId: ${this._spanContext.spanId}}`, error2);
+    }
+    return this._ended;
+  }
+  // Utility function to truncate given value within size
+  // for value type of string, will truncate to given limit
+  // for type of non-string, will return same value
+  _truncateToLimitUtil(value, limit) {
+    if (value.length <= limit) {
+      return value;
+    }
+    return value.substring(0, limit);
+  }
+  /**
+   * If the given attribute value is of type string and has more characters than given {@code attributeValueLengthLimit} then
+   * return string with truncated to {@code attributeValueLengthLimit} characters
+   *
+   * If the given attribute value is array of strings then
+   * return new array of strings with each element truncated to {@code attributeValueLengthLimit} characters
+   *
+   * Otherwise return same Attribute {@code value}
+   *
+   * @param value Attribute value
+   * @returns truncated attribute value if required, otherwise same value
+   */
+  _truncateToSize(value) {
+    const limit = this._attributeValueLengthLimit;
+    if (limit <= 0) {
+      diag2.warn(`Attribute value limit must be positive, got ${limit}`);
+      return value;
+    }
+    if (typeof value === "string") {
+      return this._truncateToLimitUtil(value, limit);
+    }
+    if (Array.isArray(value)) {
+      return value.map((val) => typeof val === "string" ? this._truncateToLimitUtil(val, limit) : val);
+    }
+    return value;
+  }
+  [inspectCustom](depth, options, inspect3) {
+    const payload = {
+      name: this.name,
+      kind: this.kind,
+      spanContext: this._spanContext,
+      parentSpanContext: this.parentSpanContext,
+      status: this.status,
+      startTime: this.startTime,
+      endTime: this.endTime,
+      duration: this._duration,
+      ended: this._ended,
+      attributes: this.attributes,
+      events: this.events,
+      links: this.links,
+      droppedAttributesCount: this._droppedAttributesCount,
+      droppedEventsCount: this._droppedEventsCount,
+      droppedLinksCount: this._droppedLinksCount,
+      instrumentationScope: this.instrumentationScope,
+      resource: { attributes: settledResourceAttributes(this.resource) }
+    };
+    return formatInspect("SpanImpl", payload, depth, options, inspect3);
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/Sampler.js
+var SamplingDecision2;
+(function(SamplingDecision3) {
+  SamplingDecision3[SamplingDecision3["NOT_RECORD"] = 0] = "NOT_RECORD";
+  SamplingDecision3[SamplingDecision3["RECORD"] = 1] = "RECORD";
+  SamplingDecision3[SamplingDecision3["RECORD_AND_SAMPLED"] = 2] = "RECORD_AND_SAMPLED";
+})(SamplingDecision2 || (SamplingDecision2 = {}));
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/semconv.js
+var ATTR_OTEL_COMPONENT_NAME2 = "otel.component.name";
+var ATTR_OTEL_COMPONENT_TYPE2 = "otel.component.type";
+var ATTR_OTEL_SPAN_PARENT_ORIGIN = "otel.span.parent.origin";
+var ATTR_OTEL_SPAN_SAMPLING_RESULT = "otel.span.sampling_result";
+var METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED = "otel.sdk.processor.span.processed";
+var METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY = "otel.sdk.processor.span.queue.capacity";
+var METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
+var METRIC_OTEL_SDK_SPAN_LIVE = "otel.sdk.span.live";
+var METRIC_OTEL_SDK_SPAN_STARTED = "otel.sdk.span.started";
+var OTEL_COMPONENT_TYPE_VALUE_SIMPLE_SPAN_PROCESSOR = "simple_span_processor";
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/TracerMetrics.js
+var TracerMetrics = class {
+  startedSpans;
+  liveSpans;
+  constructor(meter) {
+    this.startedSpans = meter.createCounter(METRIC_OTEL_SDK_SPAN_STARTED, {
+      unit: "{span}",
+      description: "The number of created spans."
+    });
+    this.liveSpans = meter.createUpDownCounter(METRIC_OTEL_SDK_SPAN_LIVE, {
+      unit: "{span}",
+      description: "The number of currently live spans."
+    });
+  }
+  startSpan(parentSpanCtx, samplingDecision) {
+    const samplingDecisionStr = samplingDecisionToString(samplingDecision);
+    this.startedSpans.add(1, {
+      [ATTR_OTEL_SPAN_PARENT_ORIGIN]: parentOrigin(parentSpanCtx),
+      [ATTR_OTEL_SPAN_SAMPLING_RESULT]: samplingDecisionStr
+    });
+    if (samplingDecision === SamplingDecision2.NOT_RECORD) {
+      return () => {
+      };
+    }
+    const liveSpanAttributes = {
+      [ATTR_OTEL_SPAN_SAMPLING_RESULT]: samplingDecisionStr
+    };
+    this.liveSpans.add(1, liveSpanAttributes);
+    return () => {
+      this.liveSpans.add(-1, liveSpanAttributes);
+    };
+  }
+};
+function parentOrigin(parentSpanContext) {
+  if (!parentSpanContext) {
+    return "none";
+  }
+  if (parentSpanContext.isRemote) {
+    return "remote";
+  }
+  return "local";
+}
+function samplingDecisionToString(decision) {
+  switch (decision) {
+    case SamplingDecision2.RECORD_AND_SAMPLED:
+      return "RECORD_AND_SAMPLE";
+    case SamplingDecision2.RECORD:
+      return "RECORD_ONLY";
+    case SamplingDecision2.NOT_RECORD:
+      return "DROP";
+  }
+}
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/version.js
+var VERSION5 = "2.12.1";
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/Tracer.js
+var Tracer = class {
+  _sampler;
+  _spanLimits;
+  _idGenerator;
+  instrumentationScope;
+  _resource;
+  _spanProcessor;
+  _tracerMetrics;
+  /**
+   * Constructs a new Tracer instance.
+   */
+  constructor(instrumentationScope, options) {
+    this.instrumentationScope = instrumentationScope;
+    this._sampler = options.sampler;
+    this._spanLimits = options.spanLimits;
+    this._resource = options.resource;
+    this._idGenerator = options.idGenerator;
+    this._spanProcessor = options.spanProcessor;
+    const meter = options.meterProvider.getMeter("@opentelemetry/sdk-trace", VERSION5);
+    this._tracerMetrics = new TracerMetrics(meter);
+  }
+  /**
+   * Starts a new Span or returns the default NoopSpan based on the sampling
+   * decision.
+   */
+  startSpan(name, options = {}, context6 = context3.active()) {
+    if (options.root) {
+      context6 = trace.deleteSpan(context6);
+    }
+    const parentSpan = trace.getSpan(context6);
+    if (isTracingSuppressed(context6)) {
+      diag2.debug("Instrumentation suppressed, returning Noop Span");
+      const nonRecordingSpan = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      return nonRecordingSpan;
+    }
+    const parentSpanContext = parentSpan?.spanContext();
+    const spanId = this._idGenerator.generateSpanId();
+    let validParentSpanContext;
+    let traceId;
+    let traceState;
+    if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) {
+      traceId = this._idGenerator.generateTraceId();
+    } else {
+      traceId = parentSpanContext.traceId;
+      traceState = parentSpanContext.traceState;
+      validParentSpanContext = parentSpanContext;
+    }
+    const spanKind = options.kind ?? SpanKind.INTERNAL;
+    const links = (options.links ?? []).map((link) => {
+      return {
+        context: link.context,
+        attributes: sanitizeAttributes(link.attributes)
+      };
+    });
+    const attributes = sanitizeAttributes(options.attributes);
+    const samplingResult = this._sampler.shouldSample(context6, traceId, name, spanKind, attributes, links);
+    const recordEndMetrics = this._tracerMetrics.startSpan(parentSpanContext, samplingResult.decision);
+    traceState = samplingResult.traceState ?? traceState;
+    const traceFlags = samplingResult.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
+    const spanContext = { traceId, spanId, traceFlags, traceState };
+    if (samplingResult.decision === SamplingDecision.NOT_RECORD) {
+      diag2.debug("Recording is off, propagating context in a non-recording span");
+      const nonRecordingSpan = trace.wrapSpanContext(spanContext);
+      return nonRecordingSpan;
+    }
+    const initAttributes = sanitizeAttributes(Object.assign(attributes, samplingResult.attributes));
+    const span = new SpanImpl({
+      resource: this._resource,
+      scope: this.instrumentationScope,
+      context: context6,
+      spanContext,
+      name,
+      kind: spanKind,
+      links,
+      parentSpanContext: validParentSpanContext,
+      attributes: initAttributes,
+      startTime: options.startTime,
+      spanProcessor: this._spanProcessor,
+      spanLimits: this._spanLimits,
+      recordEndMetrics
+    });
+    return span;
+  }
+  startActiveSpan(name, arg2, arg3, arg4) {
+    let opts;
+    let ctx;
+    let fn;
+    if (arguments.length < 2) {
+      return;
+    } else if (arguments.length === 2) {
+      fn = arg2;
+    } else if (arguments.length === 3) {
+      opts = arg2;
+      fn = arg3;
+    } else {
+      opts = arg2;
+      ctx = arg3;
+      fn = arg4;
+    }
+    const parentContext = ctx ?? context3.active();
+    const span = this.startSpan(name, opts, parentContext);
+    const contextWithSpanSet = trace.setSpan(parentContext, span);
+    return context3.with(contextWithSpanSet, fn, void 0, span);
+  }
+  [inspectCustom](depth, options, inspect3) {
+    const payload = {
+      instrumentationScope: this.instrumentationScope,
+      resource: { attributes: settledResourceAttributes(this._resource) },
+      spanLimits: this._spanLimits
+    };
+    return formatInspect("Tracer", payload, depth, options, inspect3);
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/MultiSpanProcessor.js
+var MultiSpanProcessor = class {
+  _spanProcessors;
+  constructor(spanProcessors) {
+    this._spanProcessors = spanProcessors;
+  }
+  forceFlush() {
+    const promises5 = [];
+    for (const spanProcessor of this._spanProcessors) {
+      promises5.push(spanProcessor.forceFlush());
+    }
+    return new Promise((resolve4) => {
+      Promise.all(promises5).then(() => {
+        resolve4();
+      }).catch((error2) => {
+        globalErrorHandler(error2 || new Error("MultiSpanProcessor: forceFlush failed"));
+        resolve4();
+      });
+    });
+  }
+  onStart(span, context6) {
+    for (const spanProcessor of this._spanProcessors) {
+      spanProcessor.onStart(span, context6);
+    }
+  }
+  onEnding(span) {
+    for (const spanProcessor of this._spanProcessors) {
+      if (spanProcessor.onEnding) {
+        spanProcessor.onEnding(span);
+      }
+    }
+  }
+  onEnd(span) {
+    for (const spanProcessor of this._spanProcessors) {
+      spanProcessor.onEnd(span);
+    }
+  }
+  shutdown() {
+    const promises5 = [];
+    for (const spanProcessor of this._spanProcessors) {
+      promises5.push(spanProcessor.shutdown());
+    }
+    return new Promise((resolve4, reject) => {
+      Promise.all(promises5).then(() => {
+        resolve4();
+      }, reject);
+    });
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/ParentBasedSampler.js
+init_esm();
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/AlwaysOffSampler.js
+var AlwaysOffSampler = class {
+  shouldSample() {
+    return {
+      decision: SamplingDecision2.NOT_RECORD
+    };
+  }
+  toString() {
+    return "AlwaysOffSampler";
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/AlwaysOnSampler.js
+var AlwaysOnSampler = class {
+  shouldSample() {
+    return {
+      decision: SamplingDecision2.RECORD_AND_SAMPLED
+    };
+  }
+  toString() {
+    return "AlwaysOnSampler";
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/ParentBasedSampler.js
+var ParentBasedSampler = class {
+  _root;
+  _remoteParentSampled;
+  _remoteParentNotSampled;
+  _localParentSampled;
+  _localParentNotSampled;
+  constructor(config) {
+    this._root = config.root;
+    if (!this._root) {
+      globalErrorHandler(new Error("ParentBasedSampler must have a root sampler configured"));
+      this._root = new AlwaysOnSampler();
+    }
+    this._remoteParentSampled = config.remoteParentSampled ?? new AlwaysOnSampler();
+    this._remoteParentNotSampled = config.remoteParentNotSampled ?? new AlwaysOffSampler();
+    this._localParentSampled = config.localParentSampled ?? new AlwaysOnSampler();
+    this._localParentNotSampled = config.localParentNotSampled ?? new AlwaysOffSampler();
+  }
+  shouldSample(context6, traceId, spanName, spanKind, attributes, links) {
+    const parentContext = trace.getSpanContext(context6);
+    if (!parentContext || !isSpanContextValid(parentContext)) {
+      return this._root.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
+    }
+    if (parentContext.isRemote) {
+      if (parentContext.traceFlags & TraceFlags.SAMPLED) {
+        return this._remoteParentSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
+      }
+      return this._remoteParentNotSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
+    }
+    if (parentContext.traceFlags & TraceFlags.SAMPLED) {
+      return this._localParentSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
+    }
+    return this._localParentNotSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
+  }
+  toString() {
+    return `ParentBased{root=${this._root.toString()}, remoteParentSampled=${this._remoteParentSampled.toString()}, remoteParentNotSampled=${this._remoteParentNotSampled.toString()}, localParentSampled=${this._localParentSampled.toString()}, localParentNotSampled=${this._localParentNotSampled.toString()}}`;
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/export/SpanProcessorMetrics.js
+var componentCounter2 = /* @__PURE__ */ new Map();
+var SpanProcessorMetrics = class {
+  processedSpans;
+  queueSize;
+  queueSizeCallback;
+  standardAttrs;
+  droppedAttrs;
+  constructor(componentType, meter, queueConfig) {
+    const counter = componentCounter2.get(componentType) ?? 0;
+    componentCounter2.set(componentType, counter + 1);
+    this.standardAttrs = {
+      [ATTR_OTEL_COMPONENT_TYPE2]: componentType,
+      [ATTR_OTEL_COMPONENT_NAME2]: `${componentType}/${counter}`
+    };
+    this.droppedAttrs = {
+      ...this.standardAttrs,
+      [ATTR_ERROR_TYPE]: "queue_full"
+    };
+    this.processedSpans = meter.createCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED, {
+      unit: "{span}",
+      description: "The number of spans for which the processing has finished, either successful or failed."
+    });
+    if (queueConfig) {
+      const { capacity, getQueueSize } = queueConfig;
+      const queueCapacity = meter.createUpDownCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY, {
+        unit: "{span}",
+        description: "The maximum number of spans the queue of a given instance of an SDK span processor can hold."
+      });
+      queueCapacity.add(capacity, this.standardAttrs);
+      this.queueSize = meter.createObservableUpDownCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE, {
+        unit: "{span}",
+        description: "The number of spans in the queue of a given instance of an SDK span processor."
+      });
+      this.queueSizeCallback = (result) => result.observe(getQueueSize(), this.standardAttrs);
+      this.queueSize.addCallback(this.queueSizeCallback);
+    }
+  }
+  dropSpans(count) {
+    this.processedSpans.add(count, this.droppedAttrs);
+  }
+  finishSpans(count, error2) {
+    if (!error2) {
+      this.processedSpans.add(count, this.standardAttrs);
+      return;
+    }
+    const attrs = {
+      ...this.standardAttrs,
+      [ATTR_ERROR_TYPE]: error2.name
+    };
+    this.processedSpans.add(count, attrs);
+  }
+  shutdown() {
+    if (this.queueSize && this.queueSizeCallback) {
+      this.queueSize.removeCallback(this.queueSizeCallback);
+    }
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/platform/node/RandomIdGenerator.js
+var SPAN_ID_BYTES = 8;
+var TRACE_ID_BYTES = 16;
+var RandomIdGenerator = class {
+  /**
+   * Returns a random 16-byte trace ID formatted/encoded as a 32 lowercase hex
+   * characters corresponding to 128 bits.
+   */
+  generateTraceId = getIdGenerator(TRACE_ID_BYTES);
+  /**
+   * Returns a random 8-byte span ID formatted/encoded as a 16 lowercase hex
+   * characters corresponding to 64 bits.
+   */
+  generateSpanId = getIdGenerator(SPAN_ID_BYTES);
+};
+var SHARED_BUFFER = Buffer.allocUnsafe(TRACE_ID_BYTES);
+function getIdGenerator(bytes) {
+  return function generateId() {
+    for (let i = 0; i < bytes / 4; i++) {
+      SHARED_BUFFER.writeUInt32BE(Math.random() * 2 ** 32 >>> 0, i * 4);
+    }
+    for (let i = 0; i < bytes; i++) {
+      if (SHARED_BUFFER[i] > 0) {
+        break;
+      } else if (i === bytes - 1) {
+        SHARED_BUFFER[bytes - 1] = 1;
+      }
+    }
+    return SHARED_BUFFER.toString("hex", 0, bytes);
+  };
+}
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/TracerProvider.js
+var ForceFlushState;
+(function(ForceFlushState2) {
+  ForceFlushState2[ForceFlushState2["resolved"] = 0] = "resolved";
+  ForceFlushState2[ForceFlushState2["timeout"] = 1] = "timeout";
+  ForceFlushState2[ForceFlushState2["error"] = 2] = "error";
+  ForceFlushState2[ForceFlushState2["unresolved"] = 3] = "unresolved";
+})(ForceFlushState || (ForceFlushState = {}));
+var TracerProvider = class {
+  _resource;
+  _activeSpanProcessor;
+  _forceFlushTimeoutMillis;
+  _tracerOptions;
+  _tracers = /* @__PURE__ */ new Map();
+  constructor(options = {}) {
+    this._forceFlushTimeoutMillis = options.forceFlushTimeoutMillis ?? 3e4;
+    this._resource = options.resource ?? defaultResource();
+    const spanProcessors = options.spanProcessors ?? [];
+    this._activeSpanProcessor = new MultiSpanProcessor(spanProcessors);
+    this._tracerOptions = {
+      resource: this._resource,
+      sampler: options.sampler ?? new ParentBasedSampler({
+        root: new AlwaysOnSampler()
+      }),
+      spanLimits: {
+        attributeCountLimit: options.spanLimits?.attributeCountLimit ?? 128,
+        attributeValueLengthLimit: options.spanLimits?.attributeValueLengthLimit ?? Infinity,
+        eventCountLimit: options.spanLimits?.eventCountLimit ?? 128,
+        linkCountLimit: options.spanLimits?.linkCountLimit ?? 128,
+        attributePerEventCountLimit: options.spanLimits?.attributePerEventCountLimit ?? 128,
+        attributePerLinkCountLimit: options.spanLimits?.attributePerLinkCountLimit ?? 128
+      },
+      idGenerator: options.idGenerator || new RandomIdGenerator(),
+      spanProcessor: this._activeSpanProcessor,
+      meterProvider: options.meterProvider ?? {
+        getMeter() {
+          return createNoopMeter();
+        }
+      }
+    };
+  }
+  getTracer(name, version3, options) {
+    const key = `${name}@${version3 || ""}:${options?.schemaUrl || ""}`;
+    if (!this._tracers.has(key)) {
+      this._tracers.set(key, new Tracer({ name, version: version3, schemaUrl: options?.schemaUrl }, this._tracerOptions));
+    }
+    return this._tracers.get(key);
+  }
+  forceFlush(options) {
+    const timeout = options?.timeoutMillis ?? this._forceFlushTimeoutMillis;
+    const promises5 = this._activeSpanProcessor["_spanProcessors"].map((spanProcessor) => {
+      return new Promise((resolve4) => {
+        let state3;
+        const timeoutInterval = setTimeout(() => {
+          resolve4(new Error(`Span processor did not completed within timeout period of ${timeout} ms`));
+          state3 = ForceFlushState.timeout;
+        }, timeout);
+        spanProcessor.forceFlush().then(() => {
+          clearTimeout(timeoutInterval);
+          if (state3 !== ForceFlushState.timeout) {
+            state3 = ForceFlushState.resolved;
+            resolve4(state3);
+          }
+        }).catch((error2) => {
+          clearTimeout(timeoutInterval);
+          state3 = ForceFlushState.error;
+          resolve4(error2);
+        });
+      });
+    });
+    return new Promise((resolve4, reject) => {
+      Promise.all(promises5).then((results) => {
+        const errors = results.filter((result) => result !== ForceFlushState.resolved);
+        if (errors.length > 0) {
+          reject(errors);
+        } else {
+          resolve4();
+        }
+      }).catch((error2) => reject([error2]));
+    });
+  }
+  shutdown() {
+    return this._activeSpanProcessor.shutdown();
+  }
+  [inspectCustom](depth, options, inspect3) {
+    const processors = this._activeSpanProcessor["_spanProcessors"];
+    const payload = {
+      resource: { attributes: settledResourceAttributes(this._resource) },
+      tracers: Array.from(this._tracers.keys()),
+      spanProcessors: processors.map((p) => p.constructor?.name ?? "SpanProcessor")
+    };
+    return formatInspect("TracerProvider", payload, depth, options, inspect3);
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/export/InMemorySpanExporter.js
+var InMemorySpanExporter = class {
+  _finishedSpans = [];
+  /**
+   * Indicates if the exporter has been "shutdown."
+   * When false, exported spans will not be stored in-memory.
+   */
+  _stopped = false;
+  export(spans, resultCallback) {
+    if (this._stopped)
+      return resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error("Exporter has been stopped")
+      });
+    this._finishedSpans.push(...spans);
+    setTimeout(() => resultCallback({ code: ExportResultCode.SUCCESS }), 0);
+  }
+  shutdown() {
+    this._stopped = true;
+    this._finishedSpans = [];
+    return this.forceFlush();
+  }
+  /**
+   * Exports any pending spans in the exporter
+   */
+  forceFlush() {
+    return Promise.resolve();
+  }
+  reset() {
+    this._finishedSpans = [];
+  }
+  getFinishedSpans() {
+    return this._finishedSpans;
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/export/SimpleSpanProcessor.js
+init_esm();
+var SimpleSpanProcessor = class {
+  _exporter;
+  _metrics;
+  _shutdownOnce;
+  _pendingExports;
+  constructor(options) {
+    this._exporter = options.exporter;
+    this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
+    this._pendingExports = /* @__PURE__ */ new Set();
+    const meter = options.selfObsMeterProvider ? options.selfObsMeterProvider.getMeter("@opentelemetry/sdk-trace") : createNoopMeter();
+    this._metrics = new SpanProcessorMetrics(OTEL_COMPONENT_TYPE_VALUE_SIMPLE_SPAN_PROCESSOR, meter);
+  }
+  async forceFlush() {
+    let pendingExportError;
+    let pendingExportRejected = false;
+    try {
+      await Promise.all(Array.from(this._pendingExports));
+    } catch (err) {
+      pendingExportError = err;
+      pendingExportRejected = true;
+    }
+    if (this._exporter.forceFlush) {
+      await this._exporter.forceFlush();
+    }
+    if (pendingExportRejected) {
+      throw pendingExportError;
+    }
+  }
+  onStart(_span, _parentContext) {
+  }
+  onEnd(span) {
+    if (this._shutdownOnce.isCalled) {
+      return;
+    }
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) {
+      return;
+    }
+    const pendingExport = this._doExport(span);
+    this._pendingExports.add(pendingExport);
+    void pendingExport.then(() => {
+      this._pendingExports.delete(pendingExport);
+    }, (err) => {
+      globalErrorHandler(err);
+      this._pendingExports.delete(pendingExport);
+    });
+  }
+  async _doExport(span) {
+    if (span.resource.asyncAttributesPending) {
+      await span.resource.waitForAsyncAttributes?.();
+    }
+    const result = await internal._export(this._exporter, [span]);
+    this._metrics.finishSpans(1, result.error);
+    if (result.code !== ExportResultCode.SUCCESS) {
+      throw result.error ?? new Error(`SimpleSpanProcessor: span export failed (status ${result})`);
+    }
+  }
+  shutdown() {
+    return this._shutdownOnce.call();
+  }
+  _shutdown() {
+    this._metrics.shutdown();
+    return this._exporter.shutdown();
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/TraceIdRatioBasedSampler.js
+init_esm();
+var TraceIdRatioBasedSampler = class {
+  _ratio;
+  _upperBound;
+  constructor(ratio = 0) {
+    this._ratio = this._normalize(ratio);
+    this._upperBound = this._ratio === 1 ? 4294967296 : Math.floor(this._ratio * 4294967295);
+  }
+  shouldSample(context6, traceId) {
+    return {
+      decision: isValidTraceId(traceId) && this._accumulate(traceId) < this._upperBound ? SamplingDecision2.RECORD_AND_SAMPLED : SamplingDecision2.NOT_RECORD
+    };
+  }
+  toString() {
+    return `TraceIdRatioBased{${this._ratio}}`;
+  }
+  _normalize(ratio) {
+    if (typeof ratio !== "number" || isNaN(ratio))
+      return 0;
+    return ratio >= 1 ? 1 : ratio <= 0 ? 0 : ratio;
+  }
+  _accumulate(traceId) {
+    let accumulation = 0;
+    for (let i = 0; i < 32; i += 8) {
+      let part = 0;
+      for (let j = 0; j < 8; j++) {
+        const c = traceId.charCodeAt(i + j);
+        const v = c < 58 ? c - 48 : c < 71 ? c - 55 : c - 87;
+        part = part << 4 | v;
+      }
+      accumulation = (accumulation ^ part) >>> 0;
+    }
+    return accumulation;
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace-base/build/esm/config.js
+var TracesSamplerValues;
+(function(TracesSamplerValues2) {
+  TracesSamplerValues2["AlwaysOff"] = "always_off";
+  TracesSamplerValues2["AlwaysOn"] = "always_on";
+  TracesSamplerValues2["ParentBasedAlwaysOff"] = "parentbased_always_off";
+  TracesSamplerValues2["ParentBasedAlwaysOn"] = "parentbased_always_on";
+  TracesSamplerValues2["ParentBasedTraceIdRatio"] = "parentbased_traceidratio";
+  TracesSamplerValues2["TraceIdRatio"] = "traceidratio";
+})(TracesSamplerValues || (TracesSamplerValues = {}));
+var DEFAULT_RATIO = 1;
+function loadDefaultConfig() {
+  return {
+    sampler: buildSamplerFromEnv(),
+    forceFlushTimeoutMillis: 3e4,
+    generalLimits: {
+      attributeValueLengthLimit: getNumberFromEnv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? Infinity,
+      attributeCountLimit: getNumberFromEnv("OTEL_ATTRIBUTE_COUNT_LIMIT") ?? 128
+    },
+    spanLimits: {
+      attributeValueLengthLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? Infinity,
+      attributeCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT") ?? 128,
+      linkCountLimit: getNumberFromEnv("OTEL_SPAN_LINK_COUNT_LIMIT") ?? 128,
+      eventCountLimit: getNumberFromEnv("OTEL_SPAN_EVENT_COUNT_LIMIT") ?? 128,
+      attributePerEventCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT") ?? 128,
+      attributePerLinkCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT") ?? 128
+    }
+  };
+}
+function buildSamplerFromEnv() {
+  const sampler = getStringFromEnv("OTEL_TRACES_SAMPLER") ?? TracesSamplerValues.ParentBasedAlwaysOn;
+  switch (sampler) {
+    case TracesSamplerValues.AlwaysOn:
+      return new AlwaysOnSampler();
+    case TracesSamplerValues.AlwaysOff:
+      return new AlwaysOffSampler();
+    case TracesSamplerValues.ParentBasedAlwaysOn:
+      return new ParentBasedSampler({
+        root: new AlwaysOnSampler()
+      });
+    case TracesSamplerValues.ParentBasedAlwaysOff:
+      return new ParentBasedSampler({
+        root: new AlwaysOffSampler()
+      });
+    case TracesSamplerValues.TraceIdRatio:
+      return new TraceIdRatioBasedSampler(getSamplerProbabilityFromEnv());
+    case TracesSamplerValues.ParentBasedTraceIdRatio:
+      return new ParentBasedSampler({
+        root: new TraceIdRatioBasedSampler(getSamplerProbabilityFromEnv())
+      });
+    default:
+      diag2.error(`OTEL_TRACES_SAMPLER value "${sampler}" invalid, defaulting to "${TracesSamplerValues.ParentBasedAlwaysOn}".`);
+      return new ParentBasedSampler({
+        root: new AlwaysOnSampler()
+      });
+  }
+}
+function getSamplerProbabilityFromEnv() {
+  const probability = getNumberFromEnv("OTEL_TRACES_SAMPLER_ARG");
+  if (probability == null) {
+    diag2.error(`OTEL_TRACES_SAMPLER_ARG is blank, defaulting to ${DEFAULT_RATIO}.`);
+    return DEFAULT_RATIO;
+  }
+  if (probability < 0 || probability > 1) {
+    diag2.error(`OTEL_TRACES_SAMPLER_ARG=${probability} was given, but it is out of range ([0..1]), defaulting to ${DEFAULT_RATIO}.`);
+    return DEFAULT_RATIO;
+  }
+  return probability;
+}
+
+// node_modules/@opentelemetry/sdk-trace-base/build/esm/utility.js
+var DEFAULT_ATTRIBUTE_COUNT_LIMIT = 128;
+var DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = Infinity;
+function reconfigureLimits(userConfig) {
+  const spanLimits = Object.assign({}, userConfig.spanLimits);
+  spanLimits.attributeCountLimit = userConfig.spanLimits?.attributeCountLimit ?? userConfig.generalLimits?.attributeCountLimit ?? getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT") ?? getNumberFromEnv("OTEL_ATTRIBUTE_COUNT_LIMIT") ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT;
+  spanLimits.attributeValueLengthLimit = userConfig.spanLimits?.attributeValueLengthLimit ?? userConfig.generalLimits?.attributeValueLengthLimit ?? getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? getNumberFromEnv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
+  return Object.assign({}, userConfig, { spanLimits });
+}
+
+// node_modules/@opentelemetry/sdk-trace-base/build/esm/BasicTracerProvider-shim.js
+var BasicTracerProvider = class extends TracerProvider {
+  constructor(config = {}) {
+    const mergedConfig = merge({}, loadDefaultConfig(), reconfigureLimits(config));
+    delete mergedConfig.generalLimits;
+    super(mergedConfig);
+  }
+};
+
+// node_modules/@opentelemetry/sdk-trace-base/build/esm/SimpleSpanProcessor-shim.js
+var SimpleSpanProcessor2 = class extends SimpleSpanProcessor {
+  constructor(exporter) {
+    super({ exporter });
+  }
+};
+
+// src/action/trace.ts
+import { randomBytes } from "node:crypto";
+
+// src/common/version.ts
+var TOOL_VERSION = "0.1.0";
+var TOOL_NAME = "some-cabal2nix";
+
+// src/action/trace.ts
+init_errors();
+function parseOtlpHeaders(text) {
+  const headers = {};
+  for (const part of (text ?? "").split(",")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    let value = part.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+    }
+    if (name) headers[name] = value;
+  }
+  return headers;
+}
+function traceConfig(env, inputs = {}) {
+  const base = (url3) => `${url3.replace(/\/+$/, "")}/v1/traces`;
+  const url2 = inputs.endpoint ? base(inputs.endpoint) : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? base(env.OTEL_EXPORTER_OTLP_ENDPOINT) : void 0);
+  if (!url2) return void 0;
+  const headers = {
+    ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+    ...parseOtlpHeaders(inputs.headers)
+  };
+  return { url: url2, headers };
+}
+function newTraceState(jobStartMs) {
+  return {
+    traceId: randomBytes(16).toString("hex"),
+    rootSpanId: randomBytes(8).toString("hex"),
+    jobStartMs
+  };
+}
+function cicdAttributes(env) {
+  const attributes = {
+    "service.name": TOOL_NAME,
+    "service.version": TOOL_VERSION
+  };
+  const set = (key, value) => {
+    if (value) attributes[key] = value;
+  };
+  set("cicd.pipeline.name", env.GITHUB_WORKFLOW);
+  set("cicd.pipeline.run.id", env.GITHUB_RUN_ID);
+  set("cicd.pipeline.task.name", env.GITHUB_JOB);
+  set("cicd.worker.name", env.RUNNER_NAME);
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID)
+    set(
+      "cicd.pipeline.run.url.full",
+      `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    );
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY)
+    set("vcs.repository.url.full", `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`);
+  set("vcs.repository.name", env.GITHUB_REPOSITORY?.split("/")[1]);
+  set("vcs.ref.head.revision", env.GITHUB_SHA);
+  set("vcs.ref.head.name", env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME);
+  set("vcs.ref.base.name", env.GITHUB_BASE_REF);
+  return attributes;
+}
+function hrTime2(ms) {
+  const seconds = Math.floor(ms / 1e3);
+  return [seconds, Math.round((ms - seconds * 1e3) * 1e6)];
+}
+var JobIdGenerator = class {
+  constructor(state3, withRoot) {
+    this.state = state3;
+    this.rootSpanId = withRoot ? state3.rootSpanId : void 0;
+  }
+  state;
+  random = new RandomIdGenerator();
+  rootSpanId;
+  generateTraceId() {
+    return this.state.traceId;
+  }
+  generateSpanId() {
+    const id = this.rootSpanId ?? this.random.generateSpanId();
+    this.rootSpanId = void 0;
+    return id;
+  }
+};
+async function exportSpans(config, state3, nodes, options = {}) {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(cicdAttributes(options.env ?? process.env)),
+    idGenerator: new JobIdGenerator(state3, options.root !== void 0),
+    spanProcessors: [new SimpleSpanProcessor2(memory)]
+  });
+  const tracer = provider.getTracer(TOOL_NAME, TOOL_VERSION);
+  const emit = (node, parent) => {
+    const span = tracer.startSpan(
+      node.name,
+      { startTime: hrTime2(node.startMs), attributes: node.attributes, root: !parent },
+      parent ?? ROOT_CONTEXT
+    );
+    if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
+    const context6 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
+    for (const child2 of node.children ?? []) emit(child2, context6);
+    span.end(hrTime2(Math.max(node.startMs, node.endMs)));
+  };
+  const remoteRoot = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: state3.traceId,
+    spanId: state3.rootSpanId,
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true
+  });
+  if (options.root) emit({ ...options.root, children: nodes }, void 0);
+  else for (const node of nodes) emit(node, remoteRoot);
+  const exporter = new OTLPTraceExporter({
+    url: config.url,
+    headers: config.headers,
+    timeoutMillis: options.timeoutMs ?? 1e4
+  });
+  const spans = memory.getFinishedSpans();
+  try {
+    const result = await new Promise(
+      (resolve4) => exporter.export(spans, resolve4)
+    );
+    return result.code === 0 ? void 0 : `could not send ${spans.length} spans to ${config.url}: ${result.error?.message ?? "export failed"}`;
+  } catch (error2) {
+    return `could not send ${spans.length} spans to ${config.url}: ${errorMessage(error2)}`;
+  } finally {
+    await exporter.shutdown().catch(() => void 0);
+    await provider.shutdown().catch(() => void 0);
+  }
+}
+
+// src/action/state.ts
+function saveReport(report) {
+  saveState(State.Report, JSON.stringify(report));
+}
+function saveMainFinishedAt(epochMs) {
+  saveState(State.MainFinishedAt, String(epochMs));
+}
+function saveCommentState(state3) {
+  saveState(State.Comment, JSON.stringify(state3));
+}
+function saveTraceState(state3) {
+  saveState(State.Trace, JSON.stringify(state3));
+}
+
+// src/action/default-installable.ts
+import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import os9 from "node:os";
+import path21 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/action/flake-output.ts
+import { existsSync as existsSync5 } from "node:fs";
+import path19 from "node:path";
+var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
+function nixSystem(platform2 = process.platform, arch2 = process.arch) {
+  const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
+  const kernel = { linux: "linux", darwin: "darwin" }[platform2];
+  return cpu && kernel ? `${cpu}-${kernel}` : void 0;
+}
+function flakeBatchRef(system) {
+  return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
+}
+async function flakeBatchOutput(workingDirectory, env = process.env) {
+  if (!existsSync5(path19.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  const system = nixSystem();
+  if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
+  const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
+  const result = await new NixStore(workingDirectory, env).evalJson(".#packages", apply);
+  const ref = flakeBatchRef(system);
+  if (result.code === 0 && result.stdout.toString("utf8").trim() === "true")
+    return { installable: { kind: "flake", ref }, note: `flake.nix has ${ref}` };
+  return { note: `flake.nix has no ${ref}` };
+}
+
+// src/action/zero-config.ts
+import path20 from "node:path";
+function parseLock(text) {
+  try {
+    const lock = JSON.parse(text);
+    if (lock && typeof lock.nodes === "object" && lock.nodes && typeof lock.root === "string")
+      return lock;
+  } catch {
+  }
+  return void 0;
+}
+function resolveLockInput(lock, from, input2, depth = 0) {
+  const ref = lock.nodes[from]?.inputs?.[input2];
+  if (ref === void 0 || depth > 32) return void 0;
+  if (typeof ref === "string") return ref;
+  let node = lock.root;
+  for (const step of ref) {
+    node = node === void 0 ? void 0 : resolveLockInput(lock, node, step, depth + 1);
+  }
+  return node;
+}
+function libraryInput(lock) {
+  const inputs = Object.keys(lock.nodes[lock.root]?.inputs ?? {});
+  const isOurs = (name) => {
+    const node = lock.nodes[resolveLockInput(lock, lock.root, name) ?? ""];
+    const original = node?.original ?? {};
+    return original.repo === "some-cabal2nix" || typeof original.url === "string" && /\/some-cabal2nix(\.git)?([?#/]|$)/.test(original.url);
+  };
+  return inputs.find((n) => n === "some-cabal2nix") ?? inputs.find(isOurs);
+}
+function zeroConfigSources(flakeLock, nixPathEnv) {
+  const lock = flakeLock === void 0 ? void 0 : parseLock(flakeLock);
+  const sources = { warnings: [], notes: [] };
+  const lockedOf = (input2) => input2 === void 0 || !lock ? void 0 : lock.nodes[resolveLockInput(lock, lock.root, input2) ?? ""]?.locked;
+  sources.nixpkgs = lockedOf(lock && lock.nodes[lock.root]?.inputs?.nixpkgs ? "nixpkgs" : void 0);
+  const library = lock ? libraryInput(lock) : void 0;
+  sources.library = lockedOf(library);
+  const why = flakeLock === void 0 ? "there is no flake.lock" : !lock ? "flake.lock cannot be read" : "flake.lock has no nixpkgs input";
+  if (sources.nixpkgs) sources.notes.push("nixpkgs: as locked in flake.lock");
+  else
+    sources.warnings.push(
+      `zero-config: ${why}, so the batch is built with <nixpkgs> from NIX_PATH (${nixPathEnv ? `NIX_PATH=${nixPathEnv}` : "NIX_PATH is empty"}); if your build takes nixpkgs from anywhere else it will not import this batch. Pin nixpkgs in flake.lock, or set the 'installable' input to what your build uses`
+    );
+  sources.notes.push(
+    sources.library ? `some-cabal2nix library: input '${library}' as locked in flake.lock` : "some-cabal2nix library: the one bundled in this action"
+  );
+  return sources;
+}
+function nixString(text) {
+  return JSON.stringify(text).replace(/\$\{/g, "\\${");
+}
+function nixPath(absolute) {
+  return `(/. + ${nixString(absolute)})`;
+}
+function fetchLocked(locked) {
+  return `builtins.fetchTree (builtins.fromJSON ${nixString(JSON.stringify(locked))})`;
+}
+function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
+  const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const expr = `
+let
+  pkgs = import (${nixpkgs}) { };
+  someCabal2nix = import ${library};
+in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).batch
+`;
+  return { kind: "expr", expr };
+}
+
+// src/action/default-installable.ts
+async function writePlanFile(plan) {
+  const file = path21.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const packages = plan.packages.map(
+    (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
+  );
+  await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
+  return file;
+}
+async function zeroConfig(config, plan) {
+  const flakeLock = await readFile3(path21.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+    () => void 0
+  );
+  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
+  for (const note of sources.notes) info(`zero-config ${note}`);
+  for (const warning2 of sources.warnings) warning(warning2);
+  return zeroConfigInstallable(
+    {
+      workingDirectory: config.workingDirectory,
+      overridesFile: config.overridesFile ?? await writePlanFile(plan),
+      actionRoot: actionRoot()
+    },
+    sources
+  );
+}
+async function defaultInstallable(config, plan) {
+  const flake = await flakeBatchOutput(config.workingDirectory);
+  info(`no installable input: ${flake.note}`);
+  return flake.installable ?? zeroConfig(config, plan);
+}
+function actionRoot() {
+  return path21.dirname(path21.dirname(fileURLToPath2(import.meta.url)));
+}
+
+// src/action/trace-steps.ts
+init_errors();
+function configured() {
+  const config = traceConfig(process.env, readTraceInputs());
+  for (const value of Object.values(config?.headers ?? {})) if (value) setSecret(value);
+  return config;
+}
+function phaseNodes(phases, fallbackStartMs) {
+  let at = fallbackStartMs;
+  return phases.map((p) => {
+    const startMs = p.startMs ?? at;
+    at = startMs + p.ms;
+    return { name: p.name, startMs, endMs: startMs + p.ms };
+  });
+}
+async function traceMainStep(phases, startedAtMs) {
+  try {
+    const config = configured();
+    if (!config) return;
+    const state3 = newTraceState(startedAtMs);
+    saveTraceState(state3);
+    const step = {
+      name: "some-cabal2nix main step",
+      startMs: startedAtMs,
+      endMs: Date.now(),
+      children: phaseNodes(phases, startedAtMs)
+    };
+    const failed = await exportSpans(config, state3, [step]);
+    if (failed) {
+      warning(`some-cabal2nix trace: ${failed}; the job is not affected`);
+      saveTraceState({ ...state3, warned: true });
+    } else info(`some-cabal2nix: trace ${state3.traceId} sent to ${config.url}`);
+  } catch (error2) {
+    warning(`some-cabal2nix trace: ${errorMessage(error2)}; the job is not affected`);
+  }
+}
+
+// src/action/write-report.ts
+init_errors();
+
+// src/action/pull-request/event.ts
+import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
+function readEvent(env = process.env) {
+  let payload = {};
+  const file = env.GITHUB_EVENT_PATH;
+  if (file && existsSync6(file)) {
+    try {
+      const parsed = JSON.parse(readFileSync2(file, "utf8"));
+      if (parsed && typeof parsed === "object") payload = parsed;
+    } catch {
+    }
+  }
+  return { name: env.GITHUB_EVENT_NAME ?? "", payload };
+}
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+function positiveInteger(value) {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : void 0;
+}
+function field(value, name) {
+  return value && typeof value === "object" ? value[name] : void 0;
+}
+function pullRequestNumber(event) {
+  const fromPull = positiveInteger(field(event.payload.pull_request, "number"));
+  if (fromPull) return fromPull;
+  const issue2 = event.payload.issue;
+  if (field(issue2, "pull_request")) return positiveInteger(field(issue2, "number"));
+  if (PULL_REQUEST_EVENTS.has(event.name)) return positiveInteger(event.payload.number);
+  return void 0;
+}
+function decideComment(mode, event, repository) {
+  if (mode === "never") return { skip: "the comment input is false" };
+  if (mode === "auto" && !PULL_REQUEST_EVENTS.has(event.name)) {
+    return { skip: `comment is auto and this is a ${event.name || "non-pull-request"} event` };
+  }
+  const issueNumber = pullRequestNumber(event);
+  if (!issueNumber)
+    return { skip: `the ${event.name || "workflow"} event payload names no pull request` };
+  const [owner, repo] = (repository ?? "").split("/");
+  if (!owner || !repo) return { skip: "GITHUB_REPOSITORY is not set" };
+  return { target: { owner, repo, issueNumber } };
+}
+function runUrl(env = process.env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run2 } = env;
+  if (!server || !repository || !run2) return void 0;
+  const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server}/${repository}/actions/runs/${run2}${attempt}`;
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync5 } from "fs";
+import { readFileSync as readFileSync3, existsSync as existsSync7 } from "fs";
 import { EOL as EOL8 } from "os";
 var Context = class {
   /**
@@ -72023,11 +75025,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path23 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path23} does not exist${EOL8}`);
+        const path24 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path24} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -72251,8 +75253,8 @@ function Collection() {
 var before_after_hook_default = { Singular, Collection };
 
 // node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION2 = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
+var VERSION6 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION6} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -72273,7 +75275,7 @@ function lowercaseKeys2(object) {
     return newObj;
   }, {});
 }
-function isPlainObject(value) {
+function isPlainObject2(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -72284,7 +75286,7 @@ function isPlainObject(value) {
 function mergeDeep(defaults3, options) {
   const result = Object.assign({}, defaults3);
   Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
+    if (isPlainObject2(options[key])) {
       if (!(key in defaults3)) Object.assign(result, { [key]: options[key] });
       else result[key] = mergeDeep(defaults3[key], options[key]);
     } else {
@@ -72301,7 +75303,7 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge(defaults3, route, options) {
+function merge2(defaults3, route, options) {
   if (typeof route === "string") {
     let [method, url2] = route.split(" ");
     options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
@@ -72549,15 +75551,15 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults3, route, options) {
-  return parse3(merge(defaults3, route, options));
+  return parse3(merge2(defaults3, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
+    merge: merge2.bind(null, DEFAULTS2),
     parse: parse3
   });
 }
@@ -73122,13 +76124,13 @@ var RequestError = class extends Error {
 };
 
 // node_modules/@octokit/request/dist-bundle/index.js
-var VERSION3 = "10.0.16";
+var VERSION7 = "10.0.16";
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${VERSION7} ${getUserAgent()}`
   }
 };
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   if (typeof value !== "object" || value === null) return false;
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
@@ -73146,7 +76148,7 @@ async function fetchWrapper(requestOptions) {
   }
   const log2 = requestOptions.request?.log || console;
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body2 = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const body2 = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
     Object.entries(requestOptions.headers).map(([name, value]) => [
       name,
@@ -73304,7 +76306,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION4 = "0.0.0-development";
+var VERSION8 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
@@ -73401,7 +76403,7 @@ function withDefaults3(request2, newDefaults) {
 }
 var graphql2 = withDefaults3(request, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION8} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
@@ -73459,7 +76461,7 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION5 = "7.0.8";
+var VERSION9 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
@@ -73481,9 +76483,9 @@ function createLogger(logger8 = {}) {
   }
   return logger8;
 }
-var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION9} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION5;
+  static VERSION = VERSION9;
   static defaults(defaults3) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -73596,7 +76598,7 @@ var Octokit = class {
 };
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION6 = "17.0.0";
+var VERSION10 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -76020,7 +79022,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION6;
+restEndpointMethods.VERSION = VERSION10;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -76028,10 +79030,10 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION6;
+legacyRestEndpointMethods.VERSION = VERSION10;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION7 = "0.0.0-development";
+var VERSION11 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
     return {
@@ -76144,10 +79146,10 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION7;
+paginateRest.VERSION = VERSION11;
 
 // node_modules/@actions/github/lib/utils.js
-var context3 = new Context();
+var context4 = new Context();
 var baseUrl = getApiBaseUrl();
 var defaults2 = {
   baseUrl,
@@ -76171,53 +79173,35 @@ function getOctokitOptions(token, options) {
 }
 
 // node_modules/@actions/github/lib/github.js
-var context4 = new Context();
+var context5 = new Context();
 function getOctokit(token, options, ...additionalPlugins) {
   const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/action/comment.ts
-import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
-function readEvent(env = process.env) {
-  let payload = {};
-  const file = env.GITHUB_EVENT_PATH;
-  if (file && existsSync6(file)) {
-    try {
-      const parsed = JSON.parse(readFileSync2(file, "utf8"));
-      if (parsed && typeof parsed === "object") payload = parsed;
-    } catch {
-    }
+// src/action/pull-request/sticky-comment.ts
+init_errors();
+
+// src/action/report/fit.ts
+var COMMENT_MAX_CHARS = 65536;
+var SUMMARY_MAX_BYTES = 1e6;
+function sizeOf(text, unit) {
+  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+function fit(render, max, unit, limit) {
+  let text = render(limit);
+  while (sizeOf(text, unit) > max && limit > 0) {
+    limit = Math.floor(limit / 2);
+    text = render(limit);
   }
-  return { name: env.GITHUB_EVENT_NAME ?? "", payload };
+  if (sizeOf(text, unit) <= max) return text;
+  const note = "\n\n_(cut to fit GitHub\u2019s size limit)_\n";
+  let cut = Math.max(0, max - sizeOf(note, unit) - 8);
+  while (cut > 0 && sizeOf(text.slice(0, cut), unit) > max - sizeOf(note, unit)) cut -= 64;
+  return text.slice(0, Math.max(0, cut)) + note;
 }
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function positiveInteger(value) {
-  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : void 0;
-}
-function field(value, name) {
-  return value && typeof value === "object" ? value[name] : void 0;
-}
-function pullRequestNumber(event) {
-  const fromPull = positiveInteger(field(event.payload.pull_request, "number"));
-  if (fromPull) return fromPull;
-  const issue2 = event.payload.issue;
-  if (field(issue2, "pull_request")) return positiveInteger(field(issue2, "number"));
-  if (PULL_REQUEST_EVENTS.has(event.name)) return positiveInteger(event.payload.number);
-  return void 0;
-}
-function decideComment(mode, event, repository) {
-  if (mode === "never") return { skip: "the comment input is false" };
-  if (mode === "auto" && !PULL_REQUEST_EVENTS.has(event.name)) {
-    return { skip: `comment is auto and this is a ${event.name || "non-pull-request"} event` };
-  }
-  const issueNumber = pullRequestNumber(event);
-  if (!issueNumber)
-    return { skip: `the ${event.name || "workflow"} event payload names no pull request` };
-  const [owner, repo] = (repository ?? "").split("/");
-  if (!owner || !repo) return { skip: "GITHUB_REPOSITORY is not set" };
-  return { target: { owner, repo, issueNumber } };
-}
+
+// src/action/pull-request/our-comment.ts
 function commentMarker(commentId) {
   const id = commentId.replace(/\s+/g, " ").trim().replace(/--+|[<>]/g, "_");
   return `<!-- some-cabal2nix:${id} -->`;
@@ -76243,23 +79227,90 @@ function isOurAuthor(user, knownLogin) {
 function isInstallationToken(token) {
   return token.startsWith("ghs_");
 }
+
+// src/action/pull-request/sticky-comment.ts
 function httpStatus(error2) {
   const status = field(error2, "status");
   return typeof status === "number" ? status : void 0;
 }
-function errorMessage(error2) {
+function apiErrorMessage(error2) {
   const status = httpStatus(error2);
-  const raw = error2 instanceof Error ? error2.message : String(error2);
   const name = error2 instanceof Error ? error2.name : "";
-  const message = name === "AbortError" || name === "TimeoutError" ? "timed out" : raw;
+  const message = name === "AbortError" || name === "TimeoutError" ? "timed out" : errorMessage(error2);
   return redactSecrets(status ? `HTTP ${status}: ${message}` : message);
 }
 function isPermissionError(error2) {
   const status = httpStatus(error2);
   return status === 401 || status === 403 || status === 404;
 }
+function written(session, status, data) {
+  return {
+    ok: true,
+    status,
+    id: data.id,
+    url: data.html_url,
+    login: data.user?.login ?? "",
+    requests: session.requests()
+  };
+}
+async function updateComment(session, id) {
+  const { octokit, owner, repo, body: body2 } = session;
+  const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body: body2 });
+  return written(session, "updated", data);
+}
+async function createComment(session) {
+  const { octokit, owner, repo, issueNumber, body: body2 } = session;
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body: body2
+  });
+  return written(session, "created", data);
+}
+async function ourLogin(session, token, knownLogin) {
+  if (knownLogin || isInstallationToken(token)) return knownLogin;
+  try {
+    return (await session.octokit.rest.users.getAuthenticated()).data.login;
+  } catch (error2) {
+    session.log(
+      `GET /user failed (${apiErrorMessage(error2)}); recognising our comments by their Bot author`
+    );
+    return void 0;
+  }
+}
+async function findOurComment(session, marker2, login) {
+  const { octokit, owner, repo, issueNumber } = session;
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100
+  });
+  const candidates = comments.filter((c) => hasMarker(c.body, marker2) && isOurAuthor(c.user, login));
+  const minimized = await minimizedComments(session, candidates);
+  session.log(
+    `${comments.length} comments on #${issueNumber}, ${candidates.length} with our marker by ${login ?? "a Bot account"}${minimized.size ? ` (${minimized.size} minimized)` : ""}`
+  );
+  return candidates.find((c) => !minimized.has(c.id));
+}
+async function minimizedComments(session, candidates) {
+  const withNodes = candidates.filter((c) => c.node_id);
+  if (withNodes.length === 0) return /* @__PURE__ */ new Set();
+  try {
+    const result = await session.octokit.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }", {
+      ids: withNodes.map((c) => c.node_id)
+    });
+    const hidden = new Set(result.nodes.filter((n) => n?.isMinimized).map((n) => n?.id));
+    return new Set(withNodes.filter((c) => hidden.has(c.node_id)).map((c) => c.id));
+  } catch (error2) {
+    session.log(
+      `could not ask whether our comments are minimized (${apiErrorMessage(error2)}); assuming they are not`
+    );
+    return /* @__PURE__ */ new Set();
+  }
+}
 async function upsertStickyComment(options) {
-  const log2 = options.log ?? (() => void 0);
   const timeoutMs = options.timeoutMs ?? 6e4;
   const signal = AbortSignal.timeout(timeoutMs);
   let requests = 0;
@@ -76274,102 +79325,47 @@ async function upsertStickyComment(options) {
   octokit.hook.before("request", () => {
     requests++;
   });
-  const { owner, repo, issueNumber } = options;
-  const body2 = commentBody(options.commentId, options.body);
-  const marker2 = commentMarker(options.commentId);
-  const update3 = async (id) => {
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body: body2 });
-    return {
-      ok: true,
-      status: "updated",
-      id: data.id,
-      url: data.html_url,
-      login: data.user?.login ?? "",
-      requests
-    };
-  };
-  const create2 = async () => {
-    const { data } = await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: issueNumber,
-      body: body2
-    });
-    return {
-      ok: true,
-      status: "created",
-      id: data.id,
-      url: data.html_url,
-      login: data.user?.login ?? "",
-      requests
-    };
+  const session = {
+    octokit,
+    owner: options.owner,
+    repo: options.repo,
+    issueNumber: options.issueNumber,
+    body: commentBody(options.commentId, options.body),
+    log: options.log ?? (() => void 0),
+    requests: () => requests
   };
   const failure = (error2) => signal.aborted ? { ok: false, status: "failed", message: `timed out after ${timeoutMs / 1e3} s`, requests } : {
     ok: false,
     status: isPermissionError(error2) ? "denied" : "failed",
     httpStatus: httpStatus(error2),
-    message: errorMessage(error2),
+    message: apiErrorMessage(error2),
     requests
   };
   try {
     if (options.knownCommentId) {
       try {
-        return await update3(options.knownCommentId);
+        return await updateComment(session, options.knownCommentId);
       } catch (error2) {
         if (httpStatus(error2) !== 404) return failure(error2);
-        log2(`comment ${options.knownCommentId} is gone; looking for another one`);
+        session.log(`comment ${options.knownCommentId} is gone; looking for another one`);
       }
     }
-    let login = options.knownLogin;
-    if (!login && !isInstallationToken(options.token)) {
-      try {
-        login = (await octokit.rest.users.getAuthenticated()).data.login;
-      } catch (error2) {
-        log2(
-          `GET /user failed (${errorMessage(error2)}); recognising our comments by their Bot author`
-        );
-      }
-    }
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: issueNumber,
-      per_page: 100
-    });
-    const candidates = comments.filter((c) => hasMarker(c.body, marker2) && isOurAuthor(c.user, login));
-    const minimized = await minimizedComments(octokit, candidates, log2);
-    const ours = candidates.find((c) => !minimized.has(c.id));
-    log2(
-      `${comments.length} comments on #${issueNumber}, ${candidates.length} with our marker by ${login ?? "a Bot account"}${minimized.size ? ` (${minimized.size} minimized)` : ""}`
-    );
+    const login = await ourLogin(session, options.token, options.knownLogin);
+    const ours = await findOurComment(session, commentMarker(options.commentId), login);
     if (ours) {
       try {
-        return await update3(ours.id);
+        return await updateComment(session, ours.id);
       } catch (error2) {
         const status = httpStatus(error2);
         if (status !== 403 && status !== 404) return failure(error2);
-        log2(`editing comment ${ours.id} was refused (${errorMessage(error2)}); creating a new one`);
+        session.log(
+          `editing comment ${ours.id} was refused (${apiErrorMessage(error2)}); creating a new one`
+        );
       }
     }
-    return await create2();
+    return await createComment(session);
   } catch (error2) {
     return failure(error2);
-  }
-}
-async function minimizedComments(octokit, candidates, log2) {
-  const withNodes = candidates.filter((c) => c.node_id);
-  if (withNodes.length === 0) return /* @__PURE__ */ new Set();
-  try {
-    const result = await octokit.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }", {
-      ids: withNodes.map((c) => c.node_id)
-    });
-    const hidden = new Set(result.nodes.filter((n) => n?.isMinimized).map((n) => n?.id));
-    return new Set(withNodes.filter((c) => hidden.has(c.node_id)).map((c) => c.id));
-  } catch (error2) {
-    log2(
-      `could not ask whether our comments are minimized (${errorMessage(error2)}); assuming they are not`
-    );
-    return /* @__PURE__ */ new Set();
   }
 }
 function commentWarning(result, issueNumber) {
@@ -76378,14 +79374,314 @@ function commentWarning(result, issueNumber) {
   }
   return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The timing report is in the job summary.`;
 }
-function runUrl(env = process.env) {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run2 } = env;
-  if (!server || !repository || !run2) return void 0;
-  const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
-  return `${server}/${repository}/actions/runs/${run2}${attempt}`;
+
+// src/action/audit.ts
+function durationOf(d) {
+  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+}
+function buildFigures(audit) {
+  let longest;
+  for (const d of audit.built) {
+    const ms = durationOf(d);
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+  }
+  return {
+    built: audit.built.length,
+    builtMs: audit.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit.substituted.length,
+    substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  };
 }
 
-// src/action/report-publish.ts
+// src/action/report/audit-text.ts
+function packageId(s) {
+  return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
+}
+function auditVerdict(audit) {
+  if (audit.status === "unknown")
+    return `main build: cannot tell which IFDs it ran (${audit.reason})`;
+  const parts = [];
+  if (audit.stragglers.length > 0) {
+    const names = audit.stragglers.slice(0, 5).map(packageId);
+    const more = audit.stragglers.length - names.length;
+    parts.push(
+      `main build still ran ${plural(audit.stragglers.length, "cabal2nix IFD")}: ${names.join(", ")}${more > 0 ? `, \u2026 and ${more} more` : ""}`
+    );
+  }
+  if (audit.otherBatches.length > 0) {
+    const why = audit.otherBatches[0].reasons;
+    parts.push(
+      `${parts.length ? "and it" : "main build"} imported a different batch${why.length ? ` (${why.join("; ")})` : ""}`
+    );
+  }
+  if (parts.length) return parts.join("; ");
+  return `main build: 0 IFD builds \u2014 none of the ${plural(audit.overrides, "override")} needed its own cabal2nix run`;
+}
+function auditFiguresText(audit) {
+  const f = buildFigures(audit);
+  const built = f.built === 0 ? "nothing built" : `${plural(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
+  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
+  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
+}
+function stragglerTable(audit, limit, whereTheRestIs) {
+  if (audit.stragglers.length === 0) return [];
+  const rows = audit.stragglers.slice(0, limit).map(
+    (s) => `| ${cell(s.package)} | ${cell(s.version ?? "local")} | ${s.derivations.map(code).join(" ")} | ${formatDuration(s.ms)} | ${cell(s.fix)} |`
+  );
+  const lines = [
+    "| package | version | IFD derivations | time | fix |",
+    "| --- | --- | --- | ---: | --- |",
+    ...rows
+  ];
+  const rest = audit.stragglers.length - rows.length;
+  if (rest > 0) lines.push("", `\u2026 and ${plural(rest, "more package")} (${whereTheRestIs}).`);
+  return lines;
+}
+function otherBatchLines(audit, limit) {
+  if (audit.otherBatches.length === 0) return [];
+  const lines = audit.otherBatches.slice(0, limit).map(
+    (b) => `- ${code(b.path)}: ${b.reasons.length ? cell(b.reasons.join("; ")) : "why it differs cannot be told from its derivation"}`
+  );
+  const rest = audit.otherBatches.length - lines.length;
+  if (rest > 0) lines.push(`- \u2026 and ${rest} more`);
+  return [
+    "The main build imported a batch other than the one this step prepared. Set the `installable` input to the expression your build takes the batch from (for a flake: `.#packages.<system>.some-cabal2nix`).",
+    "",
+    ...lines
+  ];
+}
+function derivationRows(audit, limit) {
+  const kinds = { ifd: "IFD straggler", batch: "batch", other: "other" };
+  const rows = [
+    ...audit.built.map(
+      (d) => `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === void 0 ? "?" : formatDuration(d.endMs - d.startMs)} |`
+    ),
+    ...audit.substituted.map((s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+  ];
+  if (rows.length === 0) return [];
+  const shown = rows.slice(0, limit);
+  const lines = ["| derivation | how | kind | time |", "| --- | --- | --- | ---: |", ...shown];
+  if (rows.length > shown.length) lines.push("", `\u2026 and ${rows.length - shown.length} more.`);
+  return lines;
+}
+function auditSections(audit, limit, whereTheRestIs, withDerivations) {
+  if (audit.status !== "ok") return [];
+  const out = [`${MAIN_BUILD_LABEL}: ${auditFiguresText(audit)}`, ""];
+  const stragglers = stragglerTable(audit, limit, whereTheRestIs);
+  if (stragglers.length) out.push(...stragglers, "");
+  const others = otherBatchLines(audit, limit);
+  if (others.length) out.push(...others, "");
+  if (withDerivations) {
+    const rows = derivationRows(audit, limit);
+    if (rows.length)
+      out.push(
+        `<details><summary>What the ${MAIN_BUILD_LABEL} built and substituted</summary>`,
+        "",
+        ...rows,
+        "",
+        "</details>",
+        ""
+      );
+  }
+  return out;
+}
+
+// src/action/report/tables.ts
+var PHASE_DESCRIPTIONS = {
+  plan: "read the package list",
+  restore: "look the batch up in the Actions cache and download it",
+  import: "import the downloaded batch into the Nix store",
+  evaluate: "evaluate the batch derivation",
+  "archive pass": "one pass over all-cabal-hashes for every package",
+  cabal2nix: "cabal2nix for every package",
+  store: "write the output into the Nix store",
+  build: "build the batch",
+  substitute: "fetch the batch from a binary cache",
+  push: "push to the binary caches",
+  save: "save the batch to the Actions cache"
+};
+var PUSH_WORDS = {
+  pushed: "pushed",
+  "already-present": "already there",
+  failed: "failed"
+};
+function phaseRows(report, withDescriptions) {
+  const rows = report.phases.map(
+    (p) => withDescriptions ? `| ${cell(p.name)} | ${formatDuration(p.ms)} | ${cell(PHASE_DESCRIPTIONS[p.name] ?? "")} |` : `| ${cell(p.name)} | ${formatDuration(p.ms)} |`
+  );
+  const total = withDescriptions ? `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** | this step, all phases |` : `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** |`;
+  rows.push(total);
+  if (report.mainBuildMs !== void 0) {
+    rows.push(
+      withDescriptions ? `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} | the steps after this one, up to its post step |` : `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} |`
+    );
+  }
+  return withDescriptions ? ["| phase | time | what it did |", "| --- | ---: | --- |", ...rows] : ["| phase | time |", "| --- | ---: |", ...rows];
+}
+function changeRows(kind, changes, limit) {
+  return changes.slice(0, limit).map((c) => {
+    const version3 = c.from !== void 0 && c.to !== void 0 ? `${c.from} \u2192 ${c.to}` : c.to ?? c.from ?? "";
+    return `| ${kind} | ${cell(c.name)} | ${cell(version3)} |`;
+  });
+}
+function diffTable(diff, limit, whereTheRestIs) {
+  const rows = [
+    ...changeRows("added", diff.added, limit),
+    ...changeRows("removed", diff.removed, limit),
+    ...changeRows("bumped", diff.bumped, limit)
+  ];
+  const total = diff.added.length + diff.removed.length + diff.bumped.length;
+  const lines = rows.length ? ["| change | package | version |", "| --- | --- | --- |", ...rows] : [];
+  if (rows.length < total) {
+    lines.push("", `\u2026 and ${total - rows.length} more changes (${whereTheRestIs}).`);
+  }
+  return lines;
+}
+function pushLines(pushes) {
+  if (pushes.length === 0) return [];
+  return [
+    "| binary cache | result | time |",
+    "| --- | --- | ---: |",
+    ...pushes.map((p) => {
+      const result = p.status === "failed" && p.error ? `failed: ${redactSecrets(p.error).slice(0, 300)}` : PUSH_WORDS[p.status];
+      return `| ${code(redactSecrets(p.target))} | ${cell(result)} | ${formatDuration(p.ms)} |`;
+    })
+  ];
+}
+function packageList(packages, limit) {
+  const shown = packages.slice(0, limit).map((p) => "version" in p ? `${p.name} ${p.version}` : `${p.name} (${p.path})`).map(cell);
+  const rest = packages.length - shown.length;
+  return shown.join(" \xB7 ") + (rest > 0 ? ` \xB7 \u2026 and ${rest} more (see the \`packages\` output)` : "");
+}
+
+// src/action/report/comment-body.ts
+function renderCommentBody(report, options = {}) {
+  return fit(
+    (limit) => renderCommentWith(report, options, limit),
+    options.maxSize ?? COMMENT_MAX_CHARS - 200,
+    "chars",
+    100
+  );
+}
+function renderCommentWith(report, options, limit) {
+  const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
+  const line = [
+    `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
+    packageCountText(report),
+    changesText(report.diff, true)
+  ];
+  line.push(
+    report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
+  );
+  const out = [`### ${title}`, ""];
+  if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  if (report.audit)
+    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
+  const estimate = estimateAvoidedIfd(report);
+  if (estimate) out.push(estimateParagraph(estimate), "");
+  if (report.diff) {
+    const table = diffTable(report.diff, limit, "the job summary has the rest");
+    if (table.length) {
+      out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
+    }
+  }
+  if (report.pushes.length) {
+    out.push(
+      `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
+      ""
+    );
+  }
+  const footer = [`batch ${code(report.storePath)}`];
+  if (options.runUrl) footer.unshift(`[workflow run](${options.runUrl})`);
+  out.push(`<sub>${footer.join(" \xB7 ")}</sub>`);
+  return out.join("\n") + "\n";
+}
+
+// src/action/report/gantt.ts
+function phaseGantt(report) {
+  const lines = [
+    "```mermaid",
+    "gantt",
+    "  dateFormat x",
+    "  axisFormat %s",
+    "  title some-cabal2nix phases (axis in seconds)",
+    "  section this step"
+  ];
+  let at = 0;
+  const task = (name, ms) => {
+    const length = Math.max(1, Math.round(ms));
+    const label = `${name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
+    lines.push(`  ${label} : ${at}, ${at + length}`);
+    at += length;
+  };
+  for (const p of report.phases.slice(0, 20)) task(p.name, p.ms);
+  if (report.mainBuildMs !== void 0) {
+    lines.push("  section after this step");
+    at = Math.max(at, Math.round(report.totalMs));
+    const mainStart = at;
+    task(MAIN_BUILD_LABEL, report.mainBuildMs);
+    const audit = report.audit;
+    const timed = audit?.status === "ok" ? audit.built.filter((d) => d.startMs !== void 0) : [];
+    if (audit?.status === "ok" && timed.length > 0) {
+      lines.push(`  section ${MAIN_BUILD_LABEL}`);
+      for (const d of timed.slice(0, 20)) {
+        at = mainStart + Math.max(0, Math.round(d.startMs - audit.windowStartMs));
+        task(d.name, d.endMs - d.startMs);
+      }
+      if (timed.length > 20)
+        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
+    }
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+
+// src/action/report/summary.ts
+function fitSummary(render, options) {
+  return fit(render, options.maxSize ?? SUMMARY_MAX_BYTES, "bytes", 1e3);
+}
+function renderSummary(report, options = {}) {
+  return fitSummary((limit) => renderSummaryWith(report, limit), options);
+}
+function renderSummaryWith(report, limit) {
+  const out = [`### some-cabal2nix: ${headline(report)}`, ""];
+  out.push(`- **Batch:** ${code(report.storePath)}`);
+  out.push(`- **Source:** ${sourceText(report)}`);
+  out.push(`- **Packages:** ${packageCountText(report)}`);
+  out.push(`- **Changes:** ${changesText(report.diff)}`);
+  if (report.cacheKey) out.push(`- **Actions cache key:** ${code(report.cacheKey)}`);
+  out.push("", "#### Phases", "", ...phaseRows(report, true), "");
+  const estimate = estimateAvoidedIfd(report);
+  if (estimate) out.push("#### Serial IFD time avoided", "", estimateParagraph(estimate), "");
+  if (report.diff) {
+    const table = diffTable(report.diff, limit, "the step\u2019s `diff` output has all of them");
+    if (table.length) out.push("#### Package changes", "", ...table, "");
+  }
+  if (report.pushes.length) out.push("#### Binary caches", "", ...pushLines(report.pushes), "");
+  out.push(
+    "<details><summary>Phases as a chart</summary>",
+    "",
+    phaseGantt(report),
+    "",
+    "</details>"
+  );
+  if (report.packages.length) {
+    out.push(
+      "",
+      `<details><summary>${plural(report.packages.length, "package")}</summary>`,
+      "",
+      packageList(report.packages, limit),
+      "",
+      "</details>"
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+// src/action/write-report.ts
 async function writeSummary(markdown) {
   if (!markdown) return;
   if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -76395,12 +79691,12 @@ async function writeSummary(markdown) {
   try {
     await summary.addRaw(markdown).write();
   } catch (error2) {
-    warning(`could not write the job summary: ${error2.message}`);
+    warning(`could not write the job summary: ${errorMessage(error2)}`);
   } finally {
     summary.emptyBuffer();
   }
 }
-async function publishComment(report, config) {
+async function writeComment(report, config) {
   const decision = decideComment(config.comment, readEvent(), process.env.GITHUB_REPOSITORY);
   if ("skip" in decision) {
     info(`no pull request comment: ${decision.skip}`);
@@ -76440,3222 +79736,41 @@ async function publishComment(report, config) {
     reason: result.message
   };
 }
-async function publishReport(report, config) {
+async function writeReport(report, config) {
   try {
     await writeSummary(renderSummary(report));
   } catch (error2) {
-    warning(`could not write the job summary: ${error2.message}`);
+    warning(`could not write the job summary: ${errorMessage(error2)}`);
   }
   try {
-    const state3 = await publishComment(report, config);
-    saveState("comment", JSON.stringify(state3));
+    saveCommentState(await writeComment(report, config));
   } catch (error2) {
-    warning(`could not write the pull request comment: ${error2.message}`);
+    warning(`could not write the pull request comment: ${errorMessage(error2)}`);
   }
-}
-
-// src/action/flake-output.ts
-import { existsSync as existsSync7 } from "node:fs";
-import path18 from "node:path";
-init_process();
-var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
-function nixSystem(platform2 = process.platform, arch2 = process.arch) {
-  const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
-  const kernel = { linux: "linux", darwin: "darwin" }[platform2];
-  return cpu && kernel ? `${cpu}-${kernel}` : void 0;
-}
-function flakeBatchRef(system) {
-  return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
-}
-async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync7(path18.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
-  const system = nixSystem();
-  if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
-  const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
-  const result = await runCommand(
-    "nix",
-    [...NIX_FEATURE_FLAGS, "eval", "--json", ".#packages", "--apply", apply],
-    { cwd: workingDirectory, env }
-  );
-  const ref = flakeBatchRef(system);
-  if (result.code === 0 && result.stdout.toString("utf8").trim() === "true")
-    return { installable: { kind: "flake", ref }, note: `flake.nix has ${ref}` };
-  return { note: `flake.nix has no ${ref}` };
-}
-
-// src/action/trace.ts
-init_esm();
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/OTLPExporterBase.js
-var OTLPExporterBase = class {
-  _delegate;
-  constructor(delegate) {
-    this._delegate = delegate;
-  }
-  /**
-   * Export items.
-   * @param items
-   * @param resultCallback
-   */
-  export(items, resultCallback) {
-    this._delegate.export(items, resultCallback);
-  }
-  forceFlush() {
-    return this._delegate.forceFlush();
-  }
-  shutdown() {
-    return this._delegate.shutdown();
-  }
-  setMetrics(metrics) {
-    this._delegate.setMetrics(metrics);
-  }
-};
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/types.js
-var OTLPExporterError = class extends Error {
-  code;
-  name = "OTLPExporterError";
-  data;
-  constructor(message, code2, data) {
-    super(message);
-    this.data = data;
-    this.code = code2;
-  }
-};
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/shared-configuration.js
-function validateTimeoutMillis(timeoutMillis) {
-  if (Number.isFinite(timeoutMillis) && timeoutMillis > 0) {
-    return timeoutMillis;
-  }
-  throw new Error(`Configuration: timeoutMillis is invalid, expected number greater than 0 (actual: '${timeoutMillis}')`);
-}
-function wrapStaticHeadersInFunction(headers) {
-  if (headers == null) {
-    return void 0;
-  }
-  return async () => headers;
-}
-function mergeOtlpSharedConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
-  return {
-    timeoutMillis: validateTimeoutMillis(userProvidedConfiguration.timeoutMillis ?? fallbackConfiguration.timeoutMillis ?? defaultConfiguration.timeoutMillis),
-    concurrencyLimit: userProvidedConfiguration.concurrencyLimit ?? fallbackConfiguration.concurrencyLimit ?? defaultConfiguration.concurrencyLimit,
-    compression: userProvidedConfiguration.compression ?? fallbackConfiguration.compression ?? defaultConfiguration.compression
-  };
-}
-function getSharedConfigurationDefaults() {
-  return {
-    timeoutMillis: 1e4,
-    concurrencyLimit: 30,
-    compression: "none"
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/bounded-queue-export-promise-handler.js
-var BoundedQueueExportPromiseHandler = class {
-  _concurrencyLimit;
-  _sendingPromises = [];
-  /**
-   * @param concurrencyLimit maximum promises allowed in a queue at the same time.
-   */
-  constructor(concurrencyLimit) {
-    this._concurrencyLimit = concurrencyLimit;
-  }
-  pushPromise(promise) {
-    if (this.hasReachedLimit()) {
-      throw new Error("Concurrency Limit reached");
-    }
-    this._sendingPromises.push(promise);
-    const popPromise = () => {
-      const index = this._sendingPromises.indexOf(promise);
-      void this._sendingPromises.splice(index, 1);
-    };
-    promise.then(popPromise, popPromise);
-  }
-  hasReachedLimit() {
-    return this._sendingPromises.length >= this._concurrencyLimit;
-  }
-  async awaitAll() {
-    await Promise.all(this._sendingPromises);
-  }
-};
-function createBoundedQueueExportPromiseHandler(options) {
-  return new BoundedQueueExportPromiseHandler(options.concurrencyLimit);
-}
-
-// node_modules/@opentelemetry/core/build/esm/trace/suppress-tracing.js
-init_esm();
-var SUPPRESS_TRACING_KEY = createContextKey("OpenTelemetry SDK Context Key SUPPRESS_TRACING");
-function suppressTracing(context6) {
-  return context6.setValue(SUPPRESS_TRACING_KEY, true);
-}
-function isTracingSuppressed(context6) {
-  return context6.getValue(SUPPRESS_TRACING_KEY) === true;
-}
-
-// node_modules/@opentelemetry/core/build/esm/baggage/constants.js
-var BAGGAGE_KEY_PAIR_SEPARATOR = "=";
-var BAGGAGE_PROPERTIES_SEPARATOR = ";";
-var BAGGAGE_ITEMS_SEPARATOR = ",";
-
-// node_modules/@opentelemetry/core/build/esm/baggage/utils.js
-init_esm();
-function parsePairKeyValue(entry) {
-  if (!entry)
-    return;
-  const metadataSeparatorIndex = entry.indexOf(BAGGAGE_PROPERTIES_SEPARATOR);
-  const keyPairPart = metadataSeparatorIndex === -1 ? entry : entry.substring(0, metadataSeparatorIndex);
-  const separatorIndex = keyPairPart.indexOf(BAGGAGE_KEY_PAIR_SEPARATOR);
-  if (separatorIndex <= 0)
-    return;
-  const rawKey = keyPairPart.substring(0, separatorIndex).trim();
-  const rawValue = keyPairPart.substring(separatorIndex + 1).trim();
-  if (!rawKey || !rawValue)
-    return;
-  let key;
-  let value;
-  try {
-    key = decodeURIComponent(rawKey);
-    value = decodeURIComponent(rawValue);
-  } catch {
-    return;
-  }
-  let metadata2;
-  if (metadataSeparatorIndex !== -1 && metadataSeparatorIndex < entry.length - 1) {
-    const metadataString = entry.substring(metadataSeparatorIndex + 1);
-    metadata2 = baggageEntryMetadataFromString(metadataString);
-  }
-  return { key, value, metadata: metadata2 };
-}
-function parseKeyPairsIntoRecord(value) {
-  const result = {};
-  if (typeof value === "string" && value.length > 0) {
-    value.split(BAGGAGE_ITEMS_SEPARATOR).forEach((entry) => {
-      const keyPair = parsePairKeyValue(entry);
-      if (keyPair !== void 0 && keyPair.value.length > 0) {
-        result[keyPair.key] = keyPair.value;
-      }
-    });
-  }
-  return result;
-}
-
-// node_modules/@opentelemetry/core/build/esm/common/attributes.js
-init_esm();
-function sanitizeAttributes(attributes) {
-  const out = {};
-  if (typeof attributes !== "object" || attributes == null) {
-    return out;
-  }
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) {
-      continue;
-    }
-    if (!isAttributeKey(key)) {
-      diag2.warn(`Invalid attribute key: ${key}`);
-      continue;
-    }
-    const val = attributes[key];
-    if (!isAttributeValue(val)) {
-      diag2.warn(`Invalid attribute value set for key: ${key}`);
-      continue;
-    }
-    if (Array.isArray(val)) {
-      out[key] = val.slice();
-    } else {
-      out[key] = val;
-    }
-  }
-  return out;
-}
-function isAttributeKey(key) {
-  return typeof key === "string" && key !== "";
-}
-function isAttributeValue(val) {
-  if (val == null) {
-    return true;
-  }
-  if (Array.isArray(val)) {
-    return isHomogeneousAttributeValueArray(val);
-  }
-  return isValidPrimitiveAttributeValueType(typeof val);
-}
-function isHomogeneousAttributeValueArray(arr) {
-  let type;
-  for (const element of arr) {
-    if (element == null)
-      continue;
-    const elementType = typeof element;
-    if (elementType === type) {
-      continue;
-    }
-    if (!type) {
-      if (isValidPrimitiveAttributeValueType(elementType)) {
-        type = elementType;
-        continue;
-      }
-      return false;
-    }
-    return false;
-  }
-  return true;
-}
-function isValidPrimitiveAttributeValueType(valType) {
-  switch (valType) {
-    case "number":
-    case "boolean":
-    case "string":
-      return true;
-  }
-  return false;
-}
-
-// node_modules/@opentelemetry/core/build/esm/common/logging-error-handler.js
-init_esm();
-function loggingErrorHandler() {
-  return (ex) => {
-    diag2.error(stringifyException(ex));
-  };
-}
-function stringifyException(ex) {
-  if (typeof ex === "string") {
-    return ex;
-  } else {
-    return JSON.stringify(flattenException(ex));
-  }
-}
-function flattenException(ex) {
-  const result = {};
-  let current = ex;
-  while (current !== null) {
-    Object.getOwnPropertyNames(current).forEach((propertyName) => {
-      if (result[propertyName])
-        return;
-      const value = current[propertyName];
-      if (value) {
-        result[propertyName] = String(value);
-      }
-    });
-    current = Object.getPrototypeOf(current);
-  }
-  return result;
-}
-
-// node_modules/@opentelemetry/core/build/esm/common/global-error-handler.js
-var delegateHandler = loggingErrorHandler();
-function globalErrorHandler(ex) {
-  try {
-    delegateHandler(ex);
-  } catch {
-  }
-}
-
-// node_modules/@opentelemetry/core/build/esm/platform/node/environment.js
-init_esm();
-import { inspect as inspect2 } from "util";
-function getNumberFromEnv(key) {
-  const raw = process.env[key];
-  if (raw == null || raw.trim() === "") {
-    return void 0;
-  }
-  const value = Number(raw);
-  if (isNaN(value)) {
-    diag2.warn(`Unknown value ${inspect2(raw)} for ${key}, expected a number, using defaults`);
-    return void 0;
-  }
-  return value;
-}
-function getStringFromEnv(key) {
-  const raw = process.env[key];
-  if (raw == null || raw.trim() === "") {
-    return void 0;
-  }
-  return raw;
-}
-
-// node_modules/@opentelemetry/core/build/esm/version.js
-var VERSION9 = "2.12.1";
-
-// node_modules/@opentelemetry/semantic-conventions/dist/stable_attributes.mjs
-var ATTR_ERROR_TYPE = "error.type";
-var ATTR_EXCEPTION_MESSAGE = "exception.message";
-var ATTR_EXCEPTION_STACKTRACE = "exception.stacktrace";
-var ATTR_EXCEPTION_TYPE = "exception.type";
-var ATTR_SERVICE_NAME = "service.name";
-var ATTR_TELEMETRY_SDK_LANGUAGE = "telemetry.sdk.language";
-var TELEMETRY_SDK_LANGUAGE_VALUE_NODEJS = "nodejs";
-var ATTR_TELEMETRY_SDK_NAME = "telemetry.sdk.name";
-var ATTR_TELEMETRY_SDK_VERSION = "telemetry.sdk.version";
-
-// node_modules/@opentelemetry/core/build/esm/semconv.js
-var ATTR_PROCESS_RUNTIME_NAME = "process.runtime.name";
-
-// node_modules/@opentelemetry/core/build/esm/platform/node/sdk-info.js
-var SDK_INFO = {
-  [ATTR_TELEMETRY_SDK_NAME]: "opentelemetry",
-  [ATTR_PROCESS_RUNTIME_NAME]: "node",
-  [ATTR_TELEMETRY_SDK_LANGUAGE]: TELEMETRY_SDK_LANGUAGE_VALUE_NODEJS,
-  [ATTR_TELEMETRY_SDK_VERSION]: VERSION9
-};
-
-// node_modules/@opentelemetry/core/build/esm/platform/node/index.js
-var otperformance = performance;
-
-// node_modules/@opentelemetry/core/build/esm/common/time.js
-var NANOSECOND_DIGITS = 9;
-var NANOSECOND_DIGITS_IN_MILLIS = 6;
-var MILLISECONDS_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS_IN_MILLIS);
-var SECOND_TO_NANOSECONDS = Math.pow(10, NANOSECOND_DIGITS);
-function millisToHrTime(epochMillis) {
-  const epochSeconds = epochMillis / 1e3;
-  const seconds = Math.trunc(epochSeconds);
-  const nanos = Math.round(epochMillis % 1e3 * MILLISECONDS_TO_NANOSECONDS);
-  return [seconds, nanos];
-}
-function hrTime(performanceNow) {
-  const timeOrigin = millisToHrTime(otperformance.timeOrigin);
-  const now = millisToHrTime(typeof performanceNow === "number" ? performanceNow : otperformance.now());
-  return addHrTimes(timeOrigin, now);
-}
-function hrTimeDuration(startTime, endTime) {
-  let seconds = endTime[0] - startTime[0];
-  let nanos = endTime[1] - startTime[1];
-  if (nanos < 0) {
-    seconds -= 1;
-    nanos += SECOND_TO_NANOSECONDS;
-  }
-  return [seconds, nanos];
-}
-function hrTimeToNanoseconds(time) {
-  return time[0] * SECOND_TO_NANOSECONDS + time[1];
-}
-function hrTimeToMilliseconds(time) {
-  return time[0] * 1e3 + time[1] / 1e6;
-}
-function isTimeInputHrTime(value) {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number";
-}
-function isTimeInput(value) {
-  return isTimeInputHrTime(value) || typeof value === "number" || value instanceof Date;
-}
-function addHrTimes(time1, time2) {
-  const out = [time1[0] + time2[0], time1[1] + time2[1]];
-  if (out[1] >= SECOND_TO_NANOSECONDS) {
-    out[1] -= SECOND_TO_NANOSECONDS;
-    out[0] += 1;
-  }
-  return out;
-}
-
-// node_modules/@opentelemetry/core/build/esm/ExportResult.js
-var ExportResultCode;
-(function(ExportResultCode2) {
-  ExportResultCode2[ExportResultCode2["SUCCESS"] = 0] = "SUCCESS";
-  ExportResultCode2[ExportResultCode2["FAILED"] = 1] = "FAILED";
-})(ExportResultCode || (ExportResultCode = {}));
-
-// node_modules/@opentelemetry/core/build/esm/utils/lodash.merge.js
-var objectTag = "[object Object]";
-var nullTag = "[object Null]";
-var undefinedTag = "[object Undefined]";
-var funcProto = Function.prototype;
-var funcToString = funcProto.toString;
-var objectCtorString = funcToString.call(Object);
-var getPrototypeOf = Object.getPrototypeOf;
-var objectProto = Object.prototype;
-var hasOwnProperty = objectProto.hasOwnProperty;
-var symToStringTag = Symbol ? Symbol.toStringTag : void 0;
-var nativeObjectToString = objectProto.toString;
-function isPlainObject3(value) {
-  if (!isObjectLike(value) || baseGetTag(value) !== objectTag) {
-    return false;
-  }
-  const proto = getPrototypeOf(value);
-  if (proto === null) {
-    return true;
-  }
-  const Ctor = hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor == "function" && Ctor instanceof Ctor && funcToString.call(Ctor) === objectCtorString;
-}
-function isObjectLike(value) {
-  return value != null && typeof value == "object";
-}
-function baseGetTag(value) {
-  if (value == null) {
-    return value === void 0 ? undefinedTag : nullTag;
-  }
-  return symToStringTag && symToStringTag in Object(value) ? getRawTag(value) : objectToString(value);
-}
-function getRawTag(value) {
-  const isOwn = hasOwnProperty.call(value, symToStringTag), tag = value[symToStringTag];
-  let unmasked = false;
-  try {
-    value[symToStringTag] = void 0;
-    unmasked = true;
-  } catch {
-  }
-  const result = nativeObjectToString.call(value);
-  if (unmasked) {
-    if (isOwn) {
-      value[symToStringTag] = tag;
-    } else {
-      delete value[symToStringTag];
-    }
-  }
-  return result;
-}
-function objectToString(value) {
-  return nativeObjectToString.call(value);
-}
-
-// node_modules/@opentelemetry/core/build/esm/utils/merge.js
-var MAX_LEVEL = 20;
-function merge2(...args) {
-  let result = args.shift();
-  const objects = /* @__PURE__ */ new WeakMap();
-  while (args.length > 0) {
-    result = mergeTwoObjects(result, args.shift(), 0, objects);
-  }
-  return result;
-}
-function takeValue(value) {
-  if (isArray(value)) {
-    return value.slice();
-  }
-  return value;
-}
-function mergeTwoObjects(one, two, level = 0, objects) {
-  let result;
-  if (level > MAX_LEVEL) {
-    return void 0;
-  }
-  level++;
-  if (isPrimitive(one) || isPrimitive(two) || isFunction(two)) {
-    result = takeValue(two);
-  } else if (isArray(one)) {
-    result = one.slice();
-    if (isArray(two)) {
-      for (let i = 0, j = two.length; i < j; i++) {
-        result.push(takeValue(two[i]));
-      }
-    } else if (isObject2(two)) {
-      const keys = Object.keys(two);
-      for (let i = 0, j = keys.length; i < j; i++) {
-        const key = keys[i];
-        if (key === "__proto__" || key === "constructor" || key === "prototype") {
-          continue;
-        }
-        result[key] = takeValue(two[key]);
-      }
-    }
-  } else if (isObject2(one)) {
-    if (isObject2(two)) {
-      if (!shouldMerge(one, two)) {
-        return two;
-      }
-      result = Object.assign({}, one);
-      const keys = Object.keys(two);
-      for (let i = 0, j = keys.length; i < j; i++) {
-        const key = keys[i];
-        if (key === "__proto__" || key === "constructor" || key === "prototype") {
-          continue;
-        }
-        const twoValue = two[key];
-        if (isPrimitive(twoValue)) {
-          if (typeof twoValue === "undefined") {
-            delete result[key];
-          } else {
-            result[key] = twoValue;
-          }
-        } else {
-          const obj1 = result[key];
-          const obj2 = twoValue;
-          if (wasObjectReferenced(one, key, objects) || wasObjectReferenced(two, key, objects)) {
-            delete result[key];
-          } else {
-            if (isObject2(obj1) && isObject2(obj2)) {
-              const arr1 = objects.get(obj1) || [];
-              const arr2 = objects.get(obj2) || [];
-              arr1.push({ obj: one, key });
-              arr2.push({ obj: two, key });
-              objects.set(obj1, arr1);
-              objects.set(obj2, arr2);
-            }
-            result[key] = mergeTwoObjects(result[key], twoValue, level, objects);
-          }
-        }
-      }
-    } else {
-      result = two;
-    }
-  }
-  return result;
-}
-function wasObjectReferenced(obj, key, objects) {
-  const arr = objects.get(obj[key]) || [];
-  for (let i = 0, j = arr.length; i < j; i++) {
-    const info2 = arr[i];
-    if (info2.key === key && info2.obj === obj) {
-      return true;
-    }
-  }
-  return false;
-}
-function isArray(value) {
-  return Array.isArray(value);
-}
-function isFunction(value) {
-  return typeof value === "function";
-}
-function isObject2(value) {
-  return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
-}
-function isPrimitive(value) {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "undefined" || value instanceof Date || value instanceof RegExp || value === null;
-}
-function shouldMerge(one, two) {
-  if (!isPlainObject3(one) || !isPlainObject3(two)) {
-    return false;
-  }
-  return true;
-}
-
-// node_modules/@opentelemetry/core/build/esm/utils/promise.js
-var Deferred = class {
-  _promise;
-  _resolve;
-  _reject;
-  constructor() {
-    this._promise = new Promise((resolve4, reject) => {
-      this._resolve = resolve4;
-      this._reject = reject;
-    });
-  }
-  get promise() {
-    return this._promise;
-  }
-  resolve(val) {
-    this._resolve(val);
-  }
-  reject(err) {
-    this._reject(err);
-  }
-};
-
-// node_modules/@opentelemetry/core/build/esm/utils/callback.js
-var BindOnceFuture = class {
-  _isCalled = false;
-  _deferred = new Deferred();
-  _callback;
-  _that;
-  constructor(callback, that) {
-    this._callback = callback;
-    this._that = that;
-  }
-  get isCalled() {
-    return this._isCalled;
-  }
-  get promise() {
-    return this._deferred.promise;
-  }
-  call(...args) {
-    if (!this._isCalled) {
-      this._isCalled = true;
-      try {
-        Promise.resolve(this._callback.call(this._that, ...args)).then((val) => this._deferred.resolve(val), (err) => this._deferred.reject(err));
-      } catch (err) {
-        this._deferred.reject(err);
-      }
-    }
-    return this._deferred.promise;
-  }
-};
-
-// node_modules/@opentelemetry/core/build/esm/internal/exporter.js
-init_esm();
-function _export(exporter, arg) {
-  return new Promise((resolve4) => {
-    context5.with(suppressTracing(context5.active()), () => {
-      exporter.export(arg, resolve4);
-    });
-  });
-}
-
-// node_modules/@opentelemetry/core/build/esm/index.js
-var internal = {
-  _export
-};
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/logging-response-handler.js
-init_esm();
-function isPartialSuccessResponse(response) {
-  return Object.prototype.hasOwnProperty.call(response, "partialSuccess");
-}
-function createLoggingPartialSuccessResponseHandler() {
-  return {
-    handleResponse(response) {
-      if (response == null || !isPartialSuccessResponse(response) || response.partialSuccess == null || Object.keys(response.partialSuccess).length === 0) {
-        return;
-      }
-      diag2.warn("Received Partial Success response:", JSON.stringify(response.partialSuccess));
-    }
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/otlp-export-delegate.js
-init_esm();
-var OTLPExportDelegate = class {
-  _metrics;
-  _diagLogger;
-  _transport;
-  _serializer;
-  _responseHandler;
-  _promiseQueue;
-  _timeout;
-  constructor(transport, serializer, responseHandler, promiseQueue, metrics, timeout) {
-    this._transport = transport;
-    this._serializer = serializer;
-    this._responseHandler = responseHandler;
-    this._promiseQueue = promiseQueue;
-    this._timeout = timeout;
-    this._diagLogger = diag2.createComponentLogger({
-      namespace: "OTLPExportDelegate"
-    });
-    this._metrics = metrics;
-  }
-  export(internalRepresentation, resultCallback) {
-    this._diagLogger.debug("items to be sent", internalRepresentation);
-    if (this._promiseQueue.hasReachedLimit()) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error("Concurrent export limit reached")
-      });
-      return;
-    }
-    const serializedRequest = this._serializer.serializeRequest(internalRepresentation);
-    if (serializedRequest == null) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error("Nothing to send")
-      });
-      return;
-    }
-    const finishExport = this._metrics.startExport(internalRepresentation);
-    this._promiseQueue.pushPromise(this._transport.send(serializedRequest, this._timeout).then((response) => {
-      if (response.status === "success") {
-        finishExport(void 0);
-        if (response.data != null) {
-          try {
-            this._responseHandler.handleResponse(this._serializer.deserializeResponse(response.data));
-          } catch (e) {
-            this._diagLogger.warn("Export succeeded but could not deserialize response - is the response specification compliant?", e, response.data);
-          }
-        }
-        resultCallback({
-          code: ExportResultCode.SUCCESS
-        });
-        return;
-      } else if (response.status === "failure" && response.error) {
-        finishExport(response.error);
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: response.error
-        });
-        return;
-      } else if (response.status === "retryable") {
-        finishExport("export_max_retries");
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: response.error ?? new OTLPExporterError("Export failed with retryable status")
-        });
-      } else {
-        finishExport("export_failed");
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: new OTLPExporterError("Export failed with unknown error")
-        });
-      }
-    }, (reason) => {
-      finishExport(reason);
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: reason
-      });
-    }));
-  }
-  forceFlush() {
-    return this._promiseQueue.awaitAll();
-  }
-  setMetrics(metrics) {
-    this._metrics = metrics;
-  }
-  async shutdown() {
-    this._diagLogger.debug("shutdown started");
-    await this.forceFlush();
-    this._transport.shutdown();
-  }
-};
-function createOtlpExportDelegate(components, settings) {
-  return new OTLPExportDelegate(components.transport, components.serializer, createLoggingPartialSuccessResponseHandler(), components.promiseHandler, components.metrics, settings.timeout);
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/ExporterMetrics.js
-init_esm();
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/semconv.js
-var ATTR_HTTP_RESPONSE_STATUS_CODE2 = "http.response.status_code";
-var ATTR_OTEL_COMPONENT_NAME = "otel.component.name";
-var ATTR_OTEL_COMPONENT_TYPE = "otel.component.type";
-var ATTR_SERVER_ADDRESS2 = "server.address";
-var ATTR_SERVER_PORT2 = "server.port";
-var ATTR_ERROR_TYPE2 = "error.type";
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/version.js
-var VERSION10 = "0.223.1";
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/ExporterMetrics.js
-var componentCounter = /* @__PURE__ */ new Map();
-var ExporterMetrics = class {
-  inflight;
-  exported;
-  duration;
-  standardAttrs;
-  responseAttributesFromError;
-  helper;
-  constructor(options) {
-    const { componentType, metricsHelper, meterProvider, url: url2, responseAttributesFromError } = options;
-    this.responseAttributesFromError = responseAttributesFromError;
-    const meter = meterProvider ? meterProvider.getMeter("@opentelemetry/otlp-exporter", VERSION10) : createNoopMeter();
-    const counter = componentCounter.get(componentType) ?? 0;
-    componentCounter.set(componentType, counter + 1);
-    this.standardAttrs = {
-      [ATTR_OTEL_COMPONENT_TYPE]: componentType,
-      [ATTR_OTEL_COMPONENT_NAME]: `${componentType}/${counter}`
-    };
-    if (url2) {
-      let urlToParse = url2;
-      if (!url2.includes("://")) {
-        urlToParse = `http://${url2}`;
-      }
-      try {
-        const parsedUrl = new URL(urlToParse);
-        this.standardAttrs[ATTR_SERVER_ADDRESS2] = parsedUrl.hostname;
-        let port = void 0;
-        if (parsedUrl.port) {
-          port = Number(parsedUrl.port);
-        } else if (parsedUrl.protocol === "http:") {
-          port = 80;
-        } else if (parsedUrl.protocol === "https:") {
-          port = 443;
-        }
-        if (typeof port === "number") {
-          this.standardAttrs[ATTR_SERVER_PORT2] = port;
-        }
-      } catch {
-      }
-    }
-    this.helper = metricsHelper;
-    this.inflight = meter.createUpDownCounter(`otel.sdk.exporter.${this.helper.name}.inflight`, {
-      unit: `{${this.helper.name}}`,
-      description: `The number of ${this.helper.name}s which were passed to the exporter, but that have not been exported yet (neither successful, nor failed).`
-    });
-    this.exported = meter.createCounter(`otel.sdk.exporter.${this.helper.name}.exported`, {
-      unit: `{${this.helper.name}}`,
-      description: `The number of ${this.helper.name}s for which the export has finished, either successful or failed.`
-    });
-    this.duration = meter.createHistogram("otel.sdk.exporter.operation.duration", {
-      unit: "s",
-      description: "The duration of exporting a batch of telemetry records.",
-      advice: {
-        explicitBucketBoundaries: []
-      }
-    });
-  }
-  startExport(request2) {
-    const numItems = this.helper.countItems(request2);
-    const startTime = hrTime();
-    this.inflight.add(numItems, this.standardAttrs);
-    return (error2) => {
-      const endTime = hrTime();
-      this.inflight.add(-numItems, this.standardAttrs);
-      const exportedAttrs = error2 ? {
-        ...this.standardAttrs,
-        [ATTR_ERROR_TYPE2]: error2 instanceof Error ? error2.name : "export_failed"
-      } : this.standardAttrs;
-      this.exported.add(numItems, exportedAttrs);
-      const durationAttrs = {
-        ...exportedAttrs,
-        ...this.responseAttributesFromError(error2)
-      };
-      const duration2 = hrTimeToMilliseconds(hrTimeDuration(startTime, endTime)) / 1e3;
-      this.duration.record(duration2, durationAttrs);
-    };
-  }
-};
-
-// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/index.js
-var TraceExporterMetricsHelper = {
-  name: "span",
-  countItems: (request2) => request2.length
-};
-
-// node_modules/@opentelemetry/resources/build/esm/ResourceImpl.js
-init_esm();
-
-// node_modules/@opentelemetry/resources/build/esm/default-service-name.js
-var serviceName;
-function defaultServiceName() {
-  if (serviceName === void 0) {
-    try {
-      const argv0 = globalThis.process.argv0;
-      serviceName = argv0 ? `unknown_service:${argv0}` : "unknown_service";
-    } catch {
-      serviceName = "unknown_service";
-    }
-  }
-  return serviceName;
-}
-
-// node_modules/@opentelemetry/resources/build/esm/utils.js
-var isPromiseLike = (val) => {
-  return val !== null && typeof val === "object" && typeof val.then === "function";
-};
-
-// node_modules/@opentelemetry/resources/build/esm/ResourceImpl.js
-var ResourceImpl = class _ResourceImpl {
-  _rawAttributes;
-  _asyncAttributesPending = false;
-  _schemaUrl;
-  _memoizedAttributes;
-  static FromAttributeList(attributes, options) {
-    const res = new _ResourceImpl({}, options);
-    res._rawAttributes = guardedRawAttributes(attributes);
-    res._asyncAttributesPending = attributes.filter(([_, val]) => isPromiseLike(val)).length > 0;
-    return res;
-  }
-  constructor(resource, options) {
-    const attributes = resource.attributes ?? {};
-    this._rawAttributes = Object.entries(attributes).map(([k, v]) => {
-      if (isPromiseLike(v)) {
-        this._asyncAttributesPending = true;
-      }
-      return [k, v];
-    });
-    this._rawAttributes = guardedRawAttributes(this._rawAttributes);
-    this._schemaUrl = validateSchemaUrl(options?.schemaUrl);
-  }
-  get asyncAttributesPending() {
-    return this._asyncAttributesPending;
-  }
-  async waitForAsyncAttributes() {
-    if (!this.asyncAttributesPending) {
-      return;
-    }
-    for (let i = 0; i < this._rawAttributes.length; i++) {
-      const [k, v] = this._rawAttributes[i];
-      this._rawAttributes[i] = [k, isPromiseLike(v) ? await v : v];
-    }
-    this._asyncAttributesPending = false;
-  }
-  get attributes() {
-    if (this.asyncAttributesPending) {
-      diag2.error("Accessing resource attributes before async attributes settled");
-    }
-    if (this._memoizedAttributes) {
-      return this._memoizedAttributes;
-    }
-    const attrs = {};
-    for (const [k, v] of this._rawAttributes) {
-      if (isPromiseLike(v)) {
-        diag2.debug(`Unsettled resource attribute ${k} skipped`);
-        continue;
-      }
-      if (v != null) {
-        attrs[k] ??= v;
-      }
-    }
-    if (!this._asyncAttributesPending) {
-      this._memoizedAttributes = attrs;
-    }
-    return attrs;
-  }
-  getRawAttributes() {
-    return this._rawAttributes;
-  }
-  get schemaUrl() {
-    return this._schemaUrl;
-  }
-  merge(resource) {
-    if (resource == null)
-      return this;
-    const mergedSchemaUrl = mergeSchemaUrl(this, resource);
-    const mergedOptions = mergedSchemaUrl ? { schemaUrl: mergedSchemaUrl } : void 0;
-    return _ResourceImpl.FromAttributeList([...resource.getRawAttributes(), ...this.getRawAttributes()], mergedOptions);
-  }
-};
-function resourceFromAttributes(attributes, options) {
-  return ResourceImpl.FromAttributeList(Object.entries(attributes), options);
-}
-function defaultResource() {
-  return resourceFromAttributes({
-    [ATTR_SERVICE_NAME]: defaultServiceName(),
-    [ATTR_TELEMETRY_SDK_LANGUAGE]: SDK_INFO[ATTR_TELEMETRY_SDK_LANGUAGE],
-    [ATTR_TELEMETRY_SDK_NAME]: SDK_INFO[ATTR_TELEMETRY_SDK_NAME],
-    [ATTR_TELEMETRY_SDK_VERSION]: SDK_INFO[ATTR_TELEMETRY_SDK_VERSION]
-  });
-}
-function guardedRawAttributes(attributes) {
-  return attributes.map(([k, v]) => {
-    if (isPromiseLike(v)) {
-      return [
-        k,
-        v.catch((err) => {
-          diag2.debug("promise rejection for resource attribute: %s - %s", k, err);
-          return void 0;
-        })
-      ];
-    }
-    return [k, v];
-  });
-}
-function validateSchemaUrl(schemaUrl) {
-  if (typeof schemaUrl === "string" || schemaUrl === void 0) {
-    return schemaUrl;
-  }
-  diag2.warn("Schema URL must be string or undefined, got %s. Schema URL will be ignored.", schemaUrl);
-  return void 0;
-}
-function mergeSchemaUrl(old, updating) {
-  const oldSchemaUrl = old?.schemaUrl;
-  const updatingSchemaUrl = updating?.schemaUrl;
-  const isOldEmpty = oldSchemaUrl === void 0 || oldSchemaUrl === "";
-  const isUpdatingEmpty = updatingSchemaUrl === void 0 || updatingSchemaUrl === "";
-  if (isOldEmpty) {
-    return updatingSchemaUrl;
-  }
-  if (isUpdatingEmpty) {
-    return oldSchemaUrl;
-  }
-  if (oldSchemaUrl === updatingSchemaUrl) {
-    return oldSchemaUrl;
-  }
-  diag2.warn('Schema URL merge conflict: old resource has "%s", updating resource has "%s". Resulting resource will have undefined Schema URL.', oldSchemaUrl, updatingSchemaUrl);
-  return void 0;
-}
-
-// node_modules/@opentelemetry/otlp-transformer/build/esm/common/internal.js
-function createResource(resource, encoder) {
-  const result = {
-    attributes: toAttributes(resource.attributes, encoder),
-    droppedAttributesCount: 0
-  };
-  const schemaUrl = resource.schemaUrl;
-  if (schemaUrl && schemaUrl !== "")
-    result.schemaUrl = schemaUrl;
-  return result;
-}
-function createInstrumentationScope(scope, encoder) {
-  const result = {
-    name: scope.name,
-    version: scope.version
-  };
-  if (scope.attributes && Object.keys(scope.attributes).length > 0) {
-    result.attributes = toAttributes(scope.attributes, encoder);
-    result.droppedAttributesCount = scope.droppedAttributesCount ?? 0;
-  }
-  return result;
-}
-function toAttributes(attributes, encoder) {
-  return Object.keys(attributes).map((key) => toKeyValue(key, attributes[key], encoder));
-}
-function toKeyValue(key, value, encoder) {
-  return {
-    key,
-    value: toAnyValue(value, encoder)
-  };
-}
-function toAnyValue(value, encoder) {
-  const t = typeof value;
-  if (t === "string")
-    return { stringValue: value };
-  if (t === "number") {
-    if (!Number.isInteger(value))
-      return { doubleValue: value };
-    return { intValue: value };
-  }
-  if (t === "boolean")
-    return { boolValue: value };
-  if (value instanceof Uint8Array)
-    return { bytesValue: encoder.encodeUint8Array(value) };
-  if (Array.isArray(value)) {
-    const values = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      values[i] = toAnyValue(value[i], encoder);
-    }
-    return { arrayValue: { values } };
-  }
-  if (t === "object" && value != null) {
-    const keys = Object.keys(value);
-    const values = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      values[i] = {
-        key: keys[i],
-        value: toAnyValue(value[keys[i]], encoder)
-      };
-    }
-    return { kvlistValue: { values } };
-  }
-  return {};
-}
-
-// node_modules/@opentelemetry/otlp-transformer/build/esm/common/utils.js
-function hrTimeToNanos(hrTime3) {
-  const NANOSECONDS = BigInt(1e9);
-  return BigInt(Math.trunc(hrTime3[0])) * NANOSECONDS + BigInt(Math.trunc(hrTime3[1]));
-}
-function encodeAsString(hrTime3) {
-  const nanos = hrTimeToNanos(hrTime3);
-  return nanos.toString();
-}
-var encodeTimestamp = typeof BigInt !== "undefined" ? encodeAsString : hrTimeToNanoseconds;
-function identity(value) {
-  return value;
-}
-var JSON_ENCODER = {
-  encodeHrTime: encodeTimestamp,
-  encodeSpanContext: identity,
-  encodeOptionalSpanContext: identity,
-  encodeUint8Array: (bytes) => {
-    if (typeof Buffer !== "undefined") {
-      return Buffer.from(bytes).toString("base64");
-    }
-    const chars = new Array(bytes.length);
-    for (let i = 0; i < bytes.length; i++) {
-      chars[i] = String.fromCharCode(bytes[i]);
-    }
-    return btoa(chars.join(""));
-  }
-};
-
-// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/internal.js
-var SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256;
-var SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512;
-function buildSpanFlagsFrom(traceFlags, isRemote) {
-  let flags = traceFlags & 255 | SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK;
-  if (isRemote) {
-    flags |= SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK;
-  }
-  return flags;
-}
-function sdkSpanToOtlpSpan(span, encoder) {
-  const ctx = span.spanContext();
-  const status = span.status;
-  const parentSpanId = span.parentSpanContext?.spanId ? encoder.encodeSpanContext(span.parentSpanContext?.spanId) : void 0;
-  return {
-    traceId: encoder.encodeSpanContext(ctx.traceId),
-    spanId: encoder.encodeSpanContext(ctx.spanId),
-    parentSpanId,
-    traceState: ctx.traceState?.serialize(),
-    name: span.name,
-    // Span kind is offset by 1 because the API does not define a value for unset
-    kind: span.kind == null ? 0 : span.kind + 1,
-    startTimeUnixNano: encoder.encodeHrTime(span.startTime),
-    endTimeUnixNano: encoder.encodeHrTime(span.endTime),
-    attributes: toAttributes(span.attributes, encoder),
-    droppedAttributesCount: span.droppedAttributesCount,
-    events: span.events.map((event) => toOtlpSpanEvent(event, encoder)),
-    droppedEventsCount: span.droppedEventsCount,
-    status: {
-      // API and proto enums share the same values
-      code: status.code,
-      message: status.message
-    },
-    links: span.links.map((link) => toOtlpLink(link, encoder)),
-    droppedLinksCount: span.droppedLinksCount,
-    flags: buildSpanFlagsFrom(ctx.traceFlags, span.parentSpanContext?.isRemote)
-  };
-}
-function toOtlpLink(link, encoder) {
-  return {
-    attributes: link.attributes ? toAttributes(link.attributes, encoder) : [],
-    spanId: encoder.encodeSpanContext(link.context.spanId),
-    traceId: encoder.encodeSpanContext(link.context.traceId),
-    traceState: link.context.traceState?.serialize(),
-    droppedAttributesCount: link.droppedAttributesCount || 0,
-    flags: buildSpanFlagsFrom(link.context.traceFlags, link.context.isRemote)
-  };
-}
-function toOtlpSpanEvent(timedEvent, encoder) {
-  return {
-    attributes: timedEvent.attributes ? toAttributes(timedEvent.attributes, encoder) : [],
-    name: timedEvent.name,
-    timeUnixNano: encoder.encodeHrTime(timedEvent.time),
-    droppedAttributesCount: timedEvent.droppedAttributesCount || 0
-  };
-}
-function createExportTraceServiceRequest(spans, encoder) {
-  return {
-    resourceSpans: spanRecordsToResourceSpans(spans, encoder)
-  };
-}
-function createResourceMap(readableSpans) {
-  const resourceMap = /* @__PURE__ */ new Map();
-  for (const record of readableSpans) {
-    let ilsMap = resourceMap.get(record.resource);
-    if (!ilsMap) {
-      ilsMap = /* @__PURE__ */ new Map();
-      resourceMap.set(record.resource, ilsMap);
-    }
-    const instrumentationScopeKey = `${record.instrumentationScope.name}@${record.instrumentationScope.version || ""}:${record.instrumentationScope.schemaUrl || ""}`;
-    let records = ilsMap.get(instrumentationScopeKey);
-    if (!records) {
-      records = [];
-      ilsMap.set(instrumentationScopeKey, records);
-    }
-    records.push(record);
-  }
-  return resourceMap;
-}
-function spanRecordsToResourceSpans(readableSpans, encoder) {
-  const resourceMap = createResourceMap(readableSpans);
-  const out = [];
-  const entryIterator = resourceMap.entries();
-  let entry = entryIterator.next();
-  while (!entry.done) {
-    const [resource, ilmMap] = entry.value;
-    const scopeResourceSpans = [];
-    const ilmIterator = ilmMap.values();
-    let ilmEntry = ilmIterator.next();
-    while (!ilmEntry.done) {
-      const scopeSpans = ilmEntry.value;
-      if (scopeSpans.length > 0) {
-        const spans = scopeSpans.map((readableSpan) => sdkSpanToOtlpSpan(readableSpan, encoder));
-        scopeResourceSpans.push({
-          scope: createInstrumentationScope(scopeSpans[0].instrumentationScope, encoder),
-          spans,
-          schemaUrl: scopeSpans[0].instrumentationScope.schemaUrl
-        });
-      }
-      ilmEntry = ilmIterator.next();
-    }
-    const processedResource = createResource(resource, encoder);
-    const transformedSpans = {
-      resource: processedResource,
-      scopeSpans: scopeResourceSpans,
-      schemaUrl: processedResource.schemaUrl
-    };
-    out.push(transformedSpans);
-    entry = entryIterator.next();
-  }
-  return out;
-}
-
-// node_modules/@opentelemetry/otlp-transformer/build/esm/trace/json/trace.js
-init_esm();
-var JsonTraceSerializer = {
-  serializeRequest: (arg) => {
-    const request2 = createExportTraceServiceRequest(arg, JSON_ENCODER);
-    const encoder = new TextEncoder();
-    return encoder.encode(JSON.stringify(request2));
-  },
-  deserializeResponse: (arg) => {
-    if (arg.length === 0) {
-      return {};
-    }
-    const decoder = new TextDecoder();
-    try {
-      return JSON.parse(decoder.decode(arg));
-    } catch (err) {
-      diag2.warn(`Failed to parse trace export response: ${err.message}. Returning empty response`);
-      return {};
-    }
-  }
-};
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/util.js
-init_esm();
-function validateAndNormalizeHeaders(partialHeaders) {
-  const headers = {};
-  Object.entries(partialHeaders ?? {}).forEach(([key, value]) => {
-    if (typeof value !== "undefined") {
-      headers[key] = String(value);
-    } else {
-      diag2.warn(`Header "${key}" has invalid value (${value}) and will be ignored`);
-    }
-  });
-  return headers;
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-http-configuration.js
-function mergeHeaders(userProvidedHeaders, fallbackHeaders, defaultHeaders) {
-  return async () => {
-    const requiredHeaders = {
-      ...await defaultHeaders()
-    };
-    const headers = {};
-    if (fallbackHeaders != null) {
-      Object.assign(headers, await fallbackHeaders());
-    }
-    if (userProvidedHeaders != null) {
-      Object.assign(headers, validateAndNormalizeHeaders(await userProvidedHeaders()));
-    }
-    return Object.assign(headers, requiredHeaders);
-  };
-}
-function validateUserProvidedUrl(url2) {
-  if (url2 == null) {
-    return void 0;
-  }
-  try {
-    const base = globalThis.location?.href;
-    return new URL(url2, base).href;
-  } catch {
-    throw new Error(`Configuration: Could not parse user-provided export URL: '${url2}'`);
-  }
-}
-function mergeOtlpHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
-  return {
-    ...mergeOtlpSharedConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration),
-    headers: mergeHeaders(userProvidedConfiguration.headers, fallbackConfiguration.headers, defaultConfiguration.headers),
-    url: validateUserProvidedUrl(userProvidedConfiguration.url) ?? fallbackConfiguration.url ?? defaultConfiguration.url
-  };
-}
-function getHttpConfigurationDefaults(requiredHeaders, signalResourcePath) {
-  return {
-    ...getSharedConfigurationDefaults(),
-    headers: async () => requiredHeaders,
-    url: "http://localhost:4318/" + signalResourcePath
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-configuration.js
-function httpAgentFactoryFromOptions(options) {
-  return async (protocol) => {
-    const isInsecure = protocol === "http:";
-    const module = isInsecure ? import("http") : import("https");
-    const { Agent: Agent3 } = await module;
-    if (isInsecure) {
-      const { ca, cert, key, ...insecureOptions } = options;
-      return new Agent3(insecureOptions);
-    }
-    return new Agent3(options);
-  };
-}
-function mergeOtlpNodeHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration) {
-  return {
-    ...mergeOtlpHttpConfigurationWithDefaults(userProvidedConfiguration, fallbackConfiguration, defaultConfiguration),
-    agentFactory: userProvidedConfiguration.agentFactory ?? fallbackConfiguration.agentFactory ?? defaultConfiguration.agentFactory,
-    userAgent: userProvidedConfiguration.userAgent
-  };
-}
-function getNodeHttpConfigurationDefaults(requiredHeaders, signalResourcePath) {
-  return {
-    ...getHttpConfigurationDefaults(requiredHeaders, signalResourcePath),
-    agentFactory: httpAgentFactoryFromOptions({ keepAlive: true })
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-transport-utils.js
-import * as zlib2 from "zlib";
-import { Readable as Readable5 } from "stream";
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/is-export-retryable.js
-function isExportHTTPErrorRetryable(statusCode) {
-  return statusCode === 429 || statusCode === 502 || statusCode === 503 || statusCode === 504;
-}
-function parseRetryAfterToMills(retryAfter) {
-  if (retryAfter == null) {
-    return void 0;
-  }
-  const seconds = Number.parseInt(retryAfter, 10);
-  if (Number.isInteger(seconds)) {
-    return seconds > 0 ? seconds * 1e3 : -1;
-  }
-  const delay4 = new Date(retryAfter).getTime() - Date.now();
-  if (delay4 >= 0) {
-    return delay4;
-  }
-  return 0;
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-transport-utils.js
-var DEFAULT_USER_AGENT = `OTel-OTLP-Exporter-JavaScript/${VERSION10}`;
-var MAX_RESPONSE_BODY_SIZE = 4 * 1024 * 1024;
-function sendWithHttp(request2, url2, headers, compression, userAgent2, agent, data, timeoutMillis) {
-  return new Promise((resolve4) => {
-    const parsedUrl = new URL(url2);
-    if (userAgent2) {
-      headers["User-Agent"] = `${userAgent2} ${DEFAULT_USER_AGENT}`;
-    } else {
-      headers["User-Agent"] = DEFAULT_USER_AGENT;
-    }
-    const options = {
-      method: "POST",
-      headers,
-      agent
-    };
-    const req = request2(parsedUrl, options, (res) => {
-      const responseData = [];
-      let responseSize = 0;
-      res.on("data", (chunk) => {
-        responseSize += chunk.length;
-        if (responseSize > MAX_RESPONSE_BODY_SIZE) {
-          const sizeError = new Error(`OTLP export response body exceeded size limit of ${MAX_RESPONSE_BODY_SIZE} bytes`);
-          resolve4({ status: "failure", error: sizeError });
-          res.destroy();
-          return;
-        }
-        responseData.push(chunk);
-      });
-      res.on("end", () => {
-        if (res.statusCode && res.statusCode <= 299) {
-          resolve4({
-            status: "success",
-            data: Buffer.concat(responseData)
-          });
-        } else if (res.statusCode && isExportHTTPErrorRetryable(res.statusCode)) {
-          resolve4({
-            status: "retryable",
-            retryInMillis: parseRetryAfterToMills(res.headers["retry-after"])
-          });
-        } else {
-          const error2 = new OTLPExporterError(res.statusMessage, res.statusCode, Buffer.concat(responseData).toString());
-          resolve4({
-            status: "failure",
-            error: error2
-          });
-        }
-      });
-      res.on("error", (error2) => {
-        if (res.statusCode && res.statusCode <= 299) {
-          resolve4({
-            status: "success"
-          });
-        } else if (res.statusCode && isExportHTTPErrorRetryable(res.statusCode)) {
-          resolve4({
-            status: "retryable",
-            error: error2,
-            retryInMillis: parseRetryAfterToMills(res.headers["retry-after"])
-          });
-        } else {
-          resolve4({
-            status: "failure",
-            error: error2
-          });
-        }
-      });
-    });
-    req.setTimeout(timeoutMillis, () => {
-      req.destroy();
-      resolve4({
-        status: "retryable",
-        error: new Error("Request timed out")
-      });
-    });
-    req.on("error", (error2) => {
-      if (isHttpTransportNetworkErrorRetryable(error2)) {
-        resolve4({
-          status: "retryable",
-          error: error2
-        });
-      } else {
-        resolve4({
-          status: "failure",
-          error: error2
-        });
-      }
-    });
-    compressAndSend(req, compression, data, (error2) => {
-      resolve4({
-        status: "failure",
-        error: error2
-      });
-    });
-  });
-}
-function compressAndSend(req, compression, data, onError) {
-  let dataStream = readableFromUint8Array(data);
-  if (compression === "gzip") {
-    req.setHeader("Content-Encoding", "gzip");
-    dataStream = dataStream.on("error", onError).pipe(zlib2.createGzip()).on("error", onError);
-  }
-  dataStream.pipe(req).on("error", onError);
-}
-function readableFromUint8Array(buff) {
-  const readable = new Readable5();
-  readable.push(buff);
-  readable.push(null);
-  return readable;
-}
-function isHttpTransportNetworkErrorRetryable(error2) {
-  const RETRYABLE_NETWORK_ERROR_CODES = /* @__PURE__ */ new Set([
-    "ECONNRESET",
-    "ECONNREFUSED",
-    "EPIPE",
-    "ETIMEDOUT",
-    "EAI_AGAIN",
-    "ENOTFOUND",
-    "ENETUNREACH",
-    "EHOSTUNREACH"
-  ]);
-  if ("code" in error2 && typeof error2.code === "string") {
-    return RETRYABLE_NETWORK_ERROR_CODES.has(error2.code);
-  }
-  return false;
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/transport/http-exporter-transport.js
-var HttpExporterTransport = class {
-  _utils = null;
-  _parameters;
-  constructor(parameters) {
-    this._parameters = parameters;
-  }
-  async send(data, timeoutMillis) {
-    const { agent, request: request2 } = await this._loadUtils();
-    const headers = await this._parameters.headers();
-    return sendWithHttp(request2, this._parameters.url, headers, this._parameters.compression, this._parameters.userAgent, agent, data, timeoutMillis);
-  }
-  shutdown() {
-  }
-  async _loadUtils() {
-    let utils = this._utils;
-    if (utils === null) {
-      const protocol = new URL(this._parameters.url).protocol;
-      const [agent, request2] = await Promise.all([
-        this._parameters.agentFactory(protocol),
-        requestFunctionFactory(protocol)
-      ]);
-      utils = this._utils = { agent, request: request2 };
-    }
-    return utils;
-  }
-};
-async function requestFunctionFactory(protocol) {
-  const module = protocol === "http:" ? import("http") : import("https");
-  const { request: request2 } = await module;
-  return request2;
-}
-function createHttpExporterTransport(parameters) {
-  return new HttpExporterTransport(parameters);
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/retrying-transport.js
-init_esm();
-var MAX_ATTEMPTS = 5;
-var INITIAL_BACKOFF = 1e3;
-var MAX_BACKOFF = 5e3;
-var BACKOFF_MULTIPLIER = 1.5;
-var JITTER = 0.2;
-function getJitter() {
-  return Math.random() * (2 * JITTER) - JITTER;
-}
-var RetryingTransport = class {
-  _transport;
-  constructor(transport) {
-    this._transport = transport;
-  }
-  retry(data, timeoutMillis, inMillis) {
-    return new Promise((resolve4, reject) => {
-      setTimeout(() => {
-        this._transport.send(data, timeoutMillis).then(resolve4, reject);
-      }, inMillis);
-    });
-  }
-  async send(data, timeoutMillis) {
-    let attempts = MAX_ATTEMPTS;
-    let nextBackoff = INITIAL_BACKOFF;
-    const deadline = Date.now() + timeoutMillis;
-    let result = await this._transport.send(data, timeoutMillis);
-    while (result.status === "retryable" && attempts > 0) {
-      attempts--;
-      const backoff = Math.max(Math.min(nextBackoff * (1 + getJitter()), MAX_BACKOFF), 0);
-      nextBackoff = nextBackoff * BACKOFF_MULTIPLIER;
-      const retryInMillis = result.retryInMillis ?? backoff;
-      const remainingTimeoutMillis = deadline - Date.now();
-      if (retryInMillis > remainingTimeoutMillis) {
-        diag2.info(`Export retry time ${Math.round(retryInMillis)}ms exceeds remaining timeout ${Math.round(remainingTimeoutMillis)}ms, not retrying further.`);
-        return result;
-      }
-      diag2.verbose(`Scheduling export retry in ${Math.round(retryInMillis)}ms`);
-      result = await this.retry(data, remainingTimeoutMillis, retryInMillis);
-    }
-    if (result.status === "success") {
-      diag2.verbose(`Export succeeded after ${MAX_ATTEMPTS - attempts} retry attempts.`);
-    } else if (result.status === "retryable") {
-      diag2.info(`Export failed after maximum retry attempts (${MAX_ATTEMPTS}).`);
-    } else {
-      diag2.info(`Export failed with non-retryable error: ${result.error}`);
-    }
-    return result;
-  }
-  shutdown() {
-    return this._transport.shutdown();
-  }
-};
-function createRetryingTransport(options) {
-  return new RetryingTransport(options.transport);
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/otlp-http-export-delegate.js
-function createOtlpHttpExporterMetrics(metricsComponentType, exporterMetricsHelper, url2, meterProvider) {
-  return new ExporterMetrics({
-    componentType: metricsComponentType,
-    metricsHelper: exporterMetricsHelper,
-    url: url2,
-    meterProvider,
-    responseAttributesFromError: (error2) => {
-      if (!error2) {
-        return {
-          [ATTR_HTTP_RESPONSE_STATUS_CODE2]: 200
-        };
-      }
-      if (!(error2 instanceof OTLPExporterError)) {
-        return {};
-      }
-      return {
-        [ATTR_HTTP_RESPONSE_STATUS_CODE2]: error2.code
-      };
-    }
-  });
-}
-function createOtlpHttpExportDelegate(options, serializer, metricsComponentType, exporterMetricsHelper, meterProvider) {
-  return createOtlpExportDelegate({
-    transport: createRetryingTransport({
-      transport: createHttpExporterTransport(options)
-    }),
-    serializer,
-    promiseHandler: createBoundedQueueExportPromiseHandler(options),
-    metrics: createOtlpHttpExporterMetrics(metricsComponentType, exporterMetricsHelper, options.url, meterProvider)
-  }, { timeout: options.timeoutMillis });
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/shared-env-configuration.js
-init_esm();
-function parseAndValidateTimeoutFromEnv(timeoutEnvVar) {
-  const envTimeout = getNumberFromEnv(timeoutEnvVar);
-  if (envTimeout != null) {
-    if (Number.isFinite(envTimeout) && envTimeout > 0) {
-      return envTimeout;
-    }
-    diag2.warn(`Configuration: ${timeoutEnvVar} is invalid, expected number greater than 0 (actual: ${envTimeout})`);
-  }
-  return void 0;
-}
-function getTimeoutFromEnv(signalIdentifier) {
-  const specificTimeout = parseAndValidateTimeoutFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_TIMEOUT`);
-  const nonSpecificTimeout = parseAndValidateTimeoutFromEnv("OTEL_EXPORTER_OTLP_TIMEOUT");
-  return specificTimeout ?? nonSpecificTimeout;
-}
-function parseAndValidateCompressionFromEnv(compressionEnvVar) {
-  const compression = getStringFromEnv(compressionEnvVar)?.trim();
-  if (compression == null || compression === "none" || compression === "gzip") {
-    return compression;
-  }
-  diag2.warn(`Configuration: ${compressionEnvVar} is invalid, expected 'none' or 'gzip' (actual: '${compression}')`);
-  return void 0;
-}
-function getCompressionFromEnv(signalIdentifier) {
-  const specificCompression = parseAndValidateCompressionFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_COMPRESSION`);
-  const nonSpecificCompression = parseAndValidateCompressionFromEnv("OTEL_EXPORTER_OTLP_COMPRESSION");
-  return specificCompression ?? nonSpecificCompression;
-}
-function getSharedConfigurationFromEnvironment(signalIdentifier) {
-  return {
-    timeoutMillis: getTimeoutFromEnv(signalIdentifier),
-    compression: getCompressionFromEnv(signalIdentifier)
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-node-http-options.js
-init_esm();
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
-import * as fs8 from "fs";
-import * as path19 from "path";
-init_esm();
-function getStaticHeadersFromEnv(signalIdentifier) {
-  const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
-  const nonSignalSpecificRawHeaders = getStringFromEnv("OTEL_EXPORTER_OTLP_HEADERS");
-  const signalSpecificHeaders = parseKeyPairsIntoRecord(signalSpecificRawHeaders);
-  const nonSignalSpecificHeaders = parseKeyPairsIntoRecord(nonSignalSpecificRawHeaders);
-  if (Object.keys(signalSpecificHeaders).length === 0 && Object.keys(nonSignalSpecificHeaders).length === 0) {
-    return void 0;
-  }
-  return Object.assign({}, parseKeyPairsIntoRecord(nonSignalSpecificRawHeaders), parseKeyPairsIntoRecord(signalSpecificRawHeaders));
-}
-function appendRootPathToUrlIfNeeded(url2) {
-  try {
-    const parsedUrl = new URL(url2);
-    return parsedUrl.toString();
-  } catch {
-    diag2.warn(`Configuration: Could not parse environment-provided export URL: '${url2}', falling back to undefined`);
-    return void 0;
-  }
-}
-function appendResourcePathToUrl(url2, path23) {
-  try {
-    new URL(url2);
-  } catch {
-    diag2.warn(`Configuration: Could not parse environment-provided export URL: '${url2}', falling back to undefined`);
-    return void 0;
-  }
-  if (!url2.endsWith("/")) {
-    url2 = url2 + "/";
-  }
-  url2 += path23;
-  try {
-    new URL(url2);
-  } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path23}' is not a valid URL, using 'undefined' instead of '${url2}'`);
-    return void 0;
-  }
-  return url2;
-}
-function getNonSpecificUrlFromEnv(signalResourcePath) {
-  const envUrl = getStringFromEnv("OTEL_EXPORTER_OTLP_ENDPOINT");
-  if (envUrl === void 0) {
-    return void 0;
-  }
-  return appendResourcePathToUrl(envUrl, signalResourcePath);
-}
-function getSpecificUrlFromEnv(signalIdentifier) {
-  const envUrl = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_ENDPOINT`);
-  if (envUrl === void 0) {
-    return void 0;
-  }
-  return appendRootPathToUrlIfNeeded(envUrl);
-}
-function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningMessage) {
-  const signalSpecificPath = getStringFromEnv(signalSpecificEnvVar);
-  const nonSignalSpecificPath = getStringFromEnv(nonSignalSpecificEnvVar);
-  const filePath = signalSpecificPath ?? nonSignalSpecificPath;
-  if (filePath != null) {
-    try {
-      return fs8.readFileSync(path19.resolve(process.cwd(), filePath));
-    } catch {
-      diag2.warn(warningMessage);
-      return void 0;
-    }
-  } else {
-    return void 0;
-  }
-}
-function getClientCertificateFromEnv(signalIdentifier) {
-  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CLIENT_CERTIFICATE`, "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "Failed to read client certificate chain file");
-}
-function getClientKeyFromEnv(signalIdentifier) {
-  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CLIENT_KEY`, "OTEL_EXPORTER_OTLP_CLIENT_KEY", "Failed to read client certificate private key file");
-}
-function getRootCertificateFromEnv(signalIdentifier) {
-  return readFileFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_CERTIFICATE`, "OTEL_EXPORTER_OTLP_CERTIFICATE", "Failed to read root certificate file");
-}
-function getNodeHttpConfigurationFromEnvironment(signalIdentifier, signalResourcePath) {
-  return {
-    ...getSharedConfigurationFromEnvironment(signalIdentifier),
-    url: getSpecificUrlFromEnv(signalIdentifier) ?? getNonSpecificUrlFromEnv(signalResourcePath),
-    headers: wrapStaticHeadersInFunction(getStaticHeadersFromEnv(signalIdentifier)),
-    agentFactory: httpAgentFactoryFromOptions({
-      keepAlive: true,
-      ca: getRootCertificateFromEnv(signalIdentifier),
-      cert: getClientCertificateFromEnv(signalIdentifier),
-      key: getClientKeyFromEnv(signalIdentifier)
-    })
-  };
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-http-options.js
-function convertLegacyHeaders(config) {
-  if (typeof config.headers === "function") {
-    return config.headers;
-  }
-  return wrapStaticHeadersInFunction(config.headers);
-}
-
-// node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/convert-legacy-node-http-options.js
-function convertLegacyAgentOptions(config) {
-  if (typeof config.httpAgentOptions === "function") {
-    return config.httpAgentOptions;
-  }
-  let legacy = config.httpAgentOptions;
-  if (config.keepAlive != null) {
-    legacy = { keepAlive: config.keepAlive, ...legacy };
-  }
-  if (legacy != null) {
-    return httpAgentFactoryFromOptions(legacy);
-  } else {
-    return void 0;
-  }
-}
-function convertLegacyHttpOptions(config, signalIdentifier, signalResourcePath, requiredHeaders) {
-  if (config.metadata) {
-    diag2.warn("Metadata cannot be set when using http");
-  }
-  return mergeOtlpNodeHttpConfigurationWithDefaults({
-    url: config.url,
-    headers: convertLegacyHeaders(config),
-    concurrencyLimit: config.concurrencyLimit,
-    timeoutMillis: config.timeoutMillis,
-    compression: config.compression,
-    agentFactory: convertLegacyAgentOptions(config),
-    userAgent: config.userAgent
-  }, getNodeHttpConfigurationFromEnvironment(signalIdentifier, signalResourcePath), getNodeHttpConfigurationDefaults(requiredHeaders, signalResourcePath));
-}
-
-// node_modules/@opentelemetry/exporter-trace-otlp-http/build/esm/semconv.js
-var OTEL_COMPONENT_TYPE_VALUE_OTLP_HTTP_SPAN_EXPORTER = "otlp_http_span_exporter";
-
-// node_modules/@opentelemetry/exporter-trace-otlp-http/build/esm/platform/node/OTLPTraceExporter.js
-var OTLPTraceExporter = class extends OTLPExporterBase {
-  constructor(config = {}) {
-    super(createOtlpHttpExportDelegate(convertLegacyHttpOptions(config, "TRACES", "v1/traces", {
-      "Content-Type": "application/json"
-    }), JsonTraceSerializer, OTEL_COMPONENT_TYPE_VALUE_OTLP_HTTP_SPAN_EXPORTER, TraceExporterMetricsHelper, config.selfObsMeterProvider));
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace-base/build/esm/config.js
-init_esm();
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/TracerProvider.js
-init_esm();
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/Tracer.js
-init_esm();
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/Span.js
-init_esm();
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/enums.js
-var ExceptionEventName = "exception";
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/inspect.js
-var inspectCustom = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
-function settledResourceAttributes(resource) {
-  const attrs = {};
-  for (const [k, v] of resource.getRawAttributes()) {
-    if (typeof v?.then === "function") {
-      continue;
-    }
-    if (v != null) {
-      attrs[k] ??= v;
-    }
-  }
-  return attrs;
-}
-function formatInspect(className, payload, depth, options, inspect3) {
-  if (typeof depth === "number" && depth < 0) {
-    const tag = `[${className}]`;
-    return options?.stylize ? options.stylize(tag, "special") : tag;
-  }
-  if (typeof inspect3 !== "function" || !options) {
-    return payload;
-  }
-  const childOptions = {
-    ...options,
-    depth: options.depth == null ? options.depth : options.depth - 1
-  };
-  return `${className} ${inspect3(payload, childOptions)}`;
-}
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/Span.js
-var SpanImpl = class {
-  // Below properties are included to implement ReadableSpan for export
-  // purposes but are not intended to be written-to directly.
-  _spanContext;
-  kind;
-  parentSpanContext;
-  attributes = {};
-  links = [];
-  events = [];
-  startTime;
-  resource;
-  instrumentationScope;
-  _droppedAttributesCount = 0;
-  _droppedEventsCount = 0;
-  _droppedLinksCount = 0;
-  _attributesCount = 0;
-  name;
-  status = {
-    code: SpanStatusCode.UNSET
-  };
-  endTime = [0, 0];
-  _ended = false;
-  _duration = [-1, -1];
-  _spanProcessor;
-  _spanLimits;
-  _attributeValueLengthLimit;
-  _recordEndMetrics;
-  _performanceStartTime;
-  _performanceOffset;
-  _startTimeProvided;
-  /**
-   * Constructs a new SpanImpl instance.
-   */
-  constructor(opts) {
-    const now = Date.now();
-    this._spanContext = opts.spanContext;
-    this._performanceStartTime = otperformance.now();
-    this._performanceOffset = now - (this._performanceStartTime + otperformance.timeOrigin);
-    this._startTimeProvided = opts.startTime != null;
-    this._spanLimits = opts.spanLimits;
-    this._attributeValueLengthLimit = this._spanLimits.attributeValueLengthLimit ?? 0;
-    this._spanProcessor = opts.spanProcessor;
-    this.name = opts.name;
-    this.parentSpanContext = opts.parentSpanContext;
-    this.kind = opts.kind;
-    if (opts.links) {
-      for (const link of opts.links) {
-        this.addLink(link);
-      }
-    }
-    this.startTime = this._getTime(opts.startTime ?? now);
-    this.resource = opts.resource;
-    this.instrumentationScope = opts.scope;
-    this._recordEndMetrics = opts.recordEndMetrics;
-    if (opts.attributes != null) {
-      this.setAttributes(opts.attributes);
-    }
-    this._spanProcessor.onStart(this, opts.context);
-  }
-  spanContext() {
-    return this._spanContext;
-  }
-  setAttribute(key, value) {
-    if (value == null || this._isSpanEnded())
-      return this;
-    if (key.length === 0) {
-      diag2.warn(`Invalid attribute key: ${key}`);
-      return this;
-    }
-    if (!isAttributeValue(value)) {
-      diag2.warn(`Invalid attribute value set for key: ${key}`);
-      return this;
-    }
-    const { attributeCountLimit } = this._spanLimits;
-    const isNewKey = !Object.prototype.hasOwnProperty.call(this.attributes, key);
-    if (attributeCountLimit !== void 0 && this._attributesCount >= attributeCountLimit && isNewKey) {
-      this._droppedAttributesCount++;
-      return this;
-    }
-    this.attributes[key] = this._truncateToSize(value);
-    if (isNewKey) {
-      this._attributesCount++;
-    }
-    return this;
-  }
-  setAttributes(attributes) {
-    for (const key in attributes) {
-      if (Object.prototype.hasOwnProperty.call(attributes, key)) {
-        this.setAttribute(key, attributes[key]);
-      }
-    }
-    return this;
-  }
-  /**
-   *
-   * @param name Span Name
-   * @param [attributesOrStartTime] Span attributes or start time
-   *     if type is {@type TimeInput} and 3rd param is undefined
-   * @param [timeStamp] Specified time stamp for the event
-   */
-  addEvent(name, attributesOrStartTime, timeStamp) {
-    if (this._isSpanEnded())
-      return this;
-    const { eventCountLimit } = this._spanLimits;
-    if (eventCountLimit === 0) {
-      diag2.warn("No events allowed.");
-      this._droppedEventsCount++;
-      return this;
-    }
-    if (eventCountLimit !== void 0 && this.events.length >= eventCountLimit) {
-      if (this._droppedEventsCount === 0) {
-        diag2.debug("Dropping extra events.");
-      }
-      this.events.shift();
-      this._droppedEventsCount++;
-    }
-    if (isTimeInput(attributesOrStartTime)) {
-      if (!isTimeInput(timeStamp)) {
-        timeStamp = attributesOrStartTime;
-      }
-      attributesOrStartTime = void 0;
-    }
-    const sanitized = sanitizeAttributes(attributesOrStartTime);
-    const { attributePerEventCountLimit } = this._spanLimits;
-    const attributes = {};
-    let droppedAttributesCount = 0;
-    let eventAttributesCount = 0;
-    for (const attr in sanitized) {
-      if (!Object.prototype.hasOwnProperty.call(sanitized, attr)) {
-        continue;
-      }
-      const attrVal = sanitized[attr];
-      if (attributePerEventCountLimit !== void 0 && eventAttributesCount >= attributePerEventCountLimit) {
-        droppedAttributesCount++;
-        continue;
-      }
-      attributes[attr] = this._truncateToSize(attrVal);
-      eventAttributesCount++;
-    }
-    this.events.push({
-      name,
-      attributes,
-      time: this._getTime(timeStamp),
-      droppedAttributesCount
-    });
-    return this;
-  }
-  addLink(link) {
-    if (this._isSpanEnded())
-      return this;
-    const { linkCountLimit } = this._spanLimits;
-    if (linkCountLimit === 0) {
-      this._droppedLinksCount++;
-      return this;
-    }
-    if (linkCountLimit !== void 0 && this.links.length >= linkCountLimit) {
-      if (this._droppedLinksCount === 0) {
-        diag2.debug("Dropping extra links.");
-      }
-      this.links.shift();
-      this._droppedLinksCount++;
-    }
-    const { attributePerLinkCountLimit } = this._spanLimits;
-    const sanitized = sanitizeAttributes(link.attributes);
-    const attributes = {};
-    let droppedAttributesCount = 0;
-    let linkAttributesCount = 0;
-    for (const attr in sanitized) {
-      if (!Object.prototype.hasOwnProperty.call(sanitized, attr)) {
-        continue;
-      }
-      const attrVal = sanitized[attr];
-      if (attributePerLinkCountLimit !== void 0 && linkAttributesCount >= attributePerLinkCountLimit) {
-        droppedAttributesCount++;
-        continue;
-      }
-      attributes[attr] = this._truncateToSize(attrVal);
-      linkAttributesCount++;
-    }
-    const processedLink = { context: link.context };
-    if (linkAttributesCount > 0) {
-      processedLink.attributes = attributes;
-    }
-    if (droppedAttributesCount > 0) {
-      processedLink.droppedAttributesCount = droppedAttributesCount;
-    }
-    this.links.push(processedLink);
-    return this;
-  }
-  addLinks(links) {
-    for (const link of links) {
-      this.addLink(link);
-    }
-    return this;
-  }
-  setStatus(status) {
-    if (this._isSpanEnded())
-      return this;
-    if (status.code === SpanStatusCode.UNSET)
-      return this;
-    if (this.status.code === SpanStatusCode.OK)
-      return this;
-    const newStatus = { code: status.code };
-    if (status.code === SpanStatusCode.ERROR) {
-      if (typeof status.message === "string") {
-        newStatus.message = status.message;
-      } else if (status.message != null) {
-        diag2.warn(`Dropping invalid status.message of type '${typeof status.message}', expected 'string'`);
-      }
-    }
-    this.status = newStatus;
-    return this;
-  }
-  updateName(name) {
-    if (this._isSpanEnded())
-      return this;
-    this.name = name;
-    return this;
-  }
-  end(endTime) {
-    if (this._isSpanEnded()) {
-      diag2.error(`${this.name} ${this._spanContext.traceId}-${this._spanContext.spanId} - You can only call end() on a span once.`);
-      return;
-    }
-    this.endTime = this._getTime(endTime);
-    this._duration = hrTimeDuration(this.startTime, this.endTime);
-    if (this._duration[0] < 0) {
-      diag2.warn("Inconsistent start and end time, startTime > endTime. Setting span duration to 0ms.", this.startTime, this.endTime);
-      this.endTime = this.startTime.slice();
-      this._duration = [0, 0];
-    }
-    if (this._droppedEventsCount > 0) {
-      diag2.warn(`Dropped ${this._droppedEventsCount} events because eventCountLimit reached`);
-    }
-    if (this._droppedLinksCount > 0) {
-      diag2.warn(`Dropped ${this._droppedLinksCount} links because linkCountLimit reached`);
-    }
-    if (this._spanProcessor.onEnding) {
-      this._spanProcessor.onEnding(this);
-    }
-    this._recordEndMetrics?.();
-    this._ended = true;
-    this._spanProcessor.onEnd(this);
-  }
-  _getTime(inp) {
-    if (typeof inp === "number" && inp <= otperformance.now()) {
-      return hrTime(inp + this._performanceOffset);
-    }
-    if (typeof inp === "number") {
-      return millisToHrTime(inp);
-    }
-    if (inp instanceof Date) {
-      return millisToHrTime(inp.getTime());
-    }
-    if (isTimeInputHrTime(inp)) {
-      return inp;
-    }
-    if (this._startTimeProvided) {
-      return millisToHrTime(Date.now());
-    }
-    const msDuration = otperformance.now() - this._performanceStartTime;
-    return addHrTimes(this.startTime, millisToHrTime(msDuration));
-  }
-  isRecording() {
-    return this._ended === false;
-  }
-  recordException(exception, time) {
-    const attributes = {};
-    if (typeof exception === "string") {
-      attributes[ATTR_EXCEPTION_MESSAGE] = exception;
-    } else if (exception) {
-      if (exception.code) {
-        attributes[ATTR_EXCEPTION_TYPE] = exception.code.toString();
-      } else if (exception.name) {
-        attributes[ATTR_EXCEPTION_TYPE] = exception.name;
-      }
-      if (exception.message) {
-        attributes[ATTR_EXCEPTION_MESSAGE] = exception.message;
-      }
-      if (exception.stack) {
-        attributes[ATTR_EXCEPTION_STACKTRACE] = exception.stack;
-      }
-    }
-    if (attributes[ATTR_EXCEPTION_TYPE] || attributes[ATTR_EXCEPTION_MESSAGE]) {
-      this.addEvent(ExceptionEventName, attributes, time);
-    } else {
-      diag2.warn(`Failed to record an exception ${exception}`);
-    }
-  }
-  get duration() {
-    return this._duration;
-  }
-  get ended() {
-    return this._ended;
-  }
-  get droppedAttributesCount() {
-    return this._droppedAttributesCount;
-  }
-  get droppedEventsCount() {
-    return this._droppedEventsCount;
-  }
-  get droppedLinksCount() {
-    return this._droppedLinksCount;
-  }
-  _isSpanEnded() {
-    if (this._ended) {
-      const error2 = new Error(`Operation attempted on ended Span {traceId: ${this._spanContext.traceId}, spanId: ${this._spanContext.spanId}}`);
-      diag2.warn(`Cannot execute the operation on ended Span {traceId: ${this._spanContext.traceId}, spanId: ${this._spanContext.spanId}}`, error2);
-    }
-    return this._ended;
-  }
-  // Utility function to truncate given value within size
-  // for value type of string, will truncate to given limit
-  // for type of non-string, will return same value
-  _truncateToLimitUtil(value, limit) {
-    if (value.length <= limit) {
-      return value;
-    }
-    return value.substring(0, limit);
-  }
-  /**
-   * If the given attribute value is of type string and has more characters than given {@code attributeValueLengthLimit} then
-   * return string with truncated to {@code attributeValueLengthLimit} characters
-   *
-   * If the given attribute value is array of strings then
-   * return new array of strings with each element truncated to {@code attributeValueLengthLimit} characters
-   *
-   * Otherwise return same Attribute {@code value}
-   *
-   * @param value Attribute value
-   * @returns truncated attribute value if required, otherwise same value
-   */
-  _truncateToSize(value) {
-    const limit = this._attributeValueLengthLimit;
-    if (limit <= 0) {
-      diag2.warn(`Attribute value limit must be positive, got ${limit}`);
-      return value;
-    }
-    if (typeof value === "string") {
-      return this._truncateToLimitUtil(value, limit);
-    }
-    if (Array.isArray(value)) {
-      return value.map((val) => typeof val === "string" ? this._truncateToLimitUtil(val, limit) : val);
-    }
-    return value;
-  }
-  [inspectCustom](depth, options, inspect3) {
-    const payload = {
-      name: this.name,
-      kind: this.kind,
-      spanContext: this._spanContext,
-      parentSpanContext: this.parentSpanContext,
-      status: this.status,
-      startTime: this.startTime,
-      endTime: this.endTime,
-      duration: this._duration,
-      ended: this._ended,
-      attributes: this.attributes,
-      events: this.events,
-      links: this.links,
-      droppedAttributesCount: this._droppedAttributesCount,
-      droppedEventsCount: this._droppedEventsCount,
-      droppedLinksCount: this._droppedLinksCount,
-      instrumentationScope: this.instrumentationScope,
-      resource: { attributes: settledResourceAttributes(this.resource) }
-    };
-    return formatInspect("SpanImpl", payload, depth, options, inspect3);
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/Sampler.js
-var SamplingDecision2;
-(function(SamplingDecision3) {
-  SamplingDecision3[SamplingDecision3["NOT_RECORD"] = 0] = "NOT_RECORD";
-  SamplingDecision3[SamplingDecision3["RECORD"] = 1] = "RECORD";
-  SamplingDecision3[SamplingDecision3["RECORD_AND_SAMPLED"] = 2] = "RECORD_AND_SAMPLED";
-})(SamplingDecision2 || (SamplingDecision2 = {}));
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/semconv.js
-var ATTR_OTEL_COMPONENT_NAME2 = "otel.component.name";
-var ATTR_OTEL_COMPONENT_TYPE2 = "otel.component.type";
-var ATTR_OTEL_SPAN_PARENT_ORIGIN = "otel.span.parent.origin";
-var ATTR_OTEL_SPAN_SAMPLING_RESULT = "otel.span.sampling_result";
-var METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED = "otel.sdk.processor.span.processed";
-var METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY = "otel.sdk.processor.span.queue.capacity";
-var METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE = "otel.sdk.processor.span.queue.size";
-var METRIC_OTEL_SDK_SPAN_LIVE = "otel.sdk.span.live";
-var METRIC_OTEL_SDK_SPAN_STARTED = "otel.sdk.span.started";
-var OTEL_COMPONENT_TYPE_VALUE_SIMPLE_SPAN_PROCESSOR = "simple_span_processor";
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/TracerMetrics.js
-var TracerMetrics = class {
-  startedSpans;
-  liveSpans;
-  constructor(meter) {
-    this.startedSpans = meter.createCounter(METRIC_OTEL_SDK_SPAN_STARTED, {
-      unit: "{span}",
-      description: "The number of created spans."
-    });
-    this.liveSpans = meter.createUpDownCounter(METRIC_OTEL_SDK_SPAN_LIVE, {
-      unit: "{span}",
-      description: "The number of currently live spans."
-    });
-  }
-  startSpan(parentSpanCtx, samplingDecision) {
-    const samplingDecisionStr = samplingDecisionToString(samplingDecision);
-    this.startedSpans.add(1, {
-      [ATTR_OTEL_SPAN_PARENT_ORIGIN]: parentOrigin(parentSpanCtx),
-      [ATTR_OTEL_SPAN_SAMPLING_RESULT]: samplingDecisionStr
-    });
-    if (samplingDecision === SamplingDecision2.NOT_RECORD) {
-      return () => {
-      };
-    }
-    const liveSpanAttributes = {
-      [ATTR_OTEL_SPAN_SAMPLING_RESULT]: samplingDecisionStr
-    };
-    this.liveSpans.add(1, liveSpanAttributes);
-    return () => {
-      this.liveSpans.add(-1, liveSpanAttributes);
-    };
-  }
-};
-function parentOrigin(parentSpanContext) {
-  if (!parentSpanContext) {
-    return "none";
-  }
-  if (parentSpanContext.isRemote) {
-    return "remote";
-  }
-  return "local";
-}
-function samplingDecisionToString(decision) {
-  switch (decision) {
-    case SamplingDecision2.RECORD_AND_SAMPLED:
-      return "RECORD_AND_SAMPLE";
-    case SamplingDecision2.RECORD:
-      return "RECORD_ONLY";
-    case SamplingDecision2.NOT_RECORD:
-      return "DROP";
-  }
-}
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/version.js
-var VERSION11 = "2.12.1";
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/Tracer.js
-var Tracer = class {
-  _sampler;
-  _spanLimits;
-  _idGenerator;
-  instrumentationScope;
-  _resource;
-  _spanProcessor;
-  _tracerMetrics;
-  /**
-   * Constructs a new Tracer instance.
-   */
-  constructor(instrumentationScope, options) {
-    this.instrumentationScope = instrumentationScope;
-    this._sampler = options.sampler;
-    this._spanLimits = options.spanLimits;
-    this._resource = options.resource;
-    this._idGenerator = options.idGenerator;
-    this._spanProcessor = options.spanProcessor;
-    const meter = options.meterProvider.getMeter("@opentelemetry/sdk-trace", VERSION11);
-    this._tracerMetrics = new TracerMetrics(meter);
-  }
-  /**
-   * Starts a new Span or returns the default NoopSpan based on the sampling
-   * decision.
-   */
-  startSpan(name, options = {}, context6 = context5.active()) {
-    if (options.root) {
-      context6 = trace.deleteSpan(context6);
-    }
-    const parentSpan = trace.getSpan(context6);
-    if (isTracingSuppressed(context6)) {
-      diag2.debug("Instrumentation suppressed, returning Noop Span");
-      const nonRecordingSpan = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-      return nonRecordingSpan;
-    }
-    const parentSpanContext = parentSpan?.spanContext();
-    const spanId = this._idGenerator.generateSpanId();
-    let validParentSpanContext;
-    let traceId;
-    let traceState;
-    if (!parentSpanContext || !trace.isSpanContextValid(parentSpanContext)) {
-      traceId = this._idGenerator.generateTraceId();
-    } else {
-      traceId = parentSpanContext.traceId;
-      traceState = parentSpanContext.traceState;
-      validParentSpanContext = parentSpanContext;
-    }
-    const spanKind = options.kind ?? SpanKind.INTERNAL;
-    const links = (options.links ?? []).map((link) => {
-      return {
-        context: link.context,
-        attributes: sanitizeAttributes(link.attributes)
-      };
-    });
-    const attributes = sanitizeAttributes(options.attributes);
-    const samplingResult = this._sampler.shouldSample(context6, traceId, name, spanKind, attributes, links);
-    const recordEndMetrics = this._tracerMetrics.startSpan(parentSpanContext, samplingResult.decision);
-    traceState = samplingResult.traceState ?? traceState;
-    const traceFlags = samplingResult.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
-    const spanContext = { traceId, spanId, traceFlags, traceState };
-    if (samplingResult.decision === SamplingDecision.NOT_RECORD) {
-      diag2.debug("Recording is off, propagating context in a non-recording span");
-      const nonRecordingSpan = trace.wrapSpanContext(spanContext);
-      return nonRecordingSpan;
-    }
-    const initAttributes = sanitizeAttributes(Object.assign(attributes, samplingResult.attributes));
-    const span = new SpanImpl({
-      resource: this._resource,
-      scope: this.instrumentationScope,
-      context: context6,
-      spanContext,
-      name,
-      kind: spanKind,
-      links,
-      parentSpanContext: validParentSpanContext,
-      attributes: initAttributes,
-      startTime: options.startTime,
-      spanProcessor: this._spanProcessor,
-      spanLimits: this._spanLimits,
-      recordEndMetrics
-    });
-    return span;
-  }
-  startActiveSpan(name, arg2, arg3, arg4) {
-    let opts;
-    let ctx;
-    let fn;
-    if (arguments.length < 2) {
-      return;
-    } else if (arguments.length === 2) {
-      fn = arg2;
-    } else if (arguments.length === 3) {
-      opts = arg2;
-      fn = arg3;
-    } else {
-      opts = arg2;
-      ctx = arg3;
-      fn = arg4;
-    }
-    const parentContext = ctx ?? context5.active();
-    const span = this.startSpan(name, opts, parentContext);
-    const contextWithSpanSet = trace.setSpan(parentContext, span);
-    return context5.with(contextWithSpanSet, fn, void 0, span);
-  }
-  [inspectCustom](depth, options, inspect3) {
-    const payload = {
-      instrumentationScope: this.instrumentationScope,
-      resource: { attributes: settledResourceAttributes(this._resource) },
-      spanLimits: this._spanLimits
-    };
-    return formatInspect("Tracer", payload, depth, options, inspect3);
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/MultiSpanProcessor.js
-var MultiSpanProcessor = class {
-  _spanProcessors;
-  constructor(spanProcessors) {
-    this._spanProcessors = spanProcessors;
-  }
-  forceFlush() {
-    const promises5 = [];
-    for (const spanProcessor of this._spanProcessors) {
-      promises5.push(spanProcessor.forceFlush());
-    }
-    return new Promise((resolve4) => {
-      Promise.all(promises5).then(() => {
-        resolve4();
-      }).catch((error2) => {
-        globalErrorHandler(error2 || new Error("MultiSpanProcessor: forceFlush failed"));
-        resolve4();
-      });
-    });
-  }
-  onStart(span, context6) {
-    for (const spanProcessor of this._spanProcessors) {
-      spanProcessor.onStart(span, context6);
-    }
-  }
-  onEnding(span) {
-    for (const spanProcessor of this._spanProcessors) {
-      if (spanProcessor.onEnding) {
-        spanProcessor.onEnding(span);
-      }
-    }
-  }
-  onEnd(span) {
-    for (const spanProcessor of this._spanProcessors) {
-      spanProcessor.onEnd(span);
-    }
-  }
-  shutdown() {
-    const promises5 = [];
-    for (const spanProcessor of this._spanProcessors) {
-      promises5.push(spanProcessor.shutdown());
-    }
-    return new Promise((resolve4, reject) => {
-      Promise.all(promises5).then(() => {
-        resolve4();
-      }, reject);
-    });
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/ParentBasedSampler.js
-init_esm();
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/AlwaysOffSampler.js
-var AlwaysOffSampler = class {
-  shouldSample() {
-    return {
-      decision: SamplingDecision2.NOT_RECORD
-    };
-  }
-  toString() {
-    return "AlwaysOffSampler";
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/AlwaysOnSampler.js
-var AlwaysOnSampler = class {
-  shouldSample() {
-    return {
-      decision: SamplingDecision2.RECORD_AND_SAMPLED
-    };
-  }
-  toString() {
-    return "AlwaysOnSampler";
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/ParentBasedSampler.js
-var ParentBasedSampler = class {
-  _root;
-  _remoteParentSampled;
-  _remoteParentNotSampled;
-  _localParentSampled;
-  _localParentNotSampled;
-  constructor(config) {
-    this._root = config.root;
-    if (!this._root) {
-      globalErrorHandler(new Error("ParentBasedSampler must have a root sampler configured"));
-      this._root = new AlwaysOnSampler();
-    }
-    this._remoteParentSampled = config.remoteParentSampled ?? new AlwaysOnSampler();
-    this._remoteParentNotSampled = config.remoteParentNotSampled ?? new AlwaysOffSampler();
-    this._localParentSampled = config.localParentSampled ?? new AlwaysOnSampler();
-    this._localParentNotSampled = config.localParentNotSampled ?? new AlwaysOffSampler();
-  }
-  shouldSample(context6, traceId, spanName, spanKind, attributes, links) {
-    const parentContext = trace.getSpanContext(context6);
-    if (!parentContext || !isSpanContextValid(parentContext)) {
-      return this._root.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
-    }
-    if (parentContext.isRemote) {
-      if (parentContext.traceFlags & TraceFlags.SAMPLED) {
-        return this._remoteParentSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
-      }
-      return this._remoteParentNotSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
-    }
-    if (parentContext.traceFlags & TraceFlags.SAMPLED) {
-      return this._localParentSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
-    }
-    return this._localParentNotSampled.shouldSample(context6, traceId, spanName, spanKind, attributes, links);
-  }
-  toString() {
-    return `ParentBased{root=${this._root.toString()}, remoteParentSampled=${this._remoteParentSampled.toString()}, remoteParentNotSampled=${this._remoteParentNotSampled.toString()}, localParentSampled=${this._localParentSampled.toString()}, localParentNotSampled=${this._localParentNotSampled.toString()}}`;
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/export/SpanProcessorMetrics.js
-var componentCounter2 = /* @__PURE__ */ new Map();
-var SpanProcessorMetrics = class {
-  processedSpans;
-  queueSize;
-  queueSizeCallback;
-  standardAttrs;
-  droppedAttrs;
-  constructor(componentType, meter, queueConfig) {
-    const counter = componentCounter2.get(componentType) ?? 0;
-    componentCounter2.set(componentType, counter + 1);
-    this.standardAttrs = {
-      [ATTR_OTEL_COMPONENT_TYPE2]: componentType,
-      [ATTR_OTEL_COMPONENT_NAME2]: `${componentType}/${counter}`
-    };
-    this.droppedAttrs = {
-      ...this.standardAttrs,
-      [ATTR_ERROR_TYPE]: "queue_full"
-    };
-    this.processedSpans = meter.createCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_PROCESSED, {
-      unit: "{span}",
-      description: "The number of spans for which the processing has finished, either successful or failed."
-    });
-    if (queueConfig) {
-      const { capacity, getQueueSize } = queueConfig;
-      const queueCapacity = meter.createUpDownCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_CAPACITY, {
-        unit: "{span}",
-        description: "The maximum number of spans the queue of a given instance of an SDK span processor can hold."
-      });
-      queueCapacity.add(capacity, this.standardAttrs);
-      this.queueSize = meter.createObservableUpDownCounter(METRIC_OTEL_SDK_PROCESSOR_SPAN_QUEUE_SIZE, {
-        unit: "{span}",
-        description: "The number of spans in the queue of a given instance of an SDK span processor."
-      });
-      this.queueSizeCallback = (result) => result.observe(getQueueSize(), this.standardAttrs);
-      this.queueSize.addCallback(this.queueSizeCallback);
-    }
-  }
-  dropSpans(count) {
-    this.processedSpans.add(count, this.droppedAttrs);
-  }
-  finishSpans(count, error2) {
-    if (!error2) {
-      this.processedSpans.add(count, this.standardAttrs);
-      return;
-    }
-    const attrs = {
-      ...this.standardAttrs,
-      [ATTR_ERROR_TYPE]: error2.name
-    };
-    this.processedSpans.add(count, attrs);
-  }
-  shutdown() {
-    if (this.queueSize && this.queueSizeCallback) {
-      this.queueSize.removeCallback(this.queueSizeCallback);
-    }
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/platform/node/RandomIdGenerator.js
-var SPAN_ID_BYTES = 8;
-var TRACE_ID_BYTES = 16;
-var RandomIdGenerator = class {
-  /**
-   * Returns a random 16-byte trace ID formatted/encoded as a 32 lowercase hex
-   * characters corresponding to 128 bits.
-   */
-  generateTraceId = getIdGenerator(TRACE_ID_BYTES);
-  /**
-   * Returns a random 8-byte span ID formatted/encoded as a 16 lowercase hex
-   * characters corresponding to 64 bits.
-   */
-  generateSpanId = getIdGenerator(SPAN_ID_BYTES);
-};
-var SHARED_BUFFER = Buffer.allocUnsafe(TRACE_ID_BYTES);
-function getIdGenerator(bytes) {
-  return function generateId() {
-    for (let i = 0; i < bytes / 4; i++) {
-      SHARED_BUFFER.writeUInt32BE(Math.random() * 2 ** 32 >>> 0, i * 4);
-    }
-    for (let i = 0; i < bytes; i++) {
-      if (SHARED_BUFFER[i] > 0) {
-        break;
-      } else if (i === bytes - 1) {
-        SHARED_BUFFER[bytes - 1] = 1;
-      }
-    }
-    return SHARED_BUFFER.toString("hex", 0, bytes);
-  };
-}
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/TracerProvider.js
-var ForceFlushState;
-(function(ForceFlushState2) {
-  ForceFlushState2[ForceFlushState2["resolved"] = 0] = "resolved";
-  ForceFlushState2[ForceFlushState2["timeout"] = 1] = "timeout";
-  ForceFlushState2[ForceFlushState2["error"] = 2] = "error";
-  ForceFlushState2[ForceFlushState2["unresolved"] = 3] = "unresolved";
-})(ForceFlushState || (ForceFlushState = {}));
-var TracerProvider = class {
-  _resource;
-  _activeSpanProcessor;
-  _forceFlushTimeoutMillis;
-  _tracerOptions;
-  _tracers = /* @__PURE__ */ new Map();
-  constructor(options = {}) {
-    this._forceFlushTimeoutMillis = options.forceFlushTimeoutMillis ?? 3e4;
-    this._resource = options.resource ?? defaultResource();
-    const spanProcessors = options.spanProcessors ?? [];
-    this._activeSpanProcessor = new MultiSpanProcessor(spanProcessors);
-    this._tracerOptions = {
-      resource: this._resource,
-      sampler: options.sampler ?? new ParentBasedSampler({
-        root: new AlwaysOnSampler()
-      }),
-      spanLimits: {
-        attributeCountLimit: options.spanLimits?.attributeCountLimit ?? 128,
-        attributeValueLengthLimit: options.spanLimits?.attributeValueLengthLimit ?? Infinity,
-        eventCountLimit: options.spanLimits?.eventCountLimit ?? 128,
-        linkCountLimit: options.spanLimits?.linkCountLimit ?? 128,
-        attributePerEventCountLimit: options.spanLimits?.attributePerEventCountLimit ?? 128,
-        attributePerLinkCountLimit: options.spanLimits?.attributePerLinkCountLimit ?? 128
-      },
-      idGenerator: options.idGenerator || new RandomIdGenerator(),
-      spanProcessor: this._activeSpanProcessor,
-      meterProvider: options.meterProvider ?? {
-        getMeter() {
-          return createNoopMeter();
-        }
-      }
-    };
-  }
-  getTracer(name, version3, options) {
-    const key = `${name}@${version3 || ""}:${options?.schemaUrl || ""}`;
-    if (!this._tracers.has(key)) {
-      this._tracers.set(key, new Tracer({ name, version: version3, schemaUrl: options?.schemaUrl }, this._tracerOptions));
-    }
-    return this._tracers.get(key);
-  }
-  forceFlush(options) {
-    const timeout = options?.timeoutMillis ?? this._forceFlushTimeoutMillis;
-    const promises5 = this._activeSpanProcessor["_spanProcessors"].map((spanProcessor) => {
-      return new Promise((resolve4) => {
-        let state3;
-        const timeoutInterval = setTimeout(() => {
-          resolve4(new Error(`Span processor did not completed within timeout period of ${timeout} ms`));
-          state3 = ForceFlushState.timeout;
-        }, timeout);
-        spanProcessor.forceFlush().then(() => {
-          clearTimeout(timeoutInterval);
-          if (state3 !== ForceFlushState.timeout) {
-            state3 = ForceFlushState.resolved;
-            resolve4(state3);
-          }
-        }).catch((error2) => {
-          clearTimeout(timeoutInterval);
-          state3 = ForceFlushState.error;
-          resolve4(error2);
-        });
-      });
-    });
-    return new Promise((resolve4, reject) => {
-      Promise.all(promises5).then((results) => {
-        const errors = results.filter((result) => result !== ForceFlushState.resolved);
-        if (errors.length > 0) {
-          reject(errors);
-        } else {
-          resolve4();
-        }
-      }).catch((error2) => reject([error2]));
-    });
-  }
-  shutdown() {
-    return this._activeSpanProcessor.shutdown();
-  }
-  [inspectCustom](depth, options, inspect3) {
-    const processors = this._activeSpanProcessor["_spanProcessors"];
-    const payload = {
-      resource: { attributes: settledResourceAttributes(this._resource) },
-      tracers: Array.from(this._tracers.keys()),
-      spanProcessors: processors.map((p) => p.constructor?.name ?? "SpanProcessor")
-    };
-    return formatInspect("TracerProvider", payload, depth, options, inspect3);
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/export/InMemorySpanExporter.js
-var InMemorySpanExporter = class {
-  _finishedSpans = [];
-  /**
-   * Indicates if the exporter has been "shutdown."
-   * When false, exported spans will not be stored in-memory.
-   */
-  _stopped = false;
-  export(spans, resultCallback) {
-    if (this._stopped)
-      return resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error("Exporter has been stopped")
-      });
-    this._finishedSpans.push(...spans);
-    setTimeout(() => resultCallback({ code: ExportResultCode.SUCCESS }), 0);
-  }
-  shutdown() {
-    this._stopped = true;
-    this._finishedSpans = [];
-    return this.forceFlush();
-  }
-  /**
-   * Exports any pending spans in the exporter
-   */
-  forceFlush() {
-    return Promise.resolve();
-  }
-  reset() {
-    this._finishedSpans = [];
-  }
-  getFinishedSpans() {
-    return this._finishedSpans;
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/export/SimpleSpanProcessor.js
-init_esm();
-var SimpleSpanProcessor = class {
-  _exporter;
-  _metrics;
-  _shutdownOnce;
-  _pendingExports;
-  constructor(options) {
-    this._exporter = options.exporter;
-    this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
-    this._pendingExports = /* @__PURE__ */ new Set();
-    const meter = options.selfObsMeterProvider ? options.selfObsMeterProvider.getMeter("@opentelemetry/sdk-trace") : createNoopMeter();
-    this._metrics = new SpanProcessorMetrics(OTEL_COMPONENT_TYPE_VALUE_SIMPLE_SPAN_PROCESSOR, meter);
-  }
-  async forceFlush() {
-    let pendingExportError;
-    let pendingExportRejected = false;
-    try {
-      await Promise.all(Array.from(this._pendingExports));
-    } catch (err) {
-      pendingExportError = err;
-      pendingExportRejected = true;
-    }
-    if (this._exporter.forceFlush) {
-      await this._exporter.forceFlush();
-    }
-    if (pendingExportRejected) {
-      throw pendingExportError;
-    }
-  }
-  onStart(_span, _parentContext) {
-  }
-  onEnd(span) {
-    if (this._shutdownOnce.isCalled) {
-      return;
-    }
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) {
-      return;
-    }
-    const pendingExport = this._doExport(span);
-    this._pendingExports.add(pendingExport);
-    void pendingExport.then(() => {
-      this._pendingExports.delete(pendingExport);
-    }, (err) => {
-      globalErrorHandler(err);
-      this._pendingExports.delete(pendingExport);
-    });
-  }
-  async _doExport(span) {
-    if (span.resource.asyncAttributesPending) {
-      await span.resource.waitForAsyncAttributes?.();
-    }
-    const result = await internal._export(this._exporter, [span]);
-    this._metrics.finishSpans(1, result.error);
-    if (result.code !== ExportResultCode.SUCCESS) {
-      throw result.error ?? new Error(`SimpleSpanProcessor: span export failed (status ${result})`);
-    }
-  }
-  shutdown() {
-    return this._shutdownOnce.call();
-  }
-  _shutdown() {
-    this._metrics.shutdown();
-    return this._exporter.shutdown();
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace/build/esm/sampler/TraceIdRatioBasedSampler.js
-init_esm();
-var TraceIdRatioBasedSampler = class {
-  _ratio;
-  _upperBound;
-  constructor(ratio = 0) {
-    this._ratio = this._normalize(ratio);
-    this._upperBound = this._ratio === 1 ? 4294967296 : Math.floor(this._ratio * 4294967295);
-  }
-  shouldSample(context6, traceId) {
-    return {
-      decision: isValidTraceId(traceId) && this._accumulate(traceId) < this._upperBound ? SamplingDecision2.RECORD_AND_SAMPLED : SamplingDecision2.NOT_RECORD
-    };
-  }
-  toString() {
-    return `TraceIdRatioBased{${this._ratio}}`;
-  }
-  _normalize(ratio) {
-    if (typeof ratio !== "number" || isNaN(ratio))
-      return 0;
-    return ratio >= 1 ? 1 : ratio <= 0 ? 0 : ratio;
-  }
-  _accumulate(traceId) {
-    let accumulation = 0;
-    for (let i = 0; i < 32; i += 8) {
-      let part = 0;
-      for (let j = 0; j < 8; j++) {
-        const c = traceId.charCodeAt(i + j);
-        const v = c < 58 ? c - 48 : c < 71 ? c - 55 : c - 87;
-        part = part << 4 | v;
-      }
-      accumulation = (accumulation ^ part) >>> 0;
-    }
-    return accumulation;
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace-base/build/esm/config.js
-var TracesSamplerValues;
-(function(TracesSamplerValues2) {
-  TracesSamplerValues2["AlwaysOff"] = "always_off";
-  TracesSamplerValues2["AlwaysOn"] = "always_on";
-  TracesSamplerValues2["ParentBasedAlwaysOff"] = "parentbased_always_off";
-  TracesSamplerValues2["ParentBasedAlwaysOn"] = "parentbased_always_on";
-  TracesSamplerValues2["ParentBasedTraceIdRatio"] = "parentbased_traceidratio";
-  TracesSamplerValues2["TraceIdRatio"] = "traceidratio";
-})(TracesSamplerValues || (TracesSamplerValues = {}));
-var DEFAULT_RATIO = 1;
-function loadDefaultConfig() {
-  return {
-    sampler: buildSamplerFromEnv(),
-    forceFlushTimeoutMillis: 3e4,
-    generalLimits: {
-      attributeValueLengthLimit: getNumberFromEnv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? Infinity,
-      attributeCountLimit: getNumberFromEnv("OTEL_ATTRIBUTE_COUNT_LIMIT") ?? 128
-    },
-    spanLimits: {
-      attributeValueLengthLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? Infinity,
-      attributeCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT") ?? 128,
-      linkCountLimit: getNumberFromEnv("OTEL_SPAN_LINK_COUNT_LIMIT") ?? 128,
-      eventCountLimit: getNumberFromEnv("OTEL_SPAN_EVENT_COUNT_LIMIT") ?? 128,
-      attributePerEventCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_PER_EVENT_COUNT_LIMIT") ?? 128,
-      attributePerLinkCountLimit: getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_PER_LINK_COUNT_LIMIT") ?? 128
-    }
-  };
-}
-function buildSamplerFromEnv() {
-  const sampler = getStringFromEnv("OTEL_TRACES_SAMPLER") ?? TracesSamplerValues.ParentBasedAlwaysOn;
-  switch (sampler) {
-    case TracesSamplerValues.AlwaysOn:
-      return new AlwaysOnSampler();
-    case TracesSamplerValues.AlwaysOff:
-      return new AlwaysOffSampler();
-    case TracesSamplerValues.ParentBasedAlwaysOn:
-      return new ParentBasedSampler({
-        root: new AlwaysOnSampler()
-      });
-    case TracesSamplerValues.ParentBasedAlwaysOff:
-      return new ParentBasedSampler({
-        root: new AlwaysOffSampler()
-      });
-    case TracesSamplerValues.TraceIdRatio:
-      return new TraceIdRatioBasedSampler(getSamplerProbabilityFromEnv());
-    case TracesSamplerValues.ParentBasedTraceIdRatio:
-      return new ParentBasedSampler({
-        root: new TraceIdRatioBasedSampler(getSamplerProbabilityFromEnv())
-      });
-    default:
-      diag2.error(`OTEL_TRACES_SAMPLER value "${sampler}" invalid, defaulting to "${TracesSamplerValues.ParentBasedAlwaysOn}".`);
-      return new ParentBasedSampler({
-        root: new AlwaysOnSampler()
-      });
-  }
-}
-function getSamplerProbabilityFromEnv() {
-  const probability = getNumberFromEnv("OTEL_TRACES_SAMPLER_ARG");
-  if (probability == null) {
-    diag2.error(`OTEL_TRACES_SAMPLER_ARG is blank, defaulting to ${DEFAULT_RATIO}.`);
-    return DEFAULT_RATIO;
-  }
-  if (probability < 0 || probability > 1) {
-    diag2.error(`OTEL_TRACES_SAMPLER_ARG=${probability} was given, but it is out of range ([0..1]), defaulting to ${DEFAULT_RATIO}.`);
-    return DEFAULT_RATIO;
-  }
-  return probability;
-}
-
-// node_modules/@opentelemetry/sdk-trace-base/build/esm/utility.js
-var DEFAULT_ATTRIBUTE_COUNT_LIMIT = 128;
-var DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = Infinity;
-function reconfigureLimits(userConfig) {
-  const spanLimits = Object.assign({}, userConfig.spanLimits);
-  spanLimits.attributeCountLimit = userConfig.spanLimits?.attributeCountLimit ?? userConfig.generalLimits?.attributeCountLimit ?? getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT") ?? getNumberFromEnv("OTEL_ATTRIBUTE_COUNT_LIMIT") ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT;
-  spanLimits.attributeValueLengthLimit = userConfig.spanLimits?.attributeValueLengthLimit ?? userConfig.generalLimits?.attributeValueLengthLimit ?? getNumberFromEnv("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? getNumberFromEnv("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT") ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT;
-  return Object.assign({}, userConfig, { spanLimits });
-}
-
-// node_modules/@opentelemetry/sdk-trace-base/build/esm/BasicTracerProvider-shim.js
-var BasicTracerProvider = class extends TracerProvider {
-  constructor(config = {}) {
-    const mergedConfig = merge2({}, loadDefaultConfig(), reconfigureLimits(config));
-    delete mergedConfig.generalLimits;
-    super(mergedConfig);
-  }
-};
-
-// node_modules/@opentelemetry/sdk-trace-base/build/esm/SimpleSpanProcessor-shim.js
-var SimpleSpanProcessor2 = class extends SimpleSpanProcessor {
-  constructor(exporter) {
-    super({ exporter });
-  }
-};
-
-// src/action/trace.ts
-import { randomBytes } from "node:crypto";
-
-// src/common/version.ts
-var TOOL_VERSION = "0.1.0";
-var TOOL_NAME = "some-cabal2nix";
-
-// src/action/trace.ts
-function parseOtlpHeaders(text) {
-  const headers = {};
-  for (const part of (text ?? "").split(",")) {
-    const eq = part.indexOf("=");
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-    }
-    if (name) headers[name] = value;
-  }
-  return headers;
-}
-function traceConfig(env, inputs = {}) {
-  const base = (url3) => `${url3.replace(/\/+$/, "")}/v1/traces`;
-  const url2 = inputs.endpoint ? base(inputs.endpoint) : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? base(env.OTEL_EXPORTER_OTLP_ENDPOINT) : void 0);
-  if (!url2) return void 0;
-  const headers = {
-    ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-    ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
-    ...parseOtlpHeaders(inputs.headers)
-  };
-  return { url: url2, headers };
-}
-function newTraceState(jobStartMs) {
-  return {
-    traceId: randomBytes(16).toString("hex"),
-    rootSpanId: randomBytes(8).toString("hex"),
-    jobStartMs
-  };
-}
-function cicdAttributes(env) {
-  const attributes = {
-    "service.name": TOOL_NAME,
-    "service.version": TOOL_VERSION
-  };
-  const set = (key, value) => {
-    if (value) attributes[key] = value;
-  };
-  set("cicd.pipeline.name", env.GITHUB_WORKFLOW);
-  set("cicd.pipeline.run.id", env.GITHUB_RUN_ID);
-  set("cicd.pipeline.task.name", env.GITHUB_JOB);
-  set("cicd.worker.name", env.RUNNER_NAME);
-  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID)
-    set(
-      "cicd.pipeline.run.url.full",
-      `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-    );
-  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY)
-    set("vcs.repository.url.full", `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`);
-  set("vcs.repository.name", env.GITHUB_REPOSITORY?.split("/")[1]);
-  set("vcs.ref.head.revision", env.GITHUB_SHA);
-  set("vcs.ref.head.name", env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME);
-  set("vcs.ref.base.name", env.GITHUB_BASE_REF);
-  return attributes;
-}
-function hrTime2(ms) {
-  const seconds = Math.floor(ms / 1e3);
-  return [seconds, Math.round((ms - seconds * 1e3) * 1e6)];
-}
-var JobIdGenerator = class {
-  constructor(state3, withRoot) {
-    this.state = state3;
-    this.rootSpanId = withRoot ? state3.rootSpanId : void 0;
-  }
-  state;
-  random = new RandomIdGenerator();
-  rootSpanId;
-  generateTraceId() {
-    return this.state.traceId;
-  }
-  generateSpanId() {
-    const id = this.rootSpanId ?? this.random.generateSpanId();
-    this.rootSpanId = void 0;
-    return id;
-  }
-};
-async function exportSpans(config, state3, nodes, options = {}) {
-  const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes(cicdAttributes(options.env ?? process.env)),
-    idGenerator: new JobIdGenerator(state3, options.root !== void 0),
-    spanProcessors: [new SimpleSpanProcessor2(memory)]
-  });
-  const tracer = provider.getTracer(TOOL_NAME, TOOL_VERSION);
-  const emit = (node, parent) => {
-    const span = tracer.startSpan(
-      node.name,
-      { startTime: hrTime2(node.startMs), attributes: node.attributes, root: !parent },
-      parent ?? ROOT_CONTEXT
-    );
-    if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
-    for (const event of node.events ?? [])
-      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
-    const context6 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
-    for (const child2 of node.children ?? []) emit(child2, context6);
-    span.end(hrTime2(Math.max(node.startMs, node.endMs)));
-  };
-  const remoteRoot = trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: state3.traceId,
-    spanId: state3.rootSpanId,
-    traceFlags: TraceFlags.SAMPLED,
-    isRemote: true
-  });
-  if (options.root) emit({ ...options.root, children: nodes }, void 0);
-  else for (const node of nodes) emit(node, remoteRoot);
-  const exporter = new OTLPTraceExporter({
-    url: config.url,
-    headers: config.headers,
-    timeoutMillis: options.timeoutMs ?? 1e4
-  });
-  const spans = memory.getFinishedSpans();
-  try {
-    const result = await new Promise(
-      (resolve4) => exporter.export(spans, resolve4)
-    );
-    return result.code === 0 ? void 0 : `could not send ${spans.length} spans to ${config.url}: ${result.error?.message ?? "export failed"}`;
-  } catch (error2) {
-    return `could not send ${spans.length} spans to ${config.url}: ${error2.message}`;
-  } finally {
-    await exporter.shutdown().catch(() => void 0);
-    await provider.shutdown().catch(() => void 0);
-  }
-}
-
-// src/action/trace-steps.ts
-function configured() {
-  const config = traceConfig(process.env, {
-    endpoint: getInput("otlp-endpoint").trim() || void 0,
-    headers: getInput("otlp-headers").trim() || void 0
-  });
-  for (const value of Object.values(config?.headers ?? {})) if (value) setSecret(value);
-  return config;
-}
-function phaseNodes(phases, fallbackStartMs) {
-  let at = fallbackStartMs;
-  return phases.map((p) => {
-    const startMs = p.startMs ?? at;
-    at = startMs + p.ms;
-    return { name: p.name, startMs, endMs: startMs + p.ms };
-  });
-}
-async function traceMainStep(phases, startedAtMs) {
-  try {
-    const config = configured();
-    if (!config) return;
-    const state3 = newTraceState(startedAtMs);
-    saveState("trace", JSON.stringify(state3));
-    const step = {
-      name: "some-cabal2nix main step",
-      startMs: startedAtMs,
-      endMs: Date.now(),
-      children: phaseNodes(phases, startedAtMs)
-    };
-    const failed = await exportSpans(config, state3, [step]);
-    if (failed) {
-      warning(`some-cabal2nix trace: ${failed}; the job is not affected`);
-      saveState("trace", JSON.stringify({ ...state3, warned: true }));
-    } else info(`some-cabal2nix: trace ${state3.traceId} sent to ${config.url}`);
-  } catch (error2) {
-    warning(`some-cabal2nix trace: ${error2.message}; the job is not affected`);
-  }
-}
-
-// src/action/zero-config.ts
-import path20 from "node:path";
-function parseLock(text) {
-  try {
-    const lock = JSON.parse(text);
-    if (lock && typeof lock.nodes === "object" && lock.nodes && typeof lock.root === "string")
-      return lock;
-  } catch {
-  }
-  return void 0;
-}
-function resolveLockInput(lock, from, input, depth = 0) {
-  const ref = lock.nodes[from]?.inputs?.[input];
-  if (ref === void 0 || depth > 32) return void 0;
-  if (typeof ref === "string") return ref;
-  let node = lock.root;
-  for (const step of ref) {
-    node = node === void 0 ? void 0 : resolveLockInput(lock, node, step, depth + 1);
-  }
-  return node;
-}
-function libraryInput(lock) {
-  const inputs = Object.keys(lock.nodes[lock.root]?.inputs ?? {});
-  const isOurs = (name) => {
-    const node = lock.nodes[resolveLockInput(lock, lock.root, name) ?? ""];
-    const original = node?.original ?? {};
-    return original.repo === "some-cabal2nix" || typeof original.url === "string" && /\/some-cabal2nix(\.git)?([?#/]|$)/.test(original.url);
-  };
-  return inputs.find((n) => n === "some-cabal2nix") ?? inputs.find(isOurs);
-}
-function zeroConfigSources(flakeLock, nixPathEnv) {
-  const lock = flakeLock === void 0 ? void 0 : parseLock(flakeLock);
-  const sources = { warnings: [], notes: [] };
-  const lockedOf = (input) => input === void 0 || !lock ? void 0 : lock.nodes[resolveLockInput(lock, lock.root, input) ?? ""]?.locked;
-  sources.nixpkgs = lockedOf(lock && lock.nodes[lock.root]?.inputs?.nixpkgs ? "nixpkgs" : void 0);
-  const library = lock ? libraryInput(lock) : void 0;
-  sources.library = lockedOf(library);
-  const why = flakeLock === void 0 ? "there is no flake.lock" : !lock ? "flake.lock cannot be read" : "flake.lock has no nixpkgs input";
-  if (sources.nixpkgs) sources.notes.push("nixpkgs: as locked in flake.lock");
-  else
-    sources.warnings.push(
-      `zero-config: ${why}, so the batch is built with <nixpkgs> from NIX_PATH (${nixPathEnv ? `NIX_PATH=${nixPathEnv}` : "NIX_PATH is empty"}); if your build takes nixpkgs from anywhere else it will not import this batch. Pin nixpkgs in flake.lock, or set the 'installable' input to what your build uses`
-    );
-  sources.notes.push(
-    sources.library ? `some-cabal2nix library: input '${library}' as locked in flake.lock` : "some-cabal2nix library: the one bundled in this action"
-  );
-  return sources;
-}
-function nixString(text) {
-  return JSON.stringify(text).replace(/\$\{/g, "\\${");
-}
-function nixPath(absolute) {
-  return `(/. + ${nixString(absolute)})`;
-}
-function fetchLocked(locked) {
-  return `builtins.fetchTree (builtins.fromJSON ${nixString(JSON.stringify(locked))})`;
-}
-function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
-  const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path20.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path20.resolve(inputs.workingDirectory, inputs.overridesFile));
-  const expr = `
-let
-  pkgs = import (${nixpkgs}) { };
-  someCabal2nix = import ${library};
-in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).batch
-`;
-  return { kind: "expr", expr };
 }
 
 // src/action/main.ts
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path22.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path23.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path22.resolve(config.workingDirectory, config.overridesFile));
-}
-async function writePlanFile(plan) {
-  const file = path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
-  const packages = plan.packages.map(
-    (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
-  );
-  await writeFile4(file, JSON.stringify({ packages }, null, 2) + "\n");
-  return file;
-}
-async function zeroConfig(config, plan) {
-  const flakeLock = await readFile4(path22.join(config.workingDirectory, "flake.lock"), "utf8").catch(
-    () => void 0
-  );
-  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
-  for (const note of sources.notes) info(`zero-config ${note}`);
-  for (const warning2 of sources.warnings) warning(warning2);
-  return zeroConfigInstallable(
-    {
-      workingDirectory: config.workingDirectory,
-      overridesFile: config.overridesFile ?? await writePlanFile(plan),
-      actionRoot: actionRoot()
-    },
-    sources
-  );
-}
-async function defaultInstallable(config, plan) {
-  const flake = await flakeBatchOutput(config.workingDirectory);
-  info(`no installable input: ${flake.note}`);
-  return flake.installable ?? zeroConfig(config, plan);
+  return planFromOverrides(path23.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path22.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-cache");
-}
-function actionRoot() {
-  return path22.dirname(path22.dirname(fileURLToPath2(import.meta.url)));
+  return path23.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
-  setOutput("store-path", report.storePath);
-  setOutput("source", report.source);
-  setOutput("rebuilt", String(report.rebuilt));
-  setOutput("packages", JSON.stringify(report.packages));
-  setOutput("diff", JSON.stringify(report.diff ?? null));
+  setOutput(Outputs.StorePath, report.storePath);
+  setOutput(Outputs.Source, report.source);
+  setOutput(Outputs.Rebuilt, String(report.rebuilt));
+  setOutput(Outputs.Packages, JSON.stringify(report.packages));
+  setOutput(Outputs.Diff, JSON.stringify(report.diff ?? null));
   setOutput(
-    "timings",
+    Outputs.Timings,
     JSON.stringify(Object.fromEntries(report.phases.map((p) => [p.name, Math.round(p.ms)])))
   );
-  setOutput("cache-key", report.cacheKey ?? "");
+  setOutput(Outputs.CacheKey, report.cacheKey ?? "");
 }
 async function importStep(store, exact, config) {
   if (await store.isValid(exact.metadata.outPath)) {
@@ -79755,7 +79870,7 @@ async function pushStep(config, store, derivation, timer) {
   if (failed.length > 0) {
     const message = `push failed for ${failed.map((f) => `${f.target} (${f.error})`).join("; ")}`;
     if (config.failOnPushError) {
-      throw new BatchError("publish", message, {
+      throw new BatchError("push", message, {
         hint: "fail-on-push-error is true; set it to false to only warn"
       });
     }
@@ -79774,16 +79889,40 @@ function saveStep(store, dir, entry, config, timer) {
     })
   );
 }
+function chooseInstallable(config, plan) {
+  if (config.installable) return Promise.resolve(parseInstallable(config.installable));
+  return group(
+    "some-cabal2nix: choose what to pre-warm",
+    () => defaultInstallable(config, plan)
+  );
+}
+function diffStep(restored, packages) {
+  if (restored.hit === "none") return void 0;
+  const diff = diffPackages(restored.metadata.packages, packages);
+  info(`package changes since the cached batch: ${summarizeDiff(diff)}`);
+  return diff;
+}
+async function obtainStep(store, derivation, restored, timer) {
+  const verdict = await store.verdict(derivation);
+  if (verdict === "valid") return sourceOfValidBatch(restored, derivation);
+  await realiseStep(store, derivation, verdict, timer);
+  return verdict === "build" ? "built" : "binary-cache";
+}
+async function reportStep(report, config, timer) {
+  setOutputs(report);
+  saveReport(report);
+  await writeReport(report, config);
+  await traceMainStep(timer.phases, timer.startedAtMs);
+  saveMainFinishedAt(Date.now());
+  info(verdictLine(report));
+}
 async function run() {
   const timer = new PhaseTimer();
   const config = readConfig();
   const store = new NixStore(config.workingDirectory);
   const plan = await planStep(config, timer);
   const packages = planToJson(plan).packages;
-  const installable = config.installable ? parseInstallable(config.installable) : await group(
-    "some-cabal2nix: choose what to pre-warm",
-    () => defaultInstallable(config, plan)
-  );
+  const installable = await chooseInstallable(config, plan);
   const derivation = await evaluateBatch(store, installable, timer);
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
@@ -79796,53 +79935,43 @@ async function run() {
   if (config.useActionsCache && !useCache)
     info("the Actions cache service is not available here; skipping it");
   const restored = useCache ? await restoreStep(dir, cacheKey, restoreKeyPrefix(keyInputs), timer) : { hit: "none" };
-  const diff = restored.hit === "none" ? void 0 : diffPackages(restored.metadata.packages, packages);
-  if (diff) info(`package changes since the cached batch: ${summarizeDiff(diff)}`);
+  const diff = diffStep(restored, packages);
   if (restored.hit === "exact") {
     await group(
       "some-cabal2nix: import into the Nix store",
       () => timer.time("import", () => importStep(store, restored, config))
     );
   }
-  const verdict = await store.verdict(derivation);
-  let source;
-  if (verdict === "valid") {
-    source = sourceOfValidBatch(restored, derivation);
-  } else {
-    source = verdict === "build" ? "built" : "binary-cache";
-    await realiseStep(store, derivation, verdict, timer);
-  }
+  const source = await obtainStep(store, derivation, restored, timer);
   const pushes = await pushStep(config, store, derivation, timer);
   if (useCache && restored.hit !== "exact") {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages };
     await saveStep(store, dir, entry, config, timer);
   }
-  const report = {
-    storePath: derivation.outPath,
-    source,
-    rebuilt: source === "built",
-    packages,
-    diff,
-    phases: timer.phases,
-    pushes,
-    cacheKey: useCache ? cacheKey : void 0,
-    totalMs: timer.elapsedMs(),
-    drvPath: derivation.drvPath,
-    overridesFile: config.overridesFile
-  };
-  setOutputs(report);
-  saveState("report", JSON.stringify(report));
-  await publishReport(report, config);
-  await traceMainStep(timer.phases, timer.startedAtMs);
-  saveState("main-finished-at", String(Date.now()));
-  info(verdictLine(report));
+  await reportStep(
+    {
+      storePath: derivation.outPath,
+      source,
+      rebuilt: source === "built",
+      packages,
+      diff,
+      phases: timer.phases,
+      pushes,
+      cacheKey: useCache ? cacheKey : void 0,
+      totalMs: timer.elapsedMs(),
+      drvPath: derivation.drvPath,
+      overridesFile: config.overridesFile
+    },
+    config,
+    timer
+  );
 }
 async function main() {
   try {
     await run();
   } catch (error2) {
     setFailed(
-      isBatchError(error2) ? describeError(error2) : `some-cabal2nix: ${error2.stack ?? error2}`
+      isBatchError(error2) ? describeError(error2) : `some-cabal2nix: ${error2 instanceof Error && error2.stack || errorMessage(error2)}`
     );
   }
 }

@@ -1082,14 +1082,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path3 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path3 && path3[0] !== "/") {
-          path3 = `/${path3}`;
+        if (path5 && path5[0] !== "/") {
+          path5 = `/${path5}`;
         }
-        return new URL(`${origin}${path3}`);
+        return new URL(`${origin}${path5}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1540,39 +1540,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path3);
+        debuglog("sending request to %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin },
+          request: { method, path: path5, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path3,
+          path5,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin }
+          request: { method, path: path5, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path3);
+        debuglog("trailers received from %s %s/%s", method, origin, path5);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path3, origin },
+          request: { method, path: path5, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path3,
+          path5,
           error.message
         );
       });
@@ -1621,9 +1621,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path3, origin }
+            request: { method, path: path5, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path3);
+          debuglog("sending request to %s %s/%s", method, origin, path5);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1686,7 +1686,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path3,
+        path: path5,
         method,
         body,
         headers,
@@ -1701,11 +1701,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path3 !== "string") {
+        if (typeof path5 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path3[0] !== "/" && !(path3.startsWith("http://") || path3.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path3)) {
+        } else if (invalidPathRegex.test(path5)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1771,7 +1771,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path3, query) : path3;
+        this.path = query ? buildURL(path5, query) : path5;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3321,21 +3321,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body);
@@ -3368,26 +3368,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3399,41 +3399,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
+    function percentDecode(input2) {
+      const length = input2.length;
       const output = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
           output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
           output[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
       return length === j ? output : output.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3450,41 +3450,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3518,28 +3518,28 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert(input[position.position] === '"');
+      assert(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert(quoteOrBackslash === '"');
@@ -3549,7 +3549,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
@@ -3591,10 +3591,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3603,7 +3603,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -3676,8 +3676,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context4) {
-      const plural3 = context4.types.length === 1 ? "" : " one of";
-      const message = `${context4.argument} could not be converted to${plural3}: ${context4.types.join(", ")}.`;
+      const plural2 = context4.types.length === 1 ? "" : " one of";
+      const message = `${context4.argument} could not be converted to${plural2}: ${context4.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context4.prefix,
         message
@@ -4660,9 +4660,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -4833,27 +4833,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert(input.charCodeAt(position.position) === 44);
+            assert(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5211,7 +5211,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5220,30 +5220,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5251,17 +5251,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
+          body = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5281,13 +5281,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5295,44 +5295,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
               let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              if (input2[check] === 42) {
                 position.position += 1;
                 check += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input2[check] !== 61 || input2[check + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5342,7 +5342,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5352,7 +5352,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5362,26 +5362,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5389,12 +5389,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -6464,7 +6464,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path3, host, upgrade, blocking, reset } = request2;
+      const { method, path: path5, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6545,7 +6545,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path3} HTTP/1.1\r
+      let header = `${method} ${path5} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7074,7 +7074,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path3, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7171,7 +7171,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path3;
+      headers[HTTP2_HEADER_PATH] = path5;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7524,9 +7524,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path3 = search ? `${pathname}${search}` : pathname;
+        const path5 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path3;
+        this.opts.path = path5;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8765,10 +8765,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path3 = "/",
+          path: path5 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path3;
+        opts.path = origin + path5;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10740,20 +10740,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path3) {
-      if (typeof path3 !== "string") {
-        return path3;
+    function safeUrl(path5) {
+      if (typeof path5 !== "string") {
+        return path5;
       }
-      const pathSegments = path3.split("?");
+      const pathSegments = path5.split("?");
       if (pathSegments.length !== 2) {
-        return path3;
+        return path5;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path3, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path3);
+    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path5);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10775,7 +10775,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3 }) => matchValue(safeUrl(path3), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10813,9 +10813,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path3, method, body, headers, query } = opts;
+      const { path: path5, method, body, headers, query } = opts;
       return {
-        path: path3,
+        path: path5,
         method,
         body,
         headers,
@@ -11240,9 +11240,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural3) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural3;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11278,10 +11278,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path3, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path3,
+            Path: path5,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12881,39 +12881,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
         const prefix = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        input = webidl.converters.RequestInfo(input, prefix, "input");
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl2);
+            parsedURL = new URL(input2, baseUrl2);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request2 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert(input instanceof _Request);
-          request2 = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert(input2 instanceof _Request);
+          request2 = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
@@ -13115,7 +13115,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13144,7 +13144,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13615,12 +13615,12 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -16160,9 +16160,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path3) {
-      for (let i = 0; i < path3.length; ++i) {
-        const code2 = path3.charCodeAt(i);
+    function validateCookiePath(path5) {
+      for (let i = 0; i < path5.length; ++i) {
+        const code2 = path5.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19082,11 +19082,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path3 = opts.path;
+          let path5 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path3 = `/${path3}`;
+            path5 = `/${path5}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path3);
+          url = new URL(util.parseOrigin(url).origin + path5);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21062,13 +21062,13 @@ var init_esm = __esm({
 import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -21520,6 +21520,581 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
+// src/common/errors.ts
+var BatchError = class extends Error {
+  kind;
+  hint;
+  /** Extra lines (one per package, one per location) shown under the headline. */
+  details;
+  constructor(kind, message, options = {}) {
+    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "BatchError";
+    this.kind = kind;
+    this.hint = options.hint;
+    this.details = options.details ?? [];
+  }
+};
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// src/action/audit-evidence.ts
+import { readFile, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import path3 from "node:path";
+
+// src/action/audit.ts
+import path from "node:path";
+function storeName(storePath) {
+  return path.basename(storePath).replace(/^[a-z0-9]{32}-/, "").replace(/\.drv$/, "");
+}
+function drvPathOfLog(file, storeDir = "/nix/store") {
+  const base = path.basename(file).replace(/\.bz2$/, "");
+  const prefix = path.basename(path.dirname(file));
+  if (!base.endsWith(".drv") || prefix.length !== 2) return void 0;
+  const whole = prefix + base;
+  return /^[a-z0-9]{32}-./.test(whole) ? `${storeDir}/${whole}` : void 0;
+}
+var VERSION = /^\d+(\.\d+)*$/;
+function splitPackageId(id) {
+  const dash = id.lastIndexOf("-");
+  if (dash > 0 && VERSION.test(id.slice(dash + 1)))
+    return { package: id.slice(0, dash), version: id.slice(dash + 1) };
+  return { package: id };
+}
+function ifdOf(name) {
+  for (const [prefix, step] of [
+    ["all-cabal-hashes-component-", "component"],
+    ["cabal2nix-", "cabal2nix"]
+  ]) {
+    if (name.startsWith(prefix) && name.length > prefix.length)
+      return { step, ...splitPackageId(name.slice(prefix.length)) };
+  }
+  return void 0;
+}
+function isBatchName(name, ours) {
+  return name === ours || name === "some-cabal2nix" || name.endsWith("-some-cabal2nix");
+}
+function kindOf(name, ourBatchName) {
+  if (ifdOf(name)) return "ifd";
+  return isBatchName(name, ourBatchName) ? "batch" : "other";
+}
+function derivationEnv(aterm) {
+  const env = {};
+  const start = aterm.lastIndexOf(",[(");
+  if (start < 0) return env;
+  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
+  const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
+  for (const m of aterm.slice(start).matchAll(pair)) env[unescape(m[1])] = unescape(m[2]);
+  return env;
+}
+function packagesOf(overridesJSON) {
+  if (overridesJSON === void 0) return void 0;
+  try {
+    const value = JSON.parse(overridesJSON);
+    return Object.fromEntries(
+      Object.entries(value).map(([n, v]) => [n, typeof v === "string" ? v : "local"])
+    );
+  } catch {
+    return void 0;
+  }
+}
+function packageListDifference(ours, theirs) {
+  const a = packagesOf(ours);
+  const b = packagesOf(theirs);
+  if (!a || !b) return "another package list";
+  const parts = [
+    ...Object.keys(b).filter((n) => !(n in a)).map((n) => `+${n}`),
+    ...Object.keys(a).filter((n) => !(n in b)).map((n) => `-${n}`),
+    ...Object.keys(a).filter((n) => n in b && a[n] !== b[n]).map((n) => `${n} ${b[n]} (ours ${a[n]})`)
+  ];
+  const shown = parts.slice(0, 3).join(", ");
+  return `another package list (${shown}${parts.length > 3 ? `, \u2026 ${parts.length - 3} more` : ""})`;
+}
+function batchDifferences(ours, theirs) {
+  const reasons = [];
+  const differs = (key) => ours[key] !== void 0 && ours[key] !== theirs[key];
+  if (differs("compiler")) reasons.push(`compiler ${theirs.compiler ?? "?"}, ours ${ours.compiler}`);
+  if (differs("hostConfig"))
+    reasons.push(`system ${theirs.hostConfig ?? "?"}, ours ${ours.hostConfig}`);
+  if (differs("system")) reasons.push(`build system ${theirs.system ?? "?"}, ours ${ours.system}`);
+  if (differs("cli") || differs("args"))
+    reasons.push("another some-cabal2nix revision (its builder differs)");
+  if (differs("allCabalHashes")) reasons.push("another all-cabal-hashes");
+  if (differs("cabal2nix")) reasons.push("another cabal2nix");
+  if (differs("builder")) reasons.push("another Node.js");
+  if (differs("overridesJSON"))
+    reasons.push(packageListDifference(ours.overridesJSON, theirs.overridesJSON));
+  return reasons;
+}
+function fixFor(pkg, version, overridesFile) {
+  return version === void 0 ? `add \`${pkg} = ./path/to/${pkg};\` to ${overridesFile}` : `add \`${pkg} = "${version}";\` to ${overridesFile}`;
+}
+function durationOf(d) {
+  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
+}
+function stragglersOf(built, substituted, overridesFile = "the overrides file") {
+  const byPackage = /* @__PURE__ */ new Map();
+  const add = (name, ms) => {
+    const ifd = ifdOf(name);
+    if (!ifd) return;
+    const key = `${ifd.package}\0${ifd.version ?? ""}`;
+    const entry = byPackage.get(key) ?? {
+      package: ifd.package,
+      version: ifd.version,
+      derivations: [],
+      ms: 0,
+      fix: fixFor(ifd.package, ifd.version, overridesFile)
+    };
+    entry.derivations.push(name);
+    entry.ms += ms;
+    byPackage.set(key, entry);
+  };
+  for (const d of built) add(d.name, durationOf(d));
+  for (const s of substituted) add(s.name, 0);
+  return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
+}
+function auditFrom(evidence, ours, window) {
+  const ourName = storeName(ours.outPath);
+  const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
+  const builtDrvs = new Set(built.map((d) => d.drvPath));
+  const substituted = evidence.registered.filter(
+    (i) => i.path !== ours.outPath && !i.path.endsWith(".drv") && !i.ca && !i.ultimate && !(i.deriver && builtDrvs.has(i.deriver))
+  ).map((i) => ({
+    path: i.path,
+    name: storeName(i.path),
+    kind: kindOf(storeName(i.path), ourName),
+    atMs: (i.registrationTime ?? 0) * 1e3,
+    narSize: i.narSize
+  })).sort((a, b) => a.atMs - b.atMs);
+  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
+  const otherBatches = [
+    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
+  ].map((p) => {
+    const theirs = evidence.envs[p];
+    return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
+  });
+  return {
+    status: "ok",
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    overrides: ours.overrides,
+    built,
+    substituted,
+    stragglers: stragglersOf(built, substituted, ours.overridesFile),
+    otherBatches
+  };
+}
+function buildFigures(audit2) {
+  let longest;
+  for (const d of audit2.built) {
+    const ms = durationOf(d);
+    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+  }
+  return {
+    built: audit2.built.length,
+    builtMs: audit2.built.reduce((sum, d) => sum + durationOf(d), 0),
+    longest,
+    substituted: audit2.substituted.length,
+    substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
+    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+  };
+}
+
+// src/action/store.ts
+import path2 from "node:path";
+
+// src/common/nix-command.ts
+var NIX_FEATURE_FLAGS = [
+  "--extra-experimental-features",
+  "nix-command flakes"
+];
+
+// src/common/nix-output.ts
+var TERMINAL_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+function stripTerminalCodes(text) {
+  return text.replace(TERMINAL_CODES, "");
+}
+function firstBuildError(stderr) {
+  const lines = stripTerminalCodes(stderr).split("\n");
+  const ours = lines.findIndex(
+    (l) => /^\s*error: /.test(l) && !/builder for|build of|cannot build derivation|dependencies couldn't be built/.test(l)
+  );
+  if (ours >= 0) {
+    const hint = lines.slice(ours + 1).find((l) => /^\s*hint: /.test(l));
+    return [lines[ours].trim(), hint?.trim()].filter(Boolean).join(" \u2014 ");
+  }
+  return lines.find((l) => /error:/.test(l))?.trim() ?? stderr.trim().split("\n").slice(-1)[0] ?? "unknown error";
+}
+
+// src/common/process.ts
+import { spawn } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+function runCommand(command, args, options = {}) {
+  const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  return new Promise((resolve2, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: [options.stdinFile ? "pipe" : "ignore", "pipe", "pipe"]
+    });
+    if (options.stdinFile && child.stdin) {
+      const input2 = createReadStream(options.stdinFile);
+      input2.on("error", (error) => child.kill("SIGKILL") && reject(error));
+      child.stdin.on("error", () => void 0);
+      input2.pipe(child.stdin);
+    }
+    const stdoutFile = options.stdoutFile ? createWriteStream(options.stdoutFile) : void 0;
+    const stdoutClosed = stdoutFile ? new Promise((done, fail) => stdoutFile.on("close", done).on("error", fail)) : Promise.resolve();
+    let partialLine = "";
+    const forwardLines = (chunk) => {
+      if (!options.onStderrLine) return;
+      const lines = (partialLine + chunk.toString("utf8")).split("\n");
+      partialLine = lines.pop() ?? "";
+      for (const line of lines) options.onStderrLine(line);
+    };
+    const out = [];
+    const err = [];
+    let size = 0;
+    let timedOut = false;
+    const kill = () => child.kill("SIGKILL");
+    const timer = options.timeoutMs ? setTimeout(() => (timedOut = true, kill()), options.timeoutMs) : void 0;
+    const collect = (into) => (chunk) => {
+      size += chunk.length;
+      if (size > limit) kill();
+      else into.push(chunk);
+    };
+    const stdout = child.stdout;
+    const stderr = child.stderr;
+    if (stdoutFile) stdout.pipe(stdoutFile);
+    else stdout.on("data", collect(out));
+    stderr.on("data", collect(err));
+    stderr.on("data", forwardLines);
+    child.on("error", (error) => {
+      if (timer) clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code2, signal) => {
+      if (timer) clearTimeout(timer);
+      if (partialLine && options.onStderrLine) options.onStderrLine(partialLine);
+      stdoutClosed.then(
+        () => resolve2({
+          code: code2,
+          signal,
+          stdout: Buffer.concat(out),
+          stderr: Buffer.concat(err).toString("utf8"),
+          timedOut
+        }),
+        reject
+      );
+    });
+  });
+}
+
+// src/action/store/path-info.ts
+function parsePathInfo(json) {
+  const data = JSON.parse(json);
+  if (Array.isArray(data)) return data.filter((i) => i && typeof i.path === "string");
+  if (data && typeof data === "object") {
+    return Object.entries(data).filter(([, info2]) => info2).map(([p, info2]) => ({ ...info2, path: p }));
+  }
+  return [];
+}
+
+// src/action/store.ts
+function describeInstallable(installable) {
+  if (installable.kind === "flake") return installable.ref;
+  if (installable.kind === "file")
+    return installable.attr ? `${installable.file}#${installable.attr}` : installable.file;
+  return "(generated expression)";
+}
+function nixFailure(what, result, hint) {
+  return new BatchError("nix", `${what} failed: ${firstBuildError(result.stderr)}`, { hint });
+}
+function derivationFromEval(ref, stdout) {
+  let value;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    value = void 0;
+  }
+  const [drvPath, outPath] = Array.isArray(value) ? value : [];
+  if (typeof drvPath !== "string" || typeof outPath !== "string" || !drvPath.endsWith(".drv") || !outPath.startsWith("/")) {
+    throw new BatchError(
+      "nix",
+      `${ref} is not a derivation (nix eval printed ${stdout.trim().slice(0, 80)})`,
+      {
+        hint: "point installable at the batch itself, e.g. '.#some-cabal2nix' exposing lib.someCabal2nixFor { \u2026 }.batch"
+      }
+    );
+  }
+  return { drvPath, outPath };
+}
+var NixStore = class {
+  constructor(cwd, env = process.env) {
+    this.cwd = cwd;
+    this.env = env;
+  }
+  cwd;
+  env;
+  run(command, args, extra = {}) {
+    return runCommand(command, args, { cwd: this.cwd, env: this.env, ...extra });
+  }
+  async evaluate(installable) {
+    if (installable.kind === "flake") {
+      const result = await this.evalJson(
+        installable.ref,
+        "d: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null"
+      );
+      if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result);
+      return derivationFromEval(installable.ref, result.stdout.toString("utf8"));
+    }
+    const args = installable.kind === "file" ? [installable.file, ...installable.attr ? ["-A", installable.attr] : []] : ["--expr", installable.expr];
+    const instantiated = await this.run("nix-instantiate", [...NIX_FEATURE_FLAGS, ...args]);
+    if (instantiated.code !== 0)
+      throw nixFailure(`evaluating ${describeInstallable(installable)}`, instantiated);
+    const drvPath = instantiated.stdout.toString("utf8").trim().split("\n").pop();
+    const outputs = await this.run("nix-store", ["--query", "--outputs", drvPath]);
+    if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs);
+    return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
+  }
+  /** `nix eval --json REF --apply FN`, as it came back. */
+  evalJson(ref, apply) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
+  }
+  async isValid(storePath) {
+    const result = await this.run("nix-store", ["--check-validity", storePath]);
+    return result.code === 0;
+  }
+  /** Without building anything: is the path there, fetchable from a substituter, or to be built? */
+  async verdict(derivation) {
+    if (await this.isValid(derivation.outPath)) return "valid";
+    const result = await this.run("nix-store", ["--realise", "--dry-run", derivation.drvPath]);
+    if (result.code !== 0) throw nixFailure(`planning the build of ${derivation.drvPath}`, result);
+    return /will be built/.test(result.stderr) ? "build" : "substitute";
+  }
+  /** Builds or substitutes the derivation; builder output goes to `onLine` as it comes. */
+  async realise(derivation, onLine) {
+    const result = await this.run("nix-store", ["--realise", derivation.drvPath], {
+      onStderrLine: onLine
+    });
+    if (result.code !== 0) {
+      throw nixFailure(
+        "building the batch",
+        result,
+        "the log above has the builder output; nothing was pushed"
+      );
+    }
+    return { stderr: result.stderr };
+  }
+  async exportTo(storePath, file) {
+    const result = await this.run("nix-store", ["--export", storePath], { stdoutFile: file });
+    if (result.code !== 0) throw nixFailure(`exporting ${storePath}`, result);
+  }
+  async importFrom(file) {
+    const result = await this.run("nix-store", ["--import"], { stdinFile: file });
+    if (result.code !== 0) throw nixFailure(`importing ${path2.basename(file)}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+  /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
+  async copyTo(url, storePath) {
+    const result = await this.copyToResult(url, storePath);
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} to a binary cache`, result);
+  }
+  /** As copyTo, for a push: the error is Nix's own first line, which the push report quotes. */
+  async pushTo(url, storePath) {
+    const result = await this.copyToResult(url, storePath);
+    if (result.code !== 0) throw new Error(firstBuildError(result.stderr));
+  }
+  copyToResult(url, storePath) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "copy", "--to", url, storePath]);
+  }
+  /** Whether the store at `url` (any store URL, a binary cache included) has the path. */
+  async hasIn(url, storePath) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "path-info",
+      "--store",
+      url,
+      storePath
+    ]);
+    return result.code === 0;
+  }
+  /** `nix store sign` in the local store; Nix's reason when it refuses, else undefined. */
+  async signLocally(keyFile, storePath) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "store",
+      "sign",
+      "--key-file",
+      keyFile,
+      storePath
+    ]);
+    return result.code === 0 ? void 0 : firstBuildError(result.stderr);
+  }
+  /**
+   * Checks a path in a binary cache against the given public keys, without the local store:
+   * its NAR must hash to the narinfo's NarHash and the narinfo must carry a signature by one of
+   * them. Returns Nix's reason when it does not.
+   */
+  async verifyInCache(url, storePath, publicKeys) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "store",
+      "verify",
+      "--store",
+      url,
+      ...trustOptions(publicKeys),
+      storePath
+    ]);
+    return result.code === 0 ? void 0 : firstBuildError(result.stderr);
+  }
+  /**
+   * `nix copy --from URL`: the store itself checks the NAR hash and the signature. With
+   * `publicKeys`, those are the only keys a trusted user's store accepts; without, signatures are
+   * not asked for (an unsigned export is not either). A daemon ignores both for a user not in
+   * trusted-users and applies its own `trusted-public-keys`.
+   */
+  async copyFrom(url, storePath, publicKeys) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "copy",
+      "--from",
+      url,
+      ...publicKeys ? trustOptions(publicKeys) : ["--no-check-sigs"],
+      storePath
+    ]);
+    if (result.code !== 0) throw nixFailure(`copying ${storePath} from ${url}`, result);
+  }
+  /** NAR size in bytes, or undefined when Nix cannot tell. */
+  async narSize(storePath) {
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--json", storePath]);
+    if (result.code !== 0) return void 0;
+    return parsePathInfo(result.stdout.toString("utf8"))[0]?.narSize;
+  }
+  /** `nix path-info --all --json`: every valid path with its registration time, deriver, size. */
+  async allPathInfo() {
+    const result = await this.run("nix", [...NIX_FEATURE_FLAGS, "path-info", "--all", "--json"]);
+    if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
+    return parsePathInfo(result.stdout.toString("utf8"));
+  }
+  async references(storePath) {
+    const result = await this.run("nix-store", ["--query", "--references", storePath]);
+    if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
+    return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
+  }
+};
+function trustOptions(publicKeys) {
+  return [
+    "--option",
+    "trusted-public-keys",
+    publicKeys.join(" "),
+    "--option",
+    "require-sigs",
+    "true"
+  ];
+}
+
+// src/action/audit-evidence.ts
+function nixLogDir(env = process.env) {
+  return env.NIX_LOG_DIR || "/nix/var/log/nix";
+}
+function errorCode(error) {
+  const code2 = error?.code;
+  return code2 ?? errorMessage(error);
+}
+async function buildLogsIn(logDir, window) {
+  const drvs = path3.join(logDir, "drvs");
+  let prefixes;
+  try {
+    prefixes = await readdir2(drvs);
+  } catch (error) {
+    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`, {
+      cause: error
+    });
+  }
+  const found = [];
+  for (const prefix of prefixes) {
+    const dir = path3.join(drvs, prefix);
+    const files = await readdir2(dir).catch(() => []);
+    for (const file of files) {
+      const full = path3.join(dir, file);
+      const drvPath = drvPathOfLog(full);
+      if (!drvPath) continue;
+      const info2 = await stat2(full).catch(() => void 0);
+      if (!info2 || info2.mtimeMs < window.startMs || info2.mtimeMs > window.endMs) continue;
+      const born = info2.birthtimeMs > 0 ? info2.birthtimeMs : void 0;
+      found.push({
+        drvPath,
+        name: storeName(drvPath),
+        kind: "other",
+        startMs: born !== void 0 && born <= info2.mtimeMs ? born : void 0,
+        endMs: info2.mtimeMs
+      });
+    }
+  }
+  return found;
+}
+async function registeredIn(window, cwd) {
+  const from = Math.floor(window.startMs / 1e3);
+  const to = Math.ceil(window.endMs / 1e3);
+  return (await new NixStore(cwd).allPathInfo()).filter(
+    (i) => i.registrationTime !== void 0 && i.registrationTime >= from && i.registrationTime <= to
+  );
+}
+async function drvEnv(drvPath) {
+  const text = await readFile(drvPath, "utf8").catch(() => void 0);
+  return text === void 0 ? void 0 : derivationEnv(text);
+}
+async function auditMainBuild(ours, window, options = {}) {
+  try {
+    const built = await buildLogsIn(nixLogDir(options.env), window);
+    const registered = await registeredIn(window, options.cwd ?? process.cwd());
+    const envs = {};
+    const ourName = storeName(ours.outPath);
+    const batchDrvs = [
+      ...ours.drvPath ? [ours.drvPath] : [],
+      ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
+      ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
+    ];
+    for (const drv of batchDrvs) {
+      const env = await drvEnv(drv);
+      if (env) envs[drv] = env;
+    }
+    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
+    return auditFrom({ built, registered, envs }, ours, window);
+  } catch (error) {
+    return { status: "unknown", reason: errorMessage(error) };
+  }
+}
+
+// src/action/config.ts
+function input(name) {
+  return getInput(name);
+}
+function readPostConfig() {
+  const githubToken = input("github-token").trim() || void 0;
+  if (githubToken) setSecret(githubToken);
+  return { githubToken };
+}
+function readTraceInputs() {
+  return {
+    endpoint: input("otlp-endpoint").trim() || void 0,
+    headers: input("otlp-headers").trim() || void 0
+  };
+}
+
+// src/action/pull-request/event.ts
+function field(value, name) {
+  return value && typeof value === "object" ? value[name] : void 0;
+}
+function runUrl(env = process.env) {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+  if (!server || !repository || !run) return void 0;
+  const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+  return `${server}/${repository}/actions/runs/${run}${attempt}`;
+}
+
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
 import { EOL as EOL4 } from "os";
@@ -21534,8 +22109,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path3 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path3} does not exist${EOL4}`);
+        const path5 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL4}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -21759,8 +22334,8 @@ function Collection() {
 var before_after_hook_default = { Singular, Collection };
 
 // node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var VERSION2 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION2} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -22630,10 +23205,10 @@ var RequestError = class extends Error {
 };
 
 // node_modules/@octokit/request/dist-bundle/index.js
-var VERSION2 = "10.0.16";
+var VERSION3 = "10.0.16";
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${VERSION3} ${getUserAgent()}`
   }
 };
 function isPlainObject2(value) {
@@ -22812,7 +23387,7 @@ function withDefaults2(oldEndpoint, newDefaults) {
 var request = withDefaults2(endpoint, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
+var VERSION4 = "0.0.0-development";
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
@@ -22909,7 +23484,7 @@ function withDefaults3(request2, newDefaults) {
 }
 var graphql2 = withDefaults3(request, {
   headers: {
-    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
+    "user-agent": `octokit-graphql.js/${VERSION4} ${getUserAgent()}`
   },
   method: "POST",
   url: "/graphql"
@@ -22967,7 +23542,7 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 // node_modules/@octokit/core/dist-src/version.js
-var VERSION4 = "7.0.8";
+var VERSION5 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
 var noop2 = () => {
@@ -22989,9 +23564,9 @@ function createLogger(logger = {}) {
   }
   return logger;
 }
-var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
+var userAgentTrail = `octokit-core.js/${VERSION5} ${getUserAgent()}`;
 var Octokit = class {
-  static VERSION = VERSION4;
+  static VERSION = VERSION5;
   static defaults(defaults2) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
@@ -23104,7 +23679,7 @@ var Octokit = class {
 };
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION5 = "17.0.0";
+var VERSION6 = "17.0.0";
 
 // node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 var Endpoints = {
@@ -25528,7 +26103,7 @@ function restEndpointMethods(octokit) {
     rest: api
   };
 }
-restEndpointMethods.VERSION = VERSION5;
+restEndpointMethods.VERSION = VERSION6;
 function legacyRestEndpointMethods(octokit) {
   const api = endpointsToMethods(octokit);
   return {
@@ -25536,10 +26111,10 @@ function legacyRestEndpointMethods(octokit) {
     rest: api
   };
 }
-legacyRestEndpointMethods.VERSION = VERSION5;
+legacyRestEndpointMethods.VERSION = VERSION6;
 
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION6 = "0.0.0-development";
+var VERSION7 = "0.0.0-development";
 function normalizePaginatedListResponse(response) {
   if (!response.data) {
     return {
@@ -25652,7 +26227,7 @@ function paginateRest(octokit) {
     })
   };
 }
-paginateRest.VERSION = VERSION6;
+paginateRest.VERSION = VERSION7;
 
 // node_modules/@actions/github/lib/utils.js
 var context = new Context();
@@ -25685,248 +26260,237 @@ function getOctokit(token, options, ...additionalPlugins) {
   return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-// src/action/audit.ts
-import { readFile, readdir as readdir2, stat as stat2 } from "node:fs/promises";
-import path from "node:path";
+// src/common/redact.ts
+var USER_INFO = /\/\/[^/@\s]*@/g;
+function redactSecrets(text) {
+  return text.replace(USER_INFO, "//***@").replace(/(secret-key|access-key|secret|token|password)=[^&\s]*/gi, "$1=***").replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, "$1***");
+}
 
-// src/common/nix-command.ts
-var NIX_FEATURE_FLAGS = [
-  "--extra-experimental-features",
-  "nix-command flakes"
-];
+// src/action/report/fit.ts
+var COMMENT_MAX_CHARS = 65536;
+var SUMMARY_MAX_BYTES = 1e6;
+function sizeOf(text, unit) {
+  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+function fit(render, max, unit, limit) {
+  let text = render(limit);
+  while (sizeOf(text, unit) > max && limit > 0) {
+    limit = Math.floor(limit / 2);
+    text = render(limit);
+  }
+  if (sizeOf(text, unit) <= max) return text;
+  const note = "\n\n_(cut to fit GitHub\u2019s size limit)_\n";
+  let cut = Math.max(0, max - sizeOf(note, unit) - 8);
+  while (cut > 0 && sizeOf(text.slice(0, cut), unit) > max - sizeOf(note, unit)) cut -= 64;
+  return text.slice(0, Math.max(0, cut)) + note;
+}
 
-// src/common/process.ts
-import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
-function runCommand(command, args, options = {}) {
-  const limit = options.maxOutputBytes ?? 64 * 1024 * 1024;
-  return new Promise((resolve2, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: [options.stdinFile ? "pipe" : "ignore", "pipe", "pipe"]
-    });
-    if (options.stdinFile && child.stdin) {
-      const input = createReadStream(options.stdinFile);
-      input.on("error", (error) => child.kill("SIGKILL") && reject(error));
-      child.stdin.on("error", () => void 0);
-      input.pipe(child.stdin);
-    }
-    const stdoutFile = options.stdoutFile ? createWriteStream(options.stdoutFile) : void 0;
-    const stdoutClosed = stdoutFile ? new Promise((done, fail) => stdoutFile.on("close", done).on("error", fail)) : Promise.resolve();
-    let partialLine = "";
-    const forwardLines = (chunk) => {
-      if (!options.onStderrLine) return;
-      const lines = (partialLine + chunk.toString("utf8")).split("\n");
-      partialLine = lines.pop() ?? "";
-      for (const line of lines) options.onStderrLine(line);
-    };
-    const out = [];
-    const err = [];
-    let size = 0;
-    let timedOut = false;
-    const kill = () => child.kill("SIGKILL");
-    const timer = options.timeoutMs ? setTimeout(() => (timedOut = true, kill()), options.timeoutMs) : void 0;
-    const collect = (into) => (chunk) => {
-      size += chunk.length;
-      if (size > limit) kill();
-      else into.push(chunk);
-    };
-    const stdout = child.stdout;
-    const stderr = child.stderr;
-    if (stdoutFile) stdout.pipe(stdoutFile);
-    else stdout.on("data", collect(out));
-    stderr.on("data", collect(err));
-    stderr.on("data", forwardLines);
-    child.on("error", (error) => {
-      if (timer) clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code2, signal) => {
-      if (timer) clearTimeout(timer);
-      if (partialLine && options.onStderrLine) options.onStderrLine(partialLine);
-      stdoutClosed.then(
-        () => resolve2({
-          code: code2,
-          signal,
-          stdout: Buffer.concat(out),
-          stderr: Buffer.concat(err).toString("utf8"),
-          timedOut
-        }),
-        reject
-      );
-    });
+// src/action/pull-request/our-comment.ts
+function commentMarker(commentId) {
+  const id = commentId.replace(/\s+/g, " ").trim().replace(/--+|[<>]/g, "_");
+  return `<!-- some-cabal2nix:${id} -->`;
+}
+function hasMarker(body, marker) {
+  if (!body) return false;
+  const firstLine = body.split("\n", 1)[0].replace(/\r$/, "").trim();
+  return firstLine === marker;
+}
+function commentBody(commentId, body) {
+  const full = `${commentMarker(commentId)}
+${body}`;
+  if ([...full].length <= COMMENT_MAX_CHARS) return full;
+  const note = "\n\n_(cut to fit GitHub\u2019s comment size limit; the job summary has everything)_\n";
+  const room = COMMENT_MAX_CHARS - [...note].length;
+  return [...full].slice(0, room).join("") + note;
+}
+function isOurAuthor(user, knownLogin) {
+  if (!user?.login) return false;
+  if (knownLogin) return user.login.toLowerCase() === knownLogin.toLowerCase();
+  return user.type === "Bot";
+}
+function isInstallationToken(token) {
+  return token.startsWith("ghs_");
+}
+
+// src/action/pull-request/sticky-comment.ts
+function httpStatus(error) {
+  const status = field(error, "status");
+  return typeof status === "number" ? status : void 0;
+}
+function apiErrorMessage(error) {
+  const status = httpStatus(error);
+  const name = error instanceof Error ? error.name : "";
+  const message = name === "AbortError" || name === "TimeoutError" ? "timed out" : errorMessage(error);
+  return redactSecrets(status ? `HTTP ${status}: ${message}` : message);
+}
+function isPermissionError(error) {
+  const status = httpStatus(error);
+  return status === 401 || status === 403 || status === 404;
+}
+function written(session, status, data) {
+  return {
+    ok: true,
+    status,
+    id: data.id,
+    url: data.html_url,
+    login: data.user?.login ?? "",
+    requests: session.requests()
+  };
+}
+async function updateComment(session, id) {
+  const { octokit, owner, repo, body } = session;
+  const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
+  return written(session, "updated", data);
+}
+async function createComment(session) {
+  const { octokit, owner, repo, issueNumber, body } = session;
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: issueNumber,
+    body
   });
+  return written(session, "created", data);
 }
-
-// src/action/audit.ts
-function storeName(storePath) {
-  return path.basename(storePath).replace(/^[a-z0-9]{32}-/, "").replace(/\.drv$/, "");
-}
-function drvPathOfLog(file, storeDir = "/nix/store") {
-  const base = path.basename(file).replace(/\.bz2$/, "");
-  const prefix = path.basename(path.dirname(file));
-  if (!base.endsWith(".drv") || prefix.length !== 2) return void 0;
-  const whole = prefix + base;
-  return /^[a-z0-9]{32}-./.test(whole) ? `${storeDir}/${whole}` : void 0;
-}
-var VERSION7 = /^\d+(\.\d+)*$/;
-function splitPackageId(id) {
-  const dash = id.lastIndexOf("-");
-  if (dash > 0 && VERSION7.test(id.slice(dash + 1)))
-    return { package: id.slice(0, dash), version: id.slice(dash + 1) };
-  return { package: id };
-}
-function ifdOf(name) {
-  for (const [prefix, step] of [
-    ["all-cabal-hashes-component-", "component"],
-    ["cabal2nix-", "cabal2nix"]
-  ]) {
-    if (name.startsWith(prefix) && name.length > prefix.length)
-      return { step, ...splitPackageId(name.slice(prefix.length)) };
-  }
-  return void 0;
-}
-function isBatchName(name, ours) {
-  return name === ours || name === "some-cabal2nix" || name.endsWith("-some-cabal2nix");
-}
-function kindOf(name, ourBatchName) {
-  if (ifdOf(name)) return "ifd";
-  return isBatchName(name, ourBatchName) ? "batch" : "other";
-}
-function parsePathInfo(json) {
-  const data = JSON.parse(json);
-  if (Array.isArray(data)) return data.filter((i) => i && typeof i.path === "string");
-  if (data && typeof data === "object") {
-    return Object.entries(data).filter(([, info2]) => info2).map(([p, info2]) => ({ ...info2, path: p }));
-  }
-  return [];
-}
-function derivationEnv(aterm) {
-  const env = {};
-  const start = aterm.lastIndexOf(",[(");
-  if (start < 0) return env;
-  const pair = /\("((?:[^"\\]|\\.)*)","((?:[^"\\]|\\.)*)"\)/g;
-  const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ n: "\n", t: "	", r: "\r" })[c] ?? c);
-  for (const m of aterm.slice(start).matchAll(pair)) env[unescape(m[1])] = unescape(m[2]);
-  return env;
-}
-function packagesOf(overridesJSON) {
-  if (overridesJSON === void 0) return void 0;
+async function ourLogin(session, token, knownLogin) {
+  if (knownLogin || isInstallationToken(token)) return knownLogin;
   try {
-    const value = JSON.parse(overridesJSON);
-    return Object.fromEntries(
-      Object.entries(value).map(([n, v]) => [n, typeof v === "string" ? v : "local"])
+    return (await session.octokit.rest.users.getAuthenticated()).data.login;
+  } catch (error) {
+    session.log(
+      `GET /user failed (${apiErrorMessage(error)}); recognising our comments by their Bot author`
     );
-  } catch {
     return void 0;
   }
 }
-function packageListDifference(ours, theirs) {
-  const a = packagesOf(ours);
-  const b = packagesOf(theirs);
-  if (!a || !b) return "another package list";
-  const parts = [
-    ...Object.keys(b).filter((n) => !(n in a)).map((n) => `+${n}`),
-    ...Object.keys(a).filter((n) => !(n in b)).map((n) => `-${n}`),
-    ...Object.keys(a).filter((n) => n in b && a[n] !== b[n]).map((n) => `${n} ${b[n]} (ours ${a[n]})`)
-  ];
-  const shown = parts.slice(0, 3).join(", ");
-  return `another package list (${shown}${parts.length > 3 ? `, \u2026 ${parts.length - 3} more` : ""})`;
-}
-function batchDifferences(ours, theirs) {
-  const reasons = [];
-  const differs = (key) => ours[key] !== void 0 && ours[key] !== theirs[key];
-  if (differs("compiler")) reasons.push(`compiler ${theirs.compiler ?? "?"}, ours ${ours.compiler}`);
-  if (differs("hostConfig"))
-    reasons.push(`system ${theirs.hostConfig ?? "?"}, ours ${ours.hostConfig}`);
-  if (differs("system")) reasons.push(`build system ${theirs.system ?? "?"}, ours ${ours.system}`);
-  if (differs("cli") || differs("args"))
-    reasons.push("another some-cabal2nix revision (its builder differs)");
-  if (differs("allCabalHashes")) reasons.push("another all-cabal-hashes");
-  if (differs("cabal2nix")) reasons.push("another cabal2nix");
-  if (differs("builder")) reasons.push("another Node.js");
-  if (differs("overridesJSON"))
-    reasons.push(packageListDifference(ours.overridesJSON, theirs.overridesJSON));
-  return reasons;
-}
-function fixFor(pkg, version, overridesFile) {
-  return version === void 0 ? `add \`${pkg} = ./path/to/${pkg};\` to ${overridesFile}` : `add \`${pkg} = "${version}";\` to ${overridesFile}`;
-}
-function durationOf(d) {
-  return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
-}
-function stragglersOf(built, substituted, overridesFile = "the overrides file") {
-  const byPackage = /* @__PURE__ */ new Map();
-  const add = (name, ms) => {
-    const ifd = ifdOf(name);
-    if (!ifd) return;
-    const key = `${ifd.package}\0${ifd.version ?? ""}`;
-    const entry = byPackage.get(key) ?? {
-      package: ifd.package,
-      version: ifd.version,
-      derivations: [],
-      ms: 0,
-      fix: fixFor(ifd.package, ifd.version, overridesFile)
-    };
-    entry.derivations.push(name);
-    entry.ms += ms;
-    byPackage.set(key, entry);
-  };
-  for (const d of built) add(d.name, durationOf(d));
-  for (const s of substituted) add(s.name, 0);
-  return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
-}
-function auditFrom(evidence, ours, window) {
-  const ourName = storeName(ours.outPath);
-  const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
-  const builtDrvs = new Set(built.map((d) => d.drvPath));
-  const substituted = evidence.registered.filter(
-    (i) => i.path !== ours.outPath && !i.path.endsWith(".drv") && !i.ca && !i.ultimate && !(i.deriver && builtDrvs.has(i.deriver))
-  ).map((i) => ({
-    path: i.path,
-    name: storeName(i.path),
-    kind: kindOf(storeName(i.path), ourName),
-    atMs: (i.registrationTime ?? 0) * 1e3,
-    narSize: i.narSize
-  })).sort((a, b) => a.atMs - b.atMs);
-  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
-  const otherBatches = [
-    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
-    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
-  ].map((p) => {
-    const theirs = evidence.envs[p];
-    return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
+async function findOurComment(session, marker, login) {
+  const { octokit, owner, repo, issueNumber } = session;
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100
   });
-  return {
-    status: "ok",
-    windowStartMs: window.startMs,
-    windowEndMs: window.endMs,
-    overrides: ours.overrides,
-    built,
-    substituted,
-    stragglers: stragglersOf(built, substituted, ours.overridesFile),
-    otherBatches
-  };
+  const candidates = comments.filter((c) => hasMarker(c.body, marker) && isOurAuthor(c.user, login));
+  const minimized = await minimizedComments(session, candidates);
+  session.log(
+    `${comments.length} comments on #${issueNumber}, ${candidates.length} with our marker by ${login ?? "a Bot account"}${minimized.size ? ` (${minimized.size} minimized)` : ""}`
+  );
+  return candidates.find((c) => !minimized.has(c.id));
 }
-function buildFigures(audit2) {
-  let longest;
-  for (const d of audit2.built) {
-    const ms = durationOf(d);
-    if (!longest || ms > longest.ms) longest = { name: d.name, ms };
+async function minimizedComments(session, candidates) {
+  const withNodes = candidates.filter((c) => c.node_id);
+  if (withNodes.length === 0) return /* @__PURE__ */ new Set();
+  try {
+    const result = await session.octokit.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }", {
+      ids: withNodes.map((c) => c.node_id)
+    });
+    const hidden = new Set(result.nodes.filter((n) => n?.isMinimized).map((n) => n?.id));
+    return new Set(withNodes.filter((c) => hidden.has(c.node_id)).map((c) => c.id));
+  } catch (error) {
+    session.log(
+      `could not ask whether our comments are minimized (${apiErrorMessage(error)}); assuming they are not`
+    );
+    return /* @__PURE__ */ new Set();
   }
-  return {
-    built: audit2.built.length,
-    builtMs: audit2.built.reduce((sum, d) => sum + durationOf(d), 0),
-    longest,
-    substituted: audit2.substituted.length,
-    substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+}
+async function upsertStickyComment(options) {
+  const timeoutMs = options.timeoutMs ?? 6e4;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let requests = 0;
+  const octokit = getOctokit(options.token, {
+    ...options.baseUrl ? { baseUrl: options.baseUrl } : {},
+    request: {
+      ...defaults.request ?? {},
+      ...options.fetch ? { fetch: options.fetch } : {},
+      signal
+    }
+  });
+  octokit.hook.before("request", () => {
+    requests++;
+  });
+  const session = {
+    octokit,
+    owner: options.owner,
+    repo: options.repo,
+    issueNumber: options.issueNumber,
+    body: commentBody(options.commentId, options.body),
+    log: options.log ?? (() => void 0),
+    requests: () => requests
   };
+  const failure = (error) => signal.aborted ? { ok: false, status: "failed", message: `timed out after ${timeoutMs / 1e3} s`, requests } : {
+    ok: false,
+    status: isPermissionError(error) ? "denied" : "failed",
+    httpStatus: httpStatus(error),
+    message: apiErrorMessage(error),
+    requests
+  };
+  try {
+    if (options.knownCommentId) {
+      try {
+        return await updateComment(session, options.knownCommentId);
+      } catch (error) {
+        if (httpStatus(error) !== 404) return failure(error);
+        session.log(`comment ${options.knownCommentId} is gone; looking for another one`);
+      }
+    }
+    const login = await ourLogin(session, options.token, options.knownLogin);
+    const ours = await findOurComment(session, commentMarker(options.commentId), login);
+    if (ours) {
+      try {
+        return await updateComment(session, ours.id);
+      } catch (error) {
+        const status = httpStatus(error);
+        if (status !== 403 && status !== 404) return failure(error);
+        session.log(
+          `editing comment ${ours.id} was refused (${apiErrorMessage(error)}); creating a new one`
+        );
+      }
+    }
+    return await createComment(session);
+  } catch (error) {
+    return failure(error);
+  }
+}
+function commentWarning(result, issueNumber) {
+  if (result.status === "denied") {
+    return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The token may not write comments here: pull requests from forks get a read-only token, and the workflow needs \`permissions: pull-requests: write\`. The timing report is in the job summary; set \`comment: false\` to stop trying.`;
+  }
+  return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The timing report is in the job summary.`;
+}
+
+// src/action/report/markdown.ts
+function formatDuration(ms) {
+  if (ms < 1e3) return `${(ms / 1e3).toFixed(2)} s`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 6e4);
+  return `${minutes} min ${Math.round((ms - minutes * 6e4) / 1e3)} s`;
+}
+function formatBytes(bytes) {
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 function plural(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
 }
+function cell(text) {
+  return text.replace(/\s+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;").replace(/\|/g, "\\|").trim();
+}
+function code(text) {
+  const clean = text.replace(/\s+/g, " ");
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+// src/action/report/model.ts
+var MAIN_BUILD_LABEL = "main build";
+function hackageCount(report) {
+  return report.packages.filter((p) => "version" in p).length;
+}
+
+// src/action/report/audit-text.ts
 function packageId(s) {
   return s.version === void 0 ? s.package : `${s.package} ${s.version}`;
 }
@@ -25950,284 +26514,10 @@ function auditVerdict(audit2) {
   if (parts.length) return parts.join("; ");
   return `main build: 0 IFD builds \u2014 none of the ${plural(audit2.overrides, "override")} needed its own cabal2nix run`;
 }
-function nixLogDir(env = process.env) {
-  return env.NIX_LOG_DIR || "/nix/var/log/nix";
-}
-function errorCode(error) {
-  const code2 = error?.code;
-  return code2 ?? (error?.message || String(error));
-}
-async function buildLogsIn(logDir, window) {
-  const drvs = path.join(logDir, "drvs");
-  let prefixes;
-  try {
-    prefixes = await readdir2(drvs);
-  } catch (error) {
-    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`, {
-      cause: error
-    });
-  }
-  const found = [];
-  for (const prefix of prefixes) {
-    const dir = path.join(drvs, prefix);
-    const files = await readdir2(dir).catch(() => []);
-    for (const file of files) {
-      const full = path.join(dir, file);
-      const drvPath = drvPathOfLog(full);
-      if (!drvPath) continue;
-      const info2 = await stat2(full).catch(() => void 0);
-      if (!info2 || info2.mtimeMs < window.startMs || info2.mtimeMs > window.endMs) continue;
-      const born = info2.birthtimeMs > 0 ? info2.birthtimeMs : void 0;
-      found.push({
-        drvPath,
-        name: storeName(drvPath),
-        kind: "other",
-        startMs: born !== void 0 && born <= info2.mtimeMs ? born : void 0,
-        endMs: info2.mtimeMs
-      });
-    }
-  }
-  return found;
-}
-async function registeredIn(window, cwd) {
-  const result = await runCommand("nix", [...NIX_FEATURE_FLAGS, "path-info", "--all", "--json"], {
-    cwd
-  });
-  if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
-  const from = Math.floor(window.startMs / 1e3);
-  const to = Math.ceil(window.endMs / 1e3);
-  return parsePathInfo(result.stdout.toString("utf8")).filter(
-    (i) => i.registrationTime !== void 0 && i.registrationTime >= from && i.registrationTime <= to
-  );
-}
-async function drvEnv(drvPath) {
-  const text = await readFile(drvPath, "utf8").catch(() => void 0);
-  return text === void 0 ? void 0 : derivationEnv(text);
-}
-async function auditMainBuild(ours, window, options = {}) {
-  try {
-    const built = await buildLogsIn(nixLogDir(options.env), window);
-    const registered = await registeredIn(window, options.cwd ?? process.cwd());
-    const envs = {};
-    const ourName = storeName(ours.outPath);
-    const batchDrvs = [
-      ...ours.drvPath ? [ours.drvPath] : [],
-      ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
-      ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
-    ];
-    for (const drv of batchDrvs) {
-      const env = await drvEnv(drv);
-      if (env) envs[drv] = env;
-    }
-    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
-    return auditFrom({ built, registered, envs }, ours, window);
-  } catch (error) {
-    return { status: "unknown", reason: error.message };
-  }
-}
-
-// src/action/report.ts
-var PhaseTimer = class {
-  phases = [];
-  started = performance.now();
-  /** Epoch ms when the timer started. */
-  startedAtMs = Date.now();
-  async time(name, work) {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.record(name, performance.now() - start, this.epochOf(start));
-    }
-  }
-  /** A phase of `ms` that started at `startMs` (epoch ms; by default it just ended). */
-  record(name, ms, startMs = this.epochOf(performance.now()) - ms) {
-    this.phases.push({ name, ms, startMs });
-  }
-  /** Epoch ms of a performance.now() reading. */
-  epochOf(now) {
-    return this.startedAtMs + (now - this.started);
-  }
-  elapsedMs() {
-    return performance.now() - this.started;
-  }
-};
-function formatDuration(ms) {
-  if (ms < 1e3) return `${(ms / 1e3).toFixed(2)} s`;
-  if (ms < 6e4) return `${(ms / 1e3).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 6e4);
-  return `${minutes} min ${Math.round((ms - minutes * 6e4) / 1e3)} s`;
-}
-var COMMENT_MAX_CHARS = 65536;
-var SUMMARY_MAX_BYTES = 1e6;
-var SOURCE_HEADLINES = {
-  "actions-cache": "restored from the Actions cache",
-  "binary-cache": "substituted from a binary cache",
-  local: "already in the Nix store",
-  built: "built"
-};
-var PHASE_DESCRIPTIONS = {
-  plan: "read the package list",
-  restore: "look the batch up in the Actions cache and download it",
-  import: "import the downloaded batch into the Nix store",
-  evaluate: "evaluate the batch derivation",
-  "archive pass": "one pass over all-cabal-hashes for every package",
-  cabal2nix: "cabal2nix for every package",
-  store: "write the output into the Nix store",
-  build: "build the batch",
-  substitute: "fetch the batch from a binary cache",
-  push: "push to the binary caches",
-  save: "save the batch to the Actions cache"
-};
-var PUSH_WORDS = {
-  pushed: "pushed",
-  "already-present": "already there",
-  failed: "failed"
-};
-var MAIN_BUILD_LABEL = "main build";
-function hackageCount(report) {
-  return report.packages.filter((p) => "version" in p).length;
-}
-function cell(text) {
-  return text.replace(/\s+/g, " ").replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;").replace(/\|/g, "\\|").trim();
-}
-function code(text) {
-  const clean = text.replace(/\s+/g, " ");
-  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = clean.startsWith("`") || clean.endsWith("`") ? " " : "";
-  return `${fence}${pad}${clean}${pad}${fence}`;
-}
-function redactSecrets(text) {
-  return text.replace(/\/\/[^/@\s]*@/g, "//***@").replace(/(secret-key|access-key|secret|token|password)=[^&\s]*/gi, "$1=***").replace(/\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]+/g, "$1***");
-}
-function plural2(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function packageCountText(report) {
-  const total = report.packages.length;
-  const hackage = hackageCount(report);
-  const local = total - hackage;
-  if (local === 0) return `${plural2(total, "package")} from Hackage`;
-  if (hackage === 0) return `${plural2(total, "local package")}`;
-  return `${plural2(total, "package")} (${hackage} from Hackage, ${local} local)`;
-}
-function changesText(diff, short = false) {
-  if (!diff) {
-    return short ? "first batch" : "first batch: no earlier batch in the Actions cache to compare with";
-  }
-  const changed = diff.added.length + diff.removed.length + diff.bumped.length;
-  if (changed === 0) {
-    return short ? "no package changes" : `no package changes since the cached batch (${diff.unchanged} unchanged)`;
-  }
-  const parts = [];
-  if (diff.added.length) parts.push(`${diff.added.length} added`);
-  if (diff.removed.length) parts.push(`${diff.removed.length} removed`);
-  if (diff.bumped.length) parts.push(`${diff.bumped.length} bumped`);
-  parts.push(`${diff.unchanged} unchanged`);
-  return short ? parts.join(", ") : `${parts.join(", ")} since the cached batch`;
-}
-function estimateAvoidedIfd(report) {
-  const pass = report.phases.find((p) => p.name === "archive pass");
-  const hackagePackages = hackageCount(report);
-  if (!pass || hackagePackages === 0) return void 0;
-  return { ms: hackagePackages * pass.ms, hackagePackages, archivePassMs: pass.ms };
-}
-function estimateParagraph(estimate) {
-  return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural2(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
-}
-function phaseRows(report, withDescriptions) {
-  const rows = report.phases.map(
-    (p) => withDescriptions ? `| ${cell(p.name)} | ${formatDuration(p.ms)} | ${cell(PHASE_DESCRIPTIONS[p.name] ?? "")} |` : `| ${cell(p.name)} | ${formatDuration(p.ms)} |`
-  );
-  const total = withDescriptions ? `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** | this step, all phases |` : `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** |`;
-  rows.push(total);
-  if (report.mainBuildMs !== void 0) {
-    rows.push(
-      withDescriptions ? `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} | the steps after this one, up to its post step |` : `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} |`
-    );
-  }
-  return withDescriptions ? ["| phase | time | what it did |", "| --- | ---: | --- |", ...rows] : ["| phase | time |", "| --- | ---: |", ...rows];
-}
-function phaseGantt(report) {
-  const lines = [
-    "```mermaid",
-    "gantt",
-    "  dateFormat x",
-    "  axisFormat %s",
-    "  title some-cabal2nix phases (axis in seconds)",
-    "  section this step"
-  ];
-  let at = 0;
-  const task = (name, ms) => {
-    const length = Math.max(1, Math.round(ms));
-    const label = `${name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
-    lines.push(`  ${label} : ${at}, ${at + length}`);
-    at += length;
-  };
-  for (const p of report.phases.slice(0, 20)) task(p.name, p.ms);
-  if (report.mainBuildMs !== void 0) {
-    lines.push("  section after this step");
-    at = Math.max(at, Math.round(report.totalMs));
-    const mainStart = at;
-    task(MAIN_BUILD_LABEL, report.mainBuildMs);
-    const audit2 = report.audit;
-    const timed = audit2?.status === "ok" ? audit2.built.filter((d) => d.startMs !== void 0) : [];
-    if (audit2?.status === "ok" && timed.length > 0) {
-      lines.push(`  section ${MAIN_BUILD_LABEL}`);
-      for (const d of timed.slice(0, 20)) {
-        at = mainStart + Math.max(0, Math.round(d.startMs - audit2.windowStartMs));
-        task(d.name, d.endMs - d.startMs);
-      }
-      if (timed.length > 20)
-        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
-    }
-  }
-  lines.push("```");
-  return lines.join("\n");
-}
-function changeRows(kind, changes, limit) {
-  return changes.slice(0, limit).map((c) => {
-    const version = c.from !== void 0 && c.to !== void 0 ? `${c.from} \u2192 ${c.to}` : c.to ?? c.from ?? "";
-    return `| ${kind} | ${cell(c.name)} | ${cell(version)} |`;
-  });
-}
-function diffTable(diff, limit, whereTheRestIs) {
-  const rows = [
-    ...changeRows("added", diff.added, limit),
-    ...changeRows("removed", diff.removed, limit),
-    ...changeRows("bumped", diff.bumped, limit)
-  ];
-  const total = diff.added.length + diff.removed.length + diff.bumped.length;
-  const lines = rows.length ? ["| change | package | version |", "| --- | --- | --- |", ...rows] : [];
-  if (rows.length < total) {
-    lines.push("", `\u2026 and ${total - rows.length} more changes (${whereTheRestIs}).`);
-  }
-  return lines;
-}
-function sizeOf(text, unit) {
-  return unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
-}
-function fit(render, max, unit, limit) {
-  let text = render(limit);
-  while (sizeOf(text, unit) > max && limit > 0) {
-    limit = Math.floor(limit / 2);
-    text = render(limit);
-  }
-  if (sizeOf(text, unit) <= max) return text;
-  const note = "\n\n_(cut to fit GitHub\u2019s size limit)_\n";
-  let cut = Math.max(0, max - sizeOf(note, unit) - 8);
-  while (cut > 0 && sizeOf(text.slice(0, cut), unit) > max - sizeOf(note, unit)) cut -= 64;
-  return text.slice(0, Math.max(0, cut)) + note;
-}
-function formatBytes(bytes) {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 function auditFiguresText(audit2) {
   const f = buildFigures(audit2);
-  const built = f.built === 0 ? "nothing built" : `${plural2(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
-  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural2(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
+  const built = f.built === 0 ? "nothing built" : `${plural(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
+  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
   return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
 }
 function stragglerTable(audit2, limit, whereTheRestIs) {
@@ -26241,7 +26531,7 @@ function stragglerTable(audit2, limit, whereTheRestIs) {
     ...rows
   ];
   const rest = audit2.stragglers.length - rows.length;
-  if (rest > 0) lines.push("", `\u2026 and ${plural2(rest, "more package")} (${whereTheRestIs}).`);
+  if (rest > 0) lines.push("", `\u2026 and ${plural(rest, "more package")} (${whereTheRestIs}).`);
   return lines;
 }
 function otherBatchLines(audit2, limit) {
@@ -26292,13 +26582,215 @@ function auditSections(audit2, limit, whereTheRestIs, withDerivations) {
   }
   return out;
 }
-function renderPostSummary(report, options = {}) {
-  return fit(
-    (limit) => renderPostSummaryWith(report, limit),
-    options.maxSize ?? SUMMARY_MAX_BYTES,
-    "bytes",
-    1e3
+
+// src/action/report/facts.ts
+var SOURCE_HEADLINES = {
+  "actions-cache": "restored from the Actions cache",
+  "binary-cache": "substituted from a binary cache",
+  local: "already in the Nix store",
+  built: "built"
+};
+function packageCountText(report) {
+  const total = report.packages.length;
+  const hackage = hackageCount(report);
+  const local = total - hackage;
+  if (local === 0) return `${plural(total, "package")} from Hackage`;
+  if (hackage === 0) return `${plural(total, "local package")}`;
+  return `${plural(total, "package")} (${hackage} from Hackage, ${local} local)`;
+}
+function changesText(diff, short = false) {
+  if (!diff) {
+    return short ? "first batch" : "first batch: no earlier batch in the Actions cache to compare with";
+  }
+  const changed = diff.added.length + diff.removed.length + diff.bumped.length;
+  if (changed === 0) {
+    return short ? "no package changes" : `no package changes since the cached batch (${diff.unchanged} unchanged)`;
+  }
+  const parts = [];
+  if (diff.added.length) parts.push(`${diff.added.length} added`);
+  if (diff.removed.length) parts.push(`${diff.removed.length} removed`);
+  if (diff.bumped.length) parts.push(`${diff.bumped.length} bumped`);
+  parts.push(`${diff.unchanged} unchanged`);
+  return short ? parts.join(", ") : `${parts.join(", ")} since the cached batch`;
+}
+function estimateAvoidedIfd(report) {
+  const pass = report.phases.find((p) => p.name === "archive pass");
+  const hackagePackages = hackageCount(report);
+  if (!pass || hackagePackages === 0) return void 0;
+  return { ms: hackagePackages * pass.ms, hackagePackages, archivePassMs: pass.ms };
+}
+function estimateParagraph(estimate) {
+  return `\u2248 **${formatDuration(estimate.ms)}** of serial import-from-derivation avoided (estimate). How it is estimated: without the batch, nixpkgs' \`callHackage\` builds one \`all-cabal-hashes-component\` derivation per package, each a full pass over the all-cabal-hashes tarball, one after another while Nix evaluates. This run made that pass once, for its ${plural(estimate.hackagePackages, "Hackage package")} together, in ${formatDuration(estimate.archivePassMs)}, so the estimate is ${estimate.hackagePackages} \xD7 ${formatDuration(estimate.archivePassMs)}. It leaves out the per-package cabal2nix derivations and Nix's own overhead.`;
+}
+
+// src/action/report/tables.ts
+var PHASE_DESCRIPTIONS = {
+  plan: "read the package list",
+  restore: "look the batch up in the Actions cache and download it",
+  import: "import the downloaded batch into the Nix store",
+  evaluate: "evaluate the batch derivation",
+  "archive pass": "one pass over all-cabal-hashes for every package",
+  cabal2nix: "cabal2nix for every package",
+  store: "write the output into the Nix store",
+  build: "build the batch",
+  substitute: "fetch the batch from a binary cache",
+  push: "push to the binary caches",
+  save: "save the batch to the Actions cache"
+};
+var PUSH_WORDS = {
+  pushed: "pushed",
+  "already-present": "already there",
+  failed: "failed"
+};
+function phaseRows(report, withDescriptions) {
+  const rows = report.phases.map(
+    (p) => withDescriptions ? `| ${cell(p.name)} | ${formatDuration(p.ms)} | ${cell(PHASE_DESCRIPTIONS[p.name] ?? "")} |` : `| ${cell(p.name)} | ${formatDuration(p.ms)} |`
   );
+  const total = withDescriptions ? `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** | this step, all phases |` : `| **some-cabal2nix** | **${formatDuration(report.totalMs)}** |`;
+  rows.push(total);
+  if (report.mainBuildMs !== void 0) {
+    rows.push(
+      withDescriptions ? `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} | the steps after this one, up to its post step |` : `| ${MAIN_BUILD_LABEL} | ${formatDuration(report.mainBuildMs)} |`
+    );
+  }
+  return withDescriptions ? ["| phase | time | what it did |", "| --- | ---: | --- |", ...rows] : ["| phase | time |", "| --- | ---: |", ...rows];
+}
+function changeRows(kind, changes, limit) {
+  return changes.slice(0, limit).map((c) => {
+    const version = c.from !== void 0 && c.to !== void 0 ? `${c.from} \u2192 ${c.to}` : c.to ?? c.from ?? "";
+    return `| ${kind} | ${cell(c.name)} | ${cell(version)} |`;
+  });
+}
+function diffTable(diff, limit, whereTheRestIs) {
+  const rows = [
+    ...changeRows("added", diff.added, limit),
+    ...changeRows("removed", diff.removed, limit),
+    ...changeRows("bumped", diff.bumped, limit)
+  ];
+  const total = diff.added.length + diff.removed.length + diff.bumped.length;
+  const lines = rows.length ? ["| change | package | version |", "| --- | --- | --- |", ...rows] : [];
+  if (rows.length < total) {
+    lines.push("", `\u2026 and ${total - rows.length} more changes (${whereTheRestIs}).`);
+  }
+  return lines;
+}
+
+// src/action/report/comment-body.ts
+function renderCommentBody(report, options = {}) {
+  return fit(
+    (limit) => renderCommentWith(report, options, limit),
+    options.maxSize ?? COMMENT_MAX_CHARS - 200,
+    "chars",
+    100
+  );
+}
+function renderCommentWith(report, options, limit) {
+  const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
+  const line = [
+    `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
+    packageCountText(report),
+    changesText(report.diff, true)
+  ];
+  line.push(
+    report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
+  );
+  const out = [`### ${title}`, ""];
+  if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
+  out.push(line.join(" \xB7 "), "", ...phaseRows(report, false), "");
+  if (report.audit)
+    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
+  const estimate = estimateAvoidedIfd(report);
+  if (estimate) out.push(estimateParagraph(estimate), "");
+  if (report.diff) {
+    const table = diffTable(report.diff, limit, "the job summary has the rest");
+    if (table.length) {
+      out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
+    }
+  }
+  if (report.pushes.length) {
+    out.push(
+      `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
+      ""
+    );
+  }
+  const footer = [`batch ${code(report.storePath)}`];
+  if (options.runUrl) footer.unshift(`[workflow run](${options.runUrl})`);
+  out.push(`<sub>${footer.join(" \xB7 ")}</sub>`);
+  return out.join("\n") + "\n";
+}
+
+// src/action/report/phase-timer.ts
+var PhaseTimer = class {
+  phases = [];
+  started = performance.now();
+  /** Epoch ms when the timer started. */
+  startedAtMs = Date.now();
+  async time(name, work) {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.record(name, performance.now() - start, this.epochOf(start));
+    }
+  }
+  /** A phase of `ms` that started at `startMs` (epoch ms; by default it just ended). */
+  record(name, ms, startMs = this.epochOf(performance.now()) - ms) {
+    this.phases.push({ name, ms, startMs });
+  }
+  /** Epoch ms of a performance.now() reading. */
+  epochOf(now) {
+    return this.startedAtMs + (now - this.started);
+  }
+  elapsedMs() {
+    return performance.now() - this.started;
+  }
+};
+
+// src/action/report/gantt.ts
+function phaseGantt(report) {
+  const lines = [
+    "```mermaid",
+    "gantt",
+    "  dateFormat x",
+    "  axisFormat %s",
+    "  title some-cabal2nix phases (axis in seconds)",
+    "  section this step"
+  ];
+  let at = 0;
+  const task = (name, ms) => {
+    const length = Math.max(1, Math.round(ms));
+    const label = `${name} ${formatDuration(ms)}`.replace(/[:#;]/g, " ");
+    lines.push(`  ${label} : ${at}, ${at + length}`);
+    at += length;
+  };
+  for (const p of report.phases.slice(0, 20)) task(p.name, p.ms);
+  if (report.mainBuildMs !== void 0) {
+    lines.push("  section after this step");
+    at = Math.max(at, Math.round(report.totalMs));
+    const mainStart = at;
+    task(MAIN_BUILD_LABEL, report.mainBuildMs);
+    const audit2 = report.audit;
+    const timed = audit2?.status === "ok" ? audit2.built.filter((d) => d.startMs !== void 0) : [];
+    if (audit2?.status === "ok" && timed.length > 0) {
+      lines.push(`  section ${MAIN_BUILD_LABEL}`);
+      for (const d of timed.slice(0, 20)) {
+        at = mainStart + Math.max(0, Math.round(d.startMs - audit2.windowStartMs));
+        task(d.name, d.endMs - d.startMs);
+      }
+      if (timed.length > 20)
+        lines.push(`  ${timed.length - 20} more derivations : ${at}, ${at + 1}`);
+    }
+  }
+  lines.push("```");
+  return lines.join("\n");
+}
+
+// src/action/report/summary.ts
+function fitSummary(render, options) {
+  return fit(render, options.maxSize ?? SUMMARY_MAX_BYTES, "bytes", 1e3);
+}
+function renderPostSummary(report, options = {}) {
+  return fitSummary((limit) => renderPostSummaryWith(report, limit), options);
 }
 function renderPostSummaryWith(report, limit) {
   if (report.mainBuildMs === void 0) return "";
@@ -26327,244 +26819,14 @@ function renderPostSummaryWith(report, limit) {
   }
   return out.join("\n").replace(/\n+$/, "") + "\n";
 }
-function renderCommentBody(report, options = {}) {
-  return fit(
-    (limit) => renderCommentWith(report, options, limit),
-    options.maxSize ?? COMMENT_MAX_CHARS - 200,
-    "chars",
-    100
-  );
-}
-function renderCommentWith(report, options, limit) {
-  const title = options.commentId ? `some-cabal2nix \xB7 ${cell(options.commentId)}` : "some-cabal2nix";
-  const facts = [
-    `Batch **${SOURCE_HEADLINES[report.source]}** in **${formatDuration(report.totalMs)}**`,
-    packageCountText(report),
-    changesText(report.diff, true)
-  ];
-  facts.push(
-    report.mainBuildMs !== void 0 ? `${MAIN_BUILD_LABEL} **${formatDuration(report.mainBuildMs)}**` : `${MAIN_BUILD_LABEL}: still running (its time is added when the job's post steps run)`
-  );
-  const out = [`### ${title}`, ""];
-  if (report.audit) out.push(`**${auditVerdict(report.audit)}**`, "");
-  out.push(facts.join(" \xB7 "), "", ...phaseRows(report, false), "");
-  if (report.audit)
-    out.push(...auditSections(report.audit, limit, "the job summary has the rest", false));
-  const estimate = estimateAvoidedIfd(report);
-  if (estimate) out.push(estimateParagraph(estimate), "");
-  if (report.diff) {
-    const table = diffTable(report.diff, limit, "the job summary has the rest");
-    if (table.length) {
-      out.push("<details><summary>Package changes</summary>", "", ...table, "", "</details>", "");
-    }
-  }
-  if (report.pushes.length) {
-    out.push(
-      `Binary caches: ${report.pushes.map((p) => `${code(redactSecrets(p.target))} ${PUSH_WORDS[p.status]}`).join(", ")}`,
-      ""
-    );
-  }
-  const footer = [`batch ${code(report.storePath)}`];
-  if (options.runUrl) footer.unshift(`[workflow run](${options.runUrl})`);
-  out.push(`<sub>${footer.join(" \xB7 ")}</sub>`);
-  return out.join("\n") + "\n";
-}
 
-// src/action/comment.ts
-function field(value, name) {
-  return value && typeof value === "object" ? value[name] : void 0;
-}
-function commentMarker(commentId) {
-  const id = commentId.replace(/\s+/g, " ").trim().replace(/--+|[<>]/g, "_");
-  return `<!-- some-cabal2nix:${id} -->`;
-}
-function hasMarker(body, marker) {
-  if (!body) return false;
-  const firstLine = body.split("\n", 1)[0].replace(/\r$/, "").trim();
-  return firstLine === marker;
-}
-function commentBody(commentId, body) {
-  const full = `${commentMarker(commentId)}
-${body}`;
-  if ([...full].length <= COMMENT_MAX_CHARS) return full;
-  const note = "\n\n_(cut to fit GitHub\u2019s comment size limit; the job summary has everything)_\n";
-  const room = COMMENT_MAX_CHARS - [...note].length;
-  return [...full].slice(0, room).join("") + note;
-}
-function isOurAuthor(user, knownLogin) {
-  if (!user?.login) return false;
-  if (knownLogin) return user.login.toLowerCase() === knownLogin.toLowerCase();
-  return user.type === "Bot";
-}
-function isInstallationToken(token) {
-  return token.startsWith("ghs_");
-}
-function httpStatus(error) {
-  const status = field(error, "status");
-  return typeof status === "number" ? status : void 0;
-}
-function errorMessage(error) {
-  const status = httpStatus(error);
-  const raw = error instanceof Error ? error.message : String(error);
-  const name = error instanceof Error ? error.name : "";
-  const message = name === "AbortError" || name === "TimeoutError" ? "timed out" : raw;
-  return redactSecrets(status ? `HTTP ${status}: ${message}` : message);
-}
-function isPermissionError(error) {
-  const status = httpStatus(error);
-  return status === 401 || status === 403 || status === 404;
-}
-async function upsertStickyComment(options) {
-  const log = options.log ?? (() => void 0);
-  const timeoutMs = options.timeoutMs ?? 6e4;
-  const signal = AbortSignal.timeout(timeoutMs);
-  let requests = 0;
-  const octokit = getOctokit(options.token, {
-    ...options.baseUrl ? { baseUrl: options.baseUrl } : {},
-    request: {
-      ...defaults.request ?? {},
-      ...options.fetch ? { fetch: options.fetch } : {},
-      signal
-    }
-  });
-  octokit.hook.before("request", () => {
-    requests++;
-  });
-  const { owner, repo, issueNumber } = options;
-  const body = commentBody(options.commentId, options.body);
-  const marker = commentMarker(options.commentId);
-  const update = async (id) => {
-    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body });
-    return {
-      ok: true,
-      status: "updated",
-      id: data.id,
-      url: data.html_url,
-      login: data.user?.login ?? "",
-      requests
-    };
-  };
-  const create = async () => {
-    const { data } = await octokit.rest.issues.createComment({
-      owner,
-      repo,
-      issue_number: issueNumber,
-      body
-    });
-    return {
-      ok: true,
-      status: "created",
-      id: data.id,
-      url: data.html_url,
-      login: data.user?.login ?? "",
-      requests
-    };
-  };
-  const failure = (error) => signal.aborted ? { ok: false, status: "failed", message: `timed out after ${timeoutMs / 1e3} s`, requests } : {
-    ok: false,
-    status: isPermissionError(error) ? "denied" : "failed",
-    httpStatus: httpStatus(error),
-    message: errorMessage(error),
-    requests
-  };
-  try {
-    if (options.knownCommentId) {
-      try {
-        return await update(options.knownCommentId);
-      } catch (error) {
-        if (httpStatus(error) !== 404) return failure(error);
-        log(`comment ${options.knownCommentId} is gone; looking for another one`);
-      }
-    }
-    let login = options.knownLogin;
-    if (!login && !isInstallationToken(options.token)) {
-      try {
-        login = (await octokit.rest.users.getAuthenticated()).data.login;
-      } catch (error) {
-        log(
-          `GET /user failed (${errorMessage(error)}); recognising our comments by their Bot author`
-        );
-      }
-    }
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: issueNumber,
-      per_page: 100
-    });
-    const candidates = comments.filter((c) => hasMarker(c.body, marker) && isOurAuthor(c.user, login));
-    const minimized = await minimizedComments(octokit, candidates, log);
-    const ours = candidates.find((c) => !minimized.has(c.id));
-    log(
-      `${comments.length} comments on #${issueNumber}, ${candidates.length} with our marker by ${login ?? "a Bot account"}${minimized.size ? ` (${minimized.size} minimized)` : ""}`
-    );
-    if (ours) {
-      try {
-        return await update(ours.id);
-      } catch (error) {
-        const status = httpStatus(error);
-        if (status !== 403 && status !== 404) return failure(error);
-        log(`editing comment ${ours.id} was refused (${errorMessage(error)}); creating a new one`);
-      }
-    }
-    return await create();
-  } catch (error) {
-    return failure(error);
-  }
-}
-async function minimizedComments(octokit, candidates, log) {
-  const withNodes = candidates.filter((c) => c.node_id);
-  if (withNodes.length === 0) return /* @__PURE__ */ new Set();
-  try {
-    const result = await octokit.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { ... on IssueComment { id isMinimized } } }", {
-      ids: withNodes.map((c) => c.node_id)
-    });
-    const hidden = new Set(result.nodes.filter((n) => n?.isMinimized).map((n) => n?.id));
-    return new Set(withNodes.filter((c) => hidden.has(c.node_id)).map((c) => c.id));
-  } catch (error) {
-    log(
-      `could not ask whether our comments are minimized (${errorMessage(error)}); assuming they are not`
-    );
-    return /* @__PURE__ */ new Set();
-  }
-}
-function parseCommentState(raw) {
-  if (!raw) return void 0;
-  try {
-    const value = JSON.parse(raw);
-    return value && typeof value === "object" && typeof value.status === "string" ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function commentWarning(result, issueNumber) {
-  if (result.status === "denied") {
-    return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The token may not write comments here: pull requests from forks get a read-only token, and the workflow needs \`permissions: pull-requests: write\`. The timing report is in the job summary; set \`comment: false\` to stop trying.`;
-  }
-  return `could not write the some-cabal2nix comment on pull request #${issueNumber} (${result.message}). The timing report is in the job summary.`;
-}
-function runUrl(env = process.env) {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-  if (!server || !repository || !run) return void 0;
-  const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
-  return `${server}/${repository}/actions/runs/${run}${attempt}`;
-}
-
-// src/action/report-publish.ts
-async function writeSummary(markdown) {
-  if (!markdown) return;
-  if (!process.env.GITHUB_STEP_SUMMARY) {
-    info("GITHUB_STEP_SUMMARY is not set; no job summary written");
-    return;
-  }
-  try {
-    await summary.addRaw(markdown).write();
-  } catch (error) {
-    warning(`could not write the job summary: ${error.message}`);
-  } finally {
-    summary.emptyBuffer();
-  }
-}
+// src/action/names.ts
+var State = {
+  Report: "report",
+  MainFinishedAt: "main-finished-at",
+  Comment: "comment",
+  Trace: "trace"
+};
 
 // src/action/trace.ts
 init_esm();
@@ -28155,7 +28417,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs2 from "fs";
-import * as path2 from "path";
+import * as path4 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -28176,7 +28438,7 @@ function appendRootPathToUrlIfNeeded(url) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url, path3) {
+function appendResourcePathToUrl(url, path5) {
   try {
     new URL(url);
   } catch {
@@ -28186,11 +28448,11 @@ function appendResourcePathToUrl(url, path3) {
   if (!url.endsWith("/")) {
     url = url + "/";
   }
-  url += path3;
+  url += path5;
   try {
     new URL(url);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path3}' is not a valid URL, using 'undefined' instead of '${url}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path5}' is not a valid URL, using 'undefined' instead of '${url}'`);
     return void 0;
   }
   return url;
@@ -28215,7 +28477,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs2.readFileSync(path2.resolve(process.cwd(), filePath));
+      return fs2.readFileSync(path4.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -29568,19 +29830,45 @@ async function exportSpans(config, state, nodes, options = {}) {
     );
     return result.code === 0 ? void 0 : `could not send ${spans.length} spans to ${config.url}: ${result.error?.message ?? "export failed"}`;
   } catch (error) {
-    return `could not send ${spans.length} spans to ${config.url}: ${error.message}`;
+    return `could not send ${spans.length} spans to ${config.url}: ${errorMessage(error)}`;
   } finally {
     await exporter.shutdown().catch(() => void 0);
     await provider.shutdown().catch(() => void 0);
   }
 }
 
+// src/action/state.ts
+function loadReport() {
+  const raw = getState(State.Report);
+  if (!raw) return void 0;
+  const report = JSON.parse(raw);
+  if (!report || typeof report !== "object" || !Array.isArray(report.phases)) {
+    throw new Error("the saved report is not a some-cabal2nix report");
+  }
+  return report;
+}
+function loadMainFinishedAt() {
+  return getState(State.MainFinishedAt);
+}
+function parseCommentState(raw) {
+  if (!raw) return void 0;
+  try {
+    const value = JSON.parse(raw);
+    return value && typeof value === "object" && typeof value.status === "string" ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function loadCommentState() {
+  return parseCommentState(getState(State.Comment));
+}
+function loadTraceState() {
+  return parseTraceState(getState(State.Trace));
+}
+
 // src/action/trace-steps.ts
 function configured() {
-  const config = traceConfig(process.env, {
-    endpoint: getInput("otlp-endpoint").trim() || void 0,
-    headers: getInput("otlp-headers").trim() || void 0
-  });
+  const config = traceConfig(process.env, readTraceInputs());
   for (const value of Object.values(config?.headers ?? {})) if (value) setSecret(value);
   return config;
 }
@@ -29639,7 +29927,7 @@ function mainBuildNode(audit2, window) {
 async function tracePostStep(nodes, endMs) {
   try {
     const config = configured();
-    const state = parseTraceState(getState("trace"));
+    const state = loadTraceState();
     if (!config || !state) return;
     const failed = await exportSpans(config, state, nodes, {
       root: { name: "some-cabal2nix job", startMs: state.jobStartMs, endMs }
@@ -29648,20 +29936,27 @@ async function tracePostStep(nodes, endMs) {
     else if (failed) warning(`some-cabal2nix trace: ${failed}; the job is not affected`);
     else info(`some-cabal2nix: trace ${state.traceId} completed at ${config.url}`);
   } catch (error) {
-    warning(`some-cabal2nix trace: ${error.message}; the job is not affected`);
+    warning(`some-cabal2nix trace: ${errorMessage(error)}; the job is not affected`);
+  }
+}
+
+// src/action/write-report.ts
+async function writeSummary(markdown) {
+  if (!markdown) return;
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    info("GITHUB_STEP_SUMMARY is not set; no job summary written");
+    return;
+  }
+  try {
+    await summary.addRaw(markdown).write();
+  } catch (error) {
+    warning(`could not write the job summary: ${errorMessage(error)}`);
+  } finally {
+    summary.emptyBuffer();
   }
 }
 
 // src/action/post.ts
-function readReport() {
-  const raw = getState("report");
-  if (!raw) return void 0;
-  const report = JSON.parse(raw);
-  if (!report || typeof report !== "object" || !Array.isArray(report.phases)) {
-    throw new Error("the saved report is not a some-cabal2nix report");
-  }
-  return report;
-}
 function mainBuildDuration(finishedAtState, now) {
   const finishedAt = Number(finishedAtState);
   if (!finishedAtState || !Number.isFinite(finishedAt) || finishedAt <= 0 || finishedAt > now + 6e4) {
@@ -29669,16 +29964,15 @@ function mainBuildDuration(finishedAtState, now) {
   }
   return Math.max(0, now - finishedAt);
 }
-async function updateComment(report, state) {
+async function updateComment2(report, state) {
   if (!state || state.status !== "posted" && state.status !== "failed") {
     debug(
       `no pull request comment to update (${state ? state.status : "none from the main step"})`
     );
     return;
   }
-  const token = getInput("github-token").trim();
+  const { githubToken: token } = readPostConfig();
   if (!token) return;
-  setSecret(token);
   const result = await upsertStickyComment({
     ...state.target,
     token,
@@ -29707,38 +30001,23 @@ async function audit(report, window) {
       window
     );
   } catch (error) {
-    return { status: "unknown", reason: error.message };
+    return { status: "unknown", reason: errorMessage(error) };
   }
 }
-async function runPost() {
-  const startedAt = Date.now();
-  const timer = new PhaseTimer();
-  const report = readReport();
-  if (!report) {
-    info(
-      "some-cabal2nix: the main step saved no report (it failed or did not run); nothing to add"
-    );
-    return;
-  }
-  const mainBuildMs = mainBuildDuration(getState("main-finished-at"), startedAt);
+function measureMainBuild(startedAt) {
+  const mainBuildMs = mainBuildDuration(loadMainFinishedAt(), startedAt);
   if (mainBuildMs === void 0) {
     info("some-cabal2nix: the main step saved no finish time; the main build was not measured");
-    return;
+    return void 0;
   }
-  report.mainBuildMs = mainBuildMs;
   info(
     `some-cabal2nix: main build took ${formatDuration(mainBuildMs)} (from the end of our main step to this post step)`
   );
-  const window = { startMs: startedAt - mainBuildMs, endMs: startedAt };
-  report.audit = await timer.time("audit", () => audit(report, window));
-  info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
-  await timer.time("summary", () => writeSummary(renderPostSummary(report)));
-  await timer.time(
-    "comment",
-    () => updateComment(report, parseCommentState(getState("comment")))
-  );
+  return { startMs: startedAt - mainBuildMs, endMs: startedAt };
+}
+function traceSteps(report, window, timer, startedAt) {
   const endMs = Date.now();
-  await tracePostStep(
+  return tracePostStep(
     [
       mainBuildNode(report.audit, window),
       {
@@ -29751,11 +30030,30 @@ async function runPost() {
     endMs
   );
 }
+async function runPost() {
+  const startedAt = Date.now();
+  const timer = new PhaseTimer();
+  const report = loadReport();
+  if (!report) {
+    info(
+      "some-cabal2nix: the main step saved no report (it failed or did not run); nothing to add"
+    );
+    return;
+  }
+  const window = measureMainBuild(startedAt);
+  if (!window) return;
+  report.mainBuildMs = window.endMs - window.startMs;
+  report.audit = await timer.time("audit", () => audit(report, window));
+  info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
+  await timer.time("summary", () => writeSummary(renderPostSummary(report)));
+  await timer.time("comment", () => updateComment2(report, loadCommentState()));
+  await traceSteps(report, window, timer, startedAt);
+}
 async function post() {
   try {
     await runPost();
   } catch (error) {
-    warning(`some-cabal2nix post step: ${error?.message ?? String(error)}`);
+    warning(`some-cabal2nix post step: ${errorMessage(error)}`);
   }
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildBatch } from './builder/build.js'
-import { BatchError, describeError, isBatchError } from './common/errors.js'
+import { BatchError, describeError, isBatchError, errorMessage } from './common/errors.js'
 import {
   DEFAULT_COMPILER,
   DEFAULT_TIMEOUT_MS,
@@ -237,7 +237,7 @@ export async function runCli(
     // parseArgs reports unknown or malformed flags with a TypeError carrying an ERR_PARSE_ARGS code.
     const code = (error as NodeJS.ErrnoException).code
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      io.log(describeError(usageError((error as Error).message)))
+      io.log(describeError(usageError(errorMessage(error))))
       return 2
     }
     io.log(`internal error: ${(error as Error).stack ?? String(error)}`)

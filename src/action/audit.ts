@@ -3,15 +3,13 @@
  * and substituted, from the evidence Nix leaves behind on every version from 2.8 to 2.34:
  *   - one build log per built derivation under $NIX_LOG_DIR/drvs/<2>/<rest>.drv[.bz2]; the file's
  *     birth time and mtime bracket the build;
- *   - a registrationTime (seconds) per valid path in `nix path-info --json` (an array before
- *     Nix 2.19, an object keyed by path from 2.19).
- * The pure functions classify that evidence; collectEvidence() is the only side effect. Missing
- * evidence is a reason, never a guess.
+ *   - a registrationTime (seconds) per valid path in `nix path-info --all --json` (read through
+ *     store.ts, whose parser knows both of its forms).
+ * The pure functions here classify that evidence; audit-evidence.ts reads it. Missing evidence is
+ * a reason, never a guess. The audit as text is report/audit-text.ts.
  */
-import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
-import { runCommand } from '../common/process.js'
+import type { PathInfo } from './store/path-info.js'
 
 export type DerivationKind = 'ifd' | 'batch' | 'other'
 
@@ -71,7 +69,7 @@ export interface OurBatch {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pure: names, log paths, path-info, derivations
+// Names, log paths, derivations
 // ---------------------------------------------------------------------------------------------
 
 /** `/nix/store/<hash>-<name>` → `<name>` (with `.drv` removed). */
@@ -122,27 +120,6 @@ export function isBatchName(name: string, ours?: string): boolean {
 export function kindOf(name: string, ourBatchName?: string): DerivationKind {
   if (ifdOf(name)) return 'ifd'
   return isBatchName(name, ourBatchName) ? 'batch' : 'other'
-}
-
-export interface PathInfo {
-  path: string
-  registrationTime?: number
-  deriver?: string
-  ultimate?: boolean
-  ca?: string
-  narSize?: number
-}
-
-/** `nix path-info --json`: an array of objects with `path` (< 2.19) or an object keyed by path. */
-export function parsePathInfo(json: string): PathInfo[] {
-  const data = JSON.parse(json) as unknown
-  if (Array.isArray(data)) return (data as PathInfo[]).filter(i => i && typeof i.path === 'string')
-  if (data && typeof data === 'object') {
-    return Object.entries(data as Record<string, Omit<PathInfo, 'path'> | null>)
-      .filter(([, info]) => info)
-      .map(([p, info]) => ({ ...(info as object), path: p }))
-  }
-  return []
 }
 
 /** The environment of a `.drv` file (ATerm `Derive(…,[("k","v"),…])`): its last list of pairs. */
@@ -328,135 +305,5 @@ export function buildFigures(audit: Extract<MainBuildAudit, { status: 'ok' }>): 
     substituted: audit.substituted.length,
     substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
     ifdMs: audit.built.filter(d => d.kind === 'ifd').reduce((sum, d) => sum + durationOf(d), 0)
-  }
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`
-}
-
-function packageId(s: Straggler): string {
-  return s.version === undefined ? s.package : `${s.package} ${s.version}`
-}
-
-/** The audit in one line, for the top of the comment and the log. */
-export function auditVerdict(audit: MainBuildAudit): string {
-  if (audit.status === 'unknown')
-    return `main build: cannot tell which IFDs it ran (${audit.reason})`
-  const parts: string[] = []
-  if (audit.stragglers.length > 0) {
-    const names = audit.stragglers.slice(0, 5).map(packageId)
-    const more = audit.stragglers.length - names.length
-    parts.push(
-      `main build still ran ${plural(audit.stragglers.length, 'cabal2nix IFD')}: ${names.join(', ')}${more > 0 ? `, … and ${more} more` : ''}`
-    )
-  }
-  if (audit.otherBatches.length > 0) {
-    const why = audit.otherBatches[0].reasons
-    parts.push(
-      `${parts.length ? 'and it' : 'main build'} imported a different batch${why.length ? ` (${why.join('; ')})` : ''}`
-    )
-  }
-  if (parts.length) return parts.join('; ')
-  return `main build: 0 IFD builds — none of the ${plural(audit.overrides, 'override')} needed its own cabal2nix run`
-}
-
-// ---------------------------------------------------------------------------------------------
-// Side effects: read the evidence
-// ---------------------------------------------------------------------------------------------
-
-export function nixLogDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NIX_LOG_DIR || '/nix/var/log/nix'
-}
-
-function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  return code ?? ((error as Error)?.message || String(error))
-}
-
-/** Build logs whose last write falls in the window. Throws a one-line reason when unreadable. */
-export async function buildLogsIn(
-  logDir: string,
-  window: { startMs: number; endMs: number }
-): Promise<BuiltDerivation[]> {
-  const drvs = path.join(logDir, 'drvs')
-  let prefixes: string[]
-  try {
-    prefixes = await readdir(drvs)
-  } catch (error) {
-    throw new Error(`Nix's build logs at ${drvs} cannot be read: ${errorCode(error)}`, {
-      cause: error
-    })
-  }
-  const found: BuiltDerivation[] = []
-  for (const prefix of prefixes) {
-    const dir = path.join(drvs, prefix)
-    const files = await readdir(dir).catch(() => [] as string[])
-    for (const file of files) {
-      const full = path.join(dir, file)
-      const drvPath = drvPathOfLog(full)
-      if (!drvPath) continue
-      const info = await stat(full).catch(() => undefined)
-      if (!info || info.mtimeMs < window.startMs || info.mtimeMs > window.endMs) continue
-      const born = info.birthtimeMs > 0 ? info.birthtimeMs : undefined
-      found.push({
-        drvPath,
-        name: storeName(drvPath),
-        kind: 'other',
-        startMs: born !== undefined && born <= info.mtimeMs ? born : undefined,
-        endMs: info.mtimeMs
-      })
-    }
-  }
-  return found
-}
-
-async function registeredIn(
-  window: { startMs: number; endMs: number },
-  cwd: string
-): Promise<PathInfo[]> {
-  const result = await runCommand('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--all', '--json'], {
-    cwd
-  })
-  if (result.code !== 0) throw new Error('nix path-info --all failed (is the store local?)')
-  const from = Math.floor(window.startMs / 1000)
-  const to = Math.ceil(window.endMs / 1000)
-  return parsePathInfo(result.stdout.toString('utf8')).filter(
-    i => i.registrationTime !== undefined && i.registrationTime >= from && i.registrationTime <= to
-  )
-}
-
-async function drvEnv(drvPath: string): Promise<Record<string, string> | undefined> {
-  const text = await readFile(drvPath, 'utf8').catch(() => undefined)
-  return text === undefined ? undefined : derivationEnv(text)
-}
-
-/** Reads what Nix recorded between the end of our main step and now; an unknown audit when it cannot. */
-export async function auditMainBuild(
-  ours: OurBatch,
-  window: { startMs: number; endMs: number },
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
-): Promise<MainBuildAudit> {
-  try {
-    const built = await buildLogsIn(nixLogDir(options.env), window)
-    const registered = await registeredIn(window, options.cwd ?? process.cwd())
-    const envs: Evidence['envs'] = {}
-    const ourName = storeName(ours.outPath)
-    const batchDrvs = [
-      ...(ours.drvPath ? [ours.drvPath] : []),
-      ...built.filter(d => isBatchName(d.name, ourName)).map(d => d.drvPath),
-      ...registered
-        .filter(i => isBatchName(storeName(i.path), ourName) && i.deriver)
-        .map(i => i.deriver as string)
-    ]
-    for (const drv of batchDrvs) {
-      const env = await drvEnv(drv)
-      if (env) envs[drv] = env
-    }
-    // A substituted batch is compared through its deriver's environment.
-    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver]
-    return auditFrom({ built, registered, envs }, ours, window)
-  } catch (error) {
-    return { status: 'unknown', reason: (error as Error).message }
   }
 }

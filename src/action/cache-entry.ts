@@ -10,9 +10,7 @@
  * 'file://…?compression=zstd&secret-key=…'`, and it is imported only after Nix itself checked it
  * (`nix store verify` against the expected public keys, then `nix copy --from`, where the store
  * checks the signature again). Unsigned, foreign-signed or altered entries are reported and left
- * out; the caller then builds or substitutes the batch. The public key of a Nix secret key is
- * its last 32 bytes (libsodium's ed25519 secret key is seed ‖ public key), so no crypto is done
- * here.
+ * out; the caller then builds or substitutes the batch.
  */
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -23,19 +21,11 @@ import {
   type CachedBatchMetadata,
   type RestoreOutcome
 } from './cache.js'
-import { withKeyFile } from './publish.js'
+import { errorMessage } from '../common/errors.js'
+import { publicKeyOf, withKeyFile } from './signing-key.js'
 import { fileSha256, type NixStore } from './store.js'
 
 type ExactHit = Extract<RestoreOutcome, { key: string }>
-
-/** `name:base64(public key)` of a Nix secret key `name:base64(seed ‖ public key)`. */
-export function publicKeyOf(secretKey: string): string | undefined {
-  const at = secretKey.indexOf(':')
-  if (at <= 0) return undefined
-  const bytes = Buffer.from(secretKey.slice(at + 1).trim(), 'base64')
-  if (bytes.length !== 64) return undefined
-  return `${secretKey.slice(0, at)}:${bytes.subarray(32).toString('base64')}`
-}
 
 /**
  * The keys a restored entry must be signed with: the signing key's public half and the
@@ -115,7 +105,7 @@ export async function importCacheEntry(
       await store.importFrom(entry.exportFile)
     }
   } catch (error) {
-    const message = (error as Error).message
+    const message = errorMessage(error)
     const needsTrust = /signature|not privileged|trusted/i.test(message)
     return refused(
       `the Nix store refused the cached batch ${key} (${message})`,

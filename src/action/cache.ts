@@ -8,6 +8,7 @@ import * as cache from '@actions/cache'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { PlanJsonEntry } from '../builder/plan.js'
+import { errorMessage } from '../common/errors.js'
 
 export const EXPORT_FILE = 'batch.nar-export'
 export const METADATA_FILE = 'batch.json'
@@ -60,7 +61,7 @@ export async function restoreBatch(
   } catch (error) {
     return {
       hit: 'none',
-      warning: `Actions cache restore failed (${(error as Error).message}); building instead`
+      warning: `Actions cache restore failed (${errorMessage(error)}); building instead`
     }
   }
   if (!matched) return { hit: 'none' }
@@ -96,7 +97,7 @@ export async function saveBatch(
         saved: false,
         warning: `${key} is already in the Actions cache (saved by another job)`
       }
-    return { saved: false, warning: `Actions cache save failed (${(error as Error).message})` }
+    return { saved: false, warning: `Actions cache save failed (${errorMessage(error)})` }
   }
 }
 

@@ -1,9 +1,13 @@
-/** Action inputs → a typed config. Secrets are masked here, before anything can print them. */
+/**
+ * Action inputs → typed configs; the only module that reads inputs. Secrets are masked here, before
+ * anything can print them.
+ */
 import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { BatchError } from '../common/errors.js'
-import { parseTargets } from './publish.js'
+import type { InputName } from './names.js'
+import { secretPartOf } from './signing-key.js'
 
 export type CommentMode = 'auto' | 'always' | 'never'
 
@@ -35,8 +39,20 @@ export const OVERRIDES_CANDIDATES = [
   'nix/overrides.json'
 ]
 
-function booleanInput(name: string, fallback: boolean): boolean {
-  const raw = core.getInput(name).trim().toLowerCase()
+function input(name: InputName): string {
+  return core.getInput(name)
+}
+
+/** A list input: entries separated by whitespace or commas. */
+export function parseTargets(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map(t => t.trim())
+    .filter(Boolean)
+}
+
+function booleanInput(name: InputName, fallback: boolean): boolean {
+  const raw = input(name).trim().toLowerCase()
   if (raw === '') return fallback
   if (['true', 'yes', '1', 'on'].includes(raw)) return true
   if (['false', 'no', '0', 'off'].includes(raw)) return false
@@ -44,7 +60,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 function commentMode(): CommentMode {
-  const raw = core.getInput('comment').trim().toLowerCase() || 'auto'
+  const raw = input('comment').trim().toLowerCase() || 'auto'
   if (raw === 'auto') return 'auto'
   if (['true', 'always', 'yes'].includes(raw)) return 'always'
   if (['false', 'never', 'no'].includes(raw)) return 'never'
@@ -52,20 +68,21 @@ function commentMode(): CommentMode {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
-  const signingKey = core.getInput('signing-key').trim() || undefined
-  const cachixAuthToken = core.getInput('cachix-auth-token').trim() || undefined
-  const githubToken = core.getInput('github-token').trim() || undefined
+  const signingKey = input('signing-key').trim() || undefined
+  const cachixAuthToken = input('cachix-auth-token').trim() || undefined
+  const githubToken = input('github-token').trim() || undefined
   for (const secret of [signingKey, cachixAuthToken, githubToken])
     if (secret) core.setSecret(secret)
   // The base64 half of a Nix key (`name:base64`) is the secret; mask it on its own too.
-  if (signingKey?.includes(':')) core.setSecret(signingKey.slice(signingKey.indexOf(':') + 1))
+  const secretPart = signingKey && secretPartOf(signingKey)
+  if (secretPart) core.setSecret(secretPart)
 
   const workingDirectory = path.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
-    core.getInput('working-directory') || '.'
+    input('working-directory') || '.'
   )
-  const overlayFile = core.getInput('overlay-file').trim() || undefined
-  let overridesFile = core.getInput('overrides-file').trim() || undefined
+  const overlayFile = input('overlay-file').trim() || undefined
+  let overridesFile = input('overrides-file').trim() || undefined
   if (overlayFile && overridesFile) {
     throw new BatchError('usage', 'set either overrides-file or overlay-file, not both')
   }
@@ -81,7 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
       )
     }
   }
-  const prefix = core.getInput('cache-key-prefix').trim() || 'some-cabal2nix'
+  const prefix = input('cache-key-prefix').trim() || 'some-cabal2nix'
   if (!/^[A-Za-z0-9._-]+$/.test(prefix)) {
     throw new BatchError(
       'usage',
@@ -92,16 +109,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
     workingDirectory,
     overridesFile,
     overlayFile,
-    installable: core.getInput('installable').trim() || undefined,
-    binaryCaches: parseTargets(core.getInput('binary-caches')),
+    installable: input('installable').trim() || undefined,
+    binaryCaches: parseTargets(input('binary-caches')),
     signingKey,
-    trustedPublicKeys: parseTargets(core.getInput('trusted-public-keys')),
+    trustedPublicKeys: parseTargets(input('trusted-public-keys')),
     cachixAuthToken,
     useActionsCache: booleanInput('use-actions-cache', true),
     cacheKeyPrefix: prefix,
     githubToken,
     comment: commentMode(),
-    commentId: core.getInput('comment-id').trim() || env.GITHUB_JOB || 'some-cabal2nix',
+    commentId: input('comment-id').trim() || env.GITHUB_JOB || 'some-cabal2nix',
     failOnPushError: booleanInput('fail-on-push-error', false)
+  }
+}
+
+/** The post step's one input: the token to update the comment with (masked), or undefined. */
+export function readPostConfig(): { githubToken?: string } {
+  const githubToken = input('github-token').trim() || undefined
+  if (githubToken) core.setSecret(githubToken)
+  return { githubToken }
+}
+
+/** The trace inputs as given (trace.ts combines them with the OTEL_* environment). */
+export function readTraceInputs(): { endpoint?: string; headers?: string } {
+  return {
+    endpoint: input('otlp-endpoint').trim() || undefined,
+    headers: input('otlp-headers').trim() || undefined
   }
 }

@@ -5,9 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
-import { runCommand } from '../common/process.js'
-import type { Installable } from './store.js'
+import { NixStore, type Installable } from './store.js'
 
 /** The flake output name we look for. */
 export const FLAKE_BATCH_OUTPUT = 'some-cabal2nix'
@@ -35,11 +33,7 @@ export async function flakeBatchOutput(
   const system = nixSystem()
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` }
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`
-  const result = await runCommand(
-    'nix',
-    [...NIX_FEATURE_FLAGS, 'eval', '--json', '.#packages', '--apply', apply],
-    { cwd: workingDirectory, env }
-  )
+  const result = await new NixStore(workingDirectory, env).evalJson('.#packages', apply)
   const ref = flakeBatchRef(system)
   if (result.code === 0 && result.stdout.toString('utf8').trim() === 'true')
     return { installable: { kind: 'flake', ref }, note: `flake.nix has ${ref}` }

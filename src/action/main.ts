@@ -4,25 +4,26 @@
  * which failures are warnings (cache, comment) and which fail the step (bad input, a failed build).
  */
 import * as core from '@actions/core'
-import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { actionsCacheAvailable, restoreBatch, saveBatch, type RestoreOutcome } from './cache.js'
 import { entryPublicKeys, importCacheEntry, writeCacheEntry } from './cache-entry.js'
+import { batchCacheKey, restoreKeyPrefix } from './cache-key.js'
 import { readConfig, type ActionConfig } from './config.js'
-import { BatchError, describeError, isBatchError } from '../common/errors.js'
+import { BatchError, describeError, errorMessage, isBatchError } from '../common/errors.js'
+import { Outputs } from './names.js'
+import { diffPackages, summarizeDiff, type PackageDiff } from './package-diff.js'
 import {
-  batchCacheKey,
-  diffPackages,
-  restoreKeyPrefix,
-  summarizeDiff,
-  type PackageDiff
-} from './keys.js'
-import { planFromOverrides, planToJson, type PackagePlan } from '../builder/plan.js'
-import { pushToBinaryCaches, type PushResult } from './publish.js'
-import { PhaseTimer, verdictLine, type BatchRunReport, type BatchSource } from './report.js'
-import { publishReport } from './report-publish.js'
+  planFromOverrides,
+  planToJson,
+  type PackagePlan,
+  type PlanJsonEntry
+} from '../builder/plan.js'
+import { pushToBinaryCaches, type PushResult } from './push.js'
+import { verdictLine } from './report/facts.js'
+import type { BatchRunReport, BatchSource } from './report/model.js'
+import { PhaseTimer } from './report/phase-timer.js'
+import { saveMainFinishedAt, saveReport } from './state.js'
 import {
   NixStore,
   describeInstallable,
@@ -31,9 +32,9 @@ import {
   type Derivation,
   type Installable
 } from './store.js'
-import { flakeBatchOutput } from './flake-output.js'
+import { defaultInstallable } from './default-installable.js'
 import { traceMainStep } from './trace-steps.js'
-import { zeroConfigInstallable, zeroConfigSources } from './zero-config.js'
+import { writeReport } from './write-report.js'
 
 async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
   if (config.overlayFile) {
@@ -43,62 +44,21 @@ async function loadPlan(config: ActionConfig): Promise<PackagePlan> {
   return planFromOverrides(path.resolve(config.workingDirectory, config.overridesFile as string))
 }
 
-/** Drop-in mode without an installable: the Nix library reads the recorded plan as JSON. */
-async function writePlanFile(plan: PackagePlan): Promise<string> {
-  const file = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-plan.json')
-  const packages = plan.packages.map(p =>
-    p.source === 'hackage'
-      ? { name: p.name, version: p.version }
-      : { name: p.name, path: p.absolutePath }
-  )
-  await writeFile(file, JSON.stringify({ packages }, null, 2) + '\n')
-  return file
-}
-
-/** The zero-config installable, saying which nixpkgs and library it uses (and warning when unpinned). */
-async function zeroConfig(config: ActionConfig, plan: PackagePlan): Promise<Installable> {
-  const flakeLock = await readFile(path.join(config.workingDirectory, 'flake.lock'), 'utf8').catch(
-    () => undefined
-  )
-  const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH)
-  for (const note of sources.notes) core.info(`zero-config ${note}`)
-  for (const warning of sources.warnings) core.warning(warning)
-  return zeroConfigInstallable(
-    {
-      workingDirectory: config.workingDirectory,
-      overridesFile: config.overridesFile ?? (await writePlanFile(plan)),
-      actionRoot: actionRoot()
-    },
-    sources
-  )
-}
-
-/** Without an installable: the repo's own flake output when it has one, else zero-config. */
-async function defaultInstallable(config: ActionConfig, plan: PackagePlan): Promise<Installable> {
-  const flake = await flakeBatchOutput(config.workingDirectory)
-  core.info(`no installable input: ${flake.note}`)
-  return flake.installable ?? zeroConfig(config, plan)
-}
-
 function cacheDirectory(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-cache')
 }
 
-function actionRoot(): string {
-  return path.dirname(path.dirname(fileURLToPath(import.meta.url)))
-}
-
 function setOutputs(report: BatchRunReport): void {
-  core.setOutput('store-path', report.storePath)
-  core.setOutput('source', report.source)
-  core.setOutput('rebuilt', String(report.rebuilt))
-  core.setOutput('packages', JSON.stringify(report.packages))
-  core.setOutput('diff', JSON.stringify(report.diff ?? null))
+  core.setOutput(Outputs.StorePath, report.storePath)
+  core.setOutput(Outputs.Source, report.source)
+  core.setOutput(Outputs.Rebuilt, String(report.rebuilt))
+  core.setOutput(Outputs.Packages, JSON.stringify(report.packages))
+  core.setOutput(Outputs.Diff, JSON.stringify(report.diff ?? null))
   core.setOutput(
-    'timings',
+    Outputs.Timings,
     JSON.stringify(Object.fromEntries(report.phases.map(p => [p.name, Math.round(p.ms)])))
   )
-  core.setOutput('cache-key', report.cacheKey ?? '')
+  core.setOutput(Outputs.CacheKey, report.cacheKey ?? '')
 }
 
 /** Step "import": the exact hit into the store, or one warning saying why not and what to configure. */
@@ -227,7 +187,7 @@ async function pushStep(
   if (failed.length > 0) {
     const message = `push failed for ${failed.map(f => `${f.target} (${f.error})`).join('; ')}`
     if (config.failOnPushError) {
-      throw new BatchError('publish', message, {
+      throw new BatchError('push', message, {
         hint: 'fail-on-push-error is true; set it to false to only warn'
       })
     }
@@ -253,6 +213,46 @@ function saveStep(
   )
 }
 
+/** The installable input, or what to pre-warm without one. */
+function chooseInstallable(config: ActionConfig, plan: PackagePlan): Promise<Installable> {
+  if (config.installable) return Promise.resolve(parseInstallable(config.installable))
+  return core.group('some-cabal2nix: choose what to pre-warm', () =>
+    defaultInstallable(config, plan)
+  )
+}
+
+/** What changed in the package list since the restored batch (none without one). */
+function diffStep(restored: RestoreOutcome, packages: PlanJsonEntry[]): PackageDiff | undefined {
+  if (restored.hit === 'none') return undefined
+  const diff = diffPackages(restored.metadata.packages, packages)
+  core.info(`package changes since the cached batch: ${summarizeDiff(diff)}`)
+  return diff
+}
+
+/** The batch in the local store: already there (restored or not), else built or substituted. */
+async function obtainStep(
+  store: NixStore,
+  derivation: Derivation,
+  restored: RestoreOutcome,
+  timer: PhaseTimer
+): Promise<BatchSource> {
+  const verdict = await store.verdict(derivation)
+  if (verdict === 'valid') return sourceOfValidBatch(restored, derivation)
+  await realiseStep(store, derivation, verdict, timer)
+  return verdict === 'build' ? 'built' : 'binary-cache'
+}
+
+/** Outputs, state for the post step, summary and comment, trace: everything the run reports. */
+async function reportStep(report: BatchRunReport, config: ActionConfig, timer: PhaseTimer) {
+  setOutputs(report)
+  saveReport(report)
+  await writeReport(report, config)
+  await traceMainStep(timer.phases, timer.startedAtMs)
+  // After the comment's API calls and the trace, so the post step measures only the user's build.
+  saveMainFinishedAt(Date.now())
+  core.info(verdictLine(report))
+}
+
 export async function run(): Promise<void> {
   const timer = new PhaseTimer()
   const config = readConfig()
@@ -260,11 +260,7 @@ export async function run(): Promise<void> {
 
   const plan = await planStep(config, timer)
   const packages = planToJson(plan).packages
-  const installable = config.installable
-    ? parseInstallable(config.installable)
-    : await core.group('some-cabal2nix: choose what to pre-warm', () =>
-        defaultInstallable(config, plan)
-      )
+  const installable = await chooseInstallable(config, plan)
   const derivation = await evaluateBatch(store, installable, timer)
   const keyInputs = {
     prefix: config.cacheKeyPrefix,
@@ -280,52 +276,37 @@ export async function run(): Promise<void> {
   const restored: RestoreOutcome = useCache
     ? await restoreStep(dir, cacheKey, restoreKeyPrefix(keyInputs), timer)
     : { hit: 'none' }
-  const diff: PackageDiff | undefined =
-    restored.hit === 'none' ? undefined : diffPackages(restored.metadata.packages, packages)
-  if (diff) core.info(`package changes since the cached batch: ${summarizeDiff(diff)}`)
-
+  const diff = diffStep(restored, packages)
   if (restored.hit === 'exact') {
     await core.group('some-cabal2nix: import into the Nix store', () =>
       timer.time('import', () => importStep(store, restored, config))
     )
   }
 
-  const verdict = await store.verdict(derivation)
-  let source: BatchSource
-  if (verdict === 'valid') {
-    source = sourceOfValidBatch(restored, derivation)
-  } else {
-    source = verdict === 'build' ? 'built' : 'binary-cache'
-    await realiseStep(store, derivation, verdict, timer)
-  }
-
+  const source = await obtainStep(store, derivation, restored, timer)
   const pushes = await pushStep(config, store, derivation, timer)
-
   if (useCache && restored.hit !== 'exact') {
     const entry = { key: cacheKey, outPath: derivation.outPath, packages }
     await saveStep(store, dir, entry, config, timer)
   }
 
-  const report: BatchRunReport = {
-    storePath: derivation.outPath,
-    source,
-    rebuilt: source === 'built',
-    packages,
-    diff,
-    phases: timer.phases,
-    pushes,
-    cacheKey: useCache ? cacheKey : undefined,
-    totalMs: timer.elapsedMs(),
-    drvPath: derivation.drvPath,
-    overridesFile: config.overridesFile
-  }
-  setOutputs(report)
-  core.saveState('report', JSON.stringify(report))
-  await publishReport(report, config)
-  await traceMainStep(timer.phases, timer.startedAtMs)
-  // After the comment's API calls and the trace, so the post step measures only the user's build.
-  core.saveState('main-finished-at', String(Date.now()))
-  core.info(verdictLine(report))
+  await reportStep(
+    {
+      storePath: derivation.outPath,
+      source,
+      rebuilt: source === 'built',
+      packages,
+      diff,
+      phases: timer.phases,
+      pushes,
+      cacheKey: useCache ? cacheKey : undefined,
+      totalMs: timer.elapsedMs(),
+      drvPath: derivation.drvPath,
+      overridesFile: config.overridesFile
+    },
+    config,
+    timer
+  )
 }
 
 export async function main(): Promise<void> {
@@ -335,7 +316,7 @@ export async function main(): Promise<void> {
     core.setFailed(
       isBatchError(error)
         ? describeError(error)
-        : `some-cabal2nix: ${(error as Error).stack ?? error}`
+        : `some-cabal2nix: ${(error instanceof Error && error.stack) || errorMessage(error)}`
     )
   }
 }

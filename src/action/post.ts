@@ -1,32 +1,27 @@
 /**
  * The post step: measures the main build (the time between the end of our main step and the start
- * of this step, i.e. the user's `nix build` and whatever else ran in between), adds it to the job
- * summary and re-renders the sticky comment with it. It never fails the job: everything that can go
- * wrong is at most a warning.
+ * of this step, i.e. the user's `nix build` and whatever else ran in between), audits it, adds it
+ * to the job summary, re-renders the sticky comment with it and completes the trace. It never fails
+ * the job: everything that can go wrong is at most a warning.
  */
 import * as core from '@actions/core'
-import {
-  commentWarning,
-  parseCommentState,
-  runUrl,
-  upsertStickyComment,
-  type CommentState
-} from './comment.js'
-import { auditMainBuild, auditVerdict, type MainBuildAudit } from './audit.js'
-import type { BatchRunReport } from './report.js'
-import { PhaseTimer, formatDuration, renderCommentBody, renderPostSummary } from './report.js'
-import { writeSummary } from './report-publish.js'
+import { errorMessage } from '../common/errors.js'
+import type { MainBuildAudit } from './audit.js'
+import { auditMainBuild } from './audit-evidence.js'
+import { readPostConfig } from './config.js'
+import { runUrl } from './pull-request/event.js'
+import { commentWarning, upsertStickyComment } from './pull-request/sticky-comment.js'
+import { auditVerdict } from './report/audit-text.js'
+import { renderCommentBody } from './report/comment-body.js'
+import { formatDuration } from './report/markdown.js'
+import type { BatchRunReport } from './report/model.js'
+import { PhaseTimer } from './report/phase-timer.js'
+import { renderPostSummary } from './report/summary.js'
+import { loadCommentState, loadMainFinishedAt, loadReport, type CommentState } from './state.js'
 import { mainBuildNode, phaseNodes, tracePostStep } from './trace-steps.js'
+import { writeSummary } from './write-report.js'
 
-function readReport(): BatchRunReport | undefined {
-  const raw = core.getState('report')
-  if (!raw) return undefined
-  const report = JSON.parse(raw) as BatchRunReport
-  if (!report || typeof report !== 'object' || !Array.isArray(report.phases)) {
-    throw new Error('the saved report is not a some-cabal2nix report')
-  }
-  return report
-}
+type Window = { startMs: number; endMs: number }
 
 /** Milliseconds since the main step finished, or undefined when that is unknown or nonsense. */
 export function mainBuildDuration(finishedAtState: string, now: number): number | undefined {
@@ -42,6 +37,7 @@ export function mainBuildDuration(finishedAtState: string, now: number): number 
   return Math.max(0, now - finishedAt)
 }
 
+/** Step "comment": the main step's comment again, now with the main build in it. */
 async function updateComment(
   report: BatchRunReport,
   state: CommentState | undefined
@@ -52,9 +48,8 @@ async function updateComment(
     )
     return
   }
-  const token = core.getInput('github-token').trim()
+  const { githubToken: token } = readPostConfig()
   if (!token) return
-  core.setSecret(token)
   const result = await upsertStickyComment({
     ...state.target,
     token,
@@ -72,11 +67,8 @@ async function updateComment(
   }
 }
 
-/** The audit never throws: whatever goes wrong is the one-line reason of an unknown audit. */
-async function audit(
-  report: BatchRunReport,
-  window: { startMs: number; endMs: number }
-): Promise<MainBuildAudit> {
+/** Step "audit": never throws; whatever goes wrong is the one-line reason of an unknown audit. */
+async function audit(report: BatchRunReport, window: Window): Promise<MainBuildAudit> {
   try {
     return await auditMainBuild(
       {
@@ -88,38 +80,32 @@ async function audit(
       window
     )
   } catch (error) {
-    return { status: 'unknown', reason: (error as Error).message }
+    return { status: 'unknown', reason: errorMessage(error) }
   }
 }
 
-async function runPost(): Promise<void> {
-  const startedAt = Date.now()
-  const timer = new PhaseTimer()
-  const report = readReport()
-  if (!report) {
-    core.info(
-      'some-cabal2nix: the main step saved no report (it failed or did not run); nothing to add'
-    )
-    return
-  }
-  const mainBuildMs = mainBuildDuration(core.getState('main-finished-at'), startedAt)
+/** The main build's window, from the main step's finish time; undefined (and why) without it. */
+function measureMainBuild(startedAt: number): Window | undefined {
+  const mainBuildMs = mainBuildDuration(loadMainFinishedAt(), startedAt)
   if (mainBuildMs === undefined) {
     core.info('some-cabal2nix: the main step saved no finish time; the main build was not measured')
-    return
+    return undefined
   }
-  report.mainBuildMs = mainBuildMs
   core.info(
     `some-cabal2nix: main build took ${formatDuration(mainBuildMs)} (from the end of our main step to this post step)`
   )
-  const window = { startMs: startedAt - mainBuildMs, endMs: startedAt }
-  report.audit = await timer.time('audit', () => audit(report, window))
-  core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
-  await timer.time('summary', () => writeSummary(renderPostSummary(report)))
-  await timer.time('comment', () =>
-    updateComment(report, parseCommentState(core.getState('comment')))
-  )
+  return { startMs: startedAt - mainBuildMs, endMs: startedAt }
+}
+
+/** Step "trace": the main build's spans and this step's own, under the job's root span. */
+function traceSteps(
+  report: BatchRunReport,
+  window: Window,
+  timer: PhaseTimer,
+  startedAt: number
+): Promise<void> {
   const endMs = Date.now()
-  await tracePostStep(
+  return tracePostStep(
     [
       mainBuildNode(report.audit, window),
       {
@@ -133,10 +119,31 @@ async function runPost(): Promise<void> {
   )
 }
 
+async function runPost(): Promise<void> {
+  const startedAt = Date.now()
+  const timer = new PhaseTimer()
+  const report = loadReport()
+  if (!report) {
+    core.info(
+      'some-cabal2nix: the main step saved no report (it failed or did not run); nothing to add'
+    )
+    return
+  }
+  const window = measureMainBuild(startedAt)
+  if (!window) return
+  report.mainBuildMs = window.endMs - window.startMs
+
+  report.audit = await timer.time('audit', () => audit(report, window))
+  core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
+  await timer.time('summary', () => writeSummary(renderPostSummary(report)))
+  await timer.time('comment', () => updateComment(report, loadCommentState()))
+  await traceSteps(report, window, timer, startedAt)
+}
+
 export async function post(): Promise<void> {
   try {
     await runPost()
   } catch (error) {
-    core.warning(`some-cabal2nix post step: ${(error as Error)?.message ?? String(error)}`)
+    core.warning(`some-cabal2nix post step: ${errorMessage(error)}`)
   }
 }

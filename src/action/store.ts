@@ -1,7 +1,9 @@
 /**
- * Stage "store": everything the Action does with the local Nix store — evaluate the installable's
- * out path, ask whether it is valid / substitutable / to be built, realise it, and move the batch
- * in and out of the store as a `nix-store --export` file (a format Nix 2.8 and current Nix share).
+ * Stage "store": every Nix command the Action runs goes through NixStore — evaluate the
+ * installable's out path, ask whether it is valid / substitutable / to be built, realise it, move
+ * the batch in and out of the store (a `nix-store --export` file, a format Nix 2.8 and current Nix
+ * share, or a signed `file://` binary cache), push it to binary caches, sign it, and read
+ * `nix path-info` for the push and the audit.
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
@@ -10,6 +12,7 @@ import { BatchError } from '../common/errors.js'
 import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
 import { firstBuildError } from '../common/nix-output.js'
 import { runCommand, type CommandResult } from '../common/process.js'
+import { parsePathInfo, type PathInfo } from './store/path-info.js'
 
 export type Installable =
   /** `.#some-cabal2nix`, `github:org/repo#attr`: built with `nix build`. */
@@ -93,14 +96,10 @@ export class NixStore {
     if (installable.kind === 'flake') {
       // A list, not an attribute set: `nix eval --json` prints a set that has `outPath` as
       // just that string, on every Nix version.
-      const result = await this.run('nix', [
-        ...NIX_FEATURE_FLAGS,
-        'eval',
-        '--json',
+      const result = await this.evalJson(
         installable.ref,
-        '--apply',
         'd: if d ? drvPath && d ? outPath then [ d.drvPath d.outPath ] else null'
-      ])
+      )
       if (result.code !== 0) throw nixFailure(`evaluating ${installable.ref}`, result)
       return derivationFromEval(installable.ref, result.stdout.toString('utf8'))
     }
@@ -115,6 +114,11 @@ export class NixStore {
     const outputs = await this.run('nix-store', ['--query', '--outputs', drvPath])
     if (outputs.code !== 0) throw nixFailure(`querying the outputs of ${drvPath}`, outputs)
     return { drvPath, outPath: outputs.stdout.toString('utf8').trim().split('\n')[0] }
+  }
+
+  /** `nix eval --json REF --apply FN`, as it came back. */
+  evalJson(ref: string, apply: string): Promise<CommandResult> {
+    return this.run('nix', [...NIX_FEATURE_FLAGS, 'eval', '--json', ref, '--apply', apply])
   }
 
   async isValid(storePath: string): Promise<boolean> {
@@ -161,8 +165,43 @@ export class NixStore {
 
   /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
   async copyTo(url: string, storePath: string): Promise<void> {
-    const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'copy', '--to', url, storePath])
+    const result = await this.copyToResult(url, storePath)
     if (result.code !== 0) throw nixFailure(`copying ${storePath} to a binary cache`, result)
+  }
+
+  /** As copyTo, for a push: the error is Nix's own first line, which the push report quotes. */
+  async pushTo(url: string, storePath: string): Promise<void> {
+    const result = await this.copyToResult(url, storePath)
+    if (result.code !== 0) throw new Error(firstBuildError(result.stderr))
+  }
+
+  private copyToResult(url: string, storePath: string): Promise<CommandResult> {
+    return this.run('nix', [...NIX_FEATURE_FLAGS, 'copy', '--to', url, storePath])
+  }
+
+  /** Whether the store at `url` (any store URL, a binary cache included) has the path. */
+  async hasIn(url: string, storePath: string): Promise<boolean> {
+    const result = await this.run('nix', [
+      ...NIX_FEATURE_FLAGS,
+      'path-info',
+      '--store',
+      url,
+      storePath
+    ])
+    return result.code === 0
+  }
+
+  /** `nix store sign` in the local store; Nix's reason when it refuses, else undefined. */
+  async signLocally(keyFile: string, storePath: string): Promise<string | undefined> {
+    const result = await this.run('nix', [
+      ...NIX_FEATURE_FLAGS,
+      'store',
+      'sign',
+      '--key-file',
+      keyFile,
+      storePath
+    ])
+    return result.code === 0 ? undefined : firstBuildError(result.stderr)
   }
 
   /**
@@ -201,13 +240,18 @@ export class NixStore {
     if (result.code !== 0) throw nixFailure(`copying ${storePath} from ${url}`, result)
   }
 
-  /** NAR size in bytes, handling `nix path-info --json`'s array (< 2.19) and object (>= 2.19) forms. */
+  /** NAR size in bytes, or undefined when Nix cannot tell. */
   async narSize(storePath: string): Promise<number | undefined> {
     const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--json', storePath])
     if (result.code !== 0) return undefined
-    const data = JSON.parse(result.stdout.toString('utf8')) as unknown
-    const info = Array.isArray(data) ? data[0] : (data as Record<string, unknown>)[storePath]
-    return (info as { narSize?: number } | undefined)?.narSize
+    return parsePathInfo(result.stdout.toString('utf8'))[0]?.narSize
+  }
+
+  /** `nix path-info --all --json`: every valid path with its registration time, deriver, size. */
+  async allPathInfo(): Promise<PathInfo[]> {
+    const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--all', '--json'])
+    if (result.code !== 0) throw new Error('nix path-info --all failed (is the store local?)')
+    return parsePathInfo(result.stdout.toString('utf8'))
   }
 
   async references(storePath: string): Promise<string[]> {

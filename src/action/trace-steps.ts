@@ -1,25 +1,24 @@
 /**
- * The trace as the two steps send it (see trace.ts): reads the endpoint from the inputs and the
+ * The trace as the two steps send it (see trace.ts): takes the endpoint from the inputs and the
  * environment, masks header values, saves and reads the job's trace state, and turns an export
  * failure into one warning.
  */
 import * as core from '@actions/core'
+import { errorMessage } from '../common/errors.js'
 import type { MainBuildAudit } from './audit.js'
-import type { Phase } from './report.js'
+import { readTraceInputs } from './config.js'
+import type { Phase } from './report/model.js'
+import { loadTraceState, saveTraceState } from './state.js'
 import {
   exportSpans,
   newTraceState,
-  parseTraceState,
   traceConfig,
   type SpanNode,
   type TraceConfig
 } from './trace.js'
 
 function configured(): TraceConfig | undefined {
-  const config = traceConfig(process.env, {
-    endpoint: core.getInput('otlp-endpoint').trim() || undefined,
-    headers: core.getInput('otlp-headers').trim() || undefined
-  })
+  const config = traceConfig(process.env, readTraceInputs())
   for (const value of Object.values(config?.headers ?? {})) if (value) core.setSecret(value)
   return config
 }
@@ -90,7 +89,7 @@ export async function traceMainStep(phases: Phase[], startedAtMs: number): Promi
     const config = configured()
     if (!config) return
     const state = newTraceState(startedAtMs)
-    core.saveState('trace', JSON.stringify(state))
+    saveTraceState(state)
     const step: SpanNode = {
       name: 'some-cabal2nix main step',
       startMs: startedAtMs,
@@ -101,10 +100,10 @@ export async function traceMainStep(phases: Phase[], startedAtMs: number): Promi
     if (failed) {
       core.warning(`some-cabal2nix trace: ${failed}; the job is not affected`)
       // The post step tries again, but does not warn a second time.
-      core.saveState('trace', JSON.stringify({ ...state, warned: true }))
+      saveTraceState({ ...state, warned: true })
     } else core.info(`some-cabal2nix: trace ${state.traceId} sent to ${config.url}`)
   } catch (error) {
-    core.warning(`some-cabal2nix trace: ${(error as Error).message}; the job is not affected`)
+    core.warning(`some-cabal2nix trace: ${errorMessage(error)}; the job is not affected`)
   }
 }
 
@@ -112,7 +111,7 @@ export async function traceMainStep(phases: Phase[], startedAtMs: number): Promi
 export async function tracePostStep(nodes: SpanNode[], endMs: number): Promise<void> {
   try {
     const config = configured()
-    const state = parseTraceState(core.getState('trace'))
+    const state = loadTraceState()
     if (!config || !state) return
     const failed = await exportSpans(config, state, nodes, {
       root: { name: 'some-cabal2nix job', startMs: state.jobStartMs, endMs }
@@ -121,6 +120,6 @@ export async function tracePostStep(nodes: SpanNode[], endMs: number): Promise<v
     else if (failed) core.warning(`some-cabal2nix trace: ${failed}; the job is not affected`)
     else core.info(`some-cabal2nix: trace ${state.traceId} completed at ${config.url}`)
   } catch (error) {
-    core.warning(`some-cabal2nix trace: ${(error as Error).message}; the job is not affected`)
+    core.warning(`some-cabal2nix trace: ${errorMessage(error)}; the job is not affected`)
   }
 }

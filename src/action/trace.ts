@@ -29,6 +29,7 @@ import {
 } from '@opentelemetry/sdk-trace-base'
 import { randomBytes } from 'node:crypto'
 import { TOOL_NAME, TOOL_VERSION } from '../common/version.js'
+import { errorMessage } from '../common/errors.js'
 
 export interface TraceConfig {
   url: string
@@ -222,7 +223,7 @@ export async function exportSpans(
       ? undefined
       : `could not send ${spans.length} spans to ${config.url}: ${result.error?.message ?? 'export failed'}`
   } catch (error) {
-    return `could not send ${spans.length} spans to ${config.url}: ${(error as Error).message}`
+    return `could not send ${spans.length} spans to ${config.url}: ${errorMessage(error)}`
   } finally {
     await exporter.shutdown().catch(() => undefined)
     await provider.shutdown().catch(() => undefined)

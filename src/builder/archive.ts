@@ -9,7 +9,7 @@ import { open, readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip, type ZlibOptions } from 'node:zlib'
-import { BatchError } from '../common/errors.js'
+import { BatchError, errorMessage } from '../common/errors.js'
 import { nearestVersions, similarPackageNames } from './hackage.js'
 import { TarWalk } from './tar-walk.js'
 
@@ -178,7 +178,7 @@ async function openTarballStream(
     } catch (error) {
       throw archiveError(
         source,
-        `could not be downloaded (${(error as Error).message})`,
+        `could not be downloaded (${errorMessage(error)})`,
         'check the URL and the network'
       )
     }

@@ -15,7 +15,7 @@ import {
   writeFile
 } from 'node:fs/promises'
 import path from 'node:path'
-import { BatchError } from '../common/errors.js'
+import { BatchError, errorMessage } from '../common/errors.js'
 import type { GeneratedExpression } from './generate.js'
 
 export const MANIFEST_FORMAT = 1
@@ -44,7 +44,7 @@ export async function readManifest(dir: string): Promise<BatchManifest> {
   try {
     data = JSON.parse(await readFile(file, 'utf8')) as BatchManifest
   } catch (error) {
-    throw new BatchError('output', `${file} is missing or not JSON (${(error as Error).message})`)
+    throw new BatchError('output', `${file} is missing or not JSON (${errorMessage(error)})`)
   }
   if (data.format !== MANIFEST_FORMAT || !Array.isArray(data.packages)) {
     throw new BatchError(
@@ -105,7 +105,7 @@ export async function prepareOutput(outDir: string): Promise<string> {
     const why =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
         ? 'is not writable'
-        : `cannot be written (${code ?? (error as Error).message})`
+        : `cannot be written (${code ?? errorMessage(error)})`
     throw new BatchError('output', `--out ${outDir}: ${path.dirname(target)} ${why}`, {
       hint: 'pass --out a path in a directory you can write to; nothing was built'
     })
@@ -142,7 +142,7 @@ export async function writeBatch(
     await discardOutput(staging)
     throw new BatchError(
       'output',
-      `could not write the batch to ${target}: ${(error as Error).message}`,
+      `could not write the batch to ${target}: ${errorMessage(error)}`,
       { hint: OUT_HINT }
     )
   }

@@ -7,7 +7,7 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { BatchError } from '../common/errors.js'
+import { BatchError, errorMessage } from '../common/errors.js'
 import { runCommand } from '../common/process.js'
 
 export type GenerateInput =
@@ -56,7 +56,7 @@ export async function cabal2nixVersion(command: string): Promise<string> {
   } catch (error) {
     throw new BatchError(
       'cabal2nix',
-      `cannot run cabal2nix '${command}' (${(error as Error).message})`,
+      `cannot run cabal2nix '${command}' (${errorMessage(error)})`,
       {
         hint: 'install cabal2nix or pass its path with --cabal2nix'
       }
@@ -142,10 +142,7 @@ export async function generateExpressions(
           })
         } catch (error) {
           failures.push(
-            failureDetail(
-              input.name,
-              `cannot run '${settings.command}': ${(error as Error).message}`
-            )
+            failureDetail(input.name, `cannot run '${settings.command}': ${errorMessage(error)}`)
           )
           return undefined
         }

@@ -3,14 +3,7 @@
  * one readable line plus a hint and never print a stack trace for it.
  */
 export type BatchErrorKind =
-  | 'usage'
-  | 'overrides'
-  | 'missing-packages'
-  | 'archive'
-  | 'cabal2nix'
-  | 'output'
-  | 'nix'
-  | 'publish'
+  'usage' | 'overrides' | 'missing-packages' | 'archive' | 'cabal2nix' | 'output' | 'nix' | 'push'
 
 export class BatchError extends Error {
   readonly kind: BatchErrorKind
@@ -38,11 +31,15 @@ export function isBatchError(error: unknown): error is BatchError {
 /** The text a person sees: the headline, indented details, and the hint on its own line. */
 export function describeError(error: unknown): string {
   if (!isBatchError(error)) {
-    const message = error instanceof Error ? error.message : String(error)
-    return `error: ${message}`
+    return `error: ${errorMessage(error)}`
   }
   const lines = [`error: ${error.message}`]
   for (const detail of error.details) lines.push(`  ${detail}`)
   if (error.hint) lines.push(`hint: ${error.hint}`)
   return lines.join('\n')
+}
+
+/** The message of anything thrown: an Error's message, else its text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

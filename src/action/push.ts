@@ -1,16 +1,15 @@
 /**
- * Stage "publish": push the batch to binary caches (`nix copy` to any store URL, or the cachix CLI
- * for `cachix:NAME`), signed when a key is given. A target that already has the path is skipped.
+ * Stage "push": the batch to binary caches (`nix copy` to any store URL, or the cachix CLI for
+ * `cachix:NAME`), signed when a key is given. A target that already has the path is skipped.
  * Binary-cache URLs (file, http(s), s3) sign on the way out (`URL?secret-key=FILE`), which needs no
  * trust in the local store; other stores (ssh, a local store) get the signature added to the
  * local store first, which needs a trusted user with the Nix daemon.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
+import { errorMessage } from '../common/errors.js'
 import { commandExists, runCommand } from '../common/process.js'
-import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
-import { firstBuildError } from '../common/nix-output.js'
+import { redactStoreUrl } from '../common/redact.js'
+import { signsOnCopy, withKeyFile, withSecretKey } from './signing-key.js'
+import { NixStore } from './store.js'
 
 export interface PushResult {
   target: string
@@ -27,84 +26,26 @@ export interface PushOptions {
   log?: (line: string) => void
 }
 
-export function parseTargets(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map(t => t.trim())
-    .filter(Boolean)
-}
-
-/** Store URLs never show credentials in logs: drop user info and query parameters. */
-export function redactTarget(target: string): string {
-  return target.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '')
-}
-
-/** Runs `use` with the key in a private temporary file (removed afterwards), or undefined. */
-export async function withKeyFile<T>(
-  key: string | undefined,
-  use: (file: string | undefined) => Promise<T>
-): Promise<T> {
-  if (!key) return use(undefined)
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'some-cabal2nix-key-'))
-  const file = path.join(dir, 'signing-key')
-  try {
-    await writeFile(file, key.trim(), { mode: 0o600 })
-    await chmod(file, 0o600)
-    return await use(file)
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
-
-/** Store URLs whose stores sign what they receive when given `secret-key=FILE`. */
-export function signsOnCopy(target: string): boolean {
-  return /^(file|https?|s3):\/\//.test(target)
-}
-
-export function withSecretKey(target: string, keyFile: string): string {
-  return `${target}${target.includes('?') ? '&' : '?'}secret-key=${keyFile}`
-}
-
 async function pushWithNixCopy(
+  store: NixStore,
   storePath: string,
   target: string,
-  env: NodeJS.ProcessEnv,
   sign: (() => Promise<void>) | string | undefined
 ): Promise<PushResult['status']> {
-  const present = await runCommand(
-    'nix',
-    [...NIX_FEATURE_FLAGS, 'path-info', '--store', target, storePath],
-    { env }
-  )
-  if (present.code === 0) return 'already-present'
+  if (await store.hasIn(target, storePath)) return 'already-present'
   if (typeof sign === 'function') await sign()
-  const copied = await runCommand(
-    'nix',
-    [
-      ...NIX_FEATURE_FLAGS,
-      'copy',
-      '--to',
-      typeof sign === 'string' ? withSecretKey(target, sign) : target,
-      storePath
-    ],
-    { env }
-  )
-  if (copied.code !== 0) throw new Error(firstBuildError(copied.stderr))
+  await store.pushTo(typeof sign === 'string' ? withSecretKey(target, sign) : target, storePath)
   return 'pushed'
 }
 
 /** `nix store sign` in the local store, at most once; a failure says what to configure. */
-function localSigner(storePath: string, keyFile: string, env: NodeJS.ProcessEnv) {
+function localSigner(store: NixStore, storePath: string, keyFile: string) {
   let signing: Promise<void> | undefined
   return () =>
-    (signing ??= runCommand(
-      'nix',
-      [...NIX_FEATURE_FLAGS, 'store', 'sign', '--key-file', keyFile, storePath],
-      { env }
-    ).then(signed => {
-      if (signed.code !== 0) {
+    (signing ??= store.signLocally(keyFile, storePath).then(refused => {
+      if (refused !== undefined) {
         throw new Error(
-          `signing ${storePath} in the local store failed: ${firstBuildError(signed.stderr)} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
+          `signing ${storePath} in the local store failed: ${refused} (this target needs the signature in the local store: add the runner's user to trusted-users, or push to a file://, https:// or s3:// cache, which signs while copying)`
         )
       }
     }))
@@ -138,21 +79,21 @@ export async function pushToBinaryCaches(
   targets: readonly string[],
   options: PushOptions = {}
 ): Promise<PushResult[]> {
-  const env = options.env ?? process.env
+  const store = new NixStore(process.cwd(), options.env ?? process.env)
   return withKeyFile(options.signingKey, async keyFile => {
-    const signLocally = keyFile ? localSigner(storePath, keyFile, env) : undefined
+    const signLocally = keyFile ? localSigner(store, storePath, keyFile) : undefined
     const results: PushResult[] = []
     for (const target of targets) {
       const started = performance.now()
-      const shown = redactTarget(target)
+      const shown = redactStoreUrl(target)
       options.log?.(`offering ${storePath} to ${shown}`)
       try {
         const status = target.startsWith('cachix:')
           ? await pushWithCachix(storePath, target.slice('cachix:'.length), options)
           : await pushWithNixCopy(
+              store,
               storePath,
               target,
-              env,
               keyFile && signsOnCopy(target) ? keyFile : signLocally
             )
         const ms = performance.now() - started
@@ -161,7 +102,7 @@ export async function pushToBinaryCaches(
         )
         results.push({ target: shown, status, ms })
       } catch (error) {
-        const message = (error as Error).message
+        const message = errorMessage(error)
         options.log?.(`${shown}: push failed: ${message}`)
         results.push({
           target: shown,

@@ -4,17 +4,14 @@
  * Tells the post step (state `comment`) which comment it should update with the main build's time.
  */
 import * as core from '@actions/core'
-import {
-  commentWarning,
-  decideComment,
-  readEvent,
-  runUrl,
-  upsertStickyComment,
-  type CommentState
-} from './comment.js'
+import { errorMessage } from '../common/errors.js'
 import type { ActionConfig } from './config.js'
-import type { BatchRunReport } from './report.js'
-import { renderCommentBody, renderSummary } from './report.js'
+import { decideComment, readEvent, runUrl } from './pull-request/event.js'
+import { commentWarning, upsertStickyComment } from './pull-request/sticky-comment.js'
+import { renderCommentBody } from './report/comment-body.js'
+import type { BatchRunReport } from './report/model.js'
+import { renderSummary } from './report/summary.js'
+import { saveCommentState, type CommentState } from './state.js'
 
 export async function writeSummary(markdown: string): Promise<void> {
   if (!markdown) return
@@ -25,13 +22,13 @@ export async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown).write()
   } catch (error) {
-    core.warning(`could not write the job summary: ${(error as Error).message}`)
+    core.warning(`could not write the job summary: ${errorMessage(error)}`)
   } finally {
     core.summary.emptyBuffer()
   }
 }
 
-async function publishComment(report: BatchRunReport, config: ActionConfig): Promise<CommentState> {
+async function writeComment(report: BatchRunReport, config: ActionConfig): Promise<CommentState> {
   const decision = decideComment(config.comment, readEvent(), process.env.GITHUB_REPOSITORY)
   if ('skip' in decision) {
     core.info(`no pull request comment: ${decision.skip}`)
@@ -74,16 +71,15 @@ async function publishComment(report: BatchRunReport, config: ActionConfig): Pro
       }
 }
 
-export async function publishReport(report: BatchRunReport, config: ActionConfig): Promise<void> {
+export async function writeReport(report: BatchRunReport, config: ActionConfig): Promise<void> {
   try {
     await writeSummary(renderSummary(report))
   } catch (error) {
-    core.warning(`could not write the job summary: ${(error as Error).message}`)
+    core.warning(`could not write the job summary: ${errorMessage(error)}`)
   }
   try {
-    const state = await publishComment(report, config)
-    core.saveState('comment', JSON.stringify(state))
+    saveCommentState(await writeComment(report, config))
   } catch (error) {
-    core.warning(`could not write the pull request comment: ${(error as Error).message}`)
+    core.warning(`could not write the pull request comment: ${errorMessage(error)}`)
   }
 }
