@@ -141,7 +141,7 @@ describe('the observed audit', () => {
     ])
     expect(main.built.map(b => [b.name, b.kind])).toEqual([
       ['cabal2nix-zzz-1.0', 'ifd'],
-      ['gen-config', 'other'],
+      ['gen-config', 'ifd-other'],
       ['phased', 'other']
     ])
     expect(main.otherIfds).toEqual([

@@ -21539,7 +21539,7 @@ function errorMessage(error) {
 }
 
 // src/action/audit-evidence.ts
-import { readFile, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { readFile, readdir as readdir2, stat as stat3 } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/action/audit.ts
@@ -21632,6 +21632,9 @@ function fixFor(pkg, version, overridesFile) {
 function durationOf(d) {
   return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
 }
+function substitutionMs(s) {
+  return s.endMs === void 0 ? 0 : Math.max(0, s.endMs - s.atMs);
+}
 function stragglersOf(built, substituted, overridesFile = "the overrides file") {
   const byPackage = /* @__PURE__ */ new Map();
   const add = (name, ms) => {
@@ -21650,10 +21653,10 @@ function stragglersOf(built, substituted, overridesFile = "the overrides file") 
     byPackage.set(key, entry);
   };
   for (const d of built) add(d.name, durationOf(d));
-  for (const s of substituted) add(s.name, 0);
+  for (const s of substituted) add(s.name, substitutionMs(s));
   return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
 }
-function auditFrom(evidence, ours, window) {
+function auditFrom(evidence, ours, window, reason = "not observed") {
   const ourName = storeName(ours.outPath);
   const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
   const builtDrvs = new Set(built.map((d) => d.drvPath));
@@ -21666,23 +21669,35 @@ function auditFrom(evidence, ours, window) {
     atMs: (i.registrationTime ?? 0) * 1e3,
     narSize: i.narSize
   })).sort((a, b) => a.atMs - b.atMs);
-  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
+  return okAudit({ built, substituted, otherIfds: [] }, evidence.envs, ours, window, {
+    mode: "inferred",
+    reason
+  });
+}
+function auditFromObserved(observed, envs, ours, window) {
+  return okAudit(observed, envs, ours, window, { mode: "observed" });
+}
+function okAudit(found, envs, ours, window, evidence) {
+  const ourEnv = ours.drvPath ? envs[ours.drvPath] : void 0;
   const otherBatches = [
-    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
-    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
+    ...found.built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+    ...found.substituted.filter((s) => s.kind === "batch").map((s) => s.path)
   ].map((p) => {
-    const theirs = evidence.envs[p];
+    const theirs = envs[p];
     return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
   });
   return {
     status: "ok",
+    evidence,
     windowStartMs: window.startMs,
     windowEndMs: window.endMs,
     overrides: ours.overrides,
-    built,
-    substituted,
-    stragglers: stragglersOf(built, substituted, ours.overridesFile),
-    otherBatches
+    built: found.built,
+    substituted: found.substituted,
+    stragglers: stragglersOf(found.built, found.substituted, ours.overridesFile),
+    otherBatches,
+    otherIfds: found.otherIfds,
+    ...found.evaluationMs !== void 0 ? { evaluationMs: found.evaluationMs } : {}
   };
 }
 function buildFigures(audit2) {
@@ -21697,7 +21712,8 @@ function buildFigures(audit2) {
     longest,
     substituted: audit2.substituted.length,
     substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+    substitutedMs: audit2.substituted.reduce((sum, s) => sum + substitutionMs(s), 0),
+    ifdMs: audit2.built.filter((d) => d.kind === "ifd" || d.kind === "ifd-other").reduce((sum, d) => sum + durationOf(d), 0) + audit2.substituted.filter((s) => s.kind === "ifd").reduce((sum, s) => sum + substitutionMs(s), 0)
   };
 }
 
@@ -21791,6 +21807,66 @@ function runCommand(command, args, options = {}) {
   });
 }
 
+// src/action/observe/collector.ts
+import { rm as rm2, stat as stat2 } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+function knownLogSettings(configJson) {
+  let value;
+  try {
+    value = JSON.parse(configJson);
+  } catch {
+    return void 0;
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return void 0;
+  return {
+    jsonLogPath: "json-log-path" in value,
+    traceImportFromDerivation: "trace-import-from-derivation" in value
+  };
+}
+function parseCollectorState(raw) {
+  try {
+    const value = JSON.parse(raw);
+    if (value.status === "off" && typeof value.reason === "string") return value;
+    if (value.status === "listening" && typeof value.pid === "number" && typeof value.socket === "string" && typeof value.recordsFile === "string" && typeof value.startedAtMs === "number")
+      return value;
+  } catch {
+  }
+  return void 0;
+}
+var LISTENER_LIFETIME_MS = 6 * 60 * 60 * 1e3;
+function stopProcess(pid) {
+  try {
+    process.kill(pid, "SIGTERM");
+    return true;
+  } catch {
+    return false;
+  }
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function stopListener(state, waitMs = 5e3) {
+  if (!alive(state.pid)) return "the listener died during the job";
+  stopProcess(state.pid);
+  const deadline = Date.now() + waitMs;
+  while (alive(state.pid) && Date.now() < deadline) await sleep(20);
+  if (alive(state.pid)) {
+    process.kill(state.pid, "SIGKILL");
+    return "the listener did not stop in time";
+  }
+  return void 0;
+}
+async function removeRecords(state) {
+  if (state.status !== "listening") return;
+  await rm2(state.recordsFile, { force: true });
+  await rm2(state.socket, { force: true });
+}
+
 // src/action/store/path-info.ts
 function parsePathInfo(json) {
   const data = JSON.parse(json);
@@ -21859,8 +21935,8 @@ var NixStore = class {
     return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
   }
   /** `nix eval --json REF --apply FN`, as it came back. */
-  evalJson(ref, apply) {
-    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
+  evalJson(ref, apply2) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply2]);
   }
   async isValid(storePath) {
     const result = await this.run("nix-store", ["--check-validity", storePath]);
@@ -21978,6 +22054,29 @@ var NixStore = class {
     if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
     return parsePathInfo(result.stdout.toString("utf8"));
   }
+  /** `nix path-info --json` of the given valid paths. */
+  async pathInfo(storePaths) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "path-info",
+      "--json",
+      ...storePaths
+    ]);
+    return result.code === 0 ? parsePathInfo(result.stdout.toString("utf8")) : [];
+  }
+  /**
+   * Whether this Nix knows the settings the observation needs, asked of Nix itself (`nix config
+   * show`; `nix show-config` on Nix before 2.20): undefined when it cannot tell.
+   */
+  async logSettings() {
+    for (const command of [["config", "show"], ["show-config"]]) {
+      const result = await this.run("nix", [...NIX_FEATURE_FLAGS, ...command, "--json"], {
+        timeoutMs: 3e4
+      });
+      if (result.code === 0) return knownLogSettings(result.stdout.toString("utf8"));
+    }
+    return void 0;
+  }
   async references(storePath) {
     const result = await this.run("nix-store", ["--query", "--references", storePath]);
     if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
@@ -22021,7 +22120,7 @@ async function buildLogsIn(logDir, window) {
       const full = path3.join(dir, file);
       const drvPath = drvPathOfLog(full);
       if (!drvPath) continue;
-      const info2 = await stat2(full).catch(() => void 0);
+      const info2 = await stat3(full).catch(() => void 0);
       if (!info2 || info2.mtimeMs < window.startMs || info2.mtimeMs > window.endMs) continue;
       const born = info2.birthtimeMs > 0 ? info2.birthtimeMs : void 0;
       found.push({
@@ -22046,31 +22145,64 @@ async function drvEnv(drvPath) {
   const text = await readFile(drvPath, "utf8").catch(() => void 0);
   return text === void 0 ? void 0 : derivationEnv(text);
 }
-async function auditMainBuild(ours, window, options = {}) {
-  try {
-    const built = await buildLogsIn(nixLogDir(options.env), window);
-    const registered = await registeredIn(window, options.cwd ?? process.cwd());
-    const envs = {};
-    const ourName = storeName(ours.outPath);
-    const batchDrvs = [
+async function batchEnvs(drvs, substituted) {
+  const envs = {};
+  for (const drv of drvs) {
+    const env = await drvEnv(drv);
+    if (env) envs[drv] = env;
+  }
+  for (const i of substituted) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
+  return envs;
+}
+async function observedAudit(found, ours, window, cwd) {
+  const substitutedBatches = found.substituted.filter((s) => s.kind === "batch").map((s) => s.path);
+  const batches = substitutedBatches.length ? await new NixStore(cwd).pathInfo(substitutedBatches) : [];
+  const envs = await batchEnvs(
+    [
       ...ours.drvPath ? [ours.drvPath] : [],
-      ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
-      ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
-    ];
-    for (const drv of batchDrvs) {
-      const env = await drvEnv(drv);
-      if (env) envs[drv] = env;
-    }
-    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
-    return auditFrom({ built, registered, envs }, ours, window);
+      ...found.built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+      ...batches.flatMap((i) => i.deriver ? [i.deriver] : [])
+    ],
+    batches
+  );
+  return auditFromObserved(found, envs, ours, window);
+}
+async function auditMainBuild(ours, window, options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  try {
+    if (options.observed) return await observedAudit(options.observed, ours, window, cwd);
+    const built = await buildLogsIn(nixLogDir(options.env), window);
+    const registered = await registeredIn(window, cwd);
+    const ourName = storeName(ours.outPath);
+    const envs = await batchEnvs(
+      [
+        ...ours.drvPath ? [ours.drvPath] : [],
+        ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
+        ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
+      ],
+      registered
+    );
+    return auditFrom({ built, registered, envs }, ours, window, options.inferredBecause);
   } catch (error) {
     return { status: "unknown", reason: errorMessage(error) };
   }
 }
 
+// src/action/signing-key.ts
+function secretPartOf(key) {
+  return key.includes(":") ? key.slice(key.indexOf(":") + 1) : void 0;
+}
+
 // src/action/config.ts
 function input(name) {
   return getInput(name);
+}
+function secretInputs() {
+  const signingKey = input("signing-key").trim();
+  const values = [signingKey, input("cachix-auth-token").trim(), input("github-token").trim()];
+  const secretPart = signingKey && secretPartOf(signingKey);
+  if (secretPart) values.push(secretPart);
+  return values.filter(Boolean);
 }
 function readPostConfig() {
   const githubToken = input("github-token").trim() || void 0;
@@ -26511,14 +26643,19 @@ function auditVerdict(audit2) {
       `${parts.length ? "and it" : "main build"} imported a different batch${why.length ? ` (${why.join("; ")})` : ""}`
     );
   }
-  if (parts.length) return parts.join("; ");
-  return `main build: 0 IFD builds \u2014 none of the ${plural(audit2.overrides, "override")} needed its own cabal2nix run`;
+  const how = ` (${evidenceText(audit2.evidence)})`;
+  if (parts.length) return parts.join("; ") + how;
+  return `main build: 0 IFD builds \u2014 none of the ${plural(audit2.overrides, "override")} needed its own cabal2nix run${how}`;
+}
+function evidenceText(evidence) {
+  return evidence.mode === "observed" ? "observed" : `inferred from logs: ${evidence.reason}`;
 }
 function auditFiguresText(audit2) {
   const f = buildFigures(audit2);
   const built = f.built === 0 ? "nothing built" : `${plural(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
-  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
-  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
+  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)}` + (f.substitutedMs > 0 ? `, ${formatDuration(f.substitutedMs)} together)` : ")");
+  const evaluation = audit2.evaluationMs === void 0 ? "" : ` \xB7 evaluation outside builds: ${formatDuration(audit2.evaluationMs)}`;
+  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}${evaluation}`;
 }
 function stragglerTable(audit2, limit, whereTheRestIs) {
   if (audit2.stragglers.length === 0) return [];
@@ -26547,13 +26684,22 @@ function otherBatchLines(audit2, limit) {
     ...lines
   ];
 }
+function otherIfdLines(audit2, limit) {
+  if (audit2.otherIfds.length === 0) return [];
+  const lines = audit2.otherIfds.slice(0, limit).map((i) => `- ${code(i.name)}: ${formatDuration(i.ms)}`);
+  const rest = audit2.otherIfds.length - lines.length;
+  if (rest > 0) lines.push(`- \u2026 and ${rest} more`);
+  return [`Other IFDs (not Hackage's; the batch does not cover them):`, "", ...lines];
+}
 function derivationRows(audit2, limit) {
-  const kinds = { ifd: "IFD straggler", batch: "batch", other: "other" };
+  const kinds = { ifd: "IFD straggler", batch: "batch", "ifd-other": "other IFD", other: "other" };
   const rows = [
     ...audit2.built.map(
       (d) => `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === void 0 ? "?" : formatDuration(d.endMs - d.startMs)} |`
     ),
-    ...audit2.substituted.map((s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+    ...audit2.substituted.map(
+      (s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} |${s.endMs === void 0 ? "" : ` ${formatDuration(s.endMs - s.atMs)}`} |`
+    )
   ];
   if (rows.length === 0) return [];
   const shown = rows.slice(0, limit);
@@ -26568,6 +26714,8 @@ function auditSections(audit2, limit, whereTheRestIs, withDerivations) {
   if (stragglers.length) out.push(...stragglers, "");
   const others = otherBatchLines(audit2, limit);
   if (others.length) out.push(...others, "");
+  const otherIfds = otherIfdLines(audit2, limit);
+  if (otherIfds.length) out.push(...otherIfds, "");
   if (withDerivations) {
     const rows = derivationRows(audit2, limit);
     if (rows.length)
@@ -26825,7 +26973,9 @@ var State = {
   Report: "report",
   MainFinishedAt: "main-finished-at",
   Comment: "comment",
-  Trace: "trace"
+  Trace: "trace",
+  /** The job's listener (observe/): its pid, socket and records file, or why there is none. */
+  Observation: "observation"
 };
 
 // src/action/trace.ts
@@ -29865,6 +30015,9 @@ function loadCommentState() {
 function loadTraceState() {
   return parseTraceState(getState(State.Trace));
 }
+function loadCollectorState() {
+  return parseCollectorState(getState(State.Observation));
+}
 
 // src/action/trace-steps.ts
 function configured() {
@@ -29880,7 +30033,12 @@ function phaseNodes(phases, fallbackStartMs) {
     return { name: p.name, startMs, endMs: startMs + p.ms };
   });
 }
-var KIND_NAMES = { ifd: "ifd-straggler", batch: "batch", other: "other" };
+var KIND_NAMES = {
+  ifd: "ifd-straggler",
+  batch: "batch",
+  "ifd-other": "ifd-other",
+  other: "other"
+};
 function mainBuildNode(audit2, window) {
   const clamp = (ms) => Math.min(window.endMs, Math.max(window.startMs, ms));
   const node = {
@@ -29894,6 +30052,8 @@ function mainBuildNode(audit2, window) {
     return node;
   }
   node.attributes = {
+    "some_cabal2nix.audit.evidence": audit2.evidence.mode,
+    ...audit2.evidence.mode === "inferred" ? { "some_cabal2nix.audit.inferred_because": audit2.evidence.reason } : {},
     "some_cabal2nix.audit.stragglers": audit2.stragglers.length,
     "some_cabal2nix.audit.other_batches": audit2.otherBatches.length
   };
@@ -29956,6 +30116,430 @@ async function writeSummary(markdown) {
   }
 }
 
+// src/action/observe/redact.ts
+var SHORTEST_SECRET = 4;
+function redactor(secrets) {
+  const values = [...new Set(secrets.filter((s) => s.length >= SHORTEST_SECRET))].sort(
+    (a, b) => b.length - a.length
+  );
+  return (text) => {
+    let out = text;
+    for (const value of values) out = out.split(value).join("***");
+    return redactSecrets(out);
+  };
+}
+function registeredSecrets(env = process.env) {
+  const headers = traceConfig(env, readTraceInputs())?.headers ?? {};
+  return [...secretInputs(), ...Object.values(headers)].filter(Boolean);
+}
+function redactTree(node, redact) {
+  const attributes = (a) => a && Object.fromEntries(
+    Object.entries(a).map(([k, v]) => [k, typeof v === "string" ? redact(v) : v])
+  );
+  return {
+    ...node,
+    name: redact(node.name),
+    ...node.attributes ? { attributes: attributes(node.attributes) } : {},
+    ...node.error ? { error: redact(node.error) } : {},
+    ...node.events ? { events: node.events.map((e) => ({ ...e, attributes: attributes(e.attributes) })) } : {},
+    ...node.children ? { children: node.children.map((c) => redactTree(c, redact)) } : {}
+  };
+}
+
+// src/action/observe/spans.ts
+var SPAN_LIMIT = 2e3;
+function activityNode(a) {
+  const attributes = {
+    "nix.activity": a.activity,
+    [a.activity === "build" ? "nix.drv.path" : "nix.store.path"]: a.path,
+    "some_cabal2nix.kind": a.kind
+  };
+  if (a.machine) attributes[a.activity === "build" ? "nix.machine" : "nix.substituter"] = a.machine;
+  if (a.bytes !== void 0) attributes["nix.bytes"] = a.bytes;
+  const node = {
+    name: `${a.activity} ${a.name}`,
+    startMs: a.startMs,
+    endMs: a.endMs,
+    attributes
+  };
+  if (a.failure) {
+    node.error = "the build failed";
+    node.events = [
+      {
+        name: "last log lines",
+        atMs: a.endMs,
+        attributes: { "nix.log": a.failure.lastLines.join("\n") }
+      }
+    ];
+  }
+  return node;
+}
+function phaseNodes2(a) {
+  return a.phases.map((p) => ({
+    name: p.name,
+    startMs: p.startMs,
+    endMs: p.endMs,
+    attributes: { "nix.phase": p.name }
+  }));
+}
+function observedMainBuildNode(processes, options) {
+  const limit = options.limit ?? SPAN_LIMIT;
+  const activities = processes.flatMap((p) => p.activities);
+  const total = processes.length + activities.reduce((sum, a) => sum + 1 + a.phases.length, 0);
+  let budget = Math.max(0, limit - processes.length);
+  const byLength = [...activities].sort((x, y) => y.endMs - y.startMs - (x.endMs - x.startMs));
+  const kept = new Set(byLength.slice(0, budget));
+  budget -= kept.size;
+  const withPhases = /* @__PURE__ */ new Set();
+  for (const a of byLength) {
+    if (!kept.has(a) || a.phases.length === 0 || a.phases.length > budget) continue;
+    withPhases.add(a);
+    budget -= a.phases.length;
+  }
+  const shown = processes.length + kept.size + [...withPhases].reduce((sum, a) => sum + a.phases.length, 0);
+  const children = processes.map((p) => ({
+    name: `nix process ${p.connection}`,
+    startMs: p.startMs,
+    endMs: p.endMs,
+    attributes: {
+      "nix.process.exited": p.exited,
+      "nix.evaluation_ms": Math.round(p.outsideMs),
+      "nix.activities": p.activities.length
+    },
+    children: p.activities.filter((a) => kept.has(a)).map((a) => ({
+      ...activityNode(a),
+      ...withPhases.has(a) ? { children: phaseNodes2(a) } : {}
+    }))
+  }));
+  return {
+    name: "main build",
+    startMs: options.window.startMs,
+    endMs: options.window.endMs,
+    attributes: {
+      "some_cabal2nix.audit.evidence": "observed",
+      "some_cabal2nix.spans.limit": limit,
+      "some_cabal2nix.spans.cut": total - shown
+    },
+    children
+  };
+}
+
+// src/action/observe/observed-audit.ts
+function activityKind(activity, ifdDrvs, ourBatchName) {
+  const name = storeName(activity.path);
+  if (ifdOf(name)) return "ifd-straggler";
+  if (isBatchName(name, ourBatchName)) return "batch";
+  if (activity.activity === "build" && ifdDrvs.has(activity.path)) return "ifd-other";
+  return activity.activity === "build" ? "build" : "substitute";
+}
+var REPORT_KIND = {
+  "ifd-straggler": "ifd",
+  batch: "batch",
+  "ifd-other": "ifd-other",
+  build: "other",
+  substitute: "other"
+};
+function observedMainBuild(observation, ours, window) {
+  const ourName = storeName(ours.outPath);
+  const processes = observation.processes.filter((p) => p.startMs >= window.startMs && p.startMs <= window.endMs).map((p) => {
+    const ifds = new Set(p.ifdDrvs);
+    return {
+      ...p,
+      activities: p.activities.filter((a) => a.path !== ours.drvPath && a.path !== ours.outPath).map((a) => ({ ...a, name: storeName(a.path), kind: activityKind(a, ifds, ourName) }))
+    };
+  });
+  const activities = processes.flatMap((p) => p.activities);
+  const first = /* @__PURE__ */ new Map();
+  for (const a of [...activities].sort((x, y) => x.startMs - y.startMs))
+    if (!first.has(a.path)) first.set(a.path, a);
+  const unique = [...first.values()];
+  return {
+    processes,
+    built: unique.filter((a) => a.activity === "build").map((a) => ({
+      drvPath: a.path,
+      name: a.name,
+      kind: REPORT_KIND[a.kind],
+      startMs: a.startMs,
+      endMs: a.endMs
+    })),
+    substituted: unique.filter((a) => a.activity === "substitute").map((a) => ({
+      path: a.path,
+      name: a.name,
+      kind: REPORT_KIND[a.kind],
+      atMs: a.startMs,
+      endMs: a.endMs,
+      ...a.bytes !== void 0 ? { narSize: a.bytes } : {}
+    })),
+    otherIfds: unique.filter((a) => a.kind === "ifd-other").map((a) => ({ name: a.name, drvPath: a.path, ms: a.endMs - a.startMs })),
+    evaluationMs: processes.reduce((sum, p) => sum + p.outsideMs, 0)
+  };
+}
+
+// src/action/observe/processes.ts
+var ACT_COPY_PATH = 100;
+var ACT_FILE_TRANSFER = 101;
+var ACT_BUILD = 105;
+var ACT_SUBSTITUTE = 108;
+var RES_BUILD_LOG_LINE = 101;
+var RES_SET_PHASE = 104;
+var RES_PROGRESS = 105;
+var LAST_LINES = 25;
+var ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+var IFD_TRACE = /built '([^'^]+\.drv)(?:\^[^']*)?' during evaluation due to an import from derivation/;
+var BUILD_FAILED = /(?:builder for|Cannot build) '([^']+\.drv)'/;
+var ObservationBuilder = class {
+  open = /* @__PURE__ */ new Map();
+  done = [];
+  listenerStartMs;
+  listenerPid;
+  stopped;
+  add(event) {
+    switch (event.event) {
+      case "start":
+        this.listenerStartMs = event.atMs;
+        this.listenerPid = event.pid;
+        return;
+      case "stop":
+        this.stopped = { atMs: event.atMs, reason: event.reason };
+        return;
+      case "open":
+        this.open.set(event.connection, {
+          connection: event.connection,
+          startMs: event.atMs,
+          lastMs: event.atMs,
+          activities: /* @__PURE__ */ new Map(),
+          ifdDrvs: /* @__PURE__ */ new Set(),
+          failed: /* @__PURE__ */ new Set(),
+          unreadable: 0
+        });
+        return;
+      case "close": {
+        const process2 = this.open.get(event.connection);
+        if (!process2) return;
+        process2.endMs = event.atMs;
+        this.open.delete(event.connection);
+        this.done.push(finish(process2, true));
+        return;
+      }
+      case "line": {
+        const process2 = this.open.get(event.connection);
+        if (!process2) return;
+        process2.lastMs = event.atMs;
+        let record;
+        try {
+          record = JSON.parse(event.text);
+        } catch {
+          process2.unreadable++;
+          return;
+        }
+        apply(process2, record, event.atMs);
+      }
+    }
+  }
+  finish() {
+    for (const process2 of this.open.values()) this.done.push(finish(process2, false));
+    this.open.clear();
+    return {
+      listenerStartMs: this.listenerStartMs,
+      listenerPid: this.listenerPid,
+      stopped: this.stopped,
+      processes: this.done.sort((a, b) => a.startMs - b.startMs)
+    };
+  }
+};
+function apply(process2, record, atMs) {
+  const id = typeof record.id === "number" ? record.id : void 0;
+  switch (record.action) {
+    case "start":
+      if (id === void 0) return;
+      process2.activities.set(id, {
+        type: record.type ?? 0,
+        parent: record.parent ?? 0,
+        fields: Array.isArray(record.fields) ? record.fields : [],
+        startMs: atMs,
+        phases: [],
+        lastLines: [],
+        downloaded: 0,
+        copied: 0
+      });
+      return;
+    case "stop": {
+      const activity = id === void 0 ? void 0 : process2.activities.get(id);
+      if (activity && activity.endMs === void 0) activity.endMs = atMs;
+      return;
+    }
+    case "result": {
+      const activity = id === void 0 ? void 0 : process2.activities.get(id);
+      if (!activity) return;
+      const fields = Array.isArray(record.fields) ? record.fields : [];
+      if (record.type === RES_SET_PHASE && typeof fields[0] === "string")
+        activity.phases.push({ name: fields[0], startMs: atMs });
+      else if (record.type === RES_BUILD_LOG_LINE && typeof fields[0] === "string") {
+        activity.lastLines.push(fields[0]);
+        if (activity.lastLines.length > LAST_LINES) activity.lastLines.shift();
+      } else if (record.type === RES_PROGRESS && typeof fields[0] === "number") {
+        if (activity.type === ACT_FILE_TRANSFER) activity.downloaded = fields[0];
+        else if (activity.type === ACT_COPY_PATH) activity.copied = fields[0];
+      }
+      return;
+    }
+    case "msg": {
+      const text = (record.msg ?? "").replace(ANSI, "");
+      const ifd = IFD_TRACE.exec(text);
+      if (ifd) process2.ifdDrvs.add(ifd[1]);
+      const failed = (record.level ?? 9) === 0 ? BUILD_FAILED.exec(text) : null;
+      if (failed) process2.failed.add(failed[1]);
+    }
+  }
+}
+function ancestorOf(activities, id, types) {
+  for (let at = id, hops = 0; at && hops < 64; hops++) {
+    const activity = activities.get(at);
+    if (!activity) return void 0;
+    if (types.includes(activity.type)) return at;
+    at = activity.parent;
+  }
+  return void 0;
+}
+function coveredMs(intervals) {
+  const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
+  let total = 0;
+  let start = -Infinity;
+  let end = -Infinity;
+  for (const i of sorted) {
+    if (i.startMs > end) {
+      if (end > start) total += end - start;
+      start = i.startMs;
+      end = i.endMs;
+    } else end = Math.max(end, i.endMs);
+  }
+  if (end > start) total += end - start;
+  return total;
+}
+function finish(process2, exited) {
+  const endMs = process2.endMs ?? process2.lastMs;
+  const bytes = /* @__PURE__ */ new Map();
+  for (const [id, activity] of process2.activities) {
+    if (activity.type !== ACT_FILE_TRANSFER && activity.type !== ACT_COPY_PATH) continue;
+    const owner = ancestorOf(process2.activities, id, [ACT_SUBSTITUTE, ACT_BUILD]);
+    if (owner === void 0) continue;
+    const sum = bytes.get(owner) ?? { downloaded: 0, copied: 0 };
+    sum.downloaded += activity.downloaded;
+    sum.copied += activity.copied;
+    bytes.set(owner, sum);
+  }
+  const activities = [];
+  for (const [id, a] of process2.activities) {
+    if (a.type !== ACT_BUILD && a.type !== ACT_SUBSTITUTE) continue;
+    const path5 = a.fields[0];
+    if (typeof path5 !== "string" || !path5) continue;
+    const stopMs = a.endMs ?? endMs;
+    const phases = a.phases.map((p, i) => ({
+      name: p.name,
+      startMs: p.startMs,
+      endMs: a.phases[i + 1]?.startMs ?? stopMs
+    }));
+    const moved = bytes.get(id);
+    const machine = typeof a.fields[1] === "string" && a.fields[1] ? a.fields[1] : void 0;
+    activities.push({
+      activity: a.type === ACT_BUILD ? "build" : "substitute",
+      path: path5,
+      startMs: a.startMs,
+      endMs: stopMs,
+      ...machine ? { machine } : {},
+      ...moved && (moved.downloaded || moved.copied) ? { bytes: moved.downloaded || moved.copied } : {},
+      phases,
+      ...a.type === ACT_BUILD && process2.failed.has(path5) ? { failure: { lastLines: a.lastLines } } : {}
+    });
+  }
+  activities.sort((a, b) => a.startMs - b.startMs);
+  return {
+    connection: process2.connection,
+    startMs: process2.startMs,
+    endMs,
+    exited,
+    activities,
+    ifdDrvs: [...process2.ifdDrvs],
+    outsideMs: Math.max(0, endMs - process2.startMs - coveredMs(activities)),
+    unreadable: process2.unreadable
+  };
+}
+
+// src/action/observe/records.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { createInterface } from "node:readline";
+function parseRecordLine(line) {
+  const fields = line.split("	", 3);
+  const number = (s) => s && /^\d+$/.test(s) ? Number(s) : void 0;
+  const [tag, a, b] = fields;
+  const first = number(a);
+  if (first === void 0) return void 0;
+  switch (tag) {
+    case "S": {
+      const pid = number(b);
+      return pid === void 0 ? void 0 : { event: "start", atMs: first, pid };
+    }
+    case "E":
+      return b === "signal" || b === "lifetime" ? { event: "stop", atMs: first, reason: b } : void 0;
+    case "O":
+    case "C": {
+      const atMs = number(b);
+      if (atMs === void 0) return void 0;
+      return { event: tag === "O" ? "open" : "close", connection: first, atMs };
+    }
+    case "L": {
+      const rest = line.slice(tag.length + a.length + 2);
+      const tab = rest.indexOf("	");
+      const atMs = tab > 0 ? number(rest.slice(0, tab)) : void 0;
+      if (atMs === void 0) return void 0;
+      return { event: "line", connection: first, atMs, text: rest.slice(tab + 1) };
+    }
+  }
+  return void 0;
+}
+async function* readRecords(file) {
+  const lines = createInterface({
+    input: createReadStream2(file, { encoding: "utf8" }),
+    crlfDelay: Infinity
+  });
+  for await (const line of lines) {
+    const event = parseRecordLine(line);
+    if (event) yield event;
+  }
+}
+
+// src/action/observe/steps.ts
+var NOT_OBSERVED = "no nix command reported during the main build: nix-build, nix-instantiate and nix-shell are not observed by Nix (or a later step replaced NIX_CONFIG)";
+async function finishObservation(state, ours, window) {
+  if (!state) return { mode: "inferred", reason: "the main step started no listener" };
+  if (state.status === "off") return { mode: "inferred", reason: state.reason };
+  try {
+    const gone = await stopListener(state);
+    const builder = new ObservationBuilder();
+    for await (const event of readRecords(state.recordsFile)) builder.add(event);
+    const observation = builder.finish();
+    if (gone) {
+      const reason = observation.stopped?.reason === "lifetime" ? `the listener stopped after its ${LISTENER_LIFETIME_MS / 36e5} h bound` : gone;
+      warning(`some-cabal2nix: ${reason}; the main build is audited from Nix's logs instead`);
+      return { mode: "inferred", reason };
+    }
+    const main = observedMainBuild(observation, ours, window);
+    if (main.processes.length === 0) return { mode: "inferred", reason: NOT_OBSERVED };
+    return { mode: "observed", main };
+  } catch (error) {
+    const reason = `the listener's records could not be read (${error.message})`;
+    warning(`some-cabal2nix: ${reason}; the main build is audited from Nix's logs instead`);
+    return { mode: "inferred", reason };
+  } finally {
+    await removeRecords(state).catch(() => void 0);
+  }
+}
+async function discardObservation(state) {
+  if (state?.status !== "listening") return;
+  await stopListener(state).catch(() => void 0);
+  await removeRecords(state).catch(() => void 0);
+}
+
 // src/action/post.ts
 function mainBuildDuration(finishedAtState, now) {
   const finishedAt = Number(finishedAtState);
@@ -29964,7 +30548,7 @@ function mainBuildDuration(finishedAtState, now) {
   }
   return Math.max(0, now - finishedAt);
 }
-async function updateComment2(report, state) {
+async function updateComment2(report, state, redact) {
   if (!state || state.status !== "posted" && state.status !== "failed") {
     debug(
       `no pull request comment to update (${state ? state.status : "none from the main step"})`
@@ -29978,7 +30562,7 @@ async function updateComment2(report, state) {
     token,
     baseUrl: process.env.GITHUB_API_URL,
     commentId: state.commentId,
-    body: renderCommentBody(report, { commentId: state.commentId, runUrl: runUrl() }),
+    body: redact(renderCommentBody(report, { commentId: state.commentId, runUrl: runUrl() })),
     knownCommentId: state.status === "posted" ? state.id : void 0,
     knownLogin: state.status === "posted" ? state.login || void 0 : void 0,
     log: (line) => debug(line)
@@ -29990,18 +30574,24 @@ async function updateComment2(report, state) {
   }
 }
 async function audit(report, window) {
+  const ours = {
+    drvPath: report.drvPath,
+    outPath: report.storePath,
+    overridesFile: report.overridesFile,
+    overrides: report.packages.length
+  };
   try {
-    return await auditMainBuild(
-      {
-        drvPath: report.drvPath,
-        outPath: report.storePath,
-        overridesFile: report.overridesFile,
-        overrides: report.packages.length
-      },
-      window
+    const outcome = await finishObservation(loadCollectorState(), ours, window);
+    const audited = await auditMainBuild(
+      ours,
+      window,
+      outcome.mode === "observed" ? { observed: outcome.main } : { inferredBecause: outcome.reason }
     );
+    const span = outcome.mode === "observed" && audited.status === "ok" ? observedMainBuildNode(outcome.main.processes, { window }) : mainBuildNode(audited, window);
+    return { audit: audited, span };
   } catch (error) {
-    return { status: "unknown", reason: errorMessage(error) };
+    const unknown = { status: "unknown", reason: errorMessage(error) };
+    return { audit: unknown, span: mainBuildNode(unknown, window) };
   }
 }
 function measureMainBuild(startedAt) {
@@ -30015,11 +30605,11 @@ function measureMainBuild(startedAt) {
   );
   return { startMs: startedAt - mainBuildMs, endMs: startedAt };
 }
-function traceSteps(report, window, timer, startedAt) {
+function traceSteps(mainBuild, redact, timer, startedAt) {
   const endMs = Date.now();
   return tracePostStep(
     [
-      mainBuildNode(report.audit, window),
+      redactTree(mainBuild, redact),
       {
         name: "some-cabal2nix post step",
         startMs: startedAt,
@@ -30043,17 +30633,21 @@ async function runPost() {
   const window = measureMainBuild(startedAt);
   if (!window) return;
   report.mainBuildMs = window.endMs - window.startMs;
-  report.audit = await timer.time("audit", () => audit(report, window));
+  const redact = redactor(registeredSecrets());
+  const audited = await timer.time("audit", () => audit(report, window));
+  report.audit = audited.audit;
   info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
-  await timer.time("summary", () => writeSummary(renderPostSummary(report)));
-  await timer.time("comment", () => updateComment2(report, loadCommentState()));
-  await traceSteps(report, window, timer, startedAt);
+  await timer.time("summary", () => writeSummary(redact(renderPostSummary(report))));
+  await timer.time("comment", () => updateComment2(report, loadCommentState(), redact));
+  await traceSteps(audited.span, redact, timer, startedAt);
 }
 async function post() {
   try {
     await runPost();
   } catch (error) {
     warning(`some-cabal2nix post step: ${errorMessage(error)}`);
+  } finally {
+    await discardObservation(loadCollectorState());
   }
 }
 

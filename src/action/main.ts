@@ -23,7 +23,8 @@ import { pushToBinaryCaches, type PushResult } from './push.js'
 import { verdictLine } from './report/facts.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
-import { saveMainFinishedAt, saveReport } from './state.js'
+import { saveCollectorState, saveMainFinishedAt, saveReport } from './state.js'
+import { startObservation } from './observe/steps.js'
 import {
   NixStore,
   describeInstallable,
@@ -257,6 +258,8 @@ export async function run(): Promise<void> {
   const timer = new PhaseTimer()
   const config = readConfig()
   const store = new NixStore(config.workingDirectory)
+  // First: every later nix command of the job (ours included) reports to the listener.
+  saveCollectorState(await startObservation(() => store.logSettings(), timer.startedAtMs))
 
   const plan = await planStep(config, timer)
   const packages = planToJson(plan).packages

@@ -47,7 +47,9 @@ export const State = {
   Report: 'report',
   MainFinishedAt: 'main-finished-at',
   Comment: 'comment',
-  Trace: 'trace'
+  Trace: 'trace',
+  /** The job's listener (observe/): its pid, socket and records file, or why there is none. */
+  Observation: 'observation'
 } as const
 
 export type StateName = (typeof State)[keyof typeof State]

@@ -3,8 +3,8 @@
  * value registered as a secret, then the token shapes the report already masks. GitHub masks its
  * own log, not our OTLP export.
  */
-import * as core from '@actions/core'
-import { redactSecrets } from '../report.js'
+import { redactSecrets } from '../../common/redact.js'
+import { readTraceInputs, secretInputs } from '../config.js'
 import { traceConfig, type SpanNode } from '../trace.js'
 
 /** Secrets shorter than this are not replaced in free text (they would mask ordinary words). */
@@ -21,19 +21,10 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
   }
 }
 
-/**
- * The values the steps register as secrets (config.ts, trace-steps.ts), read again in the post
- * step: the secret inputs and the OTLP header values.
- */
+/** Every value the steps register as a secret: the secret inputs and the OTLP header values. */
 export function registeredSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
-  const values = ['github-token', 'cachix-auth-token', 'signing-key'].map(name =>
-    core.getInput(name).trim()
-  )
-  const key = core.getInput('signing-key').trim()
-  // A Nix key is `name:base64`; the base64 half is the secret on its own too.
-  if (key.includes(':')) values.push(key.slice(key.indexOf(':') + 1))
-  const headers = traceConfig(env, { headers: core.getInput('otlp-headers').trim() || undefined })
-  return [...values, ...Object.values(headers?.headers ?? {})].filter(Boolean)
+  const headers = traceConfig(env, readTraceInputs())?.headers ?? {}
+  return [...secretInputs(), ...Object.values(headers)].filter(Boolean)
 }
 
 /** The span tree with every string (names, attributes, events) redacted, for the export. */

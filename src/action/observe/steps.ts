@@ -13,7 +13,6 @@ import {
   collectorPaths,
   LISTENER_LIFETIME_MS,
   observedNixConfig,
-  parseCollectorState,
   removeRecords,
   startListener,
   stopListener,
@@ -79,11 +78,10 @@ export const NOT_OBSERVED =
  * The records file is deleted whatever happens.
  */
 export async function finishObservation(
-  savedState: string,
+  state: CollectorState | undefined,
   ours: { outPath: string; drvPath?: string },
   window: { startMs: number; endMs: number }
 ): Promise<ObservationOutcome> {
-  const state = parseCollectorState(savedState)
   if (!state) return { mode: 'inferred', reason: 'the main step started no listener' }
   if (state.status === 'off') return { mode: 'inferred', reason: state.reason }
   try {
@@ -112,8 +110,7 @@ export async function finishObservation(
 }
 
 /** Post step without a main build to audit: the listener is stopped and its records deleted. */
-export async function discardObservation(savedState: string): Promise<void> {
-  const state = parseCollectorState(savedState)
+export async function discardObservation(state: CollectorState | undefined): Promise<void> {
   if (state?.status !== 'listening') return
   await stopListener(state).catch(() => undefined)
   await removeRecords(state).catch(() => undefined)
