@@ -23,7 +23,7 @@ import { benchDir, machineNotes, repoRoot, workDir } from './lib/tools.mjs'
 
 const { values } = parseArgs({
   options: {
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '5' },
     builds: { type: 'string', default: '150' },
     substitutes: { type: 'string', default: '150' }
   }
@@ -126,7 +126,11 @@ async function main() {
     env
   )
   const server = await startStaticServer(cacheDir)
+  // As on a runner: as many builds at once as there are cores.
   const substituterFlags = [
+    '--option',
+    'max-jobs',
+    'auto',
     '--option',
     'substituters',
     server.url,
