@@ -331,6 +331,18 @@ describe('the listener process (dist/observer.js)', () => {
     expect(await stopListener(victim)).toBe('the listener died during the job')
   })
 
+  test('a pid reused by another process is never signalled', async () => {
+    // This test's own process stands in for whatever took the dead listener's pid.
+    const reused: CollectorState = {
+      status: 'listening',
+      pid: process.pid,
+      socket: '/nonexistent/scn-listener.sock',
+      recordsFile: '/nonexistent/records',
+      startedAtMs: 0
+    }
+    expect(await stopListener(reused)).toBe('the listener died during the job')
+  })
+
   test('a listener that cannot start is a reason, not an exception', async () => {
     const dir = await tempDir('listener-missing')
     expect(await startListener(path.join(dir, 'nope.js'), collectorPaths(dir, 3))).toEqual({

@@ -71113,7 +71113,7 @@ init_process();
 
 // src/action/observe/collector.ts
 import { spawn as spawn3 } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync4, readFileSync } from "node:fs";
 import { rm as rm4, stat as stat2 } from "node:fs/promises";
 import path14 from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -75166,13 +75166,13 @@ async function traceMainStep(phases, startedAtMs) {
 init_errors();
 
 // src/action/pull-request/event.ts
-import { existsSync as existsSync7, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync3 } from "node:fs";
 function readEvent(env = process.env) {
   let payload = {};
   const file = env.GITHUB_EVENT_PATH;
   if (file && existsSync7(file)) {
     try {
-      const parsed = JSON.parse(readFileSync2(file, "utf8"));
+      const parsed = JSON.parse(readFileSync3(file, "utf8"));
       if (parsed && typeof parsed === "object") payload = parsed;
     } catch {
     }
@@ -75214,7 +75214,7 @@ function runUrl(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync3, existsSync as existsSync8 } from "fs";
+import { readFileSync as readFileSync4, existsSync as existsSync8 } from "fs";
 import { EOL as EOL8 } from "os";
 var Context = class {
   /**
@@ -75225,7 +75225,7 @@ var Context = class {
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+        this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path26 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL8}`);

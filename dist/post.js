@@ -21808,6 +21808,7 @@ function runCommand(command, args, options = {}) {
 }
 
 // src/action/observe/collector.ts
+import { existsSync, readFileSync } from "node:fs";
 import { rm as rm2, stat as stat2 } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function knownLogSettings(configJson) {
@@ -21842,20 +21843,24 @@ function stopProcess(pid) {
     return false;
   }
 }
-function alive(pid) {
+function listening(pid, socket) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(socket);
+  } catch {
+    return true;
+  }
 }
 async function stopListener(state, waitMs = 5e3) {
-  if (!alive(state.pid)) return "the listener died during the job";
+  if (!listening(state.pid, state.socket)) return "the listener died during the job";
   stopProcess(state.pid);
   const deadline = Date.now() + waitMs;
-  while (alive(state.pid) && Date.now() < deadline) await sleep(20);
-  if (alive(state.pid)) {
+  while (listening(state.pid, state.socket) && Date.now() < deadline) await sleep(20);
+  if (listening(state.pid, state.socket)) {
     process.kill(state.pid, "SIGKILL");
     return "the listener did not stop in time";
   }
@@ -22228,7 +22233,7 @@ function runUrl(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL as EOL4 } from "os";
 var Context = class {
   /**
@@ -22238,8 +22243,8 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path5 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL4}`);

@@ -8,7 +8,7 @@
  * `error (ignored): opening log file …`.
  */
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -161,12 +161,20 @@ function stopProcess(pid: number): boolean {
   }
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether our listener still runs under that pid: alive, and (where /proc tells) still the
+ * process started for this socket, not another that reused the pid.
+ */
+function listening(pid: number, socket: string): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(socket)
+  } catch {
+    return true
   }
 }
 
@@ -178,11 +186,11 @@ export async function stopListener(
   state: Extract<CollectorState, { status: 'listening' }>,
   waitMs = 5000
 ): Promise<string | undefined> {
-  if (!alive(state.pid)) return 'the listener died during the job'
+  if (!listening(state.pid, state.socket)) return 'the listener died during the job'
   stopProcess(state.pid)
   const deadline = Date.now() + waitMs
-  while (alive(state.pid) && Date.now() < deadline) await sleep(20)
-  if (alive(state.pid)) {
+  while (listening(state.pid, state.socket) && Date.now() < deadline) await sleep(20)
+  if (listening(state.pid, state.socket)) {
     process.kill(state.pid, 'SIGKILL')
     return 'the listener did not stop in time'
   }
