@@ -7,10 +7,11 @@
 // json-log-path (2.34: run it in the forky chroot, see bench/README.md).
 //
 //   node bench/observe.mjs [--runs N] [--builds N] [--substitutes N]
+//   node bench/observe.mjs --render bench/results/observe-<timestamp>.json   (the table again)
 //
 // Writes bench/results/observe-<timestamp>.json and bench/results/observe-latest.md.
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -25,7 +26,8 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     builds: { type: 'string', default: '150' },
-    substitutes: { type: 'string', default: '150' }
+    substitutes: { type: 'string', default: '150' },
+    render: { type: 'string' }
   }
 })
 const runs = Number(values.runs)
@@ -191,11 +193,6 @@ async function main() {
   }
   await server.stop()
 
-  const without = summarize(timings.without)
-  const withListener = summarize(timings.with)
-  const classify = summarize(timings.classifyMs.map(ms => ms / 1000))
-  const overhead = (withListener.median / without.median - 1) * 100
-  const last = timings.records.at(-1)
   const stamp = new Date()
     .toISOString()
     .replace(/[:.]/g, '-')
@@ -207,27 +204,13 @@ async function main() {
     builds,
     substitutes,
     machine: await machineNotes([node]),
-    without,
-    with: withListener,
-    overheadPercent: Math.round(overhead * 100) / 100,
-    classify,
+    loadAverageAtEnd: os.loadavg().map(x => Number(x.toFixed(2))),
+    without: summarize(timings.without),
+    with: summarize(timings.with),
+    classify: summarize(timings.classifyMs.map(ms => ms / 1000)),
     records: timings.records
   }
-  const md = [
-    `## The job's listener: overhead on the main build (${version})`,
-    '',
-    `\`node bench/observe.mjs --runs ${runs} --builds ${builds} --substitutes ${substitutes}\`, ${stamp}: a \`nix build\` of ${builds} built and ${substitutes} substituted derivations (HTTP binary cache on 127.0.0.1) and one on top, ${runs} runs each, interleaved.`,
-    '',
-    '| main build | median | min | max |',
-    '|---|---|---|---|',
-    `| without the listener | ${fmtS(without.median)} s | ${fmtS(without.min)} s | ${fmtS(without.max)} s |`,
-    `| with the listener (json-log-path) | ${fmtS(withListener.median)} s | ${fmtS(withListener.min)} s | ${fmtS(withListener.max)} s |`,
-    '',
-    `Overhead on the median wall time: **${overhead.toFixed(2)} %** (target ≤ 2 %: ${overhead <= 2 ? 'met' : 'missed'}).`,
-    '',
-    `The post step's reading and classification of one run's records (${last.lines} records; ${last.builds} builds and ${last.substitutions} substitutions found): median ${(classify.median * 1000).toFixed(0)} ms (min ${(classify.min * 1000).toFixed(0)}, max ${(classify.max * 1000).toFixed(0)}).`,
-    ''
-  ].join('\n')
+  const md = renderMarkdown(result)
   await mkdir(path.join(benchDir, 'results'), { recursive: true })
   await writeFile(
     path.join(benchDir, 'results', `observe-${stamp}.json`),
@@ -236,6 +219,36 @@ async function main() {
   await writeFile(path.join(benchDir, 'results', 'observe-latest.md'), md)
   console.log(md)
   await rm(dir, { recursive: true, force: true })
+}
+
+/** The table, from a result (also `node bench/observe.mjs --render FILE.json`). */
+function renderMarkdown(result) {
+  const { without, classify } = result
+  const withListener = result.with
+  const overhead = (withListener.median / without.median - 1) * 100
+  // Round by round: the two runs of a round saw the same load on a shared machine.
+  const paired = summarize(withListener.values.map((v, i) => v / without.values[i]))
+  const pairedOverhead = (paired.median - 1) * 100
+  const last = result.records.at(-1)
+  const load = [result.machine.loadAverageAtStart, result.loadAverageAtEnd]
+    .filter(Boolean)
+    .map(l => l[0])
+  return [
+    `## The job's listener: overhead on the main build (${result.nix})`,
+    '',
+    `\`node bench/observe.mjs --runs ${result.runs} --builds ${result.builds} --substitutes ${result.substitutes}\`, ${result.stamp}: a \`nix build\` of ${result.builds} built and ${result.substitutes} substituted derivations (HTTP binary cache on 127.0.0.1, \`max-jobs = auto\`) and one on top, ${result.runs} runs each, interleaved (the order alternates). Load average (1 min) at start and end: ${load.join(', ')} on ${result.machine.cores} cores.`,
+    '',
+    '| main build | median | min | max |',
+    '|---|---|---|---|',
+    `| without the listener | ${fmtS(without.median)} s | ${fmtS(without.min)} s | ${fmtS(without.max)} s |`,
+    `| with the listener (json-log-path) | ${fmtS(withListener.median)} s | ${fmtS(withListener.min)} s | ${fmtS(withListener.max)} s |`,
+    `| ratio with / without, round by round | ${paired.median.toFixed(3)} | ${paired.min.toFixed(3)} | ${paired.max.toFixed(3)} |`,
+    '',
+    `Overhead on the median wall time: **${overhead.toFixed(2)} %**; median of the per-round ratios: **${pairedOverhead.toFixed(2)} %** (target ≤ 2 %: ${pairedOverhead <= 2 ? 'met' : 'not shown by this run'}).`,
+    '',
+    `The post step's reading and classification of one run's records (${last.lines} records; ${last.builds} builds and ${last.substitutions} substitutions found): median ${(classify.median * 1000).toFixed(0)} ms (min ${(classify.min * 1000).toFixed(0)}, max ${(classify.max * 1000).toFixed(0)}).`,
+    ''
+  ].join('\n')
 }
 
 async function exists(file) {
@@ -251,4 +264,9 @@ function sleep(ms) {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-await main()
+if (values.render) {
+  const result = JSON.parse(await readFile(values.render, 'utf8'))
+  const md = renderMarkdown(result)
+  await writeFile(path.join(benchDir, 'results', 'observe-latest.md'), md)
+  console.log(md)
+} else await main()
