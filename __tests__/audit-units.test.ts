@@ -92,20 +92,23 @@ function audit(built: string[], registered = [] as Parameters<typeof auditFrom>[
       envs: {}
     },
     ours,
-    window
+    window,
+    'this Nix has no json-log-path'
   )
 }
 
-test('verdicts: none, stragglers with their fix, a different batch, missing evidence', () => {
+test('verdicts: none, stragglers with their fix, a different batch, missing evidence; each says how it knows', () => {
   expect(auditVerdict(audit(['ghc-env']))).toBe(
-    'main build: 0 IFD builds — none of the 3 overrides needed its own cabal2nix run'
+    'main build: 0 IFD builds — none of the 3 overrides needed its own cabal2nix run (inferred from logs: this Nix has no json-log-path)'
   )
   const late = audit([
     'all-cabal-hashes-component-lens-5.3.2',
     'cabal2nix-lens-5.3.2',
     'cabal2nix-my-lib'
   ])
-  expect(auditVerdict(late)).toBe('main build still ran 2 cabal2nix IFDs: lens 5.3.2, my-lib')
+  expect(auditVerdict(late)).toBe(
+    'main build still ran 2 cabal2nix IFDs: lens 5.3.2, my-lib (inferred from logs: this Nix has no json-log-path)'
+  )
   expect(late.status === 'ok' && late.stragglers.map(s => [s.fix, s.ms])).toEqual([
     ['add `lens = "5.3.2";` to nix/overrides.nix', 1000],
     ['add `my-lib = ./path/to/my-lib;` to nix/overrides.nix', 500]
@@ -118,7 +121,9 @@ test('verdicts: none, stragglers with their fix, a different batch, missing evid
       { path: ours.outPath, registrationTime: 1001 }
     ]
   )
-  expect(auditVerdict(substituted)).toBe('main build imported a different batch')
+  expect(auditVerdict(substituted)).toBe(
+    'main build imported a different batch (inferred from logs: this Nix has no json-log-path)'
+  )
   expect(auditVerdict({ status: 'unknown', reason: 'no logs' })).toBe(
     'main build: cannot tell which IFDs it ran (no logs)'
   )

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path26 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path28 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path26 && path26[0] !== "/") {
-          path26 = `/${path26}`;
+        if (path28 && path28[0] !== "/") {
+          path28 = `/${path28}`;
         }
-        return new URL(`${origin}${path26}`);
+        return new URL(`${origin}${path28}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path28, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path26);
+        debuglog("sending request to %s %s/%s", method, origin, path28);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path28, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path26,
+          path28,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin }
+          request: { method, path: path28, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path26);
+        debuglog("trailers received from %s %s/%s", method, origin, path28);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path26, origin },
+          request: { method, path: path28, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path26,
+          path28,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path26, origin }
+            request: { method, path: path28, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path26);
+          debuglog("sending request to %s %s/%s", method, origin, path28);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path26,
+        path: path28,
         method,
         body: body2,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path26 !== "string") {
+        if (typeof path28 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path26[0] !== "/" && !(path26.startsWith("http://") || path26.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path28[0] !== "/" && !(path28.startsWith("http://") || path28.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path26)) {
+        } else if (invalidPathRegex.test(path28)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path26, query) : path26;
+        this.path = query ? buildURL(path28, query) : path28;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path26, host, upgrade, blocking, reset } = request2;
+      const { method, path: path28, host, upgrade, blocking, reset } = request2;
       let { body: body2, headers, contentLength: contentLength2 } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path26} HTTP/1.1\r
+      let header = `${method} ${path28} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path26, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path28, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body: body2 } = request2;
       if (upgrade) {
         util5.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path26;
+      headers[HTTP2_HEADER_PATH] = path28;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path26 = search ? `${pathname}${search}` : pathname;
+        const path28 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path26;
+        this.opts.path = path28;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path26 = "/",
+          path: path28 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path26;
+        opts.path = origin + path28;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path26) {
-      if (typeof path26 !== "string") {
-        return path26;
+    function safeUrl(path28) {
+      if (typeof path28 !== "string") {
+        return path28;
       }
-      const pathSegments = path26.split("?");
+      const pathSegments = path28.split("?");
       if (pathSegments.length !== 2) {
-        return path26;
+        return path28;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path26, method, body: body2, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path26);
+    function matchKey(mockDispatch2, { path: path28, method, body: body2, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path28);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path26 }) => matchValue(safeUrl(path26), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path28 }) => matchValue(safeUrl(path28), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path26, method, body: body2, headers, query } = opts;
+      const { path: path28, method, body: body2, headers, query } = opts;
       return {
-        path: path26,
+        path: path28,
         method,
         body: body2,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path26, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path28, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path26,
+            Path: path28,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path26) {
-      for (let i = 0; i < path26.length; ++i) {
-        const code2 = path26.charCodeAt(i);
+    function validateCookiePath(path28) {
+      for (let i = 0; i < path28.length; ++i) {
+        const code2 = path28.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path26 = opts.path;
+          let path28 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path26 = `/${path26}`;
+            path28 = `/${path28}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path26);
+          url2 = new URL(util5.parseOrigin(url2).origin + path28);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -21854,7 +21854,7 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module) {
     "use strict";
-    var os11 = __require("os");
+    var os12 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag();
     var { env } = process;
@@ -21902,7 +21902,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os11.release().split(".");
+        const osRelease = os12.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -24061,9 +24061,9 @@ function tokenizeNix(text) {
     } else if (c === "." && (text.startsWith("./", i) || text.startsWith("../", i)) || c === "/" && PATH_CHAR.test(text[i + 1] ?? "") && text[i + 1] !== "/") {
       let j = i;
       while (j < text.length && PATH_CHAR.test(text[j])) j++;
-      const path26 = text.slice(i, j);
-      if (path26.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path26} ends with a slash`);
-      tokens.push({ type: "path", text: path26, line });
+      const path28 = text.slice(i, j);
+      if (path28.endsWith("/")) throw new SubsetStop("syntax", line, `path ${path28} ends with a slash`);
+      tokens.push({ type: "path", text: path28, line });
       i = j;
     } else if (IDENT_START.test(c)) {
       let j = i;
@@ -24301,8 +24301,8 @@ var init_overrides = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile3, readdir as readdir3, stat as stat2 } from "node:fs/promises";
-import path18 from "node:path";
+import { readFile as readFile3, readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import path19 from "node:path";
 function planToJson(plan) {
   return {
     packages: plan.packages.map(
@@ -24311,7 +24311,7 @@ function planToJson(plan) {
   };
 }
 function relativePath(fromDir, target) {
-  const relative3 = path18.relative(fromDir, target).split(path18.sep).join("/");
+  const relative3 = path19.relative(fromDir, target).split(path19.sep).join("/");
   if (relative3 === "") return ".";
   return relative3 === ".." || relative3.startsWith("../") ? relative3 : `./${relative3}`;
 }
@@ -24334,7 +24334,7 @@ function firstInvalidUtf8Line(bytes) {
 async function checkInputFile(file, what) {
   let info2;
   try {
-    info2 = await stat2(file);
+    info2 = await stat3(file);
   } catch {
     throw overridesError(file, 0, `${what.name} file not found`, what.missingHint);
   }
@@ -24385,7 +24385,7 @@ function isJsonFile(file, text) {
   return file.endsWith(".json") || /^\s*\{\s*("|\}\s*$)/.test(text) && !/^\s*\{\s*"[^"]*"\s*=/.test(text);
 }
 async function evaluateWithNix(file, text, nixInstantiate) {
-  const absolute = path18.resolve(file);
+  const absolute = path19.resolve(file);
   const result = await runCommand(nixInstantiate, [
     "--eval",
     "--strict",
@@ -24422,7 +24422,7 @@ async function evaluateWithNix(file, text, nixInstantiate) {
       entries.push({
         name,
         line,
-        value: { kind: "path", path: relativePath(path18.dirname(absolute), nixPath2) }
+        value: { kind: "path", path: relativePath(path19.dirname(absolute), nixPath2) }
       });
     } else {
       const type = raw?.unsupported ?? typeof raw;
@@ -24469,7 +24469,7 @@ async function parseOverrides(file, text, options) {
 async function localPackageProblem(absolutePath) {
   let names;
   try {
-    const info2 = await stat2(absolutePath);
+    const info2 = await stat3(absolutePath);
     if (!info2.isDirectory()) return "is not a directory";
     names = await readdir3(absolutePath);
   } catch {
@@ -24483,7 +24483,7 @@ async function validateEntries(file, entries) {
   const problems = [];
   const seen = /* @__PURE__ */ new Map();
   const packages = [];
-  const baseDir = path18.dirname(path18.resolve(file));
+  const baseDir = path19.dirname(path19.resolve(file));
   for (const entry of entries) {
     const where2 = (message) => problems.push({ line: entry.line, text: message });
     const previous = seen.get(entry.name);
@@ -24507,7 +24507,7 @@ async function validateEntries(file, entries) {
       }
       packages.push({ name: entry.name, source: "hackage", version: entry.value.version });
     } else {
-      const absolutePath = path18.resolve(baseDir, entry.value.path);
+      const absolutePath = path19.resolve(baseDir, entry.value.path);
       const problem = await localPackageProblem(absolutePath);
       if (problem) {
         where2(`'${entry.name}': local package ${entry.value.path} ${problem}`);
@@ -27009,7 +27009,7 @@ __export(overlay_plan_exports, {
   planFromOverlay: () => planFromOverlay
 });
 import { readFile as readFile6 } from "node:fs/promises";
-import path24 from "node:path";
+import path26 from "node:path";
 function unique(values) {
   return [...new Set(values)];
 }
@@ -27090,7 +27090,7 @@ async function planFromOverlay(file, options = {}) {
     text,
     attribute.replace(/ \(other branch\)$/, "").split(".").pop() ?? attribute
   );
-  const absolute = path24.resolve(file);
+  const absolute = path26.resolve(file);
   const skipped = [];
   const ordered = [...calls].sort(
     (a, b) => Number(b.attribute === b.name) - Number(a.attribute === a.name)
@@ -27123,7 +27123,7 @@ async function planFromOverlay(file, options = {}) {
   const entries = [...chosen.values()].sort((a, b) => lineOf(a.attribute) - lineOf(b.attribute)).map((call) => ({
     name: call.name,
     line: lineOf(call.attribute),
-    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path24.dirname(absolute), call.path) }
+    value: call.kind === "hackage" ? { kind: "version", version: String(call.version) } : { kind: "path", path: relativePath(path26.dirname(absolute), call.path) }
   }));
   skipped.sort((a, b) => a.attribute < b.attribute ? -1 : a.attribute > b.attribute ? 1 : 0);
   const plan = await validateEntries(file, entries);
@@ -27158,7 +27158,7 @@ var init_overlay_plan = __esm({
         this.file = file;
         this.nix = nix;
         this.timeoutMs = timeoutMs;
-        this.absolute = path24.resolve(file);
+        this.absolute = path26.resolve(file);
       }
       file;
       nix;
@@ -29207,6 +29207,15 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function exportVariable(name, val) {
+  const convertedVal = toCommandValue(val);
+  process.env[name] = convertedVal;
+  const filePath = process.env["GITHUB_ENV"] || "";
+  if (filePath) {
+    return issueFileCommand("ENV", prepareKeyValueMessage(name, val));
+  }
+  issueCommand("set-env", { name }, convertedVal);
+}
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
@@ -29274,8 +29283,8 @@ function saveState(name, value) {
 }
 
 // src/action/main.ts
-import os10 from "node:os";
-import path25 from "node:path";
+import os11 from "node:os";
+import path27 from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path11 from "path";
@@ -31662,8 +31671,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path26, level) {
-    this.path = path26;
+  constructor(path28, level) {
+    this.path = path28;
     this.level = level;
   }
 };
@@ -36214,15 +36223,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path26 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path26.startsWith("/")) {
-      path26 = path26.substring(1);
+    let path28 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path28.startsWith("/")) {
+      path28 = path28.substring(1);
     }
-    if (isAbsoluteUrl(path26)) {
-      requestUrl = path26;
+    if (isAbsoluteUrl(path28)) {
+      requestUrl = path28;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path26);
+      requestUrl = appendPath(requestUrl, path28);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -36268,9 +36277,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path26 = pathToAppend.substring(0, searchStart);
+    const path28 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path26;
+    newPath = newPath + path28;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -39147,16 +39156,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path26 = this._matcher.path;
-    return path26.length > 0 ? path26[path26.length - 1].tag : void 0;
+    const path28 = this._matcher.path;
+    return path28.length > 0 ? path28[path28.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path26 = this._matcher.path;
-    return path26.length > 0 ? path26[path26.length - 1].namespace : void 0;
+    const path28 = this._matcher.path;
+    return path28.length > 0 ? path28[path28.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -39164,9 +39173,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return void 0;
-    return path26[path26.length - 1].values?.[attrName];
+    const path28 = this._matcher.path;
+    if (path28.length === 0) return void 0;
+    return path28[path28.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -39174,9 +39183,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return false;
-    const current = path26[path26.length - 1];
+    const path28 = this._matcher.path;
+    if (path28.length === 0) return false;
+    const current = path28[path28.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -39202,18 +39211,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return -1;
-    return path26[path26.length - 1].position ?? 0;
+    const path28 = this._matcher.path;
+    if (path28.length === 0) return -1;
+    return path28[path28.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path26 = this._matcher.path;
-    if (path26.length === 0) return -1;
-    return path26[path26.length - 1].counter ?? 0;
+    const path28 = this._matcher.path;
+    if (path28.length === 0) return -1;
+    return path28[path28.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -42475,11 +42484,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path26) {
+    function locateFile(path28) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path26, scriptDirectory);
+        return Module["locateFile"](path28, scriptDirectory);
       }
-      return scriptDirectory + path26;
+      return scriptDirectory + path28;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -45566,9 +45575,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request2) {
-    const path26 = getURLPath(request2.url) || "/";
+    const path28 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path26}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path28}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -46050,9 +46059,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request2) {
-    const path26 = getURLPath(request2.url) || "/";
+    const path28 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path26}`;
+    canonicalizedResourceString += `/${options.accountName}${path28}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59993,10 +60002,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path26 = urlParsed.pathname;
-  path26 = path26 || "/";
-  path26 = escape2(path26);
-  urlParsed.pathname = path26;
+  let path28 = urlParsed.pathname;
+  path28 = path28 || "/";
+  path28 = escape2(path28);
+  urlParsed.pathname = path28;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -60081,9 +60090,9 @@ function escape2(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path26 = urlParsed.pathname;
-  path26 = path26 ? path26.endsWith("/") ? `${path26}${name}` : `${path26}/${name}` : name;
-  urlParsed.pathname = path26;
+  let path28 = urlParsed.pathname;
+  path28 = path28 ? path28.endsWith("/") ? `${path28}${name}` : `${path28}/${name}` : name;
+  urlParsed.pathname = path28;
   return urlParsed.toString();
 }
 function setURLParameter2(url2, name, value) {
@@ -71612,8 +71621,8 @@ function actionsCacheAvailable() {
 }
 
 // src/action/cache-entry.ts
-import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
-import path15 from "node:path";
+import { mkdir as mkdir3, rm as rm5 } from "node:fs/promises";
+import path16 from "node:path";
 init_errors();
 
 // src/action/signing-key.ts
@@ -71653,7 +71662,7 @@ function withSecretKey(target, keyFile) {
 init_errors();
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/common/nix-command.ts
 var NIX_FEATURE_FLAGS = [
@@ -71664,6 +71673,100 @@ var NIX_FEATURE_FLAGS = [
 // src/action/store.ts
 init_nix_output();
 init_process();
+
+// src/action/observe/collector.ts
+import { spawn as spawn3 } from "node:child_process";
+import { existsSync as existsSync4, readFileSync } from "node:fs";
+import { rm as rm4, stat as stat2 } from "node:fs/promises";
+import path14 from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
+function knownLogSettings(configJson) {
+  let value;
+  try {
+    value = JSON.parse(configJson);
+  } catch {
+    return void 0;
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return void 0;
+  return {
+    jsonLogPath: "json-log-path" in value,
+    traceImportFromDerivation: "trace-import-from-derivation" in value
+  };
+}
+function observedNixConfig(current, socket, settings) {
+  const ours = [
+    `json-log-path = ${socket}`,
+    ...settings.traceImportFromDerivation ? ["trace-import-from-derivation = true"] : []
+  ];
+  const kept = (current ?? "").replace(/\n+$/, "");
+  return [...kept ? [kept] : [], ...ours].join("\n");
+}
+var LISTENER_LIFETIME_MS = 6 * 60 * 60 * 1e3;
+function collectorPaths(runnerTemp, jobStartMs) {
+  const tag = `${jobStartMs.toString(36)}-${process.pid}`;
+  return {
+    socket: path14.join(runnerTemp, `scn-${tag}.sock`),
+    recordsFile: path14.join(runnerTemp, `scn-${tag}.records`)
+  };
+}
+var SOCKET_PATH_MAX = 107;
+async function startListener(observerScript2, paths, options = {}) {
+  if (Buffer.byteLength(paths.socket) > SOCKET_PATH_MAX)
+    return {
+      status: "off",
+      reason: `the socket path ${paths.socket} is too long for a unix socket`
+    };
+  if (!existsSync4(observerScript2))
+    return { status: "off", reason: `the listener ${observerScript2} is missing` };
+  const startedAtMs = Date.now();
+  const child2 = spawn3(
+    options.node ?? process.execPath,
+    [
+      observerScript2,
+      paths.socket,
+      paths.recordsFile,
+      String(options.lifetimeMs ?? LISTENER_LIFETIME_MS)
+    ],
+    { detached: true, stdio: "ignore" }
+  );
+  const failedToStart = new Promise((resolve4) => {
+    child2.once("error", (error2) => resolve4(error2.message));
+    child2.once("exit", (code2) => resolve4(`it exited with code ${code2}`));
+  });
+  child2.unref();
+  const deadline = Date.now() + (options.waitMs ?? 5e3);
+  let failure;
+  void failedToStart.then((reason) => failure = reason);
+  while (!failure && Date.now() < deadline) {
+    if (await isSocket(paths.socket)) {
+      return {
+        status: "listening",
+        pid: child2.pid,
+        socket: paths.socket,
+        recordsFile: paths.recordsFile,
+        startedAtMs
+      };
+    }
+    await sleep2(20);
+  }
+  if (!failure && child2.pid) stopProcess(child2.pid);
+  return {
+    status: "off",
+    reason: `the listener did not start (${failure ?? "no socket after 5 s"})`
+  };
+}
+async function isSocket(file) {
+  const info2 = await stat2(file).catch(() => void 0);
+  return info2?.isSocket() ?? false;
+}
+function stopProcess(pid) {
+  try {
+    process.kill(pid, "SIGTERM");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // src/action/store/path-info.ts
 function parsePathInfo(json) {
@@ -71787,7 +71890,7 @@ var NixStore = class {
   }
   async importFrom(file) {
     const result = await this.run("nix-store", ["--import"], { stdinFile: file });
-    if (result.code !== 0) throw nixFailure(`importing ${path14.basename(file)}`, result);
+    if (result.code !== 0) throw nixFailure(`importing ${path15.basename(file)}`, result);
     return result.stdout.toString("utf8").trim().split("\n").filter(Boolean);
   }
   /** `nix copy --to URL` of the path (and its closure); `URL?secret-key=FILE` signs on the way out. */
@@ -71872,6 +71975,29 @@ var NixStore = class {
     if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
     return parsePathInfo(result.stdout.toString("utf8"));
   }
+  /** `nix path-info --json` of the given valid paths. */
+  async pathInfo(storePaths) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "path-info",
+      "--json",
+      ...storePaths
+    ]);
+    return result.code === 0 ? parsePathInfo(result.stdout.toString("utf8")) : [];
+  }
+  /**
+   * Whether this Nix knows the settings the observation needs, asked of Nix itself (`nix config
+   * show`; `nix show-config` on Nix before 2.20): undefined when it cannot tell.
+   */
+  async logSettings() {
+    for (const command of [["config", "show"], ["show-config"]]) {
+      const result = await this.run("nix", [...NIX_FEATURE_FLAGS, ...command, "--json"], {
+        timeoutMs: 3e4
+      });
+      if (result.code === 0) return knownLogSettings(result.stdout.toString("utf8"));
+    }
+    return void 0;
+  }
   async references(storePath) {
     const result = await this.run("nix-store", ["--query", "--references", storePath]);
     if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
@@ -71910,11 +72036,11 @@ function entryPublicKeys(signingKey, trustedPublicKeys = []) {
   return keys.length > 0 ? [...new Set(keys)] : void 0;
 }
 function fileUrl(dir) {
-  return `file://${path15.join(dir, BINARY_CACHE_DIR)}`;
+  return `file://${path16.join(dir, BINARY_CACHE_DIR)}`;
 }
 var TRUST_HINT = "add the runner's user to trusted-users in the Nix daemon's nix.conf, or set signing-key so the entry is signed and add its public key to the daemon's trusted-public-keys";
 async function writeCacheEntry(store, dir, metadata2, signingKey) {
-  await rm4(dir, { recursive: true, force: true });
+  await rm5(dir, { recursive: true, force: true });
   await mkdir3(dir, { recursive: true });
   if (signingKey) {
     await withKeyFile(
@@ -71924,13 +72050,13 @@ async function writeCacheEntry(store, dir, metadata2, signingKey) {
     await writeMetadata(dir, { format: 1, ...metadata2, signed: true });
     return;
   }
-  const exportFile = path15.join(dir, EXPORT_FILE);
+  const exportFile = path16.join(dir, EXPORT_FILE);
   await store.exportTo(metadata2.outPath, exportFile);
   await writeMetadata(dir, { format: 1, ...metadata2, exportSha256: await fileSha256(exportFile) });
 }
 async function importCacheEntry(store, entry, publicKeys) {
   const { metadata: metadata2, key } = entry;
-  const dir = path15.dirname(entry.exportFile);
+  const dir = path16.dirname(entry.exportFile);
   const refused = (why, hint) => ({
     warning: `${why}; not importing it, building or substituting the batch instead${hint ? ` (${hint})` : ""}`
   });
@@ -71990,8 +72116,8 @@ function batchCacheKey(inputs) {
 
 // src/action/config.ts
 init_errors();
-import { existsSync as existsSync4 } from "node:fs";
-import path16 from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import path17 from "node:path";
 
 // src/action/incremental/plan.ts
 var PACKAGE_NAME = /^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)*$/;
@@ -72077,15 +72203,19 @@ function commentMode() {
   if (["false", "never", "no"].includes(raw)) return "never";
   throw new BatchError("usage", `input comment must be auto, true or false, not '${raw}'`);
 }
+function secretInputs() {
+  const signingKey = input("signing-key").trim();
+  const values = [signingKey, input("cachix-auth-token").trim(), input("github-token").trim()];
+  const secretPart = signingKey && secretPartOf(signingKey);
+  if (secretPart) values.push(secretPart);
+  return values.filter(Boolean);
+}
 function readConfig(env = process.env) {
   const signingKey = input("signing-key").trim() || void 0;
   const cachixAuthToken = input("cachix-auth-token").trim() || void 0;
   const githubToken = input("github-token").trim() || void 0;
-  for (const secret of [signingKey, cachixAuthToken, githubToken])
-    if (secret) setSecret(secret);
-  const secretPart = signingKey && secretPartOf(signingKey);
-  if (secretPart) setSecret(secretPart);
-  const workingDirectory = path16.resolve(
+  for (const secret of secretInputs()) setSecret(secret);
+  const workingDirectory = path17.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
     input("working-directory") || "."
   );
@@ -72095,7 +72225,7 @@ function readConfig(env = process.env) {
     throw new BatchError("usage", "set either overrides-file or overlay-file, not both");
   }
   if (!overlayFile && !overridesFile) {
-    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync4(path16.join(workingDirectory, c)));
+    overridesFile = OVERRIDES_CANDIDATES.find((c) => existsSync5(path17.join(workingDirectory, c)));
     if (!overridesFile) {
       throw new BatchError(
         "usage",
@@ -72163,12 +72293,14 @@ var State = {
   MainFinishedAt: "main-finished-at",
   Comment: "comment",
   Trace: "trace",
-  Incremental: "incremental"
+  Incremental: "incremental",
+  /** The job's listener (observe/): its pid, socket and records file, or why there is none. */
+  Observation: "observation"
 };
 
 // src/action/materialization.ts
 import { readFile as readFile2, readdir as readdir2 } from "node:fs/promises";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/action/package-diff.ts
 function describeEntry(entry) {
@@ -72210,8 +72342,8 @@ async function filesUnder(dir) {
   const entries = await readdir2(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     if (!entry.isFile()) continue;
-    const full = path17.join(entry.parentPath, entry.name);
-    files.set(path17.relative(dir, full), await readFile2(full));
+    const full = path18.join(entry.parentPath, entry.name);
+    files.set(path18.relative(dir, full), await readFile2(full));
   }
   return files;
 }
@@ -72229,7 +72361,7 @@ function refreshCommand(directory, batch) {
   return `nix-store --realise ${batch.drvPath} && rm -rf ${directory} && cp -r --no-preserve=mode ${batch.outPath} ${directory}`;
 }
 async function checkMaterialized(directory, workingDirectory, batch) {
-  const ours = await filesUnder(path17.resolve(workingDirectory, directory));
+  const ours = await filesUnder(path18.resolve(workingDirectory, directory));
   const theirs = await filesUnder(batch.outPath);
   const names = [.../* @__PURE__ */ new Set([...ours.keys(), ...theirs.keys()])].sort();
   const changedFiles = names.filter((name) => {
@@ -72477,8 +72609,8 @@ var PhaseTimer = class {
 
 // src/action/incremental/restore-step.ts
 init_errors();
-import { chmod as chmod3, cp, lstat as lstat2, mkdir as mkdir4, readdir as readdir4, readFile as readFile4, rm as rm5 } from "node:fs/promises";
-import path19 from "node:path";
+import { chmod as chmod3, cp, lstat as lstat2, mkdir as mkdir4, readdir as readdir4, readFile as readFile4, rm as rm6 } from "node:fs/promises";
+import path20 from "node:path";
 
 // src/action/audit.ts
 function derivationEnv(aterm) {
@@ -72493,6 +72625,9 @@ function derivationEnv(aterm) {
 function durationOf(d) {
   return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
 }
+function substitutionMs(s) {
+  return s.endMs === void 0 ? 0 : Math.max(0, s.endMs - s.atMs);
+}
 function buildFigures(audit) {
   let longest;
   for (const d of audit.built) {
@@ -72505,7 +72640,8 @@ function buildFigures(audit) {
     longest,
     substituted: audit.substituted.length,
     substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+    substitutedMs: audit.substituted.reduce((sum, s) => sum + substitutionMs(s), 0),
+    ifdMs: audit.built.filter((d) => d.kind === "ifd" || d.kind === "ifd-other").reduce((sum, d) => sum + durationOf(d), 0) + audit.substituted.filter((s) => s.kind === "ifd").reduce((sum, s) => sum + substitutionMs(s), 0)
   };
 }
 
@@ -72528,8 +72664,8 @@ async function restoreIntermediates(options) {
     return void 0;
   }
   const platform2 = `${process.platform}-${process.arch}`;
-  const previousDir = path19.join(options.workDir, "previous-intermediates");
-  await rm5(previousDir, { recursive: true, force: true });
+  const previousDir = path20.join(options.workDir, "previous-intermediates");
+  await rm6(previousDir, { recursive: true, force: true });
   const state3 = { ghcVersion, platform: platform2, packages: [] };
   for (const pname of names) {
     const keyPrefix = intermediatesKeyPrefix({
@@ -72542,7 +72678,7 @@ async function restoreIntermediates(options) {
       store,
       config,
       keyPrefix,
-      path19.join(options.workDir, "entries", pname),
+      path20.join(options.workDir, "entries", pname),
       previousDir
     ) : void 0;
     const untrusted = outcome !== void 0 && "untrusted" in outcome;
@@ -72585,7 +72721,7 @@ async function restorePackage(store, config, keyPrefix, entryDir, previousDir) {
   return { key: outcome.key, outPath: metadata2.outPath, origin: metadata2.origin };
 }
 async function makeWritable(dir) {
-  const paths = [dir, ...(await readdir4(dir, { recursive: true })).map((p) => path19.join(dir, p))];
+  const paths = [dir, ...(await readdir4(dir, { recursive: true })).map((p) => path20.join(dir, p))];
   for (const p of paths) {
     const info2 = await lstat2(p);
     if (!info2.isSymbolicLink()) await chmod3(p, info2.mode | 128);
@@ -74181,7 +74317,7 @@ init_esm();
 
 // node_modules/@opentelemetry/otlp-exporter-base/build/esm/configuration/otlp-node-http-env-configuration.js
 import * as fs8 from "fs";
-import * as path20 from "path";
+import * as path21 from "path";
 init_esm();
 function getStaticHeadersFromEnv(signalIdentifier) {
   const signalSpecificRawHeaders = getStringFromEnv(`OTEL_EXPORTER_OTLP_${signalIdentifier}_HEADERS`);
@@ -74202,7 +74338,7 @@ function appendRootPathToUrlIfNeeded(url2) {
     return void 0;
   }
 }
-function appendResourcePathToUrl(url2, path26) {
+function appendResourcePathToUrl(url2, path28) {
   try {
     new URL(url2);
   } catch {
@@ -74212,11 +74348,11 @@ function appendResourcePathToUrl(url2, path26) {
   if (!url2.endsWith("/")) {
     url2 = url2 + "/";
   }
-  url2 += path26;
+  url2 += path28;
   try {
     new URL(url2);
   } catch {
-    diag2.warn(`Configuration: Provided URL appended with '${path26}' is not a valid URL, using 'undefined' instead of '${url2}'`);
+    diag2.warn(`Configuration: Provided URL appended with '${path28}' is not a valid URL, using 'undefined' instead of '${url2}'`);
     return void 0;
   }
   return url2;
@@ -74241,7 +74377,7 @@ function readFileFromEnv(signalSpecificEnvVar, nonSignalSpecificEnvVar, warningM
   const filePath = signalSpecificPath ?? nonSignalSpecificPath;
   if (filePath != null) {
     try {
-      return fs8.readFileSync(path20.resolve(process.cwd(), filePath));
+      return fs8.readFileSync(path21.resolve(process.cwd(), filePath));
     } catch {
       diag2.warn(warningMessage);
       return void 0;
@@ -75570,6 +75706,8 @@ async function exportSpans(config, state3, nodes, options = {}) {
       parent ?? ROOT_CONTEXT
     );
     if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
     const context6 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
     for (const child2 of node.children ?? []) emit(child2, context6);
     span.end(hrTime2(Math.max(node.startMs, node.endMs)));
@@ -75617,16 +75755,57 @@ function saveTraceState(state3) {
 function saveIncrementalState(state3) {
   saveState(State.Incremental, JSON.stringify(state3));
 }
+function saveCollectorState(state3) {
+  saveState(State.Observation, JSON.stringify(state3));
+}
+
+// src/action/observe/steps.ts
+import os9 from "node:os";
+import path22 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function observerScript() {
+  return path22.join(path22.dirname(fileURLToPath2(import.meta.url)), "observer.js");
+}
+var NO_JSON_LOG_PATH = "this Nix has no json-log-path";
+async function startObservation(logSettings, startedAtMs) {
+  try {
+    const settings = await logSettings();
+    if (!settings) return { status: "off", reason: "Nix did not say which settings it knows" };
+    if (!settings.jsonLogPath) return { status: "off", reason: NO_JSON_LOG_PATH };
+    const state3 = await startListener(
+      observerScript(),
+      collectorPaths(process.env.RUNNER_TEMP || os9.tmpdir(), startedAtMs)
+    );
+    if (state3.status !== "listening") {
+      warning(
+        `some-cabal2nix: ${state3.reason}; the main build is audited from Nix's logs instead`
+      );
+      return state3;
+    }
+    exportVariable(
+      "NIX_CONFIG",
+      observedNixConfig(process.env.NIX_CONFIG, state3.socket, settings)
+    );
+    info(
+      `some-cabal2nix: every later nix command of this job reports its builds to ${state3.socket}`
+    );
+    return state3;
+  } catch (error2) {
+    const reason = `the listener did not start (${error2.message})`;
+    warning(`some-cabal2nix: ${reason}; the main build is audited from Nix's logs instead`);
+    return { status: "off", reason };
+  }
+}
 
 // src/action/default-installable.ts
 import { readFile as readFile5, writeFile as writeFile4 } from "node:fs/promises";
-import os9 from "node:os";
-import path23 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import os10 from "node:os";
+import path25 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 
 // src/action/flake-output.ts
-import { existsSync as existsSync5 } from "node:fs";
-import path21 from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import path23 from "node:path";
 var FLAKE_BATCH_OUTPUT = "some-cabal2nix";
 function nixSystem(platform2 = process.platform, arch2 = process.arch) {
   const cpu = { x64: "x86_64", arm64: "aarch64" }[arch2];
@@ -75637,7 +75816,7 @@ function flakeBatchRef(system) {
   return `.#packages.${system}.${FLAKE_BATCH_OUTPUT}`;
 }
 async function flakeBatchOutput(workingDirectory, env = process.env) {
-  if (!existsSync5(path21.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
+  if (!existsSync6(path23.join(workingDirectory, "flake.nix"))) return { note: "no flake.nix" };
   const system = nixSystem();
   if (!system) return { note: `no Nix system name for ${process.platform}-${process.arch}` };
   const apply = `p: p ? ${JSON.stringify(system)} && p.${JSON.stringify(system)} ? ${JSON.stringify(FLAKE_BATCH_OUTPUT)}`;
@@ -75649,7 +75828,7 @@ async function flakeBatchOutput(workingDirectory, env = process.env) {
 }
 
 // src/action/zero-config.ts
-import path22 from "node:path";
+import path24 from "node:path";
 function parseLock(text) {
   try {
     const lock = JSON.parse(text);
@@ -75707,8 +75886,8 @@ function fetchLocked(locked) {
 }
 function zeroConfigInstallable(inputs, sources = zeroConfigSources(inputs.flakeLock, process.env.NIX_PATH)) {
   const nixpkgs = sources.nixpkgs ? fetchLocked(sources.nixpkgs) : "<nixpkgs>";
-  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path22.join(inputs.actionRoot, "nix"));
-  const overrides = nixPath(path22.resolve(inputs.workingDirectory, inputs.overridesFile));
+  const library = sources.library ? `"\${${fetchLocked(sources.library)}}/nix"` : nixPath(path24.join(inputs.actionRoot, "nix"));
+  const overrides = nixPath(path24.resolve(inputs.workingDirectory, inputs.overridesFile));
   const expr = `
 let
   pkgs = import (${nixpkgs}) { };
@@ -75720,7 +75899,7 @@ in (someCabal2nix.someCabal2nixFor { inherit pkgs; overrides = ${overrides}; }).
 
 // src/action/default-installable.ts
 async function writePlanFile(plan) {
-  const file = path23.join(process.env.RUNNER_TEMP || os9.tmpdir(), "some-cabal2nix-plan.json");
+  const file = path25.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-plan.json");
   const packages = plan.packages.map(
     (p) => p.source === "hackage" ? { name: p.name, version: p.version } : { name: p.name, path: p.absolutePath }
   );
@@ -75728,7 +75907,7 @@ async function writePlanFile(plan) {
   return file;
 }
 async function zeroConfig(config, plan) {
-  const flakeLock = await readFile5(path23.join(config.workingDirectory, "flake.lock"), "utf8").catch(
+  const flakeLock = await readFile5(path25.join(config.workingDirectory, "flake.lock"), "utf8").catch(
     () => void 0
   );
   const sources = zeroConfigSources(flakeLock, process.env.NIX_PATH);
@@ -75749,7 +75928,7 @@ async function defaultInstallable(config, plan) {
   return flake.installable ?? zeroConfig(config, plan);
 }
 function actionRoot() {
-  return path23.dirname(path23.dirname(fileURLToPath2(import.meta.url)));
+  return path25.dirname(path25.dirname(fileURLToPath3(import.meta.url)));
 }
 
 // src/action/trace-steps.ts
@@ -75793,13 +75972,13 @@ async function traceMainStep(phases, startedAtMs) {
 init_errors();
 
 // src/action/pull-request/event.ts
-import { existsSync as existsSync6, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync3 } from "node:fs";
 function readEvent(env = process.env) {
   let payload = {};
   const file = env.GITHUB_EVENT_PATH;
-  if (file && existsSync6(file)) {
+  if (file && existsSync7(file)) {
     try {
-      const parsed = JSON.parse(readFileSync2(file, "utf8"));
+      const parsed = JSON.parse(readFileSync3(file, "utf8"));
       if (parsed && typeof parsed === "object") payload = parsed;
     } catch {
     }
@@ -75841,7 +76020,7 @@ function runUrl(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync3, existsSync as existsSync7 } from "fs";
+import { readFileSync as readFileSync4, existsSync as existsSync8 } from "fs";
 import { EOL as EOL8 } from "os";
 var Context = class {
   /**
@@ -75851,11 +76030,11 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync7(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync3(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync8(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync4(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path26 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path26} does not exist${EOL8}`);
+        const path28 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path28} does not exist${EOL8}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -80222,14 +80401,19 @@ function auditVerdict(audit) {
       `${parts.length ? "and it" : "main build"} imported a different batch${why.length ? ` (${why.join("; ")})` : ""}`
     );
   }
-  if (parts.length) return parts.join("; ");
-  return `main build: 0 IFD builds \u2014 none of the ${plural(audit.overrides, "override")} needed its own cabal2nix run`;
+  const how = ` (${evidenceText(audit.evidence)})`;
+  if (parts.length) return parts.join("; ") + how;
+  return `main build: 0 IFD builds \u2014 none of the ${plural(audit.overrides, "override")} needed its own cabal2nix run${how}`;
+}
+function evidenceText(evidence) {
+  return evidence.mode === "observed" ? "observed" : `inferred from logs: ${evidence.reason}`;
 }
 function auditFiguresText(audit) {
   const f = buildFigures(audit);
   const built = f.built === 0 ? "nothing built" : `${plural(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
-  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
-  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
+  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)}` + (f.substitutedMs > 0 ? `, ${formatDuration(f.substitutedMs)} together)` : ")");
+  const evaluation = audit.evaluationMs === void 0 ? "" : ` \xB7 evaluation outside builds: ${formatDuration(audit.evaluationMs)}`;
+  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}${evaluation}`;
 }
 function stragglerTable(audit, limit, whereTheRestIs) {
   if (audit.stragglers.length === 0) return [];
@@ -80258,13 +80442,22 @@ function otherBatchLines(audit, limit) {
     ...lines
   ];
 }
+function otherIfdLines(audit, limit) {
+  if (audit.otherIfds.length === 0) return [];
+  const lines = audit.otherIfds.slice(0, limit).map((i) => `- ${code(i.name)}: ${formatDuration(i.ms)}`);
+  const rest = audit.otherIfds.length - lines.length;
+  if (rest > 0) lines.push(`- \u2026 and ${rest} more`);
+  return [`Other IFDs (not Hackage's; the batch does not cover them):`, "", ...lines];
+}
 function derivationRows(audit, limit) {
-  const kinds = { ifd: "IFD straggler", batch: "batch", other: "other" };
+  const kinds = { ifd: "IFD straggler", batch: "batch", "ifd-other": "other IFD", other: "other" };
   const rows = [
     ...audit.built.map(
       (d) => `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === void 0 ? "?" : formatDuration(d.endMs - d.startMs)} |`
     ),
-    ...audit.substituted.map((s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+    ...audit.substituted.map(
+      (s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} |${s.endMs === void 0 ? "" : ` ${formatDuration(s.endMs - s.atMs)}`} |`
+    )
   ];
   if (rows.length === 0) return [];
   const shown = rows.slice(0, limit);
@@ -80279,6 +80472,8 @@ function auditSections(audit, limit, whereTheRestIs, withDerivations) {
   if (stragglers.length) out.push(...stragglers, "");
   const others = otherBatchLines(audit, limit);
   if (others.length) out.push(...others, "");
+  const otherIfds = otherIfdLines(audit, limit);
+  if (otherIfds.length) out.push(...otherIfds, "");
   if (withDerivations) {
     const rows = derivationRows(audit, limit);
     if (rows.length)
@@ -80561,12 +80756,12 @@ async function writeReport(report, config) {
 async function loadPlan(config) {
   if (config.overlayFile) {
     const { planFromOverlay: planFromOverlay2 } = await Promise.resolve().then(() => (init_overlay_plan(), overlay_plan_exports));
-    return planFromOverlay2(path25.resolve(config.workingDirectory, config.overlayFile));
+    return planFromOverlay2(path27.resolve(config.workingDirectory, config.overlayFile));
   }
-  return planFromOverrides(path25.resolve(config.workingDirectory, config.overridesFile));
+  return planFromOverrides(path27.resolve(config.workingDirectory, config.overridesFile));
 }
 function cacheDirectory() {
-  return path25.join(process.env.RUNNER_TEMP || os10.tmpdir(), "some-cabal2nix-cache");
+  return path27.join(process.env.RUNNER_TEMP || os11.tmpdir(), "some-cabal2nix-cache");
 }
 function setOutputs(report) {
   setOutput(Outputs.StorePath, report.storePath);
@@ -80740,8 +80935,8 @@ async function intermediatesStep(config, store, plan, derivation, useCache, time
         plan,
         batchDrvPath: derivation.drvPath,
         useCache,
-        workDir: path25.join(
-          process.env.RUNNER_TEMP || os10.tmpdir(),
+        workDir: path27.join(
+          process.env.RUNNER_TEMP || os11.tmpdir(),
           "some-cabal2nix-intermediates"
         )
       })
@@ -80762,6 +80957,7 @@ async function run() {
   const timer = new PhaseTimer();
   const config = readConfig();
   const store = new NixStore(config.workingDirectory);
+  saveCollectorState(await startObservation(() => store.logSettings(), timer.startedAtMs));
   const plan = await planStep(config, timer);
   const packages = planToJson(plan).packages;
   const installable = await chooseInstallable(config, plan);

@@ -26674,7 +26674,7 @@ function errorMessage(error2) {
 }
 
 // src/action/audit-evidence.ts
-import { readFile, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { readFile, readdir as readdir2, stat as stat3 } from "node:fs/promises";
 import path6 from "node:path";
 
 // src/action/audit.ts
@@ -26767,6 +26767,9 @@ function fixFor(pkg, version3, overridesFile) {
 function durationOf(d) {
   return d.startMs === void 0 ? 0 : Math.max(0, d.endMs - d.startMs);
 }
+function substitutionMs(s) {
+  return s.endMs === void 0 ? 0 : Math.max(0, s.endMs - s.atMs);
+}
 function stragglersOf(built, substituted, overridesFile = "the overrides file") {
   const byPackage = /* @__PURE__ */ new Map();
   const add = (name, ms) => {
@@ -26785,10 +26788,10 @@ function stragglersOf(built, substituted, overridesFile = "the overrides file") 
     byPackage.set(key, entry);
   };
   for (const d of built) add(d.name, durationOf(d));
-  for (const s of substituted) add(s.name, 0);
+  for (const s of substituted) add(s.name, substitutionMs(s));
   return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package));
 }
-function auditFrom(evidence, ours, window2) {
+function auditFrom(evidence, ours, window2, reason = "not observed") {
   const ourName = storeName(ours.outPath);
   const built = evidence.built.filter((d) => d.drvPath !== ours.drvPath).map((d) => ({ ...d, kind: kindOf(d.name, ourName) })).sort((a, b) => (a.startMs ?? a.endMs) - (b.startMs ?? b.endMs));
   const builtDrvs = new Set(built.map((d) => d.drvPath));
@@ -26801,23 +26804,35 @@ function auditFrom(evidence, ours, window2) {
     atMs: (i.registrationTime ?? 0) * 1e3,
     narSize: i.narSize
   })).sort((a, b) => a.atMs - b.atMs);
-  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : void 0;
+  return okAudit({ built, substituted, otherIfds: [] }, evidence.envs, ours, window2, {
+    mode: "inferred",
+    reason
+  });
+}
+function auditFromObserved(observed, envs, ours, window2) {
+  return okAudit(observed, envs, ours, window2, { mode: "observed" });
+}
+function okAudit(found, envs, ours, window2, evidence) {
+  const ourEnv = ours.drvPath ? envs[ours.drvPath] : void 0;
   const otherBatches = [
-    ...built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
-    ...substituted.filter((s) => s.kind === "batch").map((s) => s.path)
+    ...found.built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+    ...found.substituted.filter((s) => s.kind === "batch").map((s) => s.path)
   ].map((p) => {
-    const theirs = evidence.envs[p];
+    const theirs = envs[p];
     return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] };
   });
   return {
     status: "ok",
+    evidence,
     windowStartMs: window2.startMs,
     windowEndMs: window2.endMs,
     overrides: ours.overrides,
-    built,
-    substituted,
-    stragglers: stragglersOf(built, substituted, ours.overridesFile),
-    otherBatches
+    built: found.built,
+    substituted: found.substituted,
+    stragglers: stragglersOf(found.built, found.substituted, ours.overridesFile),
+    otherBatches,
+    otherIfds: found.otherIfds,
+    ...found.evaluationMs !== void 0 ? { evaluationMs: found.evaluationMs } : {}
   };
 }
 function buildFigures(audit2) {
@@ -26832,7 +26847,8 @@ function buildFigures(audit2) {
     longest,
     substituted: audit2.substituted.length,
     substitutedBytes: audit2.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit2.built.filter((d) => d.kind === "ifd").reduce((sum, d) => sum + durationOf(d), 0)
+    substitutedMs: audit2.substituted.reduce((sum, s) => sum + substitutionMs(s), 0),
+    ifdMs: audit2.built.filter((d) => d.kind === "ifd" || d.kind === "ifd-other").reduce((sum, d) => sum + durationOf(d), 0) + audit2.substituted.filter((s) => s.kind === "ifd").reduce((sum, s) => sum + substitutionMs(s), 0)
   };
 }
 
@@ -26928,6 +26944,71 @@ function runCommand(command, args, options = {}) {
   });
 }
 
+// src/action/observe/collector.ts
+import { existsSync, readFileSync } from "node:fs";
+import { rm as rm2, stat as stat2 } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+function knownLogSettings(configJson) {
+  let value;
+  try {
+    value = JSON.parse(configJson);
+  } catch {
+    return void 0;
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return void 0;
+  return {
+    jsonLogPath: "json-log-path" in value,
+    traceImportFromDerivation: "trace-import-from-derivation" in value
+  };
+}
+function parseCollectorState(raw) {
+  try {
+    const value = JSON.parse(raw);
+    if (value.status === "off" && typeof value.reason === "string") return value;
+    if (value.status === "listening" && typeof value.pid === "number" && typeof value.socket === "string" && typeof value.recordsFile === "string" && typeof value.startedAtMs === "number")
+      return value;
+  } catch {
+  }
+  return void 0;
+}
+var LISTENER_LIFETIME_MS = 6 * 60 * 60 * 1e3;
+function stopProcess(pid) {
+  try {
+    process.kill(pid, "SIGTERM");
+    return true;
+  } catch {
+    return false;
+  }
+}
+function listening(pid, socket) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(socket);
+  } catch {
+    return true;
+  }
+}
+async function stopListener(state3, waitMs = 5e3) {
+  if (!listening(state3.pid, state3.socket)) return "the listener died during the job";
+  stopProcess(state3.pid);
+  const deadline = Date.now() + waitMs;
+  while (listening(state3.pid, state3.socket) && Date.now() < deadline) await sleep(20);
+  if (listening(state3.pid, state3.socket)) {
+    process.kill(state3.pid, "SIGKILL");
+    return "the listener did not stop in time";
+  }
+  return void 0;
+}
+async function removeRecords(state3) {
+  if (state3.status !== "listening") return;
+  await rm2(state3.recordsFile, { force: true });
+  await rm2(state3.socket, { force: true });
+}
+
 // src/action/store/path-info.ts
 function parsePathInfo(json) {
   const data = JSON.parse(json);
@@ -26996,8 +27077,8 @@ var NixStore = class {
     return { drvPath, outPath: outputs.stdout.toString("utf8").trim().split("\n")[0] };
   }
   /** `nix eval --json REF --apply FN`, as it came back. */
-  evalJson(ref, apply) {
-    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply]);
+  evalJson(ref, apply2) {
+    return this.run("nix", [...NIX_FEATURE_FLAGS, "eval", "--json", ref, "--apply", apply2]);
   }
   /** The build log Nix kept for a derivation (`nix-store -l`); undefined when it has none. */
   async buildLog(drvPath) {
@@ -27120,6 +27201,29 @@ var NixStore = class {
     if (result.code !== 0) throw new Error("nix path-info --all failed (is the store local?)");
     return parsePathInfo(result.stdout.toString("utf8"));
   }
+  /** `nix path-info --json` of the given valid paths. */
+  async pathInfo(storePaths) {
+    const result = await this.run("nix", [
+      ...NIX_FEATURE_FLAGS,
+      "path-info",
+      "--json",
+      ...storePaths
+    ]);
+    return result.code === 0 ? parsePathInfo(result.stdout.toString("utf8")) : [];
+  }
+  /**
+   * Whether this Nix knows the settings the observation needs, asked of Nix itself (`nix config
+   * show`; `nix show-config` on Nix before 2.20): undefined when it cannot tell.
+   */
+  async logSettings() {
+    for (const command of [["config", "show"], ["show-config"]]) {
+      const result = await this.run("nix", [...NIX_FEATURE_FLAGS, ...command, "--json"], {
+        timeoutMs: 3e4
+      });
+      if (result.code === 0) return knownLogSettings(result.stdout.toString("utf8"));
+    }
+    return void 0;
+  }
   async references(storePath) {
     const result = await this.run("nix-store", ["--query", "--references", storePath]);
     if (result.code !== 0) throw nixFailure(`querying references of ${storePath}`, result);
@@ -27168,7 +27272,7 @@ async function buildLogsIn(logDir, window2) {
       const full = path6.join(dir, file);
       const drvPath = drvPathOfLog(full);
       if (!drvPath) continue;
-      const info2 = await stat2(full).catch(() => void 0);
+      const info2 = await stat3(full).catch(() => void 0);
       if (!info2 || info2.mtimeMs < window2.startMs || info2.mtimeMs > window2.endMs) continue;
       const born = info2.birthtimeMs > 0 ? info2.birthtimeMs : void 0;
       found.push({
@@ -27193,30 +27297,51 @@ async function drvEnv(drvPath) {
   const text = await readFile(drvPath, "utf8").catch(() => void 0);
   return text === void 0 ? void 0 : derivationEnv(text);
 }
-async function auditMainBuild(ours, window2, options = {}) {
-  try {
-    const built = await buildLogsIn(nixLogDir(options.env), window2);
-    const registered = await registeredIn(window2, options.cwd ?? process.cwd());
-    const envs = {};
-    const ourName = storeName(ours.outPath);
-    const batchDrvs = [
+async function batchEnvs(drvs, substituted) {
+  const envs = {};
+  for (const drv of drvs) {
+    const env = await drvEnv(drv);
+    if (env) envs[drv] = env;
+  }
+  for (const i of substituted) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
+  return envs;
+}
+async function observedAudit(found, ours, window2, cwd) {
+  const substitutedBatches = found.substituted.filter((s) => s.kind === "batch").map((s) => s.path);
+  const batches = substitutedBatches.length ? await new NixStore(cwd).pathInfo(substitutedBatches) : [];
+  const envs = await batchEnvs(
+    [
       ...ours.drvPath ? [ours.drvPath] : [],
-      ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
-      ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
-    ];
-    for (const drv of batchDrvs) {
-      const env = await drvEnv(drv);
-      if (env) envs[drv] = env;
-    }
-    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver];
-    return auditFrom({ built, registered, envs }, ours, window2);
+      ...found.built.filter((d) => d.kind === "batch").map((d) => d.drvPath),
+      ...batches.flatMap((i) => i.deriver ? [i.deriver] : [])
+    ],
+    batches
+  );
+  return auditFromObserved(found, envs, ours, window2);
+}
+async function auditMainBuild(ours, window2, options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  try {
+    if (options.observed) return await observedAudit(options.observed, ours, window2, cwd);
+    const built = await buildLogsIn(nixLogDir(options.env), window2);
+    const registered = await registeredIn(window2, cwd);
+    const ourName = storeName(ours.outPath);
+    const envs = await batchEnvs(
+      [
+        ...ours.drvPath ? [ours.drvPath] : [],
+        ...built.filter((d) => isBatchName(d.name, ourName)).map((d) => d.drvPath),
+        ...registered.filter((i) => isBatchName(storeName(i.path), ourName) && i.deriver).map((i) => i.deriver)
+      ],
+      registered
+    );
+    return auditFrom({ built, registered, envs }, ours, window2, options.inferredBecause);
   } catch (error2) {
     return { status: "unknown", reason: errorMessage(error2) };
   }
 }
 
 // src/action/signing-key.ts
-import { chmod as chmod2, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import os5 from "node:os";
 import path7 from "node:path";
 async function withKeyFile(key, use) {
@@ -27228,8 +27353,11 @@ async function withKeyFile(key, use) {
     await chmod2(file, 384);
     return await use(file);
   } finally {
-    await rm2(dir, { recursive: true, force: true });
+    await rm3(dir, { recursive: true, force: true });
   }
+}
+function secretPartOf(key) {
+  return key.includes(":") ? key.slice(key.indexOf(":") + 1) : void 0;
 }
 
 // src/action/incremental/plan.ts
@@ -27275,6 +27403,13 @@ function parseSize(name, text) {
 function input(name) {
   return getInput(name);
 }
+function secretInputs() {
+  const signingKey = input("signing-key").trim();
+  const values = [signingKey, input("cachix-auth-token").trim(), input("github-token").trim()];
+  const secretPart = signingKey && secretPartOf(signingKey);
+  if (secretPart) values.push(secretPart);
+  return values.filter(Boolean);
+}
 function readPostConfig() {
   const githubToken = input("github-token").trim() || void 0;
   if (githubToken) setSecret(githubToken);
@@ -27308,7 +27443,7 @@ function runUrl(env = process.env) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync2 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -27318,8 +27453,8 @@ var Context = class {
     var _a2, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path21 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path21} does not exist${EOL5}`);
@@ -31727,14 +31862,19 @@ function auditVerdict(audit2) {
       `${parts.length ? "and it" : "main build"} imported a different batch${why.length ? ` (${why.join("; ")})` : ""}`
     );
   }
-  if (parts.length) return parts.join("; ");
-  return `main build: 0 IFD builds \u2014 none of the ${plural(audit2.overrides, "override")} needed its own cabal2nix run`;
+  const how = ` (${evidenceText(audit2.evidence)})`;
+  if (parts.length) return parts.join("; ") + how;
+  return `main build: 0 IFD builds \u2014 none of the ${plural(audit2.overrides, "override")} needed its own cabal2nix run${how}`;
+}
+function evidenceText(evidence) {
+  return evidence.mode === "observed" ? "observed" : `inferred from logs: ${evidence.reason}`;
 }
 function auditFiguresText(audit2) {
   const f = buildFigures(audit2);
   const built = f.built === 0 ? "nothing built" : `${plural(f.built, "derivation")} built in ${formatDuration(f.builtMs)} together` + (f.longest ? ` (longest: ${code(f.longest.name)}, ${formatDuration(f.longest.ms)})` : "");
-  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)})`;
-  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}`;
+  const substituted = f.substituted === 0 ? "nothing substituted" : `${plural(f.substituted, "path")} substituted (${formatBytes(f.substitutedBytes)}` + (f.substitutedMs > 0 ? `, ${formatDuration(f.substitutedMs)} together)` : ")");
+  const evaluation = audit2.evaluationMs === void 0 ? "" : ` \xB7 evaluation outside builds: ${formatDuration(audit2.evaluationMs)}`;
+  return `${built} \xB7 ${substituted} \xB7 IFD time left: ${formatDuration(f.ifdMs)}${evaluation}`;
 }
 function stragglerTable(audit2, limit, whereTheRestIs) {
   if (audit2.stragglers.length === 0) return [];
@@ -31763,13 +31903,22 @@ function otherBatchLines(audit2, limit) {
     ...lines
   ];
 }
+function otherIfdLines(audit2, limit) {
+  if (audit2.otherIfds.length === 0) return [];
+  const lines = audit2.otherIfds.slice(0, limit).map((i) => `- ${code(i.name)}: ${formatDuration(i.ms)}`);
+  const rest = audit2.otherIfds.length - lines.length;
+  if (rest > 0) lines.push(`- \u2026 and ${rest} more`);
+  return [`Other IFDs (not Hackage's; the batch does not cover them):`, "", ...lines];
+}
 function derivationRows(audit2, limit) {
-  const kinds = { ifd: "IFD straggler", batch: "batch", other: "other" };
+  const kinds = { ifd: "IFD straggler", batch: "batch", "ifd-other": "other IFD", other: "other" };
   const rows = [
     ...audit2.built.map(
       (d) => `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === void 0 ? "?" : formatDuration(d.endMs - d.startMs)} |`
     ),
-    ...audit2.substituted.map((s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+    ...audit2.substituted.map(
+      (s) => `| ${code(s.name)} | substituted | ${kinds[s.kind]} |${s.endMs === void 0 ? "" : ` ${formatDuration(s.endMs - s.atMs)}`} |`
+    )
   ];
   if (rows.length === 0) return [];
   const shown = rows.slice(0, limit);
@@ -31784,6 +31933,8 @@ function auditSections(audit2, limit, whereTheRestIs, withDerivations) {
   if (stragglers.length) out.push(...stragglers, "");
   const others = otherBatchLines(audit2, limit);
   if (others.length) out.push(...others, "");
+  const otherIfds = otherIfdLines(audit2, limit);
+  if (otherIfds.length) out.push(...otherIfds, "");
   if (withDerivations) {
     const rows = derivationRows(audit2, limit);
     if (rows.length)
@@ -32089,22 +32240,22 @@ var NIX_BUILDING = /^building '\/\S+\.drv'/;
 function readGhcProgress(log2) {
   const components = [];
   let current;
-  const finish = () => {
+  const finish2 = () => {
     if (current) components.push(current);
     current = void 0;
   };
   for (const line of log2.split("\n")) {
     const building = BUILDING.exec(line);
     if (building) {
-      finish();
+      finish2();
       current = { packageId: building[2], component: building[1], compiled: [] };
       continue;
     }
-    if (NIX_BUILDING.test(line)) finish();
+    if (NIX_BUILDING.test(line)) finish2();
     if (!current) continue;
     const compiling = COMPILING.exec(line);
     if (compiling && SETUP_SOURCE.test(line)) {
-      finish();
+      finish2();
     } else if (compiling) {
       current.compiled.push(compiling[3]);
       current.modules = Number(compiling[2]);
@@ -32113,7 +32264,7 @@ function readGhcProgress(log2) {
       if (linking && current.modules === void 0) current.modules = Number(linking[2]) - 1;
     }
   }
-  finish();
+  finish2();
   return { components, compiled: components.flatMap((c) => c.compiled) };
 }
 
@@ -69713,7 +69864,7 @@ function isRetryableStatusCode(statusCode) {
   ];
   return retryableStatusCodes.includes(statusCode);
 }
-function sleep(milliseconds) {
+function sleep2(milliseconds) {
   return __awaiter13(this, void 0, void 0, function* () {
     return new Promise((resolve4) => setTimeout(resolve4, milliseconds));
   });
@@ -69750,7 +69901,7 @@ function retry(name_1, method_1, getStatusCode_1) {
         debug(`${name} - Error is not retryable`);
         break;
       }
-      yield sleep(delay4);
+      yield sleep2(delay4);
       attempt++;
     }
     throw Error(`${name} failed: ${errorMessage2}`);
@@ -73298,7 +73449,7 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync3, writeFileSync } from "fs";
+import { existsSync as existsSync4, writeFileSync } from "fs";
 import * as path14 from "path";
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -73336,7 +73487,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync3(systemTar)) {
+        } else if (existsSync4(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -73756,7 +73907,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 }
 
 // src/action/cache.ts
-import { mkdir as mkdir2, readFile as readFile2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile2, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
 import path16 from "node:path";
 var EXPORT_FILE = "batch.nar-export";
 var METADATA_FILE = "batch.json";
@@ -73781,13 +73932,13 @@ async function saveBatch(dir, key) {
 }
 
 // src/action/cache-entry.ts
-import { mkdir as mkdir3, rm as rm4 } from "node:fs/promises";
+import { mkdir as mkdir3, rm as rm5 } from "node:fs/promises";
 import path17 from "node:path";
 function fileUrl(dir) {
   return `file://${path17.join(dir, BINARY_CACHE_DIR)}`;
 }
 async function writeCacheEntry(store, dir, metadata2, signingKey) {
-  await rm4(dir, { recursive: true, force: true });
+  await rm5(dir, { recursive: true, force: true });
   await mkdir3(dir, { recursive: true });
   if (signingKey) {
     await withKeyFile(
@@ -73978,7 +74129,9 @@ var State = {
   MainFinishedAt: "main-finished-at",
   Comment: "comment",
   Trace: "trace",
-  Incremental: "incremental"
+  Incremental: "incremental",
+  /** The job's listener (observe/): its pid, socket and records file, or why there is none. */
+  Observation: "observation"
 };
 
 // src/action/trace.ts
@@ -76957,6 +77110,8 @@ async function exportSpans(config, state3, nodes, options = {}) {
       parent ?? ROOT_CONTEXT
     );
     if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error });
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime2(event.atMs));
     const context6 = trace.setSpan(parent ?? ROOT_CONTEXT, span);
     for (const child2 of node.children ?? []) emit(child2, context6);
     span.end(hrTime2(Math.max(node.startMs, node.endMs)));
@@ -77026,6 +77181,9 @@ function loadIncrementalState() {
     return void 0;
   }
 }
+function loadCollectorState() {
+  return parseCollectorState(getState(State.Observation));
+}
 
 // src/action/trace-steps.ts
 function configured() {
@@ -77041,7 +77199,12 @@ function phaseNodes(phases, fallbackStartMs) {
     return { name: p.name, startMs, endMs: startMs + p.ms };
   });
 }
-var KIND_NAMES = { ifd: "ifd-straggler", batch: "batch", other: "other" };
+var KIND_NAMES = {
+  ifd: "ifd-straggler",
+  batch: "batch",
+  "ifd-other": "ifd-other",
+  other: "other"
+};
 function mainBuildNode(audit2, window2) {
   const clamp = (ms) => Math.min(window2.endMs, Math.max(window2.startMs, ms));
   const node = {
@@ -77055,6 +77218,8 @@ function mainBuildNode(audit2, window2) {
     return node;
   }
   node.attributes = {
+    "some_cabal2nix.audit.evidence": audit2.evidence.mode,
+    ...audit2.evidence.mode === "inferred" ? { "some_cabal2nix.audit.inferred_because": audit2.evidence.reason } : {},
     "some_cabal2nix.audit.stragglers": audit2.stragglers.length,
     "some_cabal2nix.audit.other_batches": audit2.otherBatches.length
   };
@@ -77117,6 +77282,430 @@ async function writeSummary(markdown) {
   }
 }
 
+// src/action/observe/redact.ts
+var SHORTEST_SECRET = 4;
+function redactor(secrets) {
+  const values = [...new Set(secrets.filter((s) => s.length >= SHORTEST_SECRET))].sort(
+    (a, b) => b.length - a.length
+  );
+  return (text) => {
+    let out = text;
+    for (const value of values) out = out.split(value).join("***");
+    return redactSecrets(out);
+  };
+}
+function registeredSecrets(env = process.env) {
+  const headers = traceConfig(env, readTraceInputs())?.headers ?? {};
+  return [...secretInputs(), ...Object.values(headers)].filter(Boolean);
+}
+function redactTree(node, redact) {
+  const attributes = (a) => a && Object.fromEntries(
+    Object.entries(a).map(([k, v]) => [k, typeof v === "string" ? redact(v) : v])
+  );
+  return {
+    ...node,
+    name: redact(node.name),
+    ...node.attributes ? { attributes: attributes(node.attributes) } : {},
+    ...node.error ? { error: redact(node.error) } : {},
+    ...node.events ? { events: node.events.map((e) => ({ ...e, attributes: attributes(e.attributes) })) } : {},
+    ...node.children ? { children: node.children.map((c) => redactTree(c, redact)) } : {}
+  };
+}
+
+// src/action/observe/spans.ts
+var SPAN_LIMIT = 2e3;
+function activityNode(a) {
+  const attributes = {
+    "nix.activity": a.activity,
+    [a.activity === "build" ? "nix.drv.path" : "nix.store.path"]: a.path,
+    "some_cabal2nix.kind": a.kind
+  };
+  if (a.machine) attributes[a.activity === "build" ? "nix.machine" : "nix.substituter"] = a.machine;
+  if (a.bytes !== void 0) attributes["nix.bytes"] = a.bytes;
+  const node = {
+    name: `${a.activity} ${a.name}`,
+    startMs: a.startMs,
+    endMs: a.endMs,
+    attributes
+  };
+  if (a.failure) {
+    node.error = "the build failed";
+    node.events = [
+      {
+        name: "last log lines",
+        atMs: a.endMs,
+        attributes: { "nix.log": a.failure.lastLines.join("\n") }
+      }
+    ];
+  }
+  return node;
+}
+function phaseNodes2(a) {
+  return a.phases.map((p) => ({
+    name: p.name,
+    startMs: p.startMs,
+    endMs: p.endMs,
+    attributes: { "nix.phase": p.name }
+  }));
+}
+function observedMainBuildNode(processes, options) {
+  const limit = options.limit ?? SPAN_LIMIT;
+  const activities = processes.flatMap((p) => p.activities);
+  const total = processes.length + activities.reduce((sum, a) => sum + 1 + a.phases.length, 0);
+  let budget = Math.max(0, limit - processes.length);
+  const byLength = [...activities].sort((x, y) => y.endMs - y.startMs - (x.endMs - x.startMs));
+  const kept = new Set(byLength.slice(0, budget));
+  budget -= kept.size;
+  const withPhases = /* @__PURE__ */ new Set();
+  for (const a of byLength) {
+    if (!kept.has(a) || a.phases.length === 0 || a.phases.length > budget) continue;
+    withPhases.add(a);
+    budget -= a.phases.length;
+  }
+  const shown = processes.length + kept.size + [...withPhases].reduce((sum, a) => sum + a.phases.length, 0);
+  const children = processes.map((p) => ({
+    name: `nix process ${p.connection}`,
+    startMs: p.startMs,
+    endMs: p.endMs,
+    attributes: {
+      "nix.process.exited": p.exited,
+      "nix.evaluation_ms": Math.round(p.outsideMs),
+      "nix.activities": p.activities.length
+    },
+    children: p.activities.filter((a) => kept.has(a)).map((a) => ({
+      ...activityNode(a),
+      ...withPhases.has(a) ? { children: phaseNodes2(a) } : {}
+    }))
+  }));
+  return {
+    name: "main build",
+    startMs: options.window.startMs,
+    endMs: options.window.endMs,
+    attributes: {
+      "some_cabal2nix.audit.evidence": "observed",
+      "some_cabal2nix.spans.limit": limit,
+      "some_cabal2nix.spans.cut": total - shown
+    },
+    children
+  };
+}
+
+// src/action/observe/observed-audit.ts
+function activityKind(activity, ifdDrvs, ourBatchName) {
+  const name = storeName(activity.path);
+  if (ifdOf(name)) return "ifd-straggler";
+  if (isBatchName(name, ourBatchName)) return "batch";
+  if (activity.activity === "build" && ifdDrvs.has(activity.path)) return "ifd-other";
+  return activity.activity === "build" ? "build" : "substitute";
+}
+var REPORT_KIND = {
+  "ifd-straggler": "ifd",
+  batch: "batch",
+  "ifd-other": "ifd-other",
+  build: "other",
+  substitute: "other"
+};
+function observedMainBuild(observation, ours, window2) {
+  const ourName = storeName(ours.outPath);
+  const processes = observation.processes.filter((p) => p.startMs >= window2.startMs && p.startMs <= window2.endMs).map((p) => {
+    const ifds = new Set(p.ifdDrvs);
+    return {
+      ...p,
+      activities: p.activities.filter((a) => a.path !== ours.drvPath && a.path !== ours.outPath).map((a) => ({ ...a, name: storeName(a.path), kind: activityKind(a, ifds, ourName) }))
+    };
+  });
+  const activities = processes.flatMap((p) => p.activities);
+  const first = /* @__PURE__ */ new Map();
+  for (const a of [...activities].sort((x, y) => x.startMs - y.startMs))
+    if (!first.has(a.path)) first.set(a.path, a);
+  const unique = [...first.values()];
+  return {
+    processes,
+    built: unique.filter((a) => a.activity === "build").map((a) => ({
+      drvPath: a.path,
+      name: a.name,
+      kind: REPORT_KIND[a.kind],
+      startMs: a.startMs,
+      endMs: a.endMs
+    })),
+    substituted: unique.filter((a) => a.activity === "substitute").map((a) => ({
+      path: a.path,
+      name: a.name,
+      kind: REPORT_KIND[a.kind],
+      atMs: a.startMs,
+      endMs: a.endMs,
+      ...a.bytes !== void 0 ? { narSize: a.bytes } : {}
+    })),
+    otherIfds: unique.filter((a) => a.kind === "ifd-other").map((a) => ({ name: a.name, drvPath: a.path, ms: a.endMs - a.startMs })),
+    evaluationMs: processes.reduce((sum, p) => sum + p.outsideMs, 0)
+  };
+}
+
+// src/action/observe/processes.ts
+var ACT_COPY_PATH = 100;
+var ACT_FILE_TRANSFER = 101;
+var ACT_BUILD = 105;
+var ACT_SUBSTITUTE = 108;
+var RES_BUILD_LOG_LINE = 101;
+var RES_SET_PHASE = 104;
+var RES_PROGRESS = 105;
+var LAST_LINES = 25;
+var ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+var IFD_TRACE = /built '([^'^]+\.drv)(?:\^[^']*)?' during evaluation due to an import from derivation/;
+var BUILD_FAILED = /(?:builder for|Cannot build) '([^']+\.drv)'/;
+var ObservationBuilder = class {
+  open = /* @__PURE__ */ new Map();
+  done = [];
+  listenerStartMs;
+  listenerPid;
+  stopped;
+  add(event) {
+    switch (event.event) {
+      case "start":
+        this.listenerStartMs = event.atMs;
+        this.listenerPid = event.pid;
+        return;
+      case "stop":
+        this.stopped = { atMs: event.atMs, reason: event.reason };
+        return;
+      case "open":
+        this.open.set(event.connection, {
+          connection: event.connection,
+          startMs: event.atMs,
+          lastMs: event.atMs,
+          activities: /* @__PURE__ */ new Map(),
+          ifdDrvs: /* @__PURE__ */ new Set(),
+          failed: /* @__PURE__ */ new Set(),
+          unreadable: 0
+        });
+        return;
+      case "close": {
+        const process5 = this.open.get(event.connection);
+        if (!process5) return;
+        process5.endMs = event.atMs;
+        this.open.delete(event.connection);
+        this.done.push(finish(process5, true));
+        return;
+      }
+      case "line": {
+        const process5 = this.open.get(event.connection);
+        if (!process5) return;
+        process5.lastMs = event.atMs;
+        let record;
+        try {
+          record = JSON.parse(event.text);
+        } catch {
+          process5.unreadable++;
+          return;
+        }
+        apply(process5, record, event.atMs);
+      }
+    }
+  }
+  finish() {
+    for (const process5 of this.open.values()) this.done.push(finish(process5, false));
+    this.open.clear();
+    return {
+      listenerStartMs: this.listenerStartMs,
+      listenerPid: this.listenerPid,
+      stopped: this.stopped,
+      processes: this.done.sort((a, b) => a.startMs - b.startMs)
+    };
+  }
+};
+function apply(process5, record, atMs) {
+  const id = typeof record.id === "number" ? record.id : void 0;
+  switch (record.action) {
+    case "start":
+      if (id === void 0) return;
+      process5.activities.set(id, {
+        type: record.type ?? 0,
+        parent: record.parent ?? 0,
+        fields: Array.isArray(record.fields) ? record.fields : [],
+        startMs: atMs,
+        phases: [],
+        lastLines: [],
+        downloaded: 0,
+        copied: 0
+      });
+      return;
+    case "stop": {
+      const activity = id === void 0 ? void 0 : process5.activities.get(id);
+      if (activity && activity.endMs === void 0) activity.endMs = atMs;
+      return;
+    }
+    case "result": {
+      const activity = id === void 0 ? void 0 : process5.activities.get(id);
+      if (!activity) return;
+      const fields = Array.isArray(record.fields) ? record.fields : [];
+      if (record.type === RES_SET_PHASE && typeof fields[0] === "string")
+        activity.phases.push({ name: fields[0], startMs: atMs });
+      else if (record.type === RES_BUILD_LOG_LINE && typeof fields[0] === "string") {
+        activity.lastLines.push(fields[0]);
+        if (activity.lastLines.length > LAST_LINES) activity.lastLines.shift();
+      } else if (record.type === RES_PROGRESS && typeof fields[0] === "number") {
+        if (activity.type === ACT_FILE_TRANSFER) activity.downloaded = fields[0];
+        else if (activity.type === ACT_COPY_PATH) activity.copied = fields[0];
+      }
+      return;
+    }
+    case "msg": {
+      const text = (record.msg ?? "").replace(ANSI, "");
+      const ifd = IFD_TRACE.exec(text);
+      if (ifd) process5.ifdDrvs.add(ifd[1]);
+      const failed = (record.level ?? 9) === 0 ? BUILD_FAILED.exec(text) : null;
+      if (failed) process5.failed.add(failed[1]);
+    }
+  }
+}
+function ancestorOf(activities, id, types2) {
+  for (let at = id, hops = 0; at && hops < 64; hops++) {
+    const activity = activities.get(at);
+    if (!activity) return void 0;
+    if (types2.includes(activity.type)) return at;
+    at = activity.parent;
+  }
+  return void 0;
+}
+function coveredMs(intervals) {
+  const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
+  let total = 0;
+  let start = -Infinity;
+  let end = -Infinity;
+  for (const i of sorted) {
+    if (i.startMs > end) {
+      if (end > start) total += end - start;
+      start = i.startMs;
+      end = i.endMs;
+    } else end = Math.max(end, i.endMs);
+  }
+  if (end > start) total += end - start;
+  return total;
+}
+function finish(process5, exited) {
+  const endMs = process5.endMs ?? process5.lastMs;
+  const bytes = /* @__PURE__ */ new Map();
+  for (const [id, activity] of process5.activities) {
+    if (activity.type !== ACT_FILE_TRANSFER && activity.type !== ACT_COPY_PATH) continue;
+    const owner = ancestorOf(process5.activities, id, [ACT_SUBSTITUTE, ACT_BUILD]);
+    if (owner === void 0) continue;
+    const sum = bytes.get(owner) ?? { downloaded: 0, copied: 0 };
+    sum.downloaded += activity.downloaded;
+    sum.copied += activity.copied;
+    bytes.set(owner, sum);
+  }
+  const activities = [];
+  for (const [id, a] of process5.activities) {
+    if (a.type !== ACT_BUILD && a.type !== ACT_SUBSTITUTE) continue;
+    const path21 = a.fields[0];
+    if (typeof path21 !== "string" || !path21) continue;
+    const stopMs = a.endMs ?? endMs;
+    const phases = a.phases.map((p, i) => ({
+      name: p.name,
+      startMs: p.startMs,
+      endMs: a.phases[i + 1]?.startMs ?? stopMs
+    }));
+    const moved = bytes.get(id);
+    const machine = typeof a.fields[1] === "string" && a.fields[1] ? a.fields[1] : void 0;
+    activities.push({
+      activity: a.type === ACT_BUILD ? "build" : "substitute",
+      path: path21,
+      startMs: a.startMs,
+      endMs: stopMs,
+      ...machine ? { machine } : {},
+      ...moved && (moved.downloaded || moved.copied) ? { bytes: moved.downloaded || moved.copied } : {},
+      phases,
+      ...a.type === ACT_BUILD && process5.failed.has(path21) ? { failure: { lastLines: a.lastLines } } : {}
+    });
+  }
+  activities.sort((a, b) => a.startMs - b.startMs);
+  return {
+    connection: process5.connection,
+    startMs: process5.startMs,
+    endMs,
+    exited,
+    activities,
+    ifdDrvs: [...process5.ifdDrvs],
+    outsideMs: Math.max(0, endMs - process5.startMs - coveredMs(activities)),
+    unreadable: process5.unreadable
+  };
+}
+
+// src/action/observe/records.ts
+import { createReadStream as createReadStream4 } from "node:fs";
+import { createInterface } from "node:readline";
+function parseRecordLine(line) {
+  const fields = line.split("	", 3);
+  const number = (s) => s && /^\d+$/.test(s) ? Number(s) : void 0;
+  const [tag, a, b] = fields;
+  const first = number(a);
+  if (first === void 0) return void 0;
+  switch (tag) {
+    case "S": {
+      const pid = number(b);
+      return pid === void 0 ? void 0 : { event: "start", atMs: first, pid };
+    }
+    case "E":
+      return b === "signal" || b === "lifetime" ? { event: "stop", atMs: first, reason: b } : void 0;
+    case "O":
+    case "C": {
+      const atMs = number(b);
+      if (atMs === void 0) return void 0;
+      return { event: tag === "O" ? "open" : "close", connection: first, atMs };
+    }
+    case "L": {
+      const rest = line.slice(tag.length + a.length + 2);
+      const tab = rest.indexOf("	");
+      const atMs = tab > 0 ? number(rest.slice(0, tab)) : void 0;
+      if (atMs === void 0) return void 0;
+      return { event: "line", connection: first, atMs, text: rest.slice(tab + 1) };
+    }
+  }
+  return void 0;
+}
+async function* readRecords(file) {
+  const lines = createInterface({
+    input: createReadStream4(file, { encoding: "utf8" }),
+    crlfDelay: Infinity
+  });
+  for await (const line of lines) {
+    const event = parseRecordLine(line);
+    if (event) yield event;
+  }
+}
+
+// src/action/observe/steps.ts
+var NOT_OBSERVED = "no nix command reported during the main build: nix-build, nix-instantiate and nix-shell are not observed by Nix (or a later step replaced NIX_CONFIG)";
+async function finishObservation(state3, ours, window2) {
+  if (!state3) return { mode: "inferred", reason: "the main step started no listener" };
+  if (state3.status === "off") return { mode: "inferred", reason: state3.reason };
+  try {
+    const gone = await stopListener(state3);
+    const builder = new ObservationBuilder();
+    for await (const event of readRecords(state3.recordsFile)) builder.add(event);
+    const observation = builder.finish();
+    if (gone) {
+      const reason = observation.stopped?.reason === "lifetime" ? `the listener stopped after its ${LISTENER_LIFETIME_MS / 36e5} h bound` : gone;
+      warning(`some-cabal2nix: ${reason}; the main build is audited from Nix's logs instead`);
+      return { mode: "inferred", reason };
+    }
+    const main = observedMainBuild(observation, ours, window2);
+    if (main.processes.length === 0) return { mode: "inferred", reason: NOT_OBSERVED };
+    return { mode: "observed", main };
+  } catch (error2) {
+    const reason = `the listener's records could not be read (${error2.message})`;
+    warning(`some-cabal2nix: ${reason}; the main build is audited from Nix's logs instead`);
+    return { mode: "inferred", reason };
+  } finally {
+    await removeRecords(state3).catch(() => void 0);
+  }
+}
+async function discardObservation(state3) {
+  if (state3?.status !== "listening") return;
+  await stopListener(state3).catch(() => void 0);
+  await removeRecords(state3).catch(() => void 0);
+}
+
 // src/action/post.ts
 function mainBuildDuration(finishedAtState, now) {
   const finishedAt = Number(finishedAtState);
@@ -77125,7 +77714,7 @@ function mainBuildDuration(finishedAtState, now) {
   }
   return Math.max(0, now - finishedAt);
 }
-async function updateComment2(report, state3) {
+async function updateComment2(report, state3, redact) {
   if (!state3 || state3.status !== "posted" && state3.status !== "failed") {
     debug(
       `no pull request comment to update (${state3 ? state3.status : "none from the main step"})`
@@ -77139,7 +77728,7 @@ async function updateComment2(report, state3) {
     token,
     baseUrl: process.env.GITHUB_API_URL,
     commentId: state3.commentId,
-    body: renderCommentBody(report, { commentId: state3.commentId, runUrl: runUrl() }),
+    body: redact(renderCommentBody(report, { commentId: state3.commentId, runUrl: runUrl() })),
     knownCommentId: state3.status === "posted" ? state3.id : void 0,
     knownLogin: state3.status === "posted" ? state3.login || void 0 : void 0,
     log: (line) => debug(line)
@@ -77151,18 +77740,24 @@ async function updateComment2(report, state3) {
   }
 }
 async function audit(report, window2) {
+  const ours = {
+    drvPath: report.drvPath,
+    outPath: report.storePath,
+    overridesFile: report.overridesFile,
+    overrides: report.packages.length
+  };
   try {
-    return await auditMainBuild(
-      {
-        drvPath: report.drvPath,
-        outPath: report.storePath,
-        overridesFile: report.overridesFile,
-        overrides: report.packages.length
-      },
-      window2
+    const outcome = await finishObservation(loadCollectorState(), ours, window2);
+    const audited = await auditMainBuild(
+      ours,
+      window2,
+      outcome.mode === "observed" ? { observed: outcome.main } : { inferredBecause: outcome.reason }
     );
+    const span = outcome.mode === "observed" && audited.status === "ok" ? observedMainBuildNode(outcome.main.processes, { window: window2 }) : mainBuildNode(audited, window2);
+    return { audit: audited, span };
   } catch (error2) {
-    return { status: "unknown", reason: errorMessage(error2) };
+    const unknown = { status: "unknown", reason: errorMessage(error2) };
+    return { audit: unknown, span: mainBuildNode(unknown, window2) };
   }
 }
 function measureMainBuild(startedAt) {
@@ -77176,11 +77771,11 @@ function measureMainBuild(startedAt) {
   );
   return { startMs: startedAt - mainBuildMs, endMs: startedAt };
 }
-function traceSteps(report, window2, timer, startedAt) {
+function traceSteps(mainBuild, redact, timer, startedAt) {
   const endMs = Date.now();
   return tracePostStep(
     [
-      mainBuildNode(report.audit, window2),
+      redactTree(mainBuild, redact),
       {
         name: "some-cabal2nix post step",
         startMs: startedAt,
@@ -77223,7 +77818,9 @@ async function runPost() {
   const window2 = measureMainBuild(startedAt);
   if (!window2) return;
   report.mainBuildMs = window2.endMs - window2.startMs;
-  report.audit = await timer.time("audit", () => audit(report, window2));
+  const redact = redactor(registeredSecrets());
+  const audited = await timer.time("audit", () => audit(report, window2));
+  report.audit = audited.audit;
   info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
   const incremental = loadIncrementalState();
   if (incremental)
@@ -77233,16 +77830,18 @@ async function runPost() {
     );
   await timer.time(
     "summary",
-    () => writeSummary(renderPostSummary(report) + incrementalSection(report).join("\n"))
+    () => writeSummary(redact(renderPostSummary(report) + incrementalSection(report).join("\n")))
   );
-  await timer.time("comment", () => updateComment2(report, loadCommentState()));
-  await traceSteps(report, window2, timer, startedAt);
+  await timer.time("comment", () => updateComment2(report, loadCommentState(), redact));
+  await traceSteps(audited.span, redact, timer, startedAt);
 }
 async function post() {
   try {
     await runPost();
   } catch (error2) {
     warning(`some-cabal2nix post step: ${errorMessage(error2)}`);
+  } finally {
+    await discardObservation(loadCollectorState());
   }
 }
 

@@ -1,4 +1,4 @@
-// Bundles the three entry points into dist/. esbuild output is deterministic, so
+// Bundles the four entry points into dist/. esbuild output is deterministic, so
 // __tests__/dist.test.ts can rebundle into a temp dir and compare bytes with the committed dist/.
 import { build } from 'esbuild'
 import { chmod, readFile, writeFile } from 'node:fs/promises'
@@ -10,7 +10,12 @@ const outdir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root,
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: 'src/index.ts', post: 'src/post-entry.ts', cli: 'src/cli.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post-entry.ts',
+    cli: 'src/cli.ts',
+    observer: 'src/observer-entry.ts'
+  },
   outdir,
   bundle: true,
   platform: 'node',

@@ -83,8 +83,11 @@ export class SimulatedRunner {
       output: path.join(dir, 'output'),
       state: path.join(dir, 'state'),
       summary: path.join(dir, 'summary.md'),
-      event: path.join(dir, 'event.json')
+      event: path.join(dir, 'event.json'),
+      env: path.join(dir, 'env')
     }
+    /** Variables a step exported through $GITHUB_ENV: every later step of the job gets them. */
+    this.exported = {}
   }
 
   /** @param {RunnerJob} job */
@@ -119,6 +122,7 @@ export class SimulatedRunner {
       GITHUB_OUTPUT: this.files.output,
       GITHUB_STATE: this.files.state,
       GITHUB_STEP_SUMMARY: this.files.summary,
+      GITHUB_ENV: this.files.env,
       GITHUB_EVENT_PATH: this.files.event,
       GITHUB_EVENT_NAME: this.job.event?.name ?? 'push',
       GITHUB_REPOSITORY: 'octo-org/haskell-app',
@@ -127,6 +131,7 @@ export class SimulatedRunner {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_API_URL: 'https://api.github.invalid',
       ...this.job.env,
+      ...this.exported,
       ...extra
     }
     for (const [name, value] of Object.entries(inputs))
@@ -159,6 +164,8 @@ export class SimulatedRunner {
       )
     })
     const ms = performance.now() - started
+    Object.assign(this.exported, parseFileCommands(await readFile(this.files.env, 'utf8')))
+    await writeFile(this.files.env, '')
     const pick = (/** @type {string} */ kind) =>
       stdout
         .split('\n')
@@ -179,6 +186,15 @@ export class SimulatedRunner {
       warnings: pick('warning'),
       errors: pick('error')
     }
+  }
+
+  /**
+   * The environment the job's later steps run with (what the main step exported through
+   * $GITHUB_ENV, e.g. NIX_CONFIG), for a test's "main build" between the two steps.
+   * @returns {Record<string, string>}
+   */
+  jobEnv() {
+    return { ...this.exported }
   }
 
   /** @param {Record<string, string>} [extraEnv] */

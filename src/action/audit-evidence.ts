@@ -1,13 +1,14 @@
 /**
  * The audit's side effects: read what Nix recorded while the main build ran (build logs under
- * $NIX_LOG_DIR, registrations in `nix path-info --all`, the batches' `.drv` files) and hand it to
- * audit.ts's pure classification.
+ * $NIX_LOG_DIR, registrations in `nix path-info --all`, the batches' `.drv` files) — or take what
+ * the job's Nix processes reported (observe/) — and hand it to audit.ts's pure classification.
  */
 import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { errorMessage } from '../common/errors.js'
 import {
   auditFrom,
+  auditFromObserved,
   derivationEnv,
   drvPathOfLog,
   isBatchName,
@@ -15,6 +16,7 @@ import {
   type BuiltDerivation,
   type Evidence,
   type MainBuildAudit,
+  type ObservedFindings,
   type OurBatch
 } from './audit.js'
 import { NixStore } from './store.js'
@@ -82,31 +84,71 @@ async function drvEnv(drvPath: string): Promise<Record<string, string> | undefin
   return text === undefined ? undefined : derivationEnv(text)
 }
 
-/** Reads what Nix recorded between the end of our main step and now; an unknown audit when it cannot. */
+/** The batches' `.drv` environments, a substituted batch's through its deriver. */
+async function batchEnvs(drvs: string[], substituted: PathInfo[]): Promise<Evidence['envs']> {
+  const envs: Evidence['envs'] = {}
+  for (const drv of drvs) {
+    const env = await drvEnv(drv)
+    if (env) envs[drv] = env
+  }
+  for (const i of substituted) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver]
+  return envs
+}
+
+/** The observed audit: the observation names a substituted batch's path, not its derivation. */
+async function observedAudit(
+  found: ObservedFindings,
+  ours: OurBatch,
+  window: { startMs: number; endMs: number },
+  cwd: string
+): Promise<MainBuildAudit> {
+  const substitutedBatches = found.substituted.filter(s => s.kind === 'batch').map(s => s.path)
+  const batches = substitutedBatches.length
+    ? await new NixStore(cwd).pathInfo(substitutedBatches)
+    : []
+  const envs = await batchEnvs(
+    [
+      ...(ours.drvPath ? [ours.drvPath] : []),
+      ...found.built.filter(d => d.kind === 'batch').map(d => d.drvPath),
+      ...batches.flatMap(i => (i.deriver ? [i.deriver] : []))
+    ],
+    batches
+  )
+  return auditFromObserved(found, envs, ours, window)
+}
+
+/**
+ * The main build's audit: from what the job's Nix processes reported when there is an
+ * observation, else from what Nix recorded between the end of our main step and now
+ * (`inferredBecause` says why); an unknown audit when neither can be read.
+ */
 export async function auditMainBuild(
   ours: OurBatch,
   window: { startMs: number; endMs: number },
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}
+  options: {
+    env?: NodeJS.ProcessEnv
+    cwd?: string
+    observed?: ObservedFindings
+    inferredBecause?: string
+  } = {}
 ): Promise<MainBuildAudit> {
+  const cwd = options.cwd ?? process.cwd()
   try {
+    if (options.observed) return await observedAudit(options.observed, ours, window, cwd)
     const built = await buildLogsIn(nixLogDir(options.env), window)
-    const registered = await registeredIn(window, options.cwd ?? process.cwd())
-    const envs: Evidence['envs'] = {}
+    const registered = await registeredIn(window, cwd)
     const ourName = storeName(ours.outPath)
-    const batchDrvs = [
-      ...(ours.drvPath ? [ours.drvPath] : []),
-      ...built.filter(d => isBatchName(d.name, ourName)).map(d => d.drvPath),
-      ...registered
-        .filter(i => isBatchName(storeName(i.path), ourName) && i.deriver)
-        .map(i => i.deriver as string)
-    ]
-    for (const drv of batchDrvs) {
-      const env = await drvEnv(drv)
-      if (env) envs[drv] = env
-    }
-    // A substituted batch is compared through its deriver's environment.
-    for (const i of registered) if (i.deriver && envs[i.deriver]) envs[i.path] = envs[i.deriver]
-    return auditFrom({ built, registered, envs }, ours, window)
+    const envs = await batchEnvs(
+      [
+        ...(ours.drvPath ? [ours.drvPath] : []),
+        ...built.filter(d => isBatchName(d.name, ourName)).map(d => d.drvPath),
+        ...registered
+          .filter(i => isBatchName(storeName(i.path), ourName) && i.deriver)
+          .map(i => i.deriver as string)
+      ],
+      registered
+    )
+    return auditFrom({ built, registered, envs }, ours, window, options.inferredBecause)
   } catch (error) {
     return { status: 'unknown', reason: errorMessage(error) }
   }

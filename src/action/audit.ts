@@ -1,6 +1,8 @@
 /**
  * Stage "audit": what the main build (the steps between our main step and our post step) built
- * and substituted, from the evidence Nix leaves behind on every version from 2.8 to 2.34:
+ * and substituted. Observed (observe/): the job's own Nix processes reported every build and
+ * substitution to our listener, in ms. Inferred, where that is not available: from the evidence
+ * Nix leaves behind on every version from 2.8 to 2.34:
  *   - one build log per built derivation under $NIX_LOG_DIR/drvs/<2>/<rest>.drv[.bz2]; the file's
  *     birth time and mtime bracket the build;
  *   - a registrationTime (seconds) per valid path in `nix path-info --all --json` (read through
@@ -11,7 +13,8 @@
 import path from 'node:path'
 import type { PathInfo } from './store/path-info.js'
 
-export type DerivationKind = 'ifd' | 'batch' | 'other'
+/** `ifd-other`: an import from derivation that is not Hackage's (known only when observed). */
+export type DerivationKind = 'ifd' | 'batch' | 'ifd-other' | 'other'
 
 export interface BuiltDerivation {
   drvPath: string
@@ -27,9 +30,29 @@ export interface SubstitutedPath {
   path: string
   name: string
   kind: DerivationKind
-  /** Epoch ms (Nix records whole seconds). */
+  /** Epoch ms: the start when observed, else the registration (Nix records whole seconds). */
   atMs: number
+  /** Epoch ms, when observed. */
+  endMs?: number
+  /** Observed: the bytes Nix reported moving; inferred: the NAR size. */
   narSize?: number
+}
+
+/** How the audit knows: every Nix process of the job reported to us, or Nix's logs afterwards. */
+export type AuditEvidence = { mode: 'observed' } | { mode: 'inferred'; reason: string }
+
+export interface OtherIfd {
+  name: string
+  drvPath: string
+  ms: number
+}
+
+/** What the job's Nix processes reported (observe/observed-audit.ts), ready to classify. */
+export interface ObservedFindings {
+  built: BuiltDerivation[]
+  substituted: SubstitutedPath[]
+  otherIfds: OtherIfd[]
+  evaluationMs: number
 }
 
 export interface Straggler {
@@ -51,6 +74,7 @@ export interface OtherBatch {
 export type MainBuildAudit =
   | {
       status: 'ok'
+      evidence: AuditEvidence
       windowStartMs: number
       windowEndMs: number
       overrides: number
@@ -58,6 +82,10 @@ export type MainBuildAudit =
       substituted: SubstitutedPath[]
       stragglers: Straggler[]
       otherBatches: OtherBatch[]
+      /** Imports from derivations that are not Hackage's (observed only). */
+      otherIfds: OtherIfd[]
+      /** The main build's Nix processes outside builds and substitutions (observed only). */
+      evaluationMs?: number
     }
   | { status: 'unknown'; reason: string }
 
@@ -196,6 +224,10 @@ function durationOf(d: BuiltDerivation): number {
   return d.startMs === undefined ? 0 : Math.max(0, d.endMs - d.startMs)
 }
 
+function substitutionMs(s: SubstitutedPath): number {
+  return s.endMs === undefined ? 0 : Math.max(0, s.endMs - s.atMs)
+}
+
 /** Groups the IFD derivations by package: one straggler per package, with its fix. */
 export function stragglersOf(
   built: BuiltDerivation[],
@@ -219,7 +251,7 @@ export function stragglersOf(
     byPackage.set(key, entry)
   }
   for (const d of built) add(d.name, durationOf(d))
-  for (const s of substituted) add(s.name, 0)
+  for (const s of substituted) add(s.name, substitutionMs(s))
   return [...byPackage.values()].sort((a, b) => a.package.localeCompare(b.package))
 }
 
@@ -232,11 +264,12 @@ export interface Evidence {
   envs: Record<string, Record<string, string>>
 }
 
-/** The audit from the evidence: pure. */
+/** The audit from the log-file evidence: pure. */
 export function auditFrom(
   evidence: Evidence,
   ours: OurBatch,
-  window: { startMs: number; endMs: number }
+  window: { startMs: number; endMs: number },
+  reason = 'not observed'
 ): MainBuildAudit {
   const ourName = storeName(ours.outPath)
   const built = evidence.built
@@ -263,23 +296,50 @@ export function auditFrom(
       narSize: i.narSize
     }))
     .sort((a, b) => a.atMs - b.atMs)
-  const ourEnv = ours.drvPath ? evidence.envs[ours.drvPath] : undefined
+  return okAudit({ built, substituted, otherIfds: [] }, evidence.envs, ours, window, {
+    mode: 'inferred',
+    reason
+  })
+}
+
+/** The audit from what the job's Nix processes reported: pure. */
+export function auditFromObserved(
+  observed: ObservedFindings,
+  envs: Evidence['envs'],
+  ours: OurBatch,
+  window: { startMs: number; endMs: number }
+): MainBuildAudit {
+  return okAudit(observed, envs, ours, window, { mode: 'observed' })
+}
+
+/** What either mode found, classified the same way. */
+function okAudit(
+  found: Omit<ObservedFindings, 'evaluationMs'> & { evaluationMs?: number },
+  envs: Evidence['envs'],
+  ours: OurBatch,
+  window: { startMs: number; endMs: number },
+  evidence: AuditEvidence
+): MainBuildAudit {
+  const ourEnv = ours.drvPath ? envs[ours.drvPath] : undefined
   const otherBatches: OtherBatch[] = [
-    ...built.filter(d => d.kind === 'batch').map(d => d.drvPath),
-    ...substituted.filter(s => s.kind === 'batch').map(s => s.path)
+    ...found.built.filter(d => d.kind === 'batch').map(d => d.drvPath),
+    ...found.substituted.filter(s => s.kind === 'batch').map(s => s.path)
   ].map(p => {
-    const theirs = evidence.envs[p]
+    const theirs = envs[p]
     return { path: p, reasons: ourEnv && theirs ? batchDifferences(ourEnv, theirs) : [] }
   })
   return {
     status: 'ok',
+    evidence,
     windowStartMs: window.startMs,
     windowEndMs: window.endMs,
     overrides: ours.overrides,
-    built,
-    substituted,
-    stragglers: stragglersOf(built, substituted, ours.overridesFile),
-    otherBatches
+    built: found.built,
+    substituted: found.substituted,
+    stragglers: stragglersOf(found.built, found.substituted, ours.overridesFile),
+    otherBatches,
+    otherIfds: found.otherIfds,
+    ...(found.evaluationMs !== undefined ? { evaluationMs: found.evaluationMs } : {})
   }
 }
 
@@ -289,6 +349,8 @@ export interface BuildFigures {
   longest?: { name: string; ms: number }
   substituted: number
   substitutedBytes: number
+  /** 0 when inferred: registration times have no duration. */
+  substitutedMs: number
   ifdMs: number
 }
 
@@ -304,6 +366,11 @@ export function buildFigures(audit: Extract<MainBuildAudit, { status: 'ok' }>): 
     longest,
     substituted: audit.substituted.length,
     substitutedBytes: audit.substituted.reduce((sum, s) => sum + (s.narSize ?? 0), 0),
-    ifdMs: audit.built.filter(d => d.kind === 'ifd').reduce((sum, d) => sum + durationOf(d), 0)
+    substitutedMs: audit.substituted.reduce((sum, s) => sum + substitutionMs(s), 0),
+    ifdMs:
+      audit.built
+        .filter(d => d.kind === 'ifd' || d.kind === 'ifd-other')
+        .reduce((sum, d) => sum + durationOf(d), 0) +
+      audit.substituted.filter(s => s.kind === 'ifd').reduce((sum, s) => sum + substitutionMs(s), 0)
   }
 }

@@ -107,15 +107,24 @@ function commentMode(): CommentMode {
   throw new BatchError('usage', `input comment must be auto, true or false, not '${raw}'`)
 }
 
+/**
+ * The secret inputs' values: masked in the log here, and redacted by the post step from what it
+ * sends (spans, comment, summary), which the runner's masking does not reach.
+ */
+export function secretInputs(): string[] {
+  const signingKey = input('signing-key').trim()
+  const values = [signingKey, input('cachix-auth-token').trim(), input('github-token').trim()]
+  // The base64 half of a Nix key (`name:base64`) is the secret; mask it on its own too.
+  const secretPart = signingKey && secretPartOf(signingKey)
+  if (secretPart) values.push(secretPart)
+  return values.filter(Boolean)
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const signingKey = input('signing-key').trim() || undefined
   const cachixAuthToken = input('cachix-auth-token').trim() || undefined
   const githubToken = input('github-token').trim() || undefined
-  for (const secret of [signingKey, cachixAuthToken, githubToken])
-    if (secret) core.setSecret(secret)
-  // The base64 half of a Nix key (`name:base64`) is the secret; mask it on its own too.
-  const secretPart = signingKey && secretPartOf(signingKey)
-  if (secretPart) core.setSecret(secretPart)
+  for (const secret of secretInputs()) core.setSecret(secret)
 
   const workingDirectory = path.resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),

@@ -26,7 +26,13 @@ import { materializationSummary } from './report/materialization-text.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
 import { restoreIntermediates } from './incremental/restore-step.js'
-import { saveIncrementalState, saveMainFinishedAt, saveReport } from './state.js'
+import {
+  saveCollectorState,
+  saveIncrementalState,
+  saveMainFinishedAt,
+  saveReport
+} from './state.js'
+import { startObservation } from './observe/steps.js'
 import {
   NixStore,
   describeInstallable,
@@ -309,6 +315,8 @@ export async function run(): Promise<void> {
   const timer = new PhaseTimer()
   const config = readConfig()
   const store = new NixStore(config.workingDirectory)
+  // First: every later nix command of the job (ours included) reports to the listener.
+  saveCollectorState(await startObservation(() => store.logSettings(), timer.startedAtMs))
 
   const plan = await planStep(config, timer)
   const packages = planToJson(plan).packages

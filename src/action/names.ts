@@ -55,7 +55,9 @@ export const State = {
   MainFinishedAt: 'main-finished-at',
   Comment: 'comment',
   Trace: 'trace',
-  Incremental: 'incremental'
+  Incremental: 'incremental',
+  /** The job's listener (observe/): its pid, socket and records file, or why there is none. */
+  Observation: 'observation'
 } as const
 
 export type StateName = (typeof State)[keyof typeof State]

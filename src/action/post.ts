@@ -21,6 +21,7 @@ import { PhaseTimer } from './report/phase-timer.js'
 import { renderPostSummary } from './report/summary.js'
 import { saveIntermediates } from './incremental/save-step.js'
 import {
+  loadCollectorState,
   loadCommentState,
   loadIncrementalState,
   loadMainFinishedAt,
@@ -29,10 +30,15 @@ import {
   type IncrementalState
 } from './state.js'
 import { NixStore } from './store.js'
+import type { SpanNode } from './trace.js'
 import { mainBuildNode, phaseNodes, tracePostStep } from './trace-steps.js'
 import { writeSummary } from './write-report.js'
+import { redactTree, redactor, registeredSecrets } from './observe/redact.js'
+import { observedMainBuildNode } from './observe/spans.js'
+import { discardObservation, finishObservation } from './observe/steps.js'
 
 type Window = { startMs: number; endMs: number }
+type Redact = (text: string) => string
 
 /** Milliseconds since the main step finished, or undefined when that is unknown or nonsense. */
 export function mainBuildDuration(finishedAtState: string, now: number): number | undefined {
@@ -51,7 +57,8 @@ export function mainBuildDuration(finishedAtState: string, now: number): number 
 /** Step "comment": the main step's comment again, now with the main build in it. */
 async function updateComment(
   report: BatchRunReport,
-  state: CommentState | undefined
+  state: CommentState | undefined,
+  redact: Redact
 ): Promise<void> {
   if (!state || (state.status !== 'posted' && state.status !== 'failed')) {
     core.debug(
@@ -66,7 +73,7 @@ async function updateComment(
     token,
     baseUrl: process.env.GITHUB_API_URL,
     commentId: state.commentId,
-    body: renderCommentBody(report, { commentId: state.commentId, runUrl: runUrl() }),
+    body: redact(renderCommentBody(report, { commentId: state.commentId, runUrl: runUrl() })),
     knownCommentId: state.status === 'posted' ? state.id : undefined,
     knownLogin: state.status === 'posted' ? state.login || undefined : undefined,
     log: line => core.debug(line)
@@ -78,20 +85,36 @@ async function updateComment(
   }
 }
 
-/** Step "audit": never throws; whatever goes wrong is the one-line reason of an unknown audit. */
-async function audit(report: BatchRunReport, window: Window): Promise<MainBuildAudit> {
+/**
+ * Step "audit": observed when the job's Nix processes reported to the listener, else inferred
+ * from the logs; with the main build's span. Never throws: whatever goes wrong is the one-line
+ * reason of an unknown audit.
+ */
+async function audit(
+  report: BatchRunReport,
+  window: Window
+): Promise<{ audit: MainBuildAudit; span: SpanNode }> {
+  const ours = {
+    drvPath: report.drvPath,
+    outPath: report.storePath,
+    overridesFile: report.overridesFile,
+    overrides: report.packages.length
+  }
   try {
-    return await auditMainBuild(
-      {
-        drvPath: report.drvPath,
-        outPath: report.storePath,
-        overridesFile: report.overridesFile,
-        overrides: report.packages.length
-      },
-      window
+    const outcome = await finishObservation(loadCollectorState(), ours, window)
+    const audited = await auditMainBuild(
+      ours,
+      window,
+      outcome.mode === 'observed' ? { observed: outcome.main } : { inferredBecause: outcome.reason }
     )
+    const span =
+      outcome.mode === 'observed' && audited.status === 'ok'
+        ? observedMainBuildNode(outcome.main.processes, { window })
+        : mainBuildNode(audited, window)
+    return { audit: audited, span }
   } catch (error) {
-    return { status: 'unknown', reason: errorMessage(error) }
+    const unknown: MainBuildAudit = { status: 'unknown', reason: errorMessage(error) }
+    return { audit: unknown, span: mainBuildNode(unknown, window) }
   }
 }
 
@@ -110,15 +133,15 @@ function measureMainBuild(startedAt: number): Window | undefined {
 
 /** Step "trace": the main build's spans and this step's own, under the job's root span. */
 function traceSteps(
-  report: BatchRunReport,
-  window: Window,
+  mainBuild: SpanNode,
+  redact: Redact,
   timer: PhaseTimer,
   startedAt: number
 ): Promise<void> {
   const endMs = Date.now()
   return tracePostStep(
     [
-      mainBuildNode(report.audit, window),
+      redactTree(mainBuild, redact),
       {
         name: 'some-cabal2nix post step',
         startMs: startedAt,
@@ -168,7 +191,10 @@ async function runPost(): Promise<void> {
   if (!window) return
   report.mainBuildMs = window.endMs - window.startMs
 
-  report.audit = await timer.time('audit', () => audit(report, window))
+  // What leaves the runner (summary, comment, spans) is redacted; GitHub masks only its log.
+  const redact = redactor(registeredSecrets())
+  const audited = await timer.time('audit', () => audit(report, window))
+  report.audit = audited.audit
   core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
   const incremental = loadIncrementalState()
   if (incremental)
@@ -176,10 +202,10 @@ async function runPost(): Promise<void> {
       intermediatesStep(incremental, report.audit!)
     )
   await timer.time('summary', () =>
-    writeSummary(renderPostSummary(report) + incrementalSection(report).join('\n'))
+    writeSummary(redact(renderPostSummary(report) + incrementalSection(report).join('\n')))
   )
-  await timer.time('comment', () => updateComment(report, loadCommentState()))
-  await traceSteps(report, window, timer, startedAt)
+  await timer.time('comment', () => updateComment(report, loadCommentState(), redact))
+  await traceSteps(audited.span, redact, timer, startedAt)
 }
 
 export async function post(): Promise<void> {
@@ -187,5 +213,8 @@ export async function post(): Promise<void> {
     await runPost()
   } catch (error) {
     core.warning(`some-cabal2nix post step: ${errorMessage(error)}`)
+  } finally {
+    // Whatever happened above: the listener does not outlive the job, nor do its records.
+    await discardObservation(loadCollectorState())
   }
 }

@@ -8,6 +8,7 @@ import { State } from './names.js'
 import type { PullRequestTarget } from './pull-request/event.js'
 import type { BatchRunReport } from './report/model.js'
 import { parseTraceState, type TraceState } from './trace.js'
+import { parseCollectorState, type CollectorState } from './observe/collector.js'
 
 export function saveReport(report: BatchRunReport): void {
   core.saveState(State.Report, JSON.stringify(report))
@@ -98,4 +99,12 @@ export function loadIncrementalState(): IncrementalState | undefined {
   } catch {
     return undefined
   }
+}
+
+export function saveCollectorState(state: CollectorState): void {
+  core.saveState(State.Observation, JSON.stringify(state))
+}
+
+export function loadCollectorState(): CollectorState | undefined {
+  return parseCollectorState(core.getState(State.Observation))
 }

@@ -12,6 +12,7 @@ import { BatchError } from '../common/errors.js'
 import { NIX_FEATURE_FLAGS } from '../common/nix-command.js'
 import { firstBuildError } from '../common/nix-output.js'
 import { runCommand, type CommandResult } from '../common/process.js'
+import { knownLogSettings, type NixLogSettings } from './observe/collector.js'
 import { parsePathInfo, type PathInfo } from './store/path-info.js'
 
 export type Installable =
@@ -258,6 +259,31 @@ export class NixStore {
     const result = await this.run('nix', [...NIX_FEATURE_FLAGS, 'path-info', '--all', '--json'])
     if (result.code !== 0) throw new Error('nix path-info --all failed (is the store local?)')
     return parsePathInfo(result.stdout.toString('utf8'))
+  }
+
+  /** `nix path-info --json` of the given valid paths. */
+  async pathInfo(storePaths: string[]): Promise<PathInfo[]> {
+    const result = await this.run('nix', [
+      ...NIX_FEATURE_FLAGS,
+      'path-info',
+      '--json',
+      ...storePaths
+    ])
+    return result.code === 0 ? parsePathInfo(result.stdout.toString('utf8')) : []
+  }
+
+  /**
+   * Whether this Nix knows the settings the observation needs, asked of Nix itself (`nix config
+   * show`; `nix show-config` on Nix before 2.20): undefined when it cannot tell.
+   */
+  async logSettings(): Promise<NixLogSettings | undefined> {
+    for (const command of [['config', 'show'], ['show-config']]) {
+      const result = await this.run('nix', [...NIX_FEATURE_FLAGS, ...command, '--json'], {
+        timeoutMs: 30_000
+      })
+      if (result.code === 0) return knownLogSettings(result.stdout.toString('utf8'))
+    }
+    return undefined
   }
 
   async references(storePath: string): Promise<string[]> {

@@ -33,7 +33,12 @@ export function phaseNodes(phases: Phase[], fallbackStartMs: number): SpanNode[]
   })
 }
 
-const KIND_NAMES = { ifd: 'ifd-straggler', batch: 'batch', other: 'other' } as const
+const KIND_NAMES = {
+  ifd: 'ifd-straggler',
+  batch: 'batch',
+  'ifd-other': 'ifd-other',
+  other: 'other'
+} as const
 
 /** The main build's span: one child per derivation built and per path substituted. */
 export function mainBuildNode(
@@ -52,6 +57,10 @@ export function mainBuildNode(
     return node
   }
   node.attributes = {
+    'some_cabal2nix.audit.evidence': audit.evidence.mode,
+    ...(audit.evidence.mode === 'inferred'
+      ? { 'some_cabal2nix.audit.inferred_because': audit.evidence.reason }
+      : {}),
     'some_cabal2nix.audit.stragglers': audit.stragglers.length,
     'some_cabal2nix.audit.other_batches': audit.otherBatches.length
   }

@@ -52,6 +52,8 @@ export interface SpanNode {
   endMs: number
   attributes?: Attributes
   error?: string
+  /** Point-in-time events on the span (a failed build's last log lines). */
+  events?: { name: string; atMs: number; attributes?: Attributes }[]
   children?: SpanNode[]
 }
 
@@ -191,6 +193,8 @@ export async function exportSpans(
       parent ?? ROOT_CONTEXT
     )
     if (node.error) span.setStatus({ code: SpanStatusCode.ERROR, message: node.error })
+    for (const event of node.events ?? [])
+      span.addEvent(event.name, event.attributes, hrTime(event.atMs))
     const context = trace.setSpan(parent ?? ROOT_CONTEXT, span)
     for (const child of node.children ?? []) emit(child, context)
     span.end(hrTime(Math.max(node.startMs, node.endMs)))

@@ -1,5 +1,5 @@
 /** The main build's audit as text: the one-line verdict, its figures, stragglers, other batches. */
-import { buildFigures, type MainBuildAudit, type Straggler } from '../audit.js'
+import { buildFigures, type AuditEvidence, type MainBuildAudit, type Straggler } from '../audit.js'
 import { cell, code, formatBytes, formatDuration, plural } from './markdown.js'
 import { MAIN_BUILD_LABEL } from './model.js'
 
@@ -27,8 +27,13 @@ export function auditVerdict(audit: MainBuildAudit): string {
       `${parts.length ? 'and it' : 'main build'} imported a different batch${why.length ? ` (${why.join('; ')})` : ''}`
     )
   }
-  if (parts.length) return parts.join('; ')
-  return `main build: 0 IFD builds — none of the ${plural(audit.overrides, 'override')} needed its own cabal2nix run`
+  const how = ` (${evidenceText(audit.evidence)})`
+  if (parts.length) return parts.join('; ') + how
+  return `main build: 0 IFD builds — none of the ${plural(audit.overrides, 'override')} needed its own cabal2nix run${how}`
+}
+
+export function evidenceText(evidence: AuditEvidence): string {
+  return evidence.mode === 'observed' ? 'observed' : `inferred from logs: ${evidence.reason}`
 }
 
 /** One line of figures: built and substituted, total and longest times, the IFD time left. */
@@ -42,8 +47,13 @@ export function auditFiguresText(audit: KnownAudit): string {
   const substituted =
     f.substituted === 0
       ? 'nothing substituted'
-      : `${plural(f.substituted, 'path')} substituted (${formatBytes(f.substitutedBytes)})`
-  return `${built} · ${substituted} · IFD time left: ${formatDuration(f.ifdMs)}`
+      : `${plural(f.substituted, 'path')} substituted (${formatBytes(f.substitutedBytes)}` +
+        (f.substitutedMs > 0 ? `, ${formatDuration(f.substitutedMs)} together)` : ')')
+  const evaluation =
+    audit.evaluationMs === undefined
+      ? ''
+      : ` · evaluation outside builds: ${formatDuration(audit.evaluationMs)}`
+  return `${built} · ${substituted} · IFD time left: ${formatDuration(f.ifdMs)}${evaluation}`
 }
 
 function stragglerTable(audit: KnownAudit, limit: number, whereTheRestIs: string): string[] {
@@ -83,14 +93,28 @@ function otherBatchLines(audit: KnownAudit, limit: number): string[] {
   ]
 }
 
+/** IFDs that are not Hackage's: nothing in the overrides file removes them, but they cost time. */
+function otherIfdLines(audit: KnownAudit, limit: number): string[] {
+  if (audit.otherIfds.length === 0) return []
+  const lines = audit.otherIfds
+    .slice(0, limit)
+    .map(i => `- ${code(i.name)}: ${formatDuration(i.ms)}`)
+  const rest = audit.otherIfds.length - lines.length
+  if (rest > 0) lines.push(`- … and ${rest} more`)
+  return [`Other IFDs (not Hackage's; the batch does not cover them):`, '', ...lines]
+}
+
 function derivationRows(audit: KnownAudit, limit: number): string[] {
-  const kinds = { ifd: 'IFD straggler', batch: 'batch', other: 'other' }
+  const kinds = { ifd: 'IFD straggler', batch: 'batch', 'ifd-other': 'other IFD', other: 'other' }
   const rows = [
     ...audit.built.map(
       d =>
         `| ${code(d.name)} | built | ${kinds[d.kind]} | ${d.startMs === undefined ? '?' : formatDuration(d.endMs - d.startMs)} |`
     ),
-    ...audit.substituted.map(s => `| ${code(s.name)} | substituted | ${kinds[s.kind]} | |`)
+    ...audit.substituted.map(
+      s =>
+        `| ${code(s.name)} | substituted | ${kinds[s.kind]} |${s.endMs === undefined ? '' : ` ${formatDuration(s.endMs - s.atMs)}`} |`
+    )
   ]
   if (rows.length === 0) return []
   const shown = rows.slice(0, limit)
@@ -112,6 +136,8 @@ export function auditSections(
   if (stragglers.length) out.push(...stragglers, '')
   const others = otherBatchLines(audit, limit)
   if (others.length) out.push(...others, '')
+  const otherIfds = otherIfdLines(audit, limit)
+  if (otherIfds.length) out.push(...otherIfds, '')
   if (withDerivations) {
     const rows = derivationRows(audit, limit)
     if (rows.length)
