@@ -77419,21 +77419,23 @@ function observedMainBuild(observation, ours, window2) {
   for (const a of [...activities].sort((x, y) => x.startMs - y.startMs))
     if (!first.has(a.path)) first.set(a.path, a);
   const unique = [...first.values()];
+  const ofActivity = (activity) => unique.filter((a) => a.activity === activity);
+  const reported = (a) => ({
+    name: a.name,
+    kind: REPORT_KIND[a.kind],
+    endMs: a.endMs
+  });
   return {
     processes,
-    built: unique.filter((a) => a.activity === "build").map((a) => ({
+    built: ofActivity("build").map((a) => ({
       drvPath: a.path,
-      name: a.name,
-      kind: REPORT_KIND[a.kind],
-      startMs: a.startMs,
-      endMs: a.endMs
+      ...reported(a),
+      startMs: a.startMs
     })),
-    substituted: unique.filter((a) => a.activity === "substitute").map((a) => ({
+    substituted: ofActivity("substitute").map((a) => ({
       path: a.path,
-      name: a.name,
-      kind: REPORT_KIND[a.kind],
+      ...reported(a),
       atMs: a.startMs,
-      endMs: a.endMs,
       ...a.bytes !== void 0 ? { narSize: a.bytes } : {}
     })),
     otherIfds: unique.filter((a) => a.kind === "ifd-other").map((a) => ({ name: a.name, drvPath: a.path, ms: a.endMs - a.startMs })),

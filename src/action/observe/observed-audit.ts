@@ -75,27 +75,26 @@ export function observedMainBuild(
   for (const a of [...activities].sort((x, y) => x.startMs - y.startMs))
     if (!first.has(a.path)) first.set(a.path, a)
   const unique = [...first.values()]
+  const ofActivity = (activity: ClassifiedActivity['activity']) =>
+    unique.filter(a => a.activity === activity)
+  const reported = (a: ClassifiedActivity) => ({
+    name: a.name,
+    kind: REPORT_KIND[a.kind],
+    endMs: a.endMs
+  })
   return {
     processes,
-    built: unique
-      .filter(a => a.activity === 'build')
-      .map(a => ({
-        drvPath: a.path,
-        name: a.name,
-        kind: REPORT_KIND[a.kind],
-        startMs: a.startMs,
-        endMs: a.endMs
-      })),
-    substituted: unique
-      .filter(a => a.activity === 'substitute')
-      .map(a => ({
-        path: a.path,
-        name: a.name,
-        kind: REPORT_KIND[a.kind],
-        atMs: a.startMs,
-        endMs: a.endMs,
-        ...(a.bytes !== undefined ? { narSize: a.bytes } : {})
-      })),
+    built: ofActivity('build').map(a => ({
+      drvPath: a.path,
+      ...reported(a),
+      startMs: a.startMs
+    })),
+    substituted: ofActivity('substitute').map(a => ({
+      path: a.path,
+      ...reported(a),
+      atMs: a.startMs,
+      ...(a.bytes !== undefined ? { narSize: a.bytes } : {})
+    })),
     otherIfds: unique
       .filter(a => a.kind === 'ifd-other')
       .map(a => ({ name: a.name, drvPath: a.path, ms: a.endMs - a.startMs })),
