@@ -42,7 +42,7 @@ const shared = {
     '^\\.\\./(workflow|action)-v1\\.0\\.min\\.json$':
       '<rootDir>/__tests__/support/workflow-parser/$1-schema.mjs'
   },
-  setupFilesAfterEnv: ['<rootDir>/__tests__/support/toolkit-debug.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/toolkit-log.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] }
 }
 
