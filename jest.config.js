@@ -58,6 +58,7 @@ export default {
     }
   ],
   globalSetup: '<rootDir>/__tests__/support/property-seed.mjs',
+  globalTeardown: '<rootDir>/__tests__/support/stop-listeners.mjs',
   // Every core for the pure project; the nix project ignores it.
   maxWorkers: '100%',
   testTimeout: 120000,
