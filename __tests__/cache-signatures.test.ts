@@ -4,14 +4,11 @@
  * --import` as the store's owner checks no signature), so this runs wherever Nix does; the daemon
  * suite checks the same refusal where the daemon would also refuse.
  */
-import {
-  startActionsCacheServer,
-  type ActionsCacheServer
-} from '../testing/servers/actions-cache-server.mjs'
+import type { ActionsCacheServer } from '../testing/servers/actions-cache-server.mjs'
 import {
   PACKAGES,
   cacheEnv,
-  createScenario,
+  coldRunSaved,
   deleteFromStore,
   expectGreen,
   runMain,
@@ -25,11 +22,10 @@ describeWithNix('an unsigned Actions-cache entry, when keys are configured', () 
   let storePath: string
 
   beforeAll(async () => {
-    s = await createScenario('cache-signatures', PACKAGES.slice(0, 3))
-    server = await startActionsCacheServer()
     // Saved without a key: the entry is an unsigned export.
-    const cold = await runMain(s, {}, cacheEnv(server, s))
-    expectGreen(cold)
+    const saved = await coldRunSaved('cache-signatures', PACKAGES.slice(0, 3))
+    ;({ s, server } = saved)
+    const { cold } = saved
     expect(cold.outputs.source).toBe('built')
     storePath = cold.outputs['store-path']
     expect(server.entries().map(e => e.key)).toEqual([cold.outputs['cache-key']])

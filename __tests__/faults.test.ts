@@ -15,6 +15,7 @@ import { pushToBinaryCaches } from '../src/action/push.js'
 import {
   PACKAGES,
   cacheEnv,
+  coldRunSaved,
   createScenario,
   deleteFromStore,
   expectGreen,
@@ -31,10 +32,9 @@ describeWithNix('Actions cache faults, seen from the Action', () => {
   let key: string
 
   beforeAll(async () => {
-    s = await createScenario('faults', PACKAGES.slice(0, 5))
-    server = await startActionsCacheServer()
-    const cold = await runMain(s, {}, cacheEnv(server, s))
-    expectGreen(cold)
+    const saved = await coldRunSaved('faults', PACKAGES.slice(0, 5))
+    ;({ s, server } = saved)
+    const { cold } = saved
     storePath = cold.outputs['store-path']
     key = cold.outputs['cache-key']
   }, 300_000)

@@ -2,7 +2,10 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { ActionsCacheServer } from '../../testing/servers/actions-cache-server.mjs'
+import {
+  startActionsCacheServer,
+  type ActionsCacheServer
+} from '../../testing/servers/actions-cache-server.mjs'
 import { repoRoot } from './files.js'
 import { createNixWorkspace, generateCacheKey, run, type NixWorkspace } from './nix.js'
 import { SimulatedRunner, type StepResult } from './runner.js'
@@ -97,6 +100,18 @@ export function createRunner(
 
 export function cacheEnv(server: ActionsCacheServer, s: Scenario): Record<string, string> {
   return { ...server.env, RUNNER_TEMP: s.runnerTemp }
+}
+
+/** A scenario whose cold run built the batch and saved it to a fresh loopback Actions cache. */
+export async function coldRunSaved(
+  label: string,
+  packages: Array<[string, string]>
+): Promise<{ s: Scenario; server: ActionsCacheServer; cold: StepResult }> {
+  const s = await createScenario(label, packages)
+  const server = await startActionsCacheServer()
+  const cold = await runMain(s, {}, cacheEnv(server, s))
+  expectGreen(cold)
+  return { s, server, cold }
 }
 
 export async function deleteFromStore(s: Scenario, storePath: string): Promise<void> {
