@@ -8,8 +8,8 @@
 #   scripts/nix-chroot.sh umount DIR            unmount whatever is still mounted under DIR
 #
 # `run` binds this checkout and its sibling ../shared (the real cabal2nix, fixtures) at the same
-# absolute paths, and the host's Node 24 (scripts/setup.sh installs it), so paths in tests and
-# node_modules are the host's. The chroot keeps its own /nix store and /tmp.
+# absolute paths, and the host's Node 24 and Node 20 (scripts/setup.sh installs them), so paths
+# in tests and node_modules are the host's. The chroot keeps its own /nix store and /tmp.
 #
 # Never delete DIR while anything is mounted under it: `rm -rf` through the /dev bind would
 # delete the host's device nodes. `run` unmounts on every exit, and `create` refuses to redo a
@@ -19,6 +19,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$repo/.." && pwd)/shared
 node24_prefix=${NODE24_PREFIX:-/opt/some-cabal2nix-node24}
+node20_prefix=${NODE20_PREFIX:-/opt/some-cabal2nix-node20}
 ready_marker=.some-cabal2nix-chroot-ready
 partial_marker=.some-cabal2nix-chroot-partial
 
@@ -162,6 +163,7 @@ run_inside() {
   bind "$repo" "$dir$repo"
   [ -d "$shared" ] && bind "$shared" "$dir$shared"
   [ -d "$node24_prefix" ] && bind "$node24_prefix" "$dir$node24_prefix"
+  [ -d "$node20_prefix" ] && bind "$node20_prefix" "$dir$node20_prefix"
   local status=0
   in_chroot "$dir" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$repo" "$@" || status=$?
   return $status

