@@ -311,9 +311,13 @@ describe('failures leave no batch behind', () => {
   })
 
   test('a hanging cabal2nix is stopped by --timeout and named', async () => {
+    // Only the hanging package: under load any other cabal2nix run could itself take 2 s.
+    const dir = await tempDir('hang')
+    const onlyVector = path.join(dir, 'o.nix')
+    await writeFile(onlyVector, '{ vector = "0.13.2.0"; }\n')
     const out = path.join(work, 'fail-hang')
     const started = Date.now()
-    const result = await cli(withDouble(buildArgs(out, ['--timeout', '2'])), {
+    const result = await cli(withDouble(buildArgs(out, ['--timeout', '2'], onlyVector)), {
       CABAL2NIX_TEST_DOUBLE_HANG: 'vector'
     })
     expect(result.code).toBe(1)

@@ -286,12 +286,15 @@ describe('failures are results, never exceptions', () => {
 
   test('a hanging API is given up on', async () => {
     const pr = freshIssue()
-    server.setFaults({ delayMs: 1200 })
+    // The reply comes far later than the bound, so a busy machine cannot blur the two.
+    const delayMs = 5000
+    server.setFaults({ delayMs })
     const started = Date.now()
     const result = await upsert(pr, { timeoutMs: 200 })
     expect(result).toMatchObject({ ok: false, status: 'failed', message: 'timed out after 0.2 s' })
-    expect(Date.now() - started).toBeLessThan(1000)
-    await new Promise(resolve => setTimeout(resolve, 1200)) // let the server's delayed reply finish
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeLessThan(delayMs - 1000)
+    await new Promise(resolve => setTimeout(resolve, delayMs - elapsed + 200)) // the server's delayed reply
   })
 
   test('bad credentials are "denied"', async () => {

@@ -57,5 +57,8 @@ testWithCabal2nix.each([1, 7, 23])(
       }
     }
     expect(refused).toEqual([])
-  }
+  },
+  // About 170 cabal2nix runs one after another: ~60 s on a quiet machine, several times that under
+  // load. The bound is there to stop a hang, not to measure speed.
+  900_000
 )
