@@ -10,7 +10,8 @@
 //   node bench/observe.mjs --render bench/results/observe-<timestamp>.json   (the table again)
 //
 // Writes bench/results/observe-<timestamp>.json and bench/results/observe-latest.md.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -49,6 +50,21 @@ function run(command, args, env) {
       else resolve({ seconds, stdout, stderr })
     })
   })
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+
+/**
+ * CPU seconds from /proc: a process's own (utime + stime), or with `children` the ones of its
+ * children it has waited for (cutime + cstime: nix, and the builders nix waited for). Unlike wall
+ * time, CPU time hardly moves with the machine's load, so it shows the listener's cost on a busy box.
+ */
+function cpuSeconds(pid = 'self', { children = false } = {}) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
+  const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number)
+  return (children ? cutime + cstime : utime + stime) / TICKS_PER_SECOND
 }
 
 /** The post step's reading and classification, bundled from src/ so the bench times our code. */
@@ -122,11 +138,7 @@ async function main() {
   ).stdout
     .trim()
     .split('\n')
-  await run(
-    'nix',
-    [...flags, 'copy', '--to', `file://${cacheDir}`, ...cachedPaths],
-    env
-  )
+  await run('nix', [...flags, 'copy', '--to', `file://${cacheDir}`, ...cachedPaths], env)
   const server = await startStaticServer(cacheDir)
   // As on a runner: as many builds at once as there are cores.
   const substituterFlags = [
@@ -145,26 +157,40 @@ async function main() {
   const classifier = await bundleClassifier(dir)
   const observer = path.join(repoRoot, 'dist', 'observer.js')
   const node = actionNode()
-  const timings = { without: [], with: [], classifyMs: [], records: [] }
+  const timings = {
+    without: [],
+    with: [],
+    cpuWithout: [],
+    cpuWith: [],
+    cpuListener: [],
+    classifyMs: [],
+    records: []
+  }
   for (let round = 0; round < runs; round++) {
     const order = round % 2 === 0 ? ['without', 'with'] : ['with', 'without']
     for (const mode of order) {
       await forget()
       const salt = `${Date.now()}-${round}-${mode}`
       if (mode === 'without') {
+        const cpuBefore = cpuSeconds('self', { children: true })
         const { seconds } = await run('nix', [...args(salt), ...substituterFlags], env)
         timings.without.push(seconds)
+        timings.cpuWithout.push(cpuSeconds('self', { children: true }) - cpuBefore)
         continue
       }
       const socket = path.join(dir, `l-${round}.sock`)
       const records = path.join(dir, `l-${round}.records`)
       const listener = spawn(node, [observer, socket, records, '3600000'], { stdio: 'ignore' })
       for (let i = 0; i < 250 && !(await exists(socket)); i++) await sleep(20)
+      const cpuBefore = cpuSeconds('self', { children: true })
+      const listenerBefore = cpuSeconds(listener.pid)
       const { seconds } = await run('nix', [...args(salt), ...substituterFlags], {
         ...env,
         NIX_CONFIG: `json-log-path = ${socket}\ntrace-import-from-derivation = true`
       })
       timings.with.push(seconds)
+      timings.cpuWith.push(cpuSeconds('self', { children: true }) - cpuBefore)
+      timings.cpuListener.push(cpuSeconds(listener.pid) - listenerBefore)
       listener.kill('SIGTERM')
       await new Promise(resolve => listener.once('exit', resolve))
       const started = performance.now()
@@ -207,6 +233,11 @@ async function main() {
     loadAverageAtEnd: os.loadavg().map(x => Number(x.toFixed(2))),
     without: summarize(timings.without),
     with: summarize(timings.with),
+    cpu: {
+      without: summarize(timings.cpuWithout),
+      with: summarize(timings.cpuWith),
+      listener: summarize(timings.cpuListener)
+    },
     classify: summarize(timings.classifyMs.map(ms => ms / 1000)),
     records: timings.records
   }
@@ -246,9 +277,31 @@ function renderMarkdown(result) {
     '',
     `Overhead on the median wall time: **${overhead.toFixed(2)} %**; median of the per-round ratios: **${pairedOverhead.toFixed(2)} %** (target ≤ 2 %: ${pairedOverhead <= 2 ? 'met' : 'not shown by this run'}).`,
     '',
+    ...renderCpu(result),
     `The post step's reading and classification of one run's records (${last.lines} records; ${last.builds} builds and ${last.substitutions} substitutions found): median ${(classify.median * 1000).toFixed(0)} ms (min ${(classify.min * 1000).toFixed(0)}, max ${(classify.max * 1000).toFixed(0)}).`,
     ''
   ].join('\n')
+}
+
+/**
+ * CPU seconds, which a loaded machine hardly changes: what nix and its builders used with and
+ * without json-log-path, and what the listener used. Older results have no `cpu`.
+ */
+function renderCpu(result) {
+  if (!result.cpu) return []
+  const { cpu } = result
+  const extra = cpu.with.median - cpu.without.median + cpu.listener.median
+  const share = (extra / cpu.without.median) * 100
+  return [
+    '| CPU time | median | min | max |',
+    '|---|---|---|---|',
+    `| nix and its builders, without the listener | ${fmtS(cpu.without.median)} s | ${fmtS(cpu.without.min)} s | ${fmtS(cpu.without.max)} s |`,
+    `| nix and its builders, with json-log-path | ${fmtS(cpu.with.median)} s | ${fmtS(cpu.with.min)} s | ${fmtS(cpu.with.max)} s |`,
+    `| the listener | ${fmtS(cpu.listener.median)} s | ${fmtS(cpu.listener.min)} s | ${fmtS(cpu.listener.max)} s |`,
+    '',
+    `CPU the observation adds (nix's extra plus the listener's) against the build's own: **${share.toFixed(2)} %**. Where the build is CPU-bound this bounds the wall-time overhead on a quiet machine; unlike wall time it hardly moves with the load of a shared one.`,
+    ''
+  ]
 }
 
 async function exists(file) {

@@ -1,5 +1,8 @@
 import { createRequire as __scnCreateRequire } from 'node:module'; const require = __scnCreateRequire(import.meta.url);
 
+// src/observer-entry.ts
+import os from "node:os";
+
 // src/action/observe/listener.ts
 import { createWriteStream, unlinkSync } from "node:fs";
 import net from "node:net";
@@ -37,8 +40,10 @@ function listen(options) {
       const atMs = Date.now();
       const lines = (partial + chunk).split("\n");
       partial = lines.pop() ?? "";
+      let stamped = "";
       for (const text of lines)
-        if (text) write(recordLine({ event: "line", connection: id, atMs, text }));
+        if (text) stamped += recordLine({ event: "line", connection: id, atMs, text }) + "\n";
+      if (stamped) out.write(stamped);
     });
     const close = () => {
       if (!open.delete(connection)) return;
@@ -83,5 +88,9 @@ var [socket, recordsFile, lifetime] = process.argv.slice(2);
 if (!socket || !recordsFile || !/^\d+$/.test(lifetime ?? "")) {
   console.error("usage: observer.js SOCKET RECORDS_FILE LIFETIME_MS");
   process.exit(2);
+}
+try {
+  os.setPriority(10);
+} catch {
 }
 await listen({ socket, recordsFile, lifetimeMs: Number(lifetime) });

@@ -36,8 +36,11 @@ export function listen(options: ListenerOptions): Promise<void> {
       const atMs = Date.now()
       const lines = (partial + chunk).split('\n')
       partial = lines.pop() ?? ''
+      // One write per chunk, not per record: a big build sends tens of thousands of records.
+      let stamped = ''
       for (const text of lines)
-        if (text) write(recordLine({ event: 'line', connection: id, atMs, text }))
+        if (text) stamped += recordLine({ event: 'line', connection: id, atMs, text }) + '\n'
+      if (stamped) out.write(stamped)
     })
     const close = () => {
       if (!open.delete(connection)) return
