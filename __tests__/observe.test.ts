@@ -11,7 +11,7 @@
  * stdenv does (`@nix {"action":"setPhase",…}` on $NIX_LOG_FD, pkgs/stdenv/generic/setup.sh).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { readlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   startOtlpServer,
@@ -417,6 +417,20 @@ describeWithNix('the main build, observed or inferred (single-user Nix)', () => 
       )
     } else expect(exported).toBeUndefined()
     expect((await runner.runPost()).code).toBe(0)
+    if (observes) {
+      // The steps after ours keep the socket in NIX_CONFIG: their records go nowhere, without a word.
+      const socket = /json-log-path = (\S+)/.exec(exported as string)?.[1] as string
+      const later = await run(
+        'nix',
+        ['--extra-experimental-features', 'nix-command', 'eval', '--expr', '1 + 1'],
+        { env: { ...s.ws.nix.env, NIX_CONFIG: exported } }
+      )
+      expect({ stdout: later.stdout.trim(), stderr: later.stderr }).toEqual({
+        stdout: '2',
+        stderr: expect.not.stringMatching(/error|log file/)
+      })
+      expect(await readlink(socket)).toBe('/dev/null')
+    }
   })
 })
 

@@ -71677,7 +71677,7 @@ init_process();
 // src/action/observe/collector.ts
 import { spawn as spawn3 } from "node:child_process";
 import { existsSync as existsSync4, readFileSync } from "node:fs";
-import { rm as rm4, stat as stat2 } from "node:fs/promises";
+import { rm as rm4, stat as stat2, symlink as symlink2 } from "node:fs/promises";
 import path14 from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function knownLogSettings(configJson) {

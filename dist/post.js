@@ -26946,7 +26946,7 @@ function runCommand(command, args, options = {}) {
 
 // src/action/observe/collector.ts
 import { existsSync, readFileSync } from "node:fs";
-import { rm as rm2, stat as stat2 } from "node:fs/promises";
+import { rm as rm2, stat as stat2, symlink as symlink2 } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 function knownLogSettings(configJson) {
   let value;
@@ -27007,6 +27007,7 @@ async function removeRecords(state3) {
   if (state3.status !== "listening") return;
   await rm2(state3.recordsFile, { force: true });
   await rm2(state3.socket, { force: true });
+  await symlink2("/dev/null", state3.socket).catch(() => void 0);
 }
 
 // src/action/store/path-info.ts

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { rm, stat } from 'node:fs/promises'
+import { rm, stat, symlink } from 'node:fs/promises'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -197,9 +197,14 @@ export async function stopListener(
   return undefined
 }
 
-/** The records file holds build output: it does not outlive the post step. */
+/**
+ * The records file holds build output: it does not outlive the post step. The job's NIX_CONFIG still
+ * names the socket for the steps after ours, and Nix would create a plain file there and fill it with
+ * their records; a link to /dev/null makes it write nowhere, without a word (checked on 2.34).
+ */
 export async function removeRecords(state: CollectorState): Promise<void> {
   if (state.status !== 'listening') return
   await rm(state.recordsFile, { force: true })
   await rm(state.socket, { force: true })
+  await symlink('/dev/null', state.socket).catch(() => undefined)
 }
