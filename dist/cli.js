@@ -1504,7 +1504,7 @@ var init_nix_output = __esm({
 });
 
 // src/builder/plan.ts
-import { readFile as readFile3, readdir as readdir4, stat as stat3 } from "node:fs/promises";
+import { readFile as readFile3, readdir as readdir4, stat as stat4 } from "node:fs/promises";
 import path4 from "node:path";
 function hackagePackages(plan) {
   return plan.packages.flatMap(
@@ -1542,7 +1542,7 @@ function firstInvalidUtf8Line(bytes) {
 async function checkInputFile(file, what) {
   let info;
   try {
-    info = await stat3(file);
+    info = await stat4(file);
   } catch {
     throw overridesError(file, 0, `${what.name} file not found`, what.missingHint);
   }
@@ -1677,7 +1677,7 @@ async function parseOverrides(file, text, options) {
 async function localPackageProblem(absolutePath) {
   let names;
   try {
-    const info = await stat3(absolutePath);
+    const info = await stat4(absolutePath);
     if (!info.isDirectory()) return "is not a directory";
     names = await readdir4(absolutePath);
   } catch {
@@ -2598,12 +2598,222 @@ import path5 from "node:path";
 
 // src/builder/archive.ts
 init_errors();
-init_hackage();
-import { createReadStream } from "node:fs";
-import { open, readFile, readdir, stat } from "node:fs/promises";
-import path from "node:path";
-import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+
+// src/builder/archive-directory.ts
+init_errors();
+import { readFile, readdir, stat as stat2 } from "node:fs/promises";
+import path from "node:path";
+
+// src/builder/archive-members.ts
+init_errors();
+
+// src/builder/archive-source.ts
+init_errors();
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+function classifyArchiveSource(location) {
+  if (/^https?:\/\//i.test(location)) return { kind: "url", location };
+  return { kind: "tarball", location };
+}
+async function resolveArchiveSource(location) {
+  const guess = classifyArchiveSource(location);
+  if (guess.kind === "url") return guess;
+  try {
+    const info = await stat(location);
+    return info.isDirectory() ? { kind: "directory", location } : guess;
+  } catch {
+    throw new BatchError("archive", `archive ${location} does not exist`, {
+      hint: "pass --archive with a .tar.gz, an unpacked directory or an http(s) URL"
+    });
+  }
+}
+function archiveError(source, problem, hint) {
+  return new BatchError("archive", `archive ${source.location} ${problem}`, {
+    hint: hint ?? "fetch the all-cabal-hashes archive again; nothing was built"
+  });
+}
+function describeStreamError(error) {
+  const message = error.message;
+  const code = error.code;
+  if (code === "Z_BUF_ERROR" || /unexpected end of file/i.test(message) || /Unexpected end of data/.test(message)) {
+    return "is truncated (it ends in the middle of the data)";
+  }
+  if (code === "Z_DATA_ERROR" && /header/i.test(message))
+    return "is not a gzip file (incorrect header)";
+  if (code === "Z_DATA_ERROR") return `is corrupt (gzip: ${message})`;
+  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message))
+    return `is corrupt (not a valid tar stream: ${message})`;
+  return `could not be read (${message})`;
+}
+async function openTarballStream(source) {
+  if (source.kind === "url") {
+    let response;
+    try {
+      response = await fetch(source.location);
+    } catch (error) {
+      throw archiveError(
+        source,
+        `could not be downloaded (${errorMessage(error)})`,
+        "check the URL and the network"
+      );
+    }
+    if (!response.ok || !response.body) {
+      throw archiveError(
+        source,
+        `could not be downloaded (HTTP ${response.status})`,
+        "check the URL"
+      );
+    }
+    const length = Number(response.headers.get("content-length"));
+    return {
+      stream: Readable.fromWeb(
+        response.body
+      ),
+      totalBytes: Number.isFinite(length) && length > 0 ? length : void 0
+    };
+  }
+  const info = await stat(source.location);
+  return {
+    stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }),
+    totalBytes: info.size
+  };
+}
+async function refusePlainTar(source) {
+  const handle = await open(source.location, "r");
+  const head = Buffer.alloc(262);
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  if (head.subarray(257, 262).toString("latin1") === "ustar") {
+    throw archiveError(
+      source,
+      "is a plain tar file, not gzip-compressed",
+      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
+    );
+  }
+}
+
+// src/builder/archive-members.ts
+init_hackage();
+var MAX_MEMBER_BYTES = 4 * 1024 * 1024;
+function sha256FromJson(source, member, bytes) {
+  let hash;
+  try {
+    const data = JSON.parse(bytes.toString("utf8"));
+    hash = data["package-hashes"]?.SHA256;
+  } catch {
+    throw archiveError(source, `has a corrupt member ${member} (not JSON)`);
+  }
+  if (typeof hash !== "string" || !/^[0-9a-f]{64}$/i.test(hash)) {
+    throw archiveError(source, `member ${member} has no package-hashes.SHA256`);
+  }
+  return hash.toLowerCase();
+}
+function missingPackagesError(missing, versionsSeen, packageNames, source, topLevel) {
+  const names = [...packageNames];
+  const details = missing.map(({ name, version }) => {
+    const versions = versionsSeen.get(name);
+    if (versions && versions.size > 0) {
+      return `${name} ${version}: no such version; nearest that exist: ${nearestVersions(version, versions).join(", ")}`;
+    }
+    const similar = similarPackageNames(name, names);
+    return `${name} ${version}: no package '${name}' in the archive${similar.length ? ` (did you mean ${similar.join(", ")}?)` : ""}`;
+  });
+  const headline = missing.length === 1 ? `${missing[0].name} ${missing[0].version} is not in ${topLevel}` : `${missing.length} packages are not in ${topLevel}`;
+  return new BatchError("missing-packages", headline, {
+    details: missing.length === 1 ? details.map((d) => d.slice(d.indexOf(":") + 2)) : details,
+    hint: `fix the versions in the overrides file, or use a newer all-cabal-hashes than ${source.location}`
+  });
+}
+function finish(wanted, found, source, topLevel, versionsSeen, packageNames) {
+  const missing = wanted.filter((w) => !found.get(w.name)?.cabal);
+  if (missing.length > 0)
+    throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel);
+  return wanted.map(({ name, version }) => {
+    const entry = found.get(name);
+    const jsonName = `${name}/${version}/${name}.json`;
+    if (!entry.json)
+      throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`);
+    return {
+      name,
+      version,
+      cabal: entry.cabal,
+      sha256: sha256FromJson(source, jsonName, entry.json)
+    };
+  });
+}
+
+// src/builder/archive-directory.ts
+async function looksLikeUnpackedArchive(root) {
+  const entries = await readdir(root, { withFileTypes: true });
+  for (const entry of entries.filter((e) => e.isDirectory()).slice(0, 20)) {
+    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true });
+    if (inside.some((e) => e.name === "preferred-versions" || e.isDirectory())) return true;
+  }
+  return false;
+}
+async function findDirectoryRoot(dir) {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const dirs = entries.filter((e) => e.isDirectory());
+  if (dirs.length === 1 && entries.length === 1) {
+    const inner = path.join(dir, dirs[0].name);
+    const innerEntries = await readdir(inner, { withFileTypes: true });
+    if (innerEntries.some((e) => e.isDirectory())) return inner;
+  }
+  return dir;
+}
+async function readMember(source, file) {
+  try {
+    const info = await stat2(file);
+    if (!info.isFile()) return void 0;
+    if (info.size > MAX_MEMBER_BYTES) {
+      throw archiveError(
+        source,
+        `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`
+      );
+    }
+    return await readFile(file);
+  } catch (error) {
+    if (error instanceof BatchError) throw error;
+    return void 0;
+  }
+}
+async function extractFromDirectory(source, wanted) {
+  const root = await findDirectoryRoot(source.location);
+  const found = /* @__PURE__ */ new Map();
+  const versionsSeen = /* @__PURE__ */ new Map();
+  for (const { name, version } of wanted) {
+    const base = path.join(root, name, version, name);
+    const cabal = await readMember(source, `${base}.cabal`);
+    if (cabal) {
+      found.set(name, { cabal, json: await readMember(source, `${base}.json`) });
+    } else {
+      const versions = await readdir(path.join(root, name)).catch(() => []);
+      versionsSeen.set(name, new Set(versions.filter((v) => v !== "preferred-versions")));
+    }
+  }
+  if (found.size === 0 && !await looksLikeUnpackedArchive(root)) {
+    throw archiveError(
+      source,
+      "is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)",
+      "pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into"
+    );
+  }
+  const needNames = [...versionsSeen.values()].some((v) => v.size === 0);
+  const packageNames = needNames ? await readdir(root) : [];
+  const topLevel = path.basename(root);
+  return {
+    topLevel,
+    packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
+    compressedBytesRead: 0,
+    entriesSeen: wanted.length * 2,
+    stoppedEarly: true
+  };
+}
 
 // src/builder/tar-walk.ts
 var TarFormatError = class extends Error {
@@ -2880,144 +3090,6 @@ var TarWalk = class {
 };
 
 // src/builder/archive.ts
-var MAX_MEMBER_BYTES = 4 * 1024 * 1024;
-function classifyArchiveSource(location) {
-  if (/^https?:\/\//i.test(location)) return { kind: "url", location };
-  return { kind: "tarball", location };
-}
-async function resolveArchiveSource(location) {
-  const guess = classifyArchiveSource(location);
-  if (guess.kind === "url") return guess;
-  try {
-    const info = await stat(location);
-    return info.isDirectory() ? { kind: "directory", location } : guess;
-  } catch {
-    throw new BatchError("archive", `archive ${location} does not exist`, {
-      hint: "pass --archive with a .tar.gz, an unpacked directory or an http(s) URL"
-    });
-  }
-}
-function archiveError(source, problem, hint) {
-  return new BatchError("archive", `archive ${source.location} ${problem}`, {
-    hint: hint ?? "fetch the all-cabal-hashes archive again; nothing was built"
-  });
-}
-function describeStreamError(error) {
-  const message = error.message;
-  const code = error.code;
-  if (code === "Z_BUF_ERROR" || /unexpected end of file/i.test(message) || /Unexpected end of data/.test(message)) {
-    return "is truncated (it ends in the middle of the data)";
-  }
-  if (code === "Z_DATA_ERROR" && /header/i.test(message))
-    return "is not a gzip file (incorrect header)";
-  if (code === "Z_DATA_ERROR") return `is corrupt (gzip: ${message})`;
-  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message))
-    return `is corrupt (not a valid tar stream: ${message})`;
-  return `could not be read (${message})`;
-}
-function sha256FromJson(source, member, bytes) {
-  let hash;
-  try {
-    const data = JSON.parse(bytes.toString("utf8"));
-    hash = data["package-hashes"]?.SHA256;
-  } catch {
-    throw archiveError(source, `has a corrupt member ${member} (not JSON)`);
-  }
-  if (typeof hash !== "string" || !/^[0-9a-f]{64}$/i.test(hash)) {
-    throw archiveError(source, `member ${member} has no package-hashes.SHA256`);
-  }
-  return hash.toLowerCase();
-}
-function missingPackagesError(missing, versionsSeen, packageNames, source, topLevel) {
-  const names = [...packageNames];
-  const details = missing.map(({ name, version }) => {
-    const versions = versionsSeen.get(name);
-    if (versions && versions.size > 0) {
-      return `${name} ${version}: no such version; nearest that exist: ${nearestVersions(version, versions).join(", ")}`;
-    }
-    const similar = similarPackageNames(name, names);
-    return `${name} ${version}: no package '${name}' in the archive${similar.length ? ` (did you mean ${similar.join(", ")}?)` : ""}`;
-  });
-  const headline = missing.length === 1 ? `${missing[0].name} ${missing[0].version} is not in ${topLevel}` : `${missing.length} packages are not in ${topLevel}`;
-  return new BatchError("missing-packages", headline, {
-    details: missing.length === 1 ? details.map((d) => d.slice(d.indexOf(":") + 2)) : details,
-    hint: `fix the versions in the overrides file, or use a newer all-cabal-hashes than ${source.location}`
-  });
-}
-function finish(wanted, found, source, topLevel, versionsSeen, packageNames) {
-  const missing = wanted.filter((w) => !found.get(w.name)?.cabal);
-  if (missing.length > 0)
-    throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel);
-  return wanted.map(({ name, version }) => {
-    const entry = found.get(name);
-    const jsonName = `${name}/${version}/${name}.json`;
-    if (!entry.json)
-      throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`);
-    return {
-      name,
-      version,
-      cabal: entry.cabal,
-      sha256: sha256FromJson(source, jsonName, entry.json)
-    };
-  });
-}
-async function openTarballStream(source) {
-  if (source.kind === "url") {
-    let response;
-    try {
-      response = await fetch(source.location);
-    } catch (error) {
-      throw archiveError(
-        source,
-        `could not be downloaded (${errorMessage(error)})`,
-        "check the URL and the network"
-      );
-    }
-    if (!response.ok || !response.body) {
-      throw archiveError(
-        source,
-        `could not be downloaded (HTTP ${response.status})`,
-        "check the URL"
-      );
-    }
-    const length = Number(response.headers.get("content-length"));
-    return {
-      stream: Readable.fromWeb(
-        response.body
-      ),
-      totalBytes: Number.isFinite(length) && length > 0 ? length : void 0
-    };
-  }
-  const info = await stat(source.location);
-  return {
-    stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }),
-    totalBytes: info.size
-  };
-}
-async function refusePlainTar(source) {
-  const handle = await open(source.location, "r");
-  const head = Buffer.alloc(262);
-  try {
-    await handle.read(head, 0, head.length, 0);
-  } finally {
-    await handle.close();
-  }
-  if (head.subarray(257, 262).toString("latin1") === "ustar") {
-    throw archiveError(
-      source,
-      "is a plain tar file, not gzip-compressed",
-      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
-    );
-  }
-}
-async function looksLikeUnpackedArchive(root) {
-  const entries = await readdir(root, { withFileTypes: true });
-  for (const entry of entries.filter((e) => e.isDirectory()).slice(0, 20)) {
-    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true });
-    if (inside.some((e) => e.name === "preferred-versions" || e.isDirectory())) return true;
-  }
-  return false;
-}
 var SLASH = 47;
 var DOT = 46;
 function bytesEqual(bytes, from, other) {
@@ -3148,64 +3220,6 @@ async function extractFromTarball(source, wanted, options) {
     stoppedEarly: walk.stopped
   };
 }
-async function findDirectoryRoot(dir) {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const dirs = entries.filter((e) => e.isDirectory());
-  if (dirs.length === 1 && entries.length === 1) {
-    const inner = path.join(dir, dirs[0].name);
-    const innerEntries = await readdir(inner, { withFileTypes: true });
-    if (innerEntries.some((e) => e.isDirectory())) return inner;
-  }
-  return dir;
-}
-async function readMember(source, file) {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return void 0;
-    if (info.size > MAX_MEMBER_BYTES) {
-      throw archiveError(
-        source,
-        `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`
-      );
-    }
-    return await readFile(file);
-  } catch (error) {
-    if (error instanceof BatchError) throw error;
-    return void 0;
-  }
-}
-async function extractFromDirectory(source, wanted) {
-  const root = await findDirectoryRoot(source.location);
-  const found = /* @__PURE__ */ new Map();
-  const versionsSeen = /* @__PURE__ */ new Map();
-  for (const { name, version } of wanted) {
-    const base = path.join(root, name, version, name);
-    const cabal = await readMember(source, `${base}.cabal`);
-    if (cabal) {
-      found.set(name, { cabal, json: await readMember(source, `${base}.json`) });
-    } else {
-      const versions = await readdir(path.join(root, name)).catch(() => []);
-      versionsSeen.set(name, new Set(versions.filter((v) => v !== "preferred-versions")));
-    }
-  }
-  if (found.size === 0 && !await looksLikeUnpackedArchive(root)) {
-    throw archiveError(
-      source,
-      "is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)",
-      "pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into"
-    );
-  }
-  const needNames = [...versionsSeen.values()].some((v) => v.size === 0);
-  const packageNames = needNames ? await readdir(root) : [];
-  const topLevel = path.basename(root);
-  return {
-    topLevel,
-    packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
-    compressedBytesRead: 0,
-    entriesSeen: wanted.length * 2,
-    stoppedEarly: true
-  };
-}
 async function extractMembers(source, wanted, options = {}) {
   if (source.kind === "directory") return extractFromDirectory(source, wanted);
   return extractFromTarball(source, wanted, options);
@@ -3223,7 +3237,7 @@ import {
   rename,
   rm,
   rmdir,
-  stat as stat2,
+  stat as stat3,
   writeFile
 } from "node:fs/promises";
 import path2 from "node:path";
@@ -3251,7 +3265,7 @@ var OUT_HINT = "pass --out a new path, an empty directory or a previous batch (a
 async function outputProblem(target) {
   let info;
   try {
-    info = await stat2(target);
+    info = await stat3(target);
   } catch {
     return void 0;
   }

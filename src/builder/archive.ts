@@ -4,233 +4,25 @@
  * reading as soon as all of them are found. Nothing from the archive is ever written to disk here,
  * so hostile member names (`../x`, absolute paths, links) cannot escape anywhere.
  */
-import { createReadStream } from 'node:fs'
-import { open, readFile, readdir, stat } from 'node:fs/promises'
-import path from 'node:path'
-import { Readable } from 'node:stream'
 import { createGunzip, type ZlibOptions } from 'node:zlib'
-import { BatchError, errorMessage } from '../common/errors.js'
-import { nearestVersions, similarPackageNames } from './hackage.js'
+import { BatchError } from '../common/errors.js'
+import { extractFromDirectory } from './archive-directory.js'
+import {
+  finish,
+  MAX_MEMBER_BYTES,
+  type ArchivePass,
+  type ExtractOptions,
+  type Found,
+  type WantedPackage
+} from './archive-members.js'
+import {
+  archiveError,
+  describeStreamError,
+  openTarballStream,
+  refusePlainTar,
+  type ArchiveSource
+} from './archive-source.js'
 import { TarWalk } from './tar-walk.js'
-
-export type ArchiveSource =
-  | { kind: 'tarball'; location: string }
-  | { kind: 'url'; location: string }
-  | { kind: 'directory'; location: string }
-
-export interface WantedPackage {
-  name: string
-  version: string
-}
-
-export interface ExtractedPackage {
-  name: string
-  version: string
-  /** The raw `.cabal` bytes, CRLF and all: cabal2nix hashes them for editedCabalFile. */
-  cabal: Buffer
-  /** Hex SHA256 of the source tarball, from the `.json` next to the `.cabal`. */
-  sha256: string
-}
-
-export interface ArchivePass {
-  /** `all-cabal-hashes-<rev>`: names the archive revision without hashing 76 MB. */
-  topLevel: string
-  packages: ExtractedPackage[]
-  compressedBytesRead: number
-  entriesSeen: number
-  stoppedEarly: boolean
-}
-
-export interface ArchiveProgress {
-  compressedBytesRead: number
-  totalBytes?: number
-}
-
-export interface ExtractOptions {
-  /** Called at most about every tenth of the archive (or every 8 MB when the size is unknown). */
-  onProgress?: (progress: ArchiveProgress) => void
-}
-
-/** No real `.cabal` or `.json` comes near this; a larger member is a broken or hostile archive. */
-export const MAX_MEMBER_BYTES = 4 * 1024 * 1024
-
-export function classifyArchiveSource(location: string): ArchiveSource {
-  if (/^https?:\/\//i.test(location)) return { kind: 'url', location }
-  return { kind: 'tarball', location }
-}
-
-/** Like classifyArchiveSource, but looks at the file system to tell directories from tarballs. */
-export async function resolveArchiveSource(location: string): Promise<ArchiveSource> {
-  const guess = classifyArchiveSource(location)
-  if (guess.kind === 'url') return guess
-  try {
-    const info = await stat(location)
-    return info.isDirectory() ? { kind: 'directory', location } : guess
-  } catch {
-    throw new BatchError('archive', `archive ${location} does not exist`, {
-      hint: 'pass --archive with a .tar.gz, an unpacked directory or an http(s) URL'
-    })
-  }
-}
-
-function archiveError(source: ArchiveSource, problem: string, hint?: string): BatchError {
-  return new BatchError('archive', `archive ${source.location} ${problem}`, {
-    hint: hint ?? 'fetch the all-cabal-hashes archive again; nothing was built'
-  })
-}
-
-function describeStreamError(error: Error): string {
-  const message = error.message
-  const code = (error as NodeJS.ErrnoException).code
-  if (
-    code === 'Z_BUF_ERROR' ||
-    /unexpected end of file/i.test(message) ||
-    /Unexpected end of data/.test(message)
-  ) {
-    return 'is truncated (it ends in the middle of the data)'
-  }
-  if (code === 'Z_DATA_ERROR' && /header/i.test(message))
-    return 'is not a gzip file (incorrect header)'
-  if (code === 'Z_DATA_ERROR') return `is corrupt (gzip: ${message})`
-  if (/Invalid tar header|Unknown archive format|Invalid header/.test(message))
-    return `is corrupt (not a valid tar stream: ${message})`
-  return `could not be read (${message})`
-}
-
-function sha256FromJson(source: ArchiveSource, member: string, bytes: Buffer): string {
-  let hash: unknown
-  try {
-    const data = JSON.parse(bytes.toString('utf8')) as { 'package-hashes'?: { SHA256?: unknown } }
-    hash = data['package-hashes']?.SHA256
-  } catch {
-    throw archiveError(source, `has a corrupt member ${member} (not JSON)`)
-  }
-  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) {
-    throw archiveError(source, `member ${member} has no package-hashes.SHA256`)
-  }
-  return hash.toLowerCase()
-}
-
-interface Found {
-  cabal?: Buffer
-  json?: Buffer
-}
-
-/** Turns what the pass did not find into one error naming every missing package and near matches. */
-function missingPackagesError(
-  missing: WantedPackage[],
-  versionsSeen: Map<string, Set<string>>,
-  packageNames: Iterable<string>,
-  source: ArchiveSource,
-  topLevel: string
-): BatchError {
-  const names = [...packageNames]
-  const details = missing.map(({ name, version }) => {
-    const versions = versionsSeen.get(name)
-    if (versions && versions.size > 0) {
-      return `${name} ${version}: no such version; nearest that exist: ${nearestVersions(version, versions).join(', ')}`
-    }
-    const similar = similarPackageNames(name, names)
-    return `${name} ${version}: no package '${name}' in the archive${similar.length ? ` (did you mean ${similar.join(', ')}?)` : ''}`
-  })
-  const headline =
-    missing.length === 1
-      ? `${missing[0].name} ${missing[0].version} is not in ${topLevel}`
-      : `${missing.length} packages are not in ${topLevel}`
-  return new BatchError('missing-packages', headline, {
-    details: missing.length === 1 ? details.map(d => d.slice(d.indexOf(':') + 2)) : details,
-    hint: `fix the versions in the overrides file, or use a newer all-cabal-hashes than ${source.location}`
-  })
-}
-
-function finish(
-  wanted: WantedPackage[],
-  found: Map<string, Found>,
-  source: ArchiveSource,
-  topLevel: string,
-  versionsSeen: Map<string, Set<string>>,
-  packageNames: Iterable<string>
-): ExtractedPackage[] {
-  const missing = wanted.filter(w => !found.get(w.name)?.cabal)
-  if (missing.length > 0)
-    throw missingPackagesError(missing, versionsSeen, packageNames, source, topLevel)
-  return wanted.map(({ name, version }) => {
-    const entry = found.get(name) as Found
-    const jsonName = `${name}/${version}/${name}.json`
-    if (!entry.json)
-      throw archiveError(source, `has ${name}/${version}/${name}.cabal but no ${jsonName}`)
-    return {
-      name,
-      version,
-      cabal: entry.cabal as Buffer,
-      sha256: sha256FromJson(source, jsonName, entry.json)
-    }
-  })
-}
-
-async function openTarballStream(
-  source: ArchiveSource
-): Promise<{ stream: Readable; totalBytes?: number }> {
-  if (source.kind === 'url') {
-    let response: Response
-    try {
-      response = await fetch(source.location)
-    } catch (error) {
-      throw archiveError(
-        source,
-        `could not be downloaded (${errorMessage(error)})`,
-        'check the URL and the network'
-      )
-    }
-    if (!response.ok || !response.body) {
-      throw archiveError(
-        source,
-        `could not be downloaded (HTTP ${response.status})`,
-        'check the URL'
-      )
-    }
-    const length = Number(response.headers.get('content-length'))
-    return {
-      stream: Readable.fromWeb(
-        response.body as import('node:stream/web').ReadableStream<Uint8Array>
-      ),
-      totalBytes: Number.isFinite(length) && length > 0 ? length : undefined
-    }
-  }
-  const info = await stat(source.location)
-  return {
-    stream: createReadStream(source.location, { highWaterMark: 1024 * 1024 }),
-    totalBytes: info.size
-  }
-}
-
-/** A tar that was never gzipped (or was gunzipped) is not "corrupt": say what it is. */
-async function refusePlainTar(source: ArchiveSource): Promise<void> {
-  const handle = await open(source.location, 'r')
-  const head = Buffer.alloc(262)
-  try {
-    await handle.read(head, 0, head.length, 0)
-  } finally {
-    await handle.close()
-  }
-  if (head.subarray(257, 262).toString('latin1') === 'ustar') {
-    throw archiveError(
-      source,
-      'is a plain tar file, not gzip-compressed',
-      `gzip it (gzip -k ${source.location}), or unpack it (tar -xf) and pass the directory`
-    )
-  }
-}
-
-/** An unpacked all-cabal-hashes has `<package>/<version>/<package>.cabal` (and `preferred-versions`). */
-async function looksLikeUnpackedArchive(root: string): Promise<boolean> {
-  const entries = await readdir(root, { withFileTypes: true })
-  for (const entry of entries.filter(e => e.isDirectory()).slice(0, 20)) {
-    const inside = await readdir(path.join(root, entry.name), { withFileTypes: true })
-    if (inside.some(e => e.name === 'preferred-versions' || e.isDirectory())) return true
-  }
-  return false
-}
 
 const SLASH = 0x2f
 const DOT = 0x2e
@@ -389,71 +181,6 @@ async function extractFromTarball(
     compressedBytesRead,
     entriesSeen: walk.membersSeen,
     stoppedEarly: walk.stopped
-  }
-}
-
-/** An unpacked archive: either the `all-cabal-hashes-<rev>` directory itself or its parent. */
-async function findDirectoryRoot(dir: string): Promise<string> {
-  const entries = await readdir(dir, { withFileTypes: true })
-  const dirs = entries.filter(e => e.isDirectory())
-  if (dirs.length === 1 && entries.length === 1) {
-    const inner = path.join(dir, dirs[0].name)
-    const innerEntries = await readdir(inner, { withFileTypes: true })
-    if (innerEntries.some(e => e.isDirectory())) return inner
-  }
-  return dir
-}
-
-async function readMember(source: ArchiveSource, file: string): Promise<Buffer | undefined> {
-  try {
-    const info = await stat(file)
-    if (!info.isFile()) return undefined
-    if (info.size > MAX_MEMBER_BYTES) {
-      throw archiveError(
-        source,
-        `member ${file} is ${info.size} bytes, far larger than any real .cabal or .json file`
-      )
-    }
-    return await readFile(file)
-  } catch (error) {
-    if (error instanceof BatchError) throw error
-    return undefined
-  }
-}
-
-async function extractFromDirectory(
-  source: ArchiveSource,
-  wanted: WantedPackage[]
-): Promise<ArchivePass> {
-  const root = await findDirectoryRoot(source.location)
-  const found = new Map<string, Found>()
-  const versionsSeen = new Map<string, Set<string>>()
-  for (const { name, version } of wanted) {
-    const base = path.join(root, name, version, name)
-    const cabal = await readMember(source, `${base}.cabal`)
-    if (cabal) {
-      found.set(name, { cabal, json: await readMember(source, `${base}.json`) })
-    } else {
-      const versions = await readdir(path.join(root, name)).catch(() => [] as string[])
-      versionsSeen.set(name, new Set(versions.filter(v => v !== 'preferred-versions')))
-    }
-  }
-  if (found.size === 0 && !(await looksLikeUnpackedArchive(root))) {
-    throw archiveError(
-      source,
-      'is a directory, but not an unpacked all-cabal-hashes (no <package>/<version>/<package>.cabal in it)',
-      'pass --archive the all-cabal-hashes .tar.gz, or the directory it was unpacked into'
-    )
-  }
-  const needNames = [...versionsSeen.values()].some(v => v.size === 0)
-  const packageNames = needNames ? await readdir(root) : []
-  const topLevel = path.basename(root)
-  return {
-    topLevel,
-    packages: finish(wanted, found, source, topLevel, versionsSeen, packageNames),
-    compressedBytesRead: 0,
-    entriesSeen: wanted.length * 2,
-    stoppedEarly: true
   }
 }
 

@@ -5,12 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  extractMembers,
-  resolveArchiveSource,
-  type ArchivePass,
-  type ArchiveProgress
-} from './archive.js'
+import { extractMembers } from './archive.js'
+import type { ArchivePass, ArchiveProgress } from './archive-members.js'
+import { resolveArchiveSource } from './archive-source.js'
 import {
   discardOutput,
   prepareOutput,
