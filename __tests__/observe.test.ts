@@ -11,7 +11,7 @@
  * stdenv does (`@nix {"action":"setPhase",…}` on $NIX_LOG_FD, pkgs/stdenv/generic/setup.sh).
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   startOtlpServer,
@@ -359,12 +359,22 @@ describeWithNix('the main build, observed or inferred (single-user Nix)', () => 
       expect(post.code).toBe(0)
       const span = otlp().find(x => x.name === 'substitute cached-thing')
       expect(span).toBeDefined()
+      const downloads = otlp().filter(x => x.name.startsWith('download '))
       if (observes) {
         expect((span as ReceivedSpan).endNs > (span as ReceivedSpan).startNs).toBe(true)
         expect((span as ReceivedSpan).attributes['nix.bytes']).toBeGreaterThan(0)
+        // One span per file Nix fetched for it (narinfo, NAR), under the substitution.
+        const nar = downloads.find(x => /^download [0-9a-z]+\.nar(\.\w+)?$/.test(x.name))
+        expect(nar).toBeDefined()
+        expect(nar?.parentSpanId).toBe((span as ReceivedSpan).spanId)
+        expect(nar?.attributes['url.full']).toBe(`${server.url}/nar/${nar?.name.slice(9)}`)
+        // The bytes Nix reports are the compressed NAR file the cache served.
+        const narFile = path.join(cacheDir, 'nar', nar?.name.slice(9) as string)
+        expect(nar?.attributes['nix.bytes']).toBe((await stat(narFile)).size)
         expect(post.summary).toMatch(/`cached-thing` \| substituted \| other \| \d/)
         expect(post.summary).toMatch(/1 path substituted \([\d.]+ KiB, [\d.]+ (ms|s) together\)/)
       } else {
+        expect(downloads).toEqual([])
         expect(post.summary).toContain('`cached-thing` | substituted | other | |')
       }
     } finally {
