@@ -47,7 +47,11 @@ function activityNode(a: ClassifiedActivity): SpanNode {
 
 /** A download's span name: the file, not the whole URL (the URL is an attribute). */
 export function downloadName(url: string): string {
-  const file = url.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop()
+  const file = url
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .pop()
   return `download ${file || url}`
 }
 
