@@ -296,7 +296,7 @@ describeWithNix('the main build, observed or inferred (single-user Nix)', () => 
     env: {}
   }))
 
-  test('(d) a substitution from the loopback binary cache: a span with its duration and bytes', async () => {
+  test('(d) a substitution from the loopback binary cache: a span with its duration and bytes, a download span under it per file', async () => {
     const s = cases.scenario()
     const otlp = cases.spans
     const file = path.join(s.ws.dir, 'main-build.nix')
