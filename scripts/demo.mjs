@@ -184,14 +184,14 @@ try {
   await writeFile(path.join(demo, 'comment.md'), comment + '\n')
   say(`the PR comment (${comments.length} comment on PR #7, edited in place; saved to ${path.relative(process.cwd(), demo) || '.'}/comment.md)`)
   console.log(comment)
-  const job = j => ({ source: j.outputs.source, ms: Math.round(j.ms), verdict: j.verdict, spans: j.spans })
+  const jobOutcome = j => ({ source: j.outputs.source, ms: Math.round(j.ms), verdict: j.verdict, spans: j.spans })
   await writeFile(
     path.join(demo, 'outcome.json'),
     JSON.stringify(
       {
         nix: findNix().version,
-        cold: job(cold),
-        warm: job(warm),
+        cold: jobOutcome(cold),
+        warm: jobOutcome(warm),
         cabal2nixRuns: { cold: runsBefore, warm: runsAfter - runsBefore },
         comment
       },
