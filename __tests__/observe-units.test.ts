@@ -20,7 +20,7 @@ import { observedMainBuild } from '../src/action/observe/observed-audit.js'
 import { coveredMs, observationOf, type Observation } from '../src/action/observe/processes.js'
 import { parseRecordLine, readRecords, recordLine } from '../src/action/observe/records.js'
 import { redactTree, redactor } from '../src/action/observe/redact.js'
-import { observedMainBuildNode } from '../src/action/observe/spans.js'
+import { downloadName, observedMainBuildNode } from '../src/action/observe/spans.js'
 import type { SpanNode } from '../src/action/trace.js'
 import { repoRoot, tempDir } from './support/files.js'
 
@@ -100,6 +100,28 @@ describe('processes from what Nix 2.34.8 wrote', () => {
     const failed = activities.filter(a => a.failure)
     expect(failed.map(a => path.basename(a.path).slice(33))).toEqual(['failing.drv'])
     expect(failed[0].failure?.lastLines).toEqual(['one', 'two', 'token ghp_abcdefabcdef0123'])
+  })
+
+  test('a substitution from an http cache: one download per file Nix fetched for it, with its bytes', async () => {
+    const observation = await fixture('http-substitution.records')
+    const activities = observation.processes.flatMap(p => p.activities)
+    expect(activities.map(a => a.activity)).toEqual(['substitute'])
+    const [substitution] = activities
+    // Nix fetches the narinfo twice more inside the substitution (queryPathInfo under copyPath),
+    // then the NAR: 300000 random bytes, zstd-compressed to 300131.
+    expect(substitution.downloads.map(d => [path.basename(d.url), d.bytes])).toEqual([
+      [expect.stringMatching(/^[0-9a-z]{32}\.narinfo$/), 400],
+      [expect.stringMatching(/^[0-9a-z]{32}\.narinfo$/), 400],
+      [expect.stringMatching(/^[0-9a-z]{52}\.nar\.zst$/), 300131]
+    ])
+    for (const d of substitution.downloads) {
+      expect(d.startMs).toBeGreaterThanOrEqual(substitution.startMs)
+      expect(d.endMs).toBeLessThanOrEqual(substitution.endMs)
+    }
+    expect(substitution.bytes).toBe(400 + 400 + 300131)
+    // nix-cache-info and the narinfo queries before the substitution belong to no activity of ours.
+    const text = await readFile(path.join(FIXTURES, 'http-substitution.records'), 'utf8')
+    expect(text.match(/"action":"start"[^\n]*"type":101\}/g)).toHaveLength(7)
   })
 
   test('a connection still open when the listener stops is a process that did not exit', () => {
@@ -206,6 +228,24 @@ describe('the observed span tree', () => {
       'installPhase'
     ])
     expect(phased?.attributes?.['some_cabal2nix.kind']).toBe('build')
+  })
+
+  test('downloads are child spans of their substitution, named by file, with url and bytes', async () => {
+    const main = observedMainBuild(await fixture('http-substitution.records'), ours, wide)
+    const tree = observedMainBuildNode(main.processes, { window: wide })
+    const substitution = walk(tree).find(s => s.name === 'substitute cached-thing')
+    const downloads = substitution?.children ?? []
+    expect(downloads.map(d => d.name)).toEqual([
+      expect.stringMatching(/^download [0-9a-z]{32}\.narinfo$/),
+      expect.stringMatching(/^download [0-9a-z]{32}\.narinfo$/),
+      expect.stringMatching(/^download [0-9a-z]{52}\.nar\.zst$/)
+    ])
+    expect(downloads[2].attributes).toMatchObject({
+      'nix.activity': 'download',
+      'url.full': expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/nar\//),
+      'nix.bytes': 300131
+    })
+    expect(downloadName('https://cache.example/nar/abc.nar.xz?x=1')).toBe('download abc.nar.xz')
   })
 
   test('past the limit the shortest activities and phases are cut, and counted', async () => {

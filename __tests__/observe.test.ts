@@ -10,10 +10,12 @@
  * pkgs/development/haskell-modules/make-package-set.nix), `app` announces its phases the way
  * stdenv does (`@nix {"action":"setPhase",…}` on $NIX_LOG_FD, pkgs/stdenv/generic/setup.sh).
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { readlink, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { readlink, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
+  spanMs,
+  spanTreeLines,
   startOtlpServer,
   type OtlpServer,
   type ReceivedSpan
@@ -34,23 +36,10 @@ import {
   type NixDaemon
 } from './support/daemon.js'
 import { tempDir } from './support/files.js'
-import { describeWithNix, nix, run } from './support/nix.js'
+import { describeWithNix, nix, nixKnowsJsonLogPath, run } from './support/nix.js'
 import type { SimulatedRunner, StepResult } from './support/runner.js'
 
-/** Whether this Nix tees its records (`nix config show --json` / `nix show-config --json`). */
-function nixObserves(): boolean {
-  for (const args of [['config', 'show'], ['show-config']]) {
-    const result = spawnSync(
-      'nix',
-      ['--extra-experimental-features', 'nix-command', ...args, '--json'],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }
-    )
-    if (result.status === 0) return 'json-log-path' in JSON.parse(result.stdout)
-  }
-  return false
-}
-
-const observes = nix.available && nixObserves()
+const observes = nixKnowsJsonLogPath()
 const SLEEP_S = 3
 
 const MAIN_BUILD = `{ salt, sleep ? "${SLEEP_S}" }:
@@ -82,10 +71,6 @@ in {
 function expectInferred(line: string, reason: string): void {
   expect(line).toMatch(/^some-cabal2nix: main build still ran \d+ cabal2nix IFDs?: .*\bzzz 1\.0\b/)
   expect(line.endsWith(`(inferred from logs: ${reason})`)).toBe(true)
-}
-
-function spanMs(span: ReceivedSpan): number {
-  return Number(span.endNs - span.startNs) / 1e6
 }
 
 interface Job {
@@ -275,12 +260,10 @@ function observedCases(
       'some_cabal2nix.spans.cut': 0
     })
     // One observed job's tree, as received, for the record.
-    const lines = (span: ReceivedSpan, depth: number): string[] => [
-      `${'  '.repeat(depth)}${span.name} (${spanMs(span).toFixed(0)} ms)${span.attributes['some_cabal2nix.kind'] ? ` [${span.attributes['some_cabal2nix.kind']}]` : ''}`,
-      ...spans.filter(c => c.parentSpanId === span.spanId).flatMap(c => lines(c, depth + 1))
-    ]
-    const root = spans.find(x => !x.parentSpanId) as ReceivedSpan
-    await writeFile(path.join(s.ws.dir, `span-tree-${label}.txt`), lines(root, 0).join('\n') + '\n')
+    await writeFile(
+      path.join(s.ws.dir, `span-tree-${label}.txt`),
+      spanTreeLines(spans).join('\n') + '\n'
+    )
   })
 
   return { job, mainBuild, verdict, scenario: () => s, spans: () => otlp.spans() }
@@ -313,7 +296,7 @@ describeWithNix('the main build, observed or inferred (single-user Nix)', () => 
     env: {}
   }))
 
-  test('(d) a substitution from the loopback binary cache: a span with its duration and bytes', async () => {
+  test('(d) a substitution from the loopback binary cache: a span with its duration and bytes, a download span under it per file', async () => {
     const s = cases.scenario()
     const otlp = cases.spans
     const file = path.join(s.ws.dir, 'main-build.nix')
@@ -359,12 +342,22 @@ describeWithNix('the main build, observed or inferred (single-user Nix)', () => 
       expect(post.code).toBe(0)
       const span = otlp().find(x => x.name === 'substitute cached-thing')
       expect(span).toBeDefined()
+      const downloads = otlp().filter(x => x.name.startsWith('download '))
       if (observes) {
         expect((span as ReceivedSpan).endNs > (span as ReceivedSpan).startNs).toBe(true)
         expect((span as ReceivedSpan).attributes['nix.bytes']).toBeGreaterThan(0)
+        // One span per file Nix fetched for it (narinfo, NAR), under the substitution.
+        const nar = downloads.find(x => /^download [0-9a-z]+\.nar(\.\w+)?$/.test(x.name))
+        expect(nar).toBeDefined()
+        expect(nar?.parentSpanId).toBe((span as ReceivedSpan).spanId)
+        expect(nar?.attributes['url.full']).toBe(`${server.url}/nar/${nar?.name.slice(9)}`)
+        // The bytes Nix reports are the compressed NAR file the cache served.
+        const narFile = path.join(cacheDir, 'nar', nar?.name.slice(9) as string)
+        expect(nar?.attributes['nix.bytes']).toBe((await stat(narFile)).size)
         expect(post.summary).toMatch(/`cached-thing` \| substituted \| other \| \d/)
         expect(post.summary).toMatch(/1 path substituted \([\d.]+ KiB, [\d.]+ (ms|s) together\)/)
       } else {
+        expect(downloads).toEqual([])
         expect(post.summary).toContain('`cached-thing` | substituted | other | |')
       }
     } finally {

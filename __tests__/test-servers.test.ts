@@ -29,6 +29,7 @@ import {
   startGitHubApiServer,
   type GitHubApiServer
 } from '../testing/servers/github-api-server.mjs'
+import { spanTreeLines, type ReceivedSpan } from '../testing/servers/otlp-server.mjs'
 import { startStaticServer, type StaticServer } from '../testing/servers/static-server.mjs'
 
 const CACHE_ENV_NAMES = [
@@ -890,5 +891,46 @@ describe('static-server', () => {
     expect((await raw('GET', '/escape')).status).toBe(404)
     expect((await raw('PUT', '/abc.narinfo')).status).toBe(405)
     expect(server.requests().filter(r => r.status === 404).length).toBeGreaterThanOrEqual(7)
+  })
+})
+
+describe('otlp-server span tree', () => {
+  const span = (
+    spanId: string,
+    name: string,
+    startMs: number,
+    endMs: number,
+    parentSpanId?: string,
+    attributes: Record<string, unknown> = {}
+  ): ReceivedSpan => ({
+    spanId,
+    parentSpanId,
+    name,
+    startNs: BigInt(startMs) * 1_000_000n,
+    endNs: BigInt(endMs) * 1_000_000n,
+    attributes,
+    status: 0,
+    resource: {}
+  })
+
+  test('children indented under their parent in start order, with ms and what each span is', () => {
+    const lines = spanTreeLines([
+      span('b', 'build app', 20, 60, 'p', { 'some_cabal2nix.kind': 'build' }),
+      span('m', 'main build', 0, 100, 'r', { 'some_cabal2nix.audit.evidence': 'observed' }),
+      span('i', 'installPhase', 40, 60, 'b'),
+      span('u', 'unpackPhase', 20, 40, 'b'),
+      span('p', 'nix process 1', 5, 95, 'm'),
+      span('d', 'download x.nar.zst', 70, 80, 'p', { 'nix.bytes': 12 }),
+      span('o', 'orphan', 1, 2, 'gone')
+    ])
+    expect(lines).toEqual([
+      'main build  100 ms  [observed]',
+      '  nix process 1  90 ms',
+      '    build app  40 ms  [build]',
+      '      unpackPhase  20 ms',
+      '      installPhase  20 ms',
+      '    download x.nar.zst  10 ms  [12 bytes]',
+      'orphan  1 ms'
+    ])
   })
 })

@@ -77341,29 +77341,45 @@ function activityNode(a) {
   }
   return node;
 }
-function phaseNodes2(a) {
-  return a.phases.map((p) => ({
+function downloadName(url2) {
+  const file = url2.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop();
+  return `download ${file || url2}`;
+}
+function childNodes(a) {
+  const phases = a.phases.map((p) => ({
     name: p.name,
     startMs: p.startMs,
     endMs: p.endMs,
     attributes: { "nix.phase": p.name }
   }));
+  const downloads = a.downloads.map((d) => ({
+    name: downloadName(d.url),
+    startMs: d.startMs,
+    endMs: d.endMs,
+    attributes: {
+      "nix.activity": "download",
+      "url.full": d.url,
+      ...d.bytes !== void 0 ? { "nix.bytes": d.bytes } : {}
+    }
+  }));
+  return [...phases, ...downloads].sort((x, y) => x.startMs - y.startMs);
 }
+var childCount = (a) => a.phases.length + a.downloads.length;
 function observedMainBuildNode(processes, options) {
   const limit = options.limit ?? SPAN_LIMIT;
   const activities = processes.flatMap((p) => p.activities);
-  const total = processes.length + activities.reduce((sum, a) => sum + 1 + a.phases.length, 0);
+  const total = processes.length + activities.reduce((sum, a) => sum + 1 + childCount(a), 0);
   let budget = Math.max(0, limit - processes.length);
   const byLength = [...activities].sort((x, y) => y.endMs - y.startMs - (x.endMs - x.startMs));
   const kept = new Set(byLength.slice(0, budget));
   budget -= kept.size;
-  const withPhases = /* @__PURE__ */ new Set();
+  const withChildren = /* @__PURE__ */ new Set();
   for (const a of byLength) {
-    if (!kept.has(a) || a.phases.length === 0 || a.phases.length > budget) continue;
-    withPhases.add(a);
-    budget -= a.phases.length;
+    if (!kept.has(a) || childCount(a) === 0 || childCount(a) > budget) continue;
+    withChildren.add(a);
+    budget -= childCount(a);
   }
-  const shown = processes.length + kept.size + [...withPhases].reduce((sum, a) => sum + a.phases.length, 0);
+  const shown = processes.length + kept.size + [...withChildren].reduce((sum, a) => sum + childCount(a), 0);
   const children = processes.map((p) => ({
     name: `nix process ${p.connection}`,
     startMs: p.startMs,
@@ -77375,7 +77391,7 @@ function observedMainBuildNode(processes, options) {
     },
     children: p.activities.filter((a) => kept.has(a)).map((a) => ({
       ...activityNode(a),
-      ...withPhases.has(a) ? { children: phaseNodes2(a) } : {}
+      ...withChildren.has(a) ? { children: childNodes(a) } : {}
     }))
   }));
   return {
@@ -77588,6 +77604,7 @@ function coveredMs(intervals) {
 function finish(process5, exited) {
   const endMs = process5.endMs ?? process5.lastMs;
   const bytes = /* @__PURE__ */ new Map();
+  const downloads = /* @__PURE__ */ new Map();
   for (const [id, activity] of process5.activities) {
     if (activity.type !== ACT_FILE_TRANSFER && activity.type !== ACT_COPY_PATH) continue;
     const owner = ancestorOf(process5.activities, id, [ACT_SUBSTITUTE, ACT_BUILD]);
@@ -77596,6 +77613,16 @@ function finish(process5, exited) {
     sum.downloaded += activity.downloaded;
     sum.copied += activity.copied;
     bytes.set(owner, sum);
+    const url2 = activity.fields[0];
+    if (activity.type !== ACT_FILE_TRANSFER || typeof url2 !== "string") continue;
+    const list = downloads.get(owner) ?? [];
+    list.push({
+      url: url2,
+      startMs: activity.startMs,
+      endMs: activity.endMs ?? endMs,
+      ...activity.downloaded ? { bytes: activity.downloaded } : {}
+    });
+    downloads.set(owner, list);
   }
   const activities = [];
   for (const [id, a] of process5.activities) {
@@ -77618,6 +77645,7 @@ function finish(process5, exited) {
       ...machine ? { machine } : {},
       ...moved && (moved.downloaded || moved.copied) ? { bytes: moved.downloaded || moved.copied } : {},
       phases,
+      downloads: (downloads.get(id) ?? []).sort((x, y) => x.startMs - y.startMs),
       ...a.type === ACT_BUILD && process5.failed.has(path21) ? { failure: { lastLines: a.lastLines } } : {}
     });
   }

@@ -1,12 +1,18 @@
 // `npm run demo`: the action's main job end to end on an embedded default, on this machine.
 //
 // A demo repository (examples/demo: 14 Hackage pins and one local package), the bundled sample
-// of all-cabal-hashes, the cabal2nix TEST DOUBLE (the real cabal2nix is not installable here), a
-// signed file:// binary cache, a loopback Actions cache service and a loopback GitHub API with
-// one open pull request. It runs dist/index.js and dist/post.js as the runner does, twice:
-// a cold run (builds, pushes, saves) and a warm run on a "fresh runner" (restores, builds nothing).
-// Everything lands in .demo/; the PR comment the action wrote is printed and saved to
-// .demo/comment.md. With --update-readme, README.md's example comment is replaced by this one.
+// of all-cabal-hashes, the real cabal2nix where there is one (else, loudly, the test double), a
+// signed file:// binary cache, a loopback Actions cache service, a loopback GitHub API with one
+// open pull request and a loopback OTLP receiver. It runs dist/index.js and dist/post.js as the
+// runner does, twice: a cold run (builds, pushes, saves) and a warm run on a "fresh runner"
+// (restores, builds nothing). Between the two steps of each job the repository's own build runs,
+// `nix build -f ci/app.nix`, with the environment the runner gives later steps (NIX_CONFIG as the
+// main step exported it): on a Nix that knows json-log-path the post step's audit is "observed",
+// with the build's phases in the trace, elsewhere "inferred from logs".
+//
+// Everything lands in .demo/ (or the directory after --out); the trace of each job is printed as
+// received, the PR comment the action wrote is printed and saved to comment.md, and outcome.json
+// holds what a test checks. With --update-readme, README.md's example comment is replaced by this one.
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,10 +22,13 @@ import { findCabal2nix } from '../testing/cabal2nix.mjs'
 import { createNixEnv, findNix, generateCacheKey, makeCabal2nixPrefix, nodePrefix, run } from '../testing/nix/harness.mjs'
 import { startActionsCacheServer } from '../testing/servers/actions-cache-server.mjs'
 import { startGitHubApiServer } from '../testing/servers/github-api-server.mjs'
+import { spanMs, spanTreeLines, startOtlpServer } from '../testing/servers/otlp-server.mjs'
 import { SimulatedRunner } from '../testing/simulated-runner.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const demo = path.join(root, '.demo')
+const outFlag = process.argv.indexOf('--out')
+const privateOut = outFlag >= 0 && process.argv[outFlag + 1]
+const demo = privateOut ? path.resolve(privateOut) : path.join(root, '.demo')
 const say = text => console.log(`\x1b[1m» ${text}\x1b[0m`)
 
 if (!findNix().available) {
@@ -59,8 +68,12 @@ await writeFile(
 
 const cacheServer = await startActionsCacheServer({ runnerTemp: path.join(demo, 'runner-temp') })
 const github = await startGitHubApiServer({ repo: 'octo-org/haskell-app' })
-// Outside the checkout, so the comment pasted into the README names no machine's own path.
-const binaryCache = path.join(os.tmpdir(), 'some-cabal2nix-demo-binary-cache')
+const otlp = await startOtlpServer()
+// Outside the checkout, so the comment pasted into the README names no machine's own path; a
+// run with --out keeps its own, so it can run beside another.
+const binaryCache = privateOut
+  ? path.join(demo, 'binary-cache')
+  : path.join(os.tmpdir(), 'some-cabal2nix-demo-binary-cache')
 await rm(binaryCache, { recursive: true, force: true })
 const job = {
   workspace: repo,
@@ -68,7 +81,8 @@ const job = {
   inputs: {
     installable: 'ci/batch.nix',
     'binary-caches': `file://${binaryCache}?compression=zstd`,
-    'signing-key': (await readFile(keys.secretKeyFile, 'utf8')).trim()
+    'signing-key': (await readFile(keys.secretKeyFile, 'utf8')).trim(),
+    'otlp-endpoint': otlp.url
   },
   env: {
     ...cacheServer.env,
@@ -98,30 +112,62 @@ async function updateReadme(comment) {
   say('README.md: example comment updated')
 }
 
-/** The user's own build between our main and post steps: evaluate every package from the batch. */
-async function mainNixBuild(batch) {
-  const expr = `let batch = ${batch};
-    names = builtins.filter (n: n != "manifest.json") (builtins.attrNames (builtins.readDir batch));
-    load = n: let f = import (batch + "/\${n}"); in (f (builtins.mapAttrs (a: _: if a == "mkDerivation" then (x: x) else null) (builtins.functionArgs f))).pname;
-  in map load names`
-  const result = await run('nix-instantiate', ['--eval', '--strict', '--expr', expr], { env: nix.env })
-  if (result.code !== 0) throw new Error(result.stderr)
-  return result.stdout.trim()
+/**
+ * The repository's own build between our main and post steps, as a later `run:` step of the job:
+ * the runner's environment for it, with what the main step exported through $GITHUB_ENV.
+ */
+async function mainNixBuild(runner, label) {
+  const args = ['build', '--no-link', '-f', 'ci/app.nix', '--argstr', 'job', `${label}-${rev}`]
+  console.log(`  $ nix ${args.join(' ')}`)
+  const built = await run('nix', ['--extra-experimental-features', 'nix-command flakes', ...args], {
+    env: runner.runStepEnv(),
+    cwd: repo
+  })
+  // trace-import-from-derivation repeats its line for every import from the batch: once is enough.
+  const lines = built.stderr.split('\n').filter(Boolean)
+  for (const [i, line] of lines.entries()) {
+    if (line === lines[i - 1]) continue
+    let repeats = 1
+    while (lines[i + repeats] === line) repeats++
+    console.log(`  ${line}${repeats > 1 ? ` (${repeats} times)` : ''}`)
+  }
+  if (built.code !== 0) throw new Error(`${label}: the main build failed`)
+}
+
+/** The post step's verdict on the main build (its first line, "… (observed)" or "… (inferred from logs: …)"). */
+function verdictOf(postLog) {
+  return postLog.split('\n').find(l => l.startsWith('some-cabal2nix: main build') && !l.includes('main build took'))
 }
 
 async function runJob(label) {
+  otlp.clear()
   say(`${label}: main step`)
   const runner = await SimulatedRunner.create(job)
   const main = await runner.runMain()
   const lines = main.log.split('\n').filter(l => !l.startsWith('::debug::'))
   console.log(lines.map(l => `  ${l}`).join('\n'))
   if (main.code !== 0) throw new Error(`${label}: the main step failed`)
-  say(`${label}: the main Nix build imports every package from ${main.outputs['store-path']}`)
-  console.log(`  ${await mainNixBuild(main.outputs['store-path'])}`)
-  say(`${label}: post step`)
-  const post = await runner.runPost()
-  console.log(post.log.split('\n').filter(l => l && !l.startsWith('::debug::')).map(l => `  ${l}`).join('\n'))
-  await writeFile(path.join(demo, `${label}-summary.md`), main.summary + post.summary)
+  say(`${label}: the repository's own build imports every package from ${main.outputs['store-path']}`)
+  try {
+    await mainNixBuild(runner, label)
+  } finally {
+    // The post step stops the job's listener, also when the build failed.
+    say(`${label}: post step`)
+    const post = await runner.runPost()
+    console.log(post.log.split('\n').filter(l => l && !l.startsWith('::debug::')).map(l => `  ${l}`).join('\n'))
+    await writeFile(path.join(demo, `${label}-summary.md`), main.summary + post.summary)
+    main.verdict = verdictOf(post.log)
+  }
+  const spans = otlp.spans()
+  say(`${label}: the job's trace, as the OTLP receiver got it (${spans.length} spans)`)
+  console.log(spanTreeLines(spans).map(l => `  ${l}`).join('\n'))
+  const names = new Map(spans.map(s => [s.spanId, s.name]))
+  main.spans = spans.map(s => ({
+    name: s.name,
+    parent: names.get(s.parentSpanId),
+    ms: Math.round(spanMs(s)),
+    attributes: s.attributes
+  }))
   return main
 }
 
@@ -136,14 +182,31 @@ try {
   const comments = github.comments(7)
   const comment = comments.at(-1)?.body ?? '(no comment was written)'
   await writeFile(path.join(demo, 'comment.md'), comment + '\n')
-  say(`the PR comment (${comments.length} comment on PR #7, edited in place; saved to .demo/comment.md)`)
+  say(`the PR comment (${comments.length} comment on PR #7, edited in place; saved to ${path.relative(process.cwd(), demo) || '.'}/comment.md)`)
   console.log(comment)
+  const jobOutcome = j => ({ source: j.outputs.source, ms: Math.round(j.ms), verdict: j.verdict, spans: j.spans })
+  await writeFile(
+    path.join(demo, 'outcome.json'),
+    JSON.stringify(
+      {
+        nix: findNix().version,
+        cold: jobOutcome(cold),
+        warm: jobOutcome(warm),
+        cabal2nixRuns: { cold: runsBefore, warm: runsAfter - runsBefore },
+        comment
+      },
+      null,
+      2
+    ) + '\n'
+  )
   if (process.argv.includes('--update-readme')) await updateReadme(comment)
   say('done')
+  console.log(`  ${findNix().version}: ${warm.verdict?.replace(/^some-cabal2nix: /, '')}`)
   console.log(`  cold: source=${cold.outputs.source}, ${(cold.ms / 1000).toFixed(1)} s; warm: source=${warm.outputs.source}, ${(warm.ms / 1000).toFixed(1)} s`)
   console.log(`  cabal2nix runs: ${runsBefore} in the cold job, ${runsAfter - runsBefore} in the warm job`)
-  console.log(`  job summaries: .demo/cold-summary.md, .demo/warm-summary.md; binary cache: ${binaryCache}`)
+  console.log(`  job summaries: cold-summary.md, warm-summary.md in ${demo}; binary cache: ${binaryCache}`)
 } finally {
   await cacheServer.stop()
   await github.stop()
+  await otlp.stop()
 }

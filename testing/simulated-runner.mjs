@@ -104,10 +104,12 @@ export class SimulatedRunner {
     return runner
   }
 
-  /** @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv} */
-  environment(extra) {
-    const token = this.job.token ?? 'ghs_fake-token-for-tests'
-    const inputs = { ...actionDefaults(token), ...this.job.inputs }
+  /**
+   * What every step of the job gets: the runner's variables, the job's `env`, and whatever earlier
+   * steps exported through $GITHUB_ENV (later wins), then `extra`.
+   * @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv}
+   */
+  jobEnvironment(extra) {
     /** @type {NodeJS.ProcessEnv} */
     const env = {
       PATH: process.env.PATH,
@@ -134,6 +136,16 @@ export class SimulatedRunner {
       ...this.exported,
       ...extra
     }
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
+    return env
+  }
+
+  /** An action step's environment: the job's, and its inputs as INPUT_*. */
+  /** @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv} */
+  environment(extra) {
+    const token = this.job.token ?? 'ghs_fake-token-for-tests'
+    const inputs = { ...actionDefaults(token), ...this.job.inputs }
+    const env = this.jobEnvironment(extra)
     for (const [name, value] of Object.entries(inputs))
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
@@ -189,12 +201,21 @@ export class SimulatedRunner {
   }
 
   /**
-   * The environment the job's later steps run with (what the main step exported through
-   * $GITHUB_ENV, e.g. NIX_CONFIG), for a test's "main build" between the two steps.
+   * What the main step exported through $GITHUB_ENV (e.g. NIX_CONFIG), for a test's "main build"
+   * between the two steps on top of its own environment.
    * @returns {Record<string, string>}
    */
   jobEnv() {
     return { ...this.exported }
+  }
+
+  /**
+   * The whole environment a later `run:` step of the job gets, as the runner passes it: the
+   * job's variables and everything exported through $GITHUB_ENV, no action inputs.
+   * @returns {NodeJS.ProcessEnv}
+   */
+  runStepEnv() {
+    return this.jobEnvironment({})
   }
 
   /** @param {Record<string, string>} [extraEnv] */

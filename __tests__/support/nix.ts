@@ -6,6 +6,7 @@
  * Without Nix the tests are skipped loudly on a developer machine; in CI (CI set) a missing Nix
  * fails, so the Nix library is never silently untested there.
  */
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -24,6 +25,23 @@ import { warnSkipped } from './skip.js'
 export * from '../../testing/nix/harness.mjs'
 
 export const nix = findNix()
+
+/**
+ * Whether this Nix tees its records to `json-log-path`, asked of Nix as the Action asks it
+ * (`nix config show --json`, `nix show-config --json` before 2.20), never read off the version.
+ */
+export function nixKnowsJsonLogPath(): boolean {
+  if (!nix.available) return false
+  for (const args of [['config', 'show'], ['show-config']]) {
+    const result = spawnSync(
+      'nix',
+      ['--extra-experimental-features', 'nix-command', ...args, '--json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }
+    )
+    if (result.status === 0) return 'json-log-path' in JSON.parse(result.stdout)
+  }
+  return false
+}
 
 /**
  * `describe` when Nix is installed. Otherwise: outside CI, one line on stderr and `describe.skip`; in CI,

@@ -103,6 +103,39 @@ export async function startOtlpServer() {
   }
 }
 
+/** A span's duration in ms. */
+export function spanMs(/** @type {ReceivedSpan} */ span) {
+  return Number(span.endNs - span.startNs) / 1e6
+}
+
+/**
+ * The received spans as an indented tree, one line per span: name, ms, and in brackets what the
+ * span says it is (the main build's evidence, an activity's kind, bytes). Children in start order;
+ * a span whose parent was not received is a root.
+ * @param {ReceivedSpan[]} spans
+ * @returns {string[]}
+ */
+export function spanTreeLines(spans) {
+  const ids = new Set(spans.map(s => s.spanId))
+  const byStart = [...spans].sort((a, b) =>
+    a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0
+  )
+  /** @returns {string[]} */
+  const lines = (/** @type {ReceivedSpan} */ span, /** @type {number} */ depth) => {
+    const a = span.attributes
+    const tags = [
+      a['some_cabal2nix.audit.evidence'],
+      a['some_cabal2nix.kind'],
+      a['nix.bytes'] !== undefined ? `${a['nix.bytes']} bytes` : undefined
+    ].filter(t => t !== undefined)
+    return [
+      `${'  '.repeat(depth)}${span.name}  ${spanMs(span).toFixed(0)} ms${tags.length ? `  [${tags.join(', ')}]` : ''}`,
+      ...byStart.filter(c => c.parentSpanId === span.spanId).flatMap(c => lines(c, depth + 1))
+    ]
+  }
+  return byStart.filter(s => !s.parentSpanId || !ids.has(s.parentSpanId)).flatMap(s => lines(s, 0))
+}
+
 /** A loopback URL nobody listens on (a port just closed). */
 export async function unreachableUrl() {
   const server = http.createServer()

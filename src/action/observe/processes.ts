@@ -1,15 +1,21 @@
 /**
  * The listener's records → what each Nix process of the job did: its lifetime, every build and
  * substitution (start/stop in ms, machine, store path, bytes, the build's phases), the IFDs it
- * traced, and its time outside builds (evaluation). Pure and incremental: events go in one at a
+ * traced, the downloads each one made, and its time outside builds (evaluation). Pure and incremental: events go in one at a
  * time, so a big build's records are never held in memory as text.
  *
  * Nix's record shapes (`--log-format internal-json`, the same with `json-log-path`):
  *   {"action":"start","id":N,"parent":P,"type":T,"text":…,"fields":[…]}, {"action":"stop","id":N},
  *   {"action":"result","id":N,"type":R,"fields":[…]}, {"action":"msg","level":L,"msg":…}.
- * Activity types used here: 100 copyPath, 101 fileTransfer, 105 build [drvPath, machine, …],
+ * Activity types used here: 100 copyPath, 101 fileTransfer [url], 105 build [drvPath, machine, …],
  * 108 substitute [storePath, substituter]. Result types: 101 buildLogLine, 104 setPhase [phase],
  * 105 progress [done, expected, running, failed].
+ *
+ * A download's parent is the activity current when Nix made the request (filetransfer.cc), so a
+ * substitution from an http cache is 108 → 100 copyPath → 101 for the NAR, and 108 → 100 → 109
+ * queryPathInfo → 101 for its narinfo; the last progress of a fileTransfer is its size
+ * (`progress(dlSize, dlSize)` when curl is done). A `file://` cache makes no fileTransfer: its
+ * bytes are the copyPath's progress.
  */
 import type { RecordEvent, StopReason } from './records.js'
 
@@ -30,6 +36,14 @@ export interface ObservedPhase {
   endMs: number
 }
 
+export interface ObservedDownload {
+  url: string
+  startMs: number
+  endMs: number
+  /** The last progress Nix reported: the bytes transferred (compressed, as sent). */
+  bytes?: number
+}
+
 export interface ObservedActivity {
   activity: 'build' | 'substitute'
   /** The build's derivation or the substituted store path. */
@@ -41,6 +55,8 @@ export interface ObservedActivity {
   /** Bytes Nix reported transferring: downloads when it made any, else the NAR it copied. */
   bytes?: number
   phases: ObservedPhase[]
+  /** The files Nix fetched for it (fileTransfer activities under it), in start order. */
+  downloads: ObservedDownload[]
   /** Nix said the build failed; its last log lines. */
   failure?: { lastLines: string[] }
 }
@@ -251,8 +267,9 @@ export function coveredMs(intervals: { startMs: number; endMs: number }[]): numb
 
 function finish(process: OpenProcess, exited: boolean): ObservedProcess {
   const endMs = process.endMs ?? process.lastMs
-  // Bytes belong to the build or substitution they were transferred for.
+  // Bytes and downloads belong to the build or substitution they were transferred for.
   const bytes = new Map<number, { downloaded: number; copied: number }>()
+  const downloads = new Map<number, ObservedDownload[]>()
   for (const [id, activity] of process.activities) {
     if (activity.type !== ACT_FILE_TRANSFER && activity.type !== ACT_COPY_PATH) continue
     const owner = ancestorOf(process.activities, id, [ACT_SUBSTITUTE, ACT_BUILD])
@@ -261,6 +278,16 @@ function finish(process: OpenProcess, exited: boolean): ObservedProcess {
     sum.downloaded += activity.downloaded
     sum.copied += activity.copied
     bytes.set(owner, sum)
+    const url = activity.fields[0]
+    if (activity.type !== ACT_FILE_TRANSFER || typeof url !== 'string') continue
+    const list = downloads.get(owner) ?? []
+    list.push({
+      url,
+      startMs: activity.startMs,
+      endMs: activity.endMs ?? endMs,
+      ...(activity.downloaded ? { bytes: activity.downloaded } : {})
+    })
+    downloads.set(owner, list)
   }
   const activities: ObservedActivity[] = []
   for (const [id, a] of process.activities) {
@@ -285,6 +312,7 @@ function finish(process: OpenProcess, exited: boolean): ObservedProcess {
         ? { bytes: moved.downloaded || moved.copied }
         : {}),
       phases,
+      downloads: (downloads.get(id) ?? []).sort((x, y) => x.startMs - y.startMs),
       ...(a.type === ACT_BUILD && process.failed.has(path)
         ? { failure: { lastLines: a.lastLines } }
         : {})

@@ -1,9 +1,10 @@
 /**
  * The observed main build as a span tree, nix-otel's shape: the main-build span → one span per
- * Nix process → one per build or substitution → one per build phase. Log lines stay out, except
- * a failed build's last lines as an event (the post step redacts the whole tree before it
- * leaves the runner: redact.ts). The tree is bounded: past `limit` spans the shortest activities and their phases are cut, and the
- * main-build span says how many.
+ * Nix process → one per build or substitution → one per build phase and one per download. Log
+ * lines stay out, except a failed build's last lines as an event (the post step redacts the whole
+ * tree before it leaves the runner: redact.ts). The tree is bounded: past `limit` spans the
+ * shortest activities and their phases and downloads are cut, and the main-build span says how
+ * many.
  */
 import type { Attributes } from '@opentelemetry/api'
 import type { SpanNode } from '../trace.js'
@@ -44,14 +45,38 @@ function activityNode(a: ClassifiedActivity): SpanNode {
   return node
 }
 
-function phaseNodes(a: ClassifiedActivity): SpanNode[] {
-  return a.phases.map(p => ({
+/** A download's span name: the file, not the whole URL (the URL is an attribute). */
+export function downloadName(url: string): string {
+  const file = url
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '')
+    .split('/')
+    .pop()
+  return `download ${file || url}`
+}
+
+/** What an activity's span holds: its phases and its downloads, in start order. */
+function childNodes(a: ClassifiedActivity): SpanNode[] {
+  const phases: SpanNode[] = a.phases.map(p => ({
     name: p.name,
     startMs: p.startMs,
     endMs: p.endMs,
     attributes: { 'nix.phase': p.name }
   }))
+  const downloads: SpanNode[] = a.downloads.map(d => ({
+    name: downloadName(d.url),
+    startMs: d.startMs,
+    endMs: d.endMs,
+    attributes: {
+      'nix.activity': 'download',
+      'url.full': d.url,
+      ...(d.bytes !== undefined ? { 'nix.bytes': d.bytes } : {})
+    }
+  }))
+  return [...phases, ...downloads].sort((x, y) => x.startMs - y.startMs)
 }
+
+const childCount = (a: ClassifiedActivity) => a.phases.length + a.downloads.length
 
 /** The main-build span for an observed job. */
 export function observedMainBuildNode(
@@ -60,20 +85,21 @@ export function observedMainBuildNode(
 ): SpanNode {
   const limit = options.limit ?? SPAN_LIMIT
   const activities = processes.flatMap(p => p.activities)
-  const total = processes.length + activities.reduce((sum, a) => sum + 1 + a.phases.length, 0)
-  // Processes always; then activities, longest first; then their phases, longest build first.
+  const total = processes.length + activities.reduce((sum, a) => sum + 1 + childCount(a), 0)
+  // Processes always; then activities, longest first; then their phases and downloads, longest
+  // activity first.
   let budget = Math.max(0, limit - processes.length)
   const byLength = [...activities].sort((x, y) => y.endMs - y.startMs - (x.endMs - x.startMs))
   const kept = new Set(byLength.slice(0, budget))
   budget -= kept.size
-  const withPhases = new Set<ClassifiedActivity>()
+  const withChildren = new Set<ClassifiedActivity>()
   for (const a of byLength) {
-    if (!kept.has(a) || a.phases.length === 0 || a.phases.length > budget) continue
-    withPhases.add(a)
-    budget -= a.phases.length
+    if (!kept.has(a) || childCount(a) === 0 || childCount(a) > budget) continue
+    withChildren.add(a)
+    budget -= childCount(a)
   }
   const shown =
-    processes.length + kept.size + [...withPhases].reduce((sum, a) => sum + a.phases.length, 0)
+    processes.length + kept.size + [...withChildren].reduce((sum, a) => sum + childCount(a), 0)
 
   const children = processes.map(p => ({
     name: `nix process ${p.connection}`,
@@ -88,7 +114,7 @@ export function observedMainBuildNode(
       .filter(a => kept.has(a))
       .map(a => ({
         ...activityNode(a),
-        ...(withPhases.has(a) ? { children: phaseNodes(a) } : {})
+        ...(withChildren.has(a) ? { children: childNodes(a) } : {})
       }))
   }))
   return {
