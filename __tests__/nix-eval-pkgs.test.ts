@@ -80,6 +80,9 @@ in {
   # The darwin package set evaluated on x86_64-linux, its batch built here.
   viaFor = pick (library.someCabal2nixFor { pkgs = darwin.pkgs; evalPkgs = linux.pkgs; inherit overrides; }).haskellPackages;
   viaOverlay = pick (darwin.haskellPackages.extend (library.overlay { pkgs = darwin.pkgs; evalPkgs = linux.pkgs; inherit overrides; }));
+  # The same through withPkgs (pkgs.someCabal2nix of the flake's overlay) and its withOptions.
+  viaWithPkgs = pick (((library.withPkgs darwin.pkgs).withOptions { evalPkgs = linux.pkgs; }).for overrides).haskellPackages;
+  viaWithPkgsOverlay = pick (darwin.haskellPackages.extend (((library.withPkgs darwin.pkgs).withOptions { evalPkgs = linux.pkgs; }).overlay overrides));
   # What the darwin machine itself evaluates (no evalPkgs): its batch is an aarch64-darwin build.
   native = pick (library.someCabal2nixFor { pkgs = darwin.pkgs; inherit overrides; }).haskellPackages;
 }`
@@ -107,6 +110,14 @@ in {
       hostConfig: 'arm64-apple-darwin'
     })
     expect(viaOverlay.json).toEqual(ours)
+    for (const attr of ['viaWithPkgs', 'viaWithPkgsOverlay']) {
+      const through = await evaluate(attr)
+      expect({ attr, stderr: through.code === 0 ? '' : through.stderr }).toEqual({
+        attr,
+        stderr: ''
+      })
+      expect(through.json).toEqual(ours)
+    }
     // Two different derivations, the same files, so the same packages.
     expect(ours.batch.out).not.toBe(theirs.batch.out)
     expect(await readTree(ours.batch.out)).toEqual(await readTree(theirs.batch.out))

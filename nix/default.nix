@@ -9,7 +9,8 @@
 #   both also take evalPkgs? (build the batch on the evaluating machine, for another system's
 #   package set) and materialized? / checkMaterialization? (import from a committed copy of the
 #   batch, no IFD; see materialized.nix)
-#   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; }
+#   withPkgs pkgs → { overlay = overrides: …; batch = overrides: …; for = overrides: …; withOptions }
+#     (withOptions { evalPkgs = …; … } → the same, with more of someCabal2nixFor's arguments given)
 #   readOverrides overrides → { label, entries } (the checked, sorted package list)
 #   withPreviousIntermediates dir → this library with `previousIntermediates` defaulting to dir
 #     (the flake's `lib` is this with its `previous-intermediates` input; see nix/incremental.nix)

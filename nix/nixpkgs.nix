@@ -252,11 +252,16 @@ let
     } hself hsuper;
 
   # The library with `pkgs` filled in (what the flake's overlay puts at pkgs.someCabal2nix).
-  withPkgs = pkgs: {
-    overlay = overrides: overlay { inherit pkgs overrides; };
-    batch = overrides: (someCabal2nixFor { inherit pkgs overrides; }).batch;
-    for = overrides: someCabal2nixFor { inherit pkgs overrides; };
+  # The three entry points with `pkgs` given (the flake's overlay puts this at pkgs.someCabal2nix),
+  # and `withOptions { evalPkgs = …; incremental = "auto"; materialized = ./nix/batch; … }` for the
+  # same with any other argument of someCabal2nixFor given too (overlay takes all but haskellPackages).
+  withOptions = options: {
+    overlay = overrides: overlay (builtins.removeAttrs options [ "haskellPackages" ] // { inherit overrides; });
+    batch = overrides: (someCabal2nixFor (options // { inherit overrides; })).batch;
+    for = overrides: someCabal2nixFor (options // { inherit overrides; });
+    withOptions = more: withOptions (options // more);
   };
+  withPkgs = pkgs: withOptions { inherit pkgs; };
 in
 {
   inherit overlay someCabal2nixFor withPkgs;
