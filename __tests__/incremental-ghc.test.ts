@@ -7,7 +7,7 @@
  * With an older GHC (bookworm's 9.0.2) the same machinery checks the fallback to a full build.
  */
 import { randomBytes } from 'node:crypto'
-import { cp, rename } from 'node:fs/promises'
+import { cp, readFile, rename } from 'node:fs/promises'
 import path from 'node:path'
 import { readGhcProgress, type ComponentProgress } from '../src/common/ghc-progress.js'
 import {
@@ -23,7 +23,7 @@ import {
   writeProject,
   type ProjectModel
 } from '../testing/ghc-project.mjs'
-import { tempDir } from './support/files.js'
+import { repoRoot, tempDir } from './support/files.js'
 import {
   buildProject,
   collectIntermediates,
@@ -32,9 +32,10 @@ import {
   runApp,
   type IncrementalInfo
 } from './support/ghc.js'
-import { createNixEnv, makeCabal2nixPrefix, nodePrefix, type NixEnv } from './support/nix.js'
+import { createNixEnv, makeCabal2nixPrefix, nodePrefix, run, type NixEnv } from './support/nix.js'
 
 const BUILD_TIMEOUT = 1_800_000
+const DEMO = path.join(repoRoot, 'scripts', 'demo-incremental.mjs')
 
 interface Outcome {
   output: string
@@ -259,6 +260,29 @@ function hashBased(): void {
     },
     BUILD_TIMEOUT
   )
+
+  test(
+    'npm run demo:incremental end to end (8 modules): a cold full build, then "compiled 1 of 8 modules" against the last full build',
+    async () => {
+      const demoDir = path.join(dir(), 'demo')
+      const demo = await run(
+        process.execPath,
+        [DEMO, '--modules', '8', '--weight', '0', '--dir', demoDir],
+        { timeoutMs: BUILD_TIMEOUT }
+      )
+      if (demo.code !== 0)
+        throw new Error(`the demo failed:\n${demo.stdout.slice(-4000)}\n${demo.stderr}`)
+      expect(demo.stdout).toContain(
+        'chain-app: full build: first build (no previous intermediates) (compiled 8 of 8 modules'
+      )
+      const comment = await readFile(path.join(demoDir, 'comment.md'), 'utf8')
+      expect(comment).toMatch(
+        /- chain-app: incremental from faster-ci @ a1b2c3d \(run 11\): compiled 1 of 8 modules in \d[^;]* s; the last full build took \d.* s\n/
+      )
+      expect(demo.stdout).toContain('chain-app prints "chain!')
+    },
+    BUILD_TIMEOUT
+  )
 }
 
 /**
@@ -293,4 +317,16 @@ function fileTimes(): void {
     },
     BUILD_TIMEOUT
   )
+
+  test('npm run demo:incremental says in one line how to run it where GHC is 9.4 or newer', async () => {
+    const demo = await run(process.execPath, [DEMO, '--dir', path.join(dir(), 'demo')])
+    expect(demo.code).toBe(1)
+    expect(demo.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^npm run demo:incremental needs Nix and GHC 9\\.4 or newer \\(this machine has GHC ${ghc.version!.replace(/\./g, '\\.')}\\); run it in the forky chroot .*: bash scripts/nix-chroot\\.sh create forky (\\S+) && bash scripts/nix-chroot\\.sh run \\1 -- node scripts/demo-incremental\\.mjs$`
+        )
+      )
+    ])
+  })
 }
