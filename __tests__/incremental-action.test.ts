@@ -17,6 +17,7 @@ import {
   startGitHubApiServer,
   type GitHubApiServer
 } from '../testing/servers/github-api-server.mjs'
+import { startOtlpServer, type OtlpServer } from '../testing/servers/otlp-server.mjs'
 import {
   cacheEnv,
   createRunner,
@@ -31,13 +32,17 @@ const PREFIX = `some-cabal2nix-intermediates-${process.platform}-${process.arch}
 describeWithNix('incremental builds through the Action (real Nix, loopback services)', () => {
   let cacheServer: ActionsCacheServer
   let api: GitHubApiServer
+  let otlp: OtlpServer
   let s: Scenario
   let userBuild: string
+  /** The first run's full build, as the audit timed it (undefined where log files have no birth time). */
+  let firstBuildMs: number | undefined
 
   beforeAll(async () => {
     s = await createScenario('incremental-action')
     cacheServer = await startActionsCacheServer()
     api = await startGitHubApiServer({ repo: 'octo-org/haskell-app' })
+    otlp = await startOtlpServer()
     userBuild = path.join(s.workspace, 'ci', 'my-lib.nix')
     await writeFile(
       userBuild,
@@ -72,6 +77,7 @@ builtins.derivation {
   afterAll(async () => {
     await cacheServer?.stop()
     await api?.stop()
+    await otlp?.stop()
   })
 
   /** One job: main step, the user's build with the nix-args it printed, post step. */
@@ -93,7 +99,8 @@ builtins.derivation {
         GITHUB_REF_NAME: 'feature',
         GITHUB_SHA: `${runId}0123456789abcdef0123456789abcdef012345`.slice(0, 40),
         GITHUB_REPOSITORY: 'octo-org/haskell-app',
-        GITHUB_API_URL: api.url
+        GITHUB_API_URL: api.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url
       }
     )
     const main = await runner.runMain()
@@ -104,8 +111,11 @@ builtins.derivation {
     if (previous) args.push('--arg', 'previous', previous)
     const build = await run('nix-build', args, { env: s.ws.nix.env })
     if (build.code !== 0) throw new Error(`the main build failed:\n${build.stderr}`)
+    otlp.clear()
     const post = await runner.runPost()
-    return { main, nixArgs, previous, post, summaryFile: runner.files.summary }
+    const output = JSON.parse(main.outputs.incremental) as Record<string, unknown>
+    const span = otlp.spans().find(sp => sp.name === 'incremental my-lib')
+    return { main, nixArgs, previous, post, output, span, summaryFile: runner.files.summary }
   }
 
   test('first run: nothing to resume (empty nix-args), a full build reported, its intermediates saved', async () => {
@@ -114,11 +124,22 @@ builtins.derivation {
     expect(first.main.log).toContain(
       'my-lib: no previous intermediates for GHC 9.8.4; the build starts from zero'
     )
-    expect(first.post.log).toContain(
-      'some-cabal2nix: my-lib: full build: first build (no previous intermediates) (compiled 2 modules)'
+    expect(first.output).toEqual({
+      'my-lib': { resumes: false, reason: 'first build (no previous intermediates)' }
+    })
+    expect(first.post.log).toMatch(
+      /some-cabal2nix: my-lib: full build: first build \(no previous intermediates\) \(compiled 2 of 2 modules( in \d[^)]* s)?\)/
     )
     expect(first.post.log).toContain(`some-cabal2nix: my-lib: saved ${PREFIX}101-1`)
     expect(cacheServer.entries().map(e => e.key)).toContain(`${PREFIX}101-1`)
+    expect(first.span?.attributes).toMatchObject({
+      'some_cabal2nix.incremental.mode': 'full',
+      'some_cabal2nix.incremental.reason': 'first build (no previous intermediates)',
+      'some_cabal2nix.incremental.modules_compiled': 2,
+      'some_cabal2nix.incremental.modules_total': 2
+    })
+    firstBuildMs = first.span?.attributes['some_cabal2nix.incremental.duration_ms'] as
+      number | undefined
   }, 300_000)
 
   test('next run: resumes from it, reports where from and what GHC compiled, saves and deletes the superseded entry', async () => {
@@ -128,9 +149,32 @@ builtins.derivation {
     )
     const files = await readdir(next.previous!, { recursive: true })
     expect(files).toContain('share/haskell/9.8.4/my-lib-0.1.0.0/dist/build/MyLib.o')
+    expect(next.output).toEqual({
+      'my-lib': {
+        resumes: true,
+        from: { branch: 'feature', sha: '1010123', run: '7101' },
+        key: `${PREFIX}101-1`
+      }
+    })
     expect(next.post.log).toContain(
       'some-cabal2nix: my-lib: incremental from feature @ 1010123 (run 7101): compiled 1 of 2 modules'
     )
+    // The first (full) build's time travelled in the entry; the audit timed this one.
+    if (firstBuildMs !== undefined) {
+      expect(next.post.log).toMatch(
+        /compiled 1 of 2 modules in \d[^;]* s; the last full build took \d.* s/
+      )
+      expect(next.span?.attributes).toMatchObject({
+        'some_cabal2nix.incremental.last_full_build_ms': firstBuildMs
+      })
+    }
+    expect(next.span?.attributes).toMatchObject({
+      'some_cabal2nix.incremental.mode': 'incremental',
+      'some_cabal2nix.incremental.from': 'feature @ 1010123 (run 7101)',
+      'some_cabal2nix.incremental.modules_compiled': 1,
+      'some_cabal2nix.incremental.modules_total': 2
+    })
+    expect(otlp.spans().find(sp => sp.name === 'main build')?.spanId).toBe(next.span?.parentSpanId)
     expect(next.post.log).toContain(
       `some-cabal2nix: my-lib: saved ${PREFIX}102-1; deleted 1 superseded entry`
     )
@@ -146,8 +190,9 @@ builtins.derivation {
     const signed = await job('103', [], { 'signing-key': s.secretKey })
     expect(signed.nixArgs).toBe('')
     expect(signed.main.warnings.join('\n')).toMatch(/the intermediates entry \S+ is not signed/)
+    expect(signed.output).toEqual({ 'my-lib': { resumes: false, reason: 'entry not trusted' } })
     expect(signed.post.log).toContain(
-      'some-cabal2nix: my-lib: full build: entry not trusted (compiled 2 modules)'
+      'some-cabal2nix: my-lib: full build: entry not trusted (compiled 2 of 2 modules'
     )
     // Its own new entry is signed, so the next run with the key resumes from it.
     const next = await job('104', [], { 'signing-key': s.secretKey })
@@ -155,5 +200,34 @@ builtins.derivation {
     expect(next.post.log).toContain(
       'some-cabal2nix: my-lib: incremental from feature @ 1030123 (run 7103)'
     )
+  }, 300_000)
+
+  test('a batch for GHC 9.0.2 (recompiles by file times): nothing restored, a full build with the reason, nothing saved', async () => {
+    await writeFile(
+      path.join(s.workspace, 'ci', 'batch-ghc-9.0.2.nix'),
+      (await readFile(path.join(s.workspace, 'ci', 'batch.nix'), 'utf8')).replace(
+        'ghc-9.8.4',
+        'ghc-9.0.2'
+      )
+    )
+    const reason = 'GHC 9.0.2 recompiles by file times; incremental builds need GHC 9.4 or newer'
+    const restoresBefore = cacheServer.requests().length
+    const old = await job('105', [], { installable: 'ci/batch-ghc-9.0.2.nix' })
+    expect(old.nixArgs).toBe('')
+    expect(old.output).toEqual({ 'my-lib': { resumes: false, reason } })
+    expect(old.main.log).toContain(`my-lib: full build: ${reason}`)
+    // No intermediates entry was even looked up: the batch's own restore is the only lookup.
+    const lookups = cacheServer
+      .requests()
+      .slice(restoresBefore)
+      .filter(r => r.rpc === 'GetCacheEntryDownloadURL')
+    expect(lookups).toHaveLength(1)
+    expect(cacheServer.entries().filter(e => e.key.includes('-ghc-9.0.2-'))).toEqual([])
+    expect(old.post.log).toContain(`some-cabal2nix: my-lib: full build: ${reason}`)
+    expect(old.post.log).not.toContain('my-lib: saved')
+    expect(old.span?.attributes).toMatchObject({
+      'some_cabal2nix.incremental.mode': 'full',
+      'some_cabal2nix.incremental.reason': reason
+    })
   }, 300_000)
 })

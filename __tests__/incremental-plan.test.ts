@@ -1,8 +1,5 @@
 /** The Action's incremental-build planning (src/action/incremental/plan.ts): pure functions. */
-import { readGhcProgress } from '../src/common/ghc-progress.js'
 import {
-  compiledFor,
-  describeOutcome,
   intermediatesKey,
   intermediatesKeyPrefix,
   nixArgs,
@@ -51,31 +48,4 @@ test('nix-args: the override line, empty with nothing restored', () => {
   )
   expect(nixArgs('/d', 'scn')).toBe('--override-input scn/previous-intermediates path:/d')
   expect(nixArgs(undefined)).toBe('')
-})
-
-test('report lines: incremental with its origin and counts, or full with the reason', () => {
-  const log = [
-    "Building executable 'chain-app' for chain-app-1.0...",
-    '[30 of 30] Compiling Main             ( src/Main.hs, dist/build/chain-app/chain-app-tmp/Main.o ) [Source file changed]',
-    '[31 of 31] Linking dist/build/chain-app/chain-app [Objects changed]'
-  ].join('\n')
-  const counts = compiledFor(readGhcProgress(log), 'chain-app-1.0')
-  expect(counts).toEqual({ compiled: 1, modules: 30 })
-  expect(
-    describeOutcome({
-      kind: 'incremental',
-      pname: 'chain-app',
-      origin: { branch: 'main', sha: '0123456789abcdef', runNumber: '41' },
-      ...counts!
-    })
-  ).toBe('chain-app: incremental from main @ 0123456 (run 41): compiled 1 of 30 modules')
-  expect(
-    describeOutcome({
-      kind: 'full',
-      pname: 'chain-app',
-      reason: 'GHC 9.8.4 → 9.10.3',
-      compiled: 30
-    })
-  ).toBe('chain-app: full build: GHC 9.8.4 → 9.10.3 (compiled 30 modules)')
-  expect(compiledFor(readGhcProgress(log), 'other-1.0')).toBeUndefined()
 })

@@ -33,6 +33,13 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort()
 }
 
+/** What testing/nix/project.nix evaluates to with withDrvPaths. */
+interface ProjectEvaluation {
+  drvPaths: Record<string, string>
+  packages: Record<string, unknown>
+  incremental: Record<string, unknown>
+}
+
 const sha256 = async (file: string) =>
   createHash('sha256')
     .update(await readFile(file))
@@ -180,5 +187,37 @@ describeWithNix('incremental opt-in of the Nix library (real Nix)', () => {
     })
     expect(resumed.code).toBe(0)
     expect(resumed.json).toMatchObject({ pname: 'my-lib', resumed: true, reason: null })
+  })
+
+  test('GHC older than 9.4 (recompiles by file times): never resumed, the derivation exactly as without the opt-in', async () => {
+    const dir = await intermediatesDir(path.join(ws.dir, 'previous-ghc-9.0.2'), [
+      '9.0.2/my-lib-0.1.0.0'
+    ])
+    const options = {
+      ...projectArgs(ws),
+      mode: 'for',
+      compilerName: 'ghc-9.0.2',
+      withDrvPaths: 'true'
+    } as const
+    const optedIn = await evalProject(ws.nix, {
+      ...options,
+      incremental: 'my-lib',
+      previousIntermediates: dir
+    })
+    expect(optedIn.code).toBe(0)
+    const on = optedIn.json as ProjectEvaluation
+    expect(on.incremental['my-lib']).toMatchObject({
+      ghcVersion: '9.0.2',
+      resumed: false,
+      reason: 'GHC 9.0.2 recompiles by file times; incremental builds need GHC 9.4 or newer'
+    })
+    expect(optedIn.stderr).toContain(
+      'some-cabal2nix: my-lib 0.1.0.0: full build: GHC 9.0.2 recompiles by file times'
+    )
+    const off = await evalProject(ws.nix, options)
+    expect(off.code).toBe(0)
+    const without = off.json as ProjectEvaluation
+    expect(on.drvPaths['my-lib']).toBe(without.drvPaths['my-lib'])
+    expect(on.packages['my-lib']).toEqual(without.packages['my-lib'])
   })
 })

@@ -72286,7 +72286,8 @@ var Outputs = {
   Packages: "packages",
   Diff: "diff",
   Timings: "timings",
-  NixArgs: "nix-args"
+  NixArgs: "nix-args",
+  Incremental: "incremental"
 };
 var State = {
   Report: "report",
@@ -72607,6 +72608,34 @@ var PhaseTimer = class {
   }
 };
 
+// src/action/incremental/outcome.ts
+var MINIMUM_GHC = [9, 4];
+function recompilesByHash(ghcVersion) {
+  const [major2, minor] = ghcVersion.split(".").map(Number);
+  if (!Number.isInteger(major2) || !Number.isInteger(minor)) return false;
+  return major2 > MINIMUM_GHC[0] || major2 === MINIMUM_GHC[0] && minor >= MINIMUM_GHC[1];
+}
+function fileTimesReason(ghcVersion) {
+  return `GHC ${ghcVersion} recompiles by file times; incremental builds need GHC ${MINIMUM_GHC.join(".")} or newer`;
+}
+var FIRST_BUILD = "first build (no previous intermediates)";
+var NOT_TRUSTED = "entry not trusted";
+function plannedOutcome(pkg) {
+  if (pkg.reason) return { resumes: false, reason: pkg.reason };
+  if (pkg.untrusted) return { resumes: false, reason: NOT_TRUSTED };
+  if (!pkg.restored) return { resumes: false, reason: FIRST_BUILD };
+  const { origin, key } = pkg.restored;
+  return origin ? {
+    resumes: true,
+    from: { branch: origin.branch, sha: origin.sha.slice(0, 7), run: origin.runNumber },
+    key
+  } : { resumes: true, from: null, key };
+}
+function incrementalOutput(state3) {
+  if (!state3) return "{}";
+  return JSON.stringify(Object.fromEntries(state3.packages.map((p) => [p.pname, plannedOutcome(p)])));
+}
+
 // src/action/incremental/restore-step.ts
 init_errors();
 import { chmod as chmod3, cp, lstat as lstat2, mkdir as mkdir4, readdir as readdir4, readFile as readFile4, rm as rm6 } from "node:fs/promises";
@@ -72667,13 +72696,17 @@ async function restoreIntermediates(options) {
   const previousDir = path20.join(options.workDir, "previous-intermediates");
   await rm6(previousDir, { recursive: true, force: true });
   const state3 = { ghcVersion, platform: platform2, packages: [] };
+  const keyPrefixOf = (pname) => intermediatesKeyPrefix({ prefix: config.cacheKeyPrefix, platform: platform2, pname, ghcVersion });
+  if (!recompilesByHash(ghcVersion)) {
+    const reason = fileTimesReason(ghcVersion);
+    for (const pname of names) {
+      state3.packages.push({ pname, keyPrefix: keyPrefixOf(pname), reason });
+      info(`${pname}: full build: ${reason}`);
+    }
+    return { state: state3, nixArgs: "" };
+  }
   for (const pname of names) {
-    const keyPrefix = intermediatesKeyPrefix({
-      prefix: config.cacheKeyPrefix,
-      platform: platform2,
-      pname,
-      ghcVersion
-    });
+    const keyPrefix = keyPrefixOf(pname);
     const outcome = options.useCache ? await restorePackage(
       store,
       config,
@@ -72718,7 +72751,12 @@ async function restorePackage(store, config, keyPrefix, entryDir, previousDir) {
     );
     return void 0;
   }
-  return { key: outcome.key, outPath: metadata2.outPath, origin: metadata2.origin };
+  return {
+    key: outcome.key,
+    outPath: metadata2.outPath,
+    origin: metadata2.origin,
+    ...typeof metadata2.lastFullBuildMs === "number" ? { lastFullBuildMs: metadata2.lastFullBuildMs } : {}
+  };
 }
 async function makeWritable(dir) {
   const paths = [dir, ...(await readdir4(dir, { recursive: true })).map((p) => path20.join(dir, p))];
@@ -80500,6 +80538,7 @@ var PHASE_DESCRIPTIONS = {
   store: "write the output into the Nix store",
   build: "build the batch",
   substitute: "fetch the batch from a binary cache",
+  intermediates: "restore the incremental packages' previous intermediates",
   push: "push to the binary caches",
   save: "save the batch to the Actions cache"
 };
@@ -80944,6 +80983,7 @@ async function intermediatesStep(config, store, plan, derivation, useCache, time
   );
   if (restored) saveIncrementalState(restored.state);
   setOutput(Outputs.NixArgs, restored?.nixArgs ?? "");
+  setOutput(Outputs.Incremental, incrementalOutput(restored?.state));
 }
 async function reportStep(report, config, timer) {
   setOutputs(report);

@@ -27365,20 +27365,6 @@ function secretPartOf(key) {
 function intermediatesKey(keyPrefix, run) {
   return `${keyPrefix}${run.id}-${run.attempt}`;
 }
-function describeOutcome(outcome) {
-  if (outcome.kind === "full")
-    return `${outcome.pname}: full build: ${outcome.reason}${outcome.compiled === void 0 ? "" : ` (compiled ${outcome.compiled} modules)`}`;
-  const { origin } = outcome;
-  const total = outcome.modules === void 0 ? "" : ` of ${outcome.modules}`;
-  return `${outcome.pname}: incremental from ${origin.branch} @ ${origin.sha.slice(0, 7)} (run ${origin.runNumber}): compiled ${outcome.compiled}${total} modules`;
-}
-function compiledFor(progress, packageId2) {
-  const components = progress.components.filter((c) => c.packageId === packageId2);
-  if (components.length === 0) return void 0;
-  const compiled = components.reduce((n, c) => n + c.compiled.length, 0);
-  const known = components.every((c) => c.modules !== void 0);
-  return known ? { compiled, modules: components.reduce((n, c) => n + (c.modules ?? 0), 0) } : { compiled };
-}
 
 // src/action/config.ts
 var SIZE_UNITS = {
@@ -32040,6 +32026,7 @@ var PHASE_DESCRIPTIONS = {
   store: "write the output into the Nix store",
   build: "build the batch",
   substitute: "fetch the batch from a binary cache",
+  intermediates: "restore the incremental packages' previous intermediates",
   push: "push to the binary caches",
   save: "save the batch to the Actions cache"
 };
@@ -32225,6 +32212,64 @@ function renderPostSummaryWith(report, limit) {
     );
   }
   return out.join("\n").replace(/\n+$/, "") + "\n";
+}
+
+// src/action/incremental/outcome.ts
+var FIRST_BUILD = "first build (no previous intermediates)";
+var NOT_TRUSTED = "entry not trusted";
+function buildMs(outcome) {
+  const { build } = outcome;
+  return build?.startMs === void 0 ? void 0 : Math.max(0, build.endMs - build.startMs);
+}
+function lastFullBuildMsAfter(outcome) {
+  return outcome.kind === "full" ? buildMs(outcome) : outcome.lastFullBuildMs;
+}
+function compiledText(outcome) {
+  if (outcome.compiled === void 0) return "";
+  const total = outcome.modules === void 0 ? "" : ` of ${outcome.modules}`;
+  const ms = buildMs(outcome);
+  return `compiled ${outcome.compiled}${total} modules${ms === void 0 ? "" : ` in ${formatDuration(ms)}`}`;
+}
+function describeOutcome(outcome) {
+  const compiled = compiledText(outcome);
+  if (outcome.kind === "full")
+    return `${outcome.pname}: full build: ${outcome.reason}${compiled ? ` (${compiled})` : ""}`;
+  const { origin } = outcome;
+  const last = outcome.lastFullBuildMs === void 0 ? "" : `; the last full build took ${formatDuration(outcome.lastFullBuildMs)}`;
+  return `${outcome.pname}: incremental from ${originText(origin)}: ${compiled || "compiled 0 modules"}${last}`;
+}
+function originText(origin) {
+  return `${origin.branch} @ ${origin.sha.slice(0, 7)} (run ${origin.runNumber})`;
+}
+function compiledFor(progress, packageId2) {
+  const components = progress.components.filter((c) => c.packageId === packageId2);
+  if (components.length === 0) return void 0;
+  const compiled = components.reduce((n, c) => n + c.compiled.length, 0);
+  const known = components.every((c) => c.modules !== void 0);
+  return known ? { compiled, modules: components.reduce((n, c) => n + (c.modules ?? 0), 0) } : { compiled };
+}
+function outcomeSpans(outcomes, window2) {
+  const clamp = (ms) => Math.min(window2.endMs, Math.max(window2.startMs, ms));
+  return outcomes.map((o) => {
+    const ms = buildMs(o);
+    const lastFull = o.kind === "incremental" ? o.lastFullBuildMs : ms;
+    const attributes = {
+      "some_cabal2nix.incremental.package": o.pname,
+      "some_cabal2nix.incremental.mode": o.kind,
+      ...o.kind === "full" ? { "some_cabal2nix.incremental.reason": o.reason } : { "some_cabal2nix.incremental.from": originText(o.origin) },
+      ...o.compiled !== void 0 ? { "some_cabal2nix.incremental.modules_compiled": o.compiled } : {},
+      ...o.modules !== void 0 ? { "some_cabal2nix.incremental.modules_total": o.modules } : {},
+      ...ms !== void 0 ? { "some_cabal2nix.incremental.duration_ms": ms } : {},
+      ...lastFull !== void 0 ? { "some_cabal2nix.incremental.last_full_build_ms": lastFull } : {}
+    };
+    const timed = o.build?.startMs !== void 0;
+    return {
+      name: `incremental ${o.pname}`,
+      startMs: timed ? clamp(o.build.startMs) : window2.startMs,
+      endMs: timed ? clamp(o.build.endMs) : window2.endMs,
+      attributes
+    };
+  });
 }
 
 // src/action/incremental/save-step.ts
@@ -74002,22 +74047,30 @@ async function deleteSupersededEntries(request2) {
 async function builtPackage(audit2, pname) {
   if (audit2.status !== "ok") return void 0;
   const pattern = new RegExp(`^${pname.replace(/[-.]/g, "\\$&")}-(\\d+(?:\\.\\d+)*)$`);
+  let withoutIntermediates;
   for (const built of audit2.built) {
     const m = pattern.exec(built.name);
     if (!m) continue;
     const aterm = await readFile3(built.drvPath, "utf8").catch(() => void 0);
     if (aterm === void 0) continue;
     const env = derivationEnv(aterm);
-    if (!env.intermediates) continue;
-    const resumed = aterm.includes(`-${pname}-${m[1]}-previous-intermediates"`);
-    return { drvPath: built.drvPath, version: m[1], intermediates: env.intermediates, resumed };
+    const found = {
+      drvPath: built.drvPath,
+      version: m[1],
+      build: { startMs: built.startMs, endMs: built.endMs },
+      // The library hands the previous build over as `<pname>-<version>-previous-intermediates`.
+      resumed: aterm.includes(`-${pname}-${m[1]}-previous-intermediates"`)
+    };
+    if (env.intermediates) return { ...found, intermediates: env.intermediates };
+    withoutIntermediates ??= found;
   }
-  return void 0;
+  return withoutIntermediates;
 }
 async function fullBuildReason(pkg, ghcVersion, version3) {
   const { restored, pname } = pkg;
-  if (pkg.untrusted) return "entry not trusted";
-  if (!restored) return "first build (no previous intermediates)";
+  if (pkg.reason) return pkg.reason;
+  if (pkg.untrusted) return NOT_TRUSTED;
+  if (!restored) return FIRST_BUILD;
   const dirs = await readdir3(path18.join(restored.outPath, "share", "haskell", ghcVersion)).catch(
     () => []
   );
@@ -74026,43 +74079,59 @@ async function fullBuildReason(pkg, ghcVersion, version3) {
     return `version ${previous.join(", ")} \u2192 ${version3}`;
   return "the build did not take the previous intermediates";
 }
+async function outcomeOf(store, state3, pkg, built) {
+  const log2 = await store.buildLog(built.drvPath);
+  const counts = log2 === void 0 ? void 0 : compiledFor(readGhcProgress(log2), `${pkg.pname}-${built.version}`);
+  if (built.resumed && pkg.restored?.origin)
+    return {
+      kind: "incremental",
+      pname: pkg.pname,
+      origin: pkg.restored.origin,
+      compiled: counts?.compiled ?? 0,
+      modules: counts?.modules,
+      build: built.build,
+      lastFullBuildMs: pkg.restored.lastFullBuildMs
+    };
+  return {
+    kind: "full",
+    pname: pkg.pname,
+    reason: await fullBuildReason(pkg, state3.ghcVersion, built.version),
+    compiled: counts?.compiled,
+    modules: counts?.modules,
+    build: built.build
+  };
+}
 async function saveIntermediates(options) {
   const { state: state3, audit: audit2, store } = options;
   const env = options.env ?? process.env;
   const lines = [];
+  const outcomes = [];
   if (audit2.status !== "ok") {
-    return [
-      `incremental: cannot tell what the main build produced (${audit2.reason}); nothing saved`
-    ];
+    return {
+      lines: [
+        `incremental: cannot tell what the main build produced (${audit2.reason}); nothing saved`
+      ],
+      outcomes
+    };
   }
   for (const pkg of state3.packages) {
     const built = await builtPackage(audit2, pkg.pname);
-    if (!built) {
+    if (!built || !built.intermediates && !pkg.reason) {
       lines.push(
         `${pkg.pname}: not built by the main build with an intermediates output; nothing to save`
       );
       continue;
     }
-    const log2 = await store.buildLog(built.drvPath);
-    const counts = log2 === void 0 ? void 0 : compiledFor(readGhcProgress(log2), `${pkg.pname}-${built.version}`);
-    const outcome = built.resumed && pkg.restored?.origin ? {
-      kind: "incremental",
-      pname: pkg.pname,
-      origin: pkg.restored.origin,
-      compiled: counts?.compiled ?? 0,
-      modules: counts?.modules
-    } : {
-      kind: "full",
-      pname: pkg.pname,
-      reason: await fullBuildReason(pkg, state3.ghcVersion, built.version),
-      compiled: counts?.compiled
-    };
+    const outcome = await outcomeOf(store, state3, pkg, built);
+    outcomes.push(outcome);
     lines.push(describeOutcome(outcome));
-    lines.push(await saveOne(options, pkg, built, env));
+    const { intermediates } = built;
+    if (intermediates && !pkg.reason)
+      lines.push(await saveOne(options, pkg, { ...built, intermediates }, outcome, env));
   }
-  return lines;
+  return { lines, outcomes };
 }
-async function saveOne(options, pkg, built, env) {
+async function saveOne(options, pkg, built, outcome, env) {
   const { store } = options;
   if (pkg.restored?.outPath === built.intermediates)
     return `${pkg.pname}: intermediates unchanged; not saved again`;
@@ -74086,7 +74155,13 @@ async function saveOne(options, pkg, built, env) {
     await writeCacheEntry(
       store,
       dir,
-      { key, outPath: built.intermediates, packages: [], origin },
+      {
+        key,
+        outPath: built.intermediates,
+        packages: [],
+        origin,
+        lastFullBuildMs: lastFullBuildMsAfter(outcome)
+      },
       options.signingKey
     );
   } catch (error2) {
@@ -77820,7 +77895,7 @@ function traceSteps(mainBuild, redact, timer, startedAt) {
 async function intermediatesStep(state3, audit2) {
   const config = readPostConfig();
   try {
-    const lines = await saveIntermediates({
+    const saved = await saveIntermediates({
       state: state3,
       audit: audit2,
       store: new NixStore(process.env.GITHUB_WORKSPACE || process.cwd()),
@@ -77829,11 +77904,11 @@ async function intermediatesStep(state3, audit2) {
       githubToken: config.githubToken,
       workDir: path20.join(process.env.RUNNER_TEMP || os8.tmpdir(), "some-cabal2nix-intermediates")
     });
-    for (const line of lines) info(`some-cabal2nix: ${line}`);
-    return lines;
+    for (const line of saved.lines) info(`some-cabal2nix: ${line}`);
+    return saved;
   } catch (error2) {
     warning(`some-cabal2nix: incremental intermediates not saved: ${errorMessage(error2)}`);
-    return [];
+    return { lines: [], outcomes: [] };
   }
 }
 async function runPost() {
@@ -77854,11 +77929,17 @@ async function runPost() {
   report.audit = audited.audit;
   info(`some-cabal2nix: ${auditVerdict(report.audit)}`);
   const incremental = loadIncrementalState();
-  if (incremental)
-    report.incremental = await timer.time(
+  if (incremental) {
+    const saved = await timer.time(
       "intermediates",
       () => intermediatesStep(incremental, report.audit)
     );
+    report.incremental = saved.lines;
+    audited.span.children = [
+      ...audited.span.children ?? [],
+      ...outcomeSpans(saved.outcomes, window2)
+    ];
+  }
   await timer.time(
     "summary",
     () => writeSummary(redact(renderPostSummary(report) + incrementalSection(report).join("\n")))

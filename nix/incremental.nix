@@ -10,6 +10,10 @@
 # content (hash) changed. Anything else (no previous build, another GHC, another version) is a
 # full build, said with builtins.trace and in `passthru.someCabal2nixIncremental`.
 #
+# GHC older than 9.4 decides recompilation by file times, and the copy touches every file to the
+# epoch, so it could link stale objects: there the opt-in leaves the derivation exactly as it is
+# without it (no intermediates output, nothing resumed) and only says why.
+#
 # `previousIntermediates` is a directory holding that layout for any number of packages (the
 # union of their `intermediates` outputs): a path, a string, or a flake input. Each package takes
 # only its own subtree into the store, so a package whose intermediates did not change keeps its
@@ -35,6 +39,14 @@ let
   words = s: filter (w: isString w && w != "") (builtins.split "[[:space:]]+" s);
   dirNames = dir: builtins.attrNames (readDir dir);
   isVersion = s: match "[0-9]+([.][0-9]+)*" s != null;
+
+  # The first GHC that decides recompilation by content hashes (nixpkgs supports incremental
+  # builds from it on).
+  minimumGhcVersion = "9.4";
+  recompilesByHash = ghcVersion: builtins.compareVersions ghcVersion minimumGhcVersion >= 0;
+  fileTimesReason =
+    ghcVersion:
+    "GHC ${ghcVersion} recompiles by file times; incremental builds need GHC ${minimumGhcVersion} or newer";
 
   # The names `incremental` selects: null / false / [] / "" → none; true / "auto" → every local
   # package of the overrides; "a b" or [ "a" "b" ] → those.
@@ -142,22 +154,47 @@ let
   cabalOverrides =
     { previousIntermediates, ghcVersion }:
     drv:
+    if !(recompilesByHash ghcVersion) then
+      tooOldGhc ghcVersion drv
+    else
+      let
+        previous = lookupPrevious {
+          inherit previousIntermediates ghcVersion;
+          inherit (drv) pname version;
+        };
+      in
+      resumable ghcVersion previous drv;
+
+  infoOf = ghcVersion: drv: previous: {
+    inherit (drv) pname version;
+    inherit ghcVersion;
+    inherit (previous) resumed reason;
+    intermediatesDir = "${packageDirOf { inherit ghcVersion; inherit (drv) pname version; }}/dist";
+  };
+
+  # Only the passthru (which is not part of the derivation): the same drvPath as without the opt-in.
+  tooOldGhc =
+    ghcVersion: drv:
     let
-      previous = lookupPrevious {
-        inherit previousIntermediates ghcVersion;
-        inherit (drv) pname version;
+      reason = fileTimesReason ghcVersion;
+    in
+    trace "some-cabal2nix: ${drv.pname} ${drv.version}: full build: ${reason}" {
+      passthru = (drv.passthru or { }) // {
+        someCabal2nixIncremental = infoOf ghcVersion drv {
+          resumed = false;
+          inherit reason;
+        };
       };
-      info = {
-        inherit (drv) pname version;
-        inherit ghcVersion;
-        inherit (previous) resumed reason;
-        intermediatesDir = "${packageDirOf { inherit ghcVersion; inherit (drv) pname version; }}/dist";
-      };
+    };
+
+  resumable =
+    ghcVersion: previous: drv:
+    let
       switches = {
         doInstallIntermediates = true;
         enableSeparateIntermediatesOutput = true;
         passthru = (drv.passthru or { }) // {
-          someCabal2nixIncremental = info;
+          someCabal2nixIncremental = infoOf ghcVersion drv previous;
         };
       };
     in
@@ -167,7 +204,7 @@ let
       trace "some-cabal2nix: ${drv.pname} ${drv.version}: full build: ${previous.reason}" switches;
 in
 {
-  inherit selectedNames lookupPrevious;
+  inherit selectedNames lookupPrevious recompilesByHash;
 
   # A function applying the opt-in to a package of `names` and leaving the others as they are.
   # With no names it is the identity, so nothing else changes (same drvPaths as without it).

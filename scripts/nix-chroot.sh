@@ -3,7 +3,7 @@
 # bookworm has nix-bin 2.8, trixie 2.26, forky 2.34 (current nixpkgs needs >= 2.18).
 #
 #   scripts/nix-chroot.sh create SUITE DIR      make DIR a SUITE chroot with nix-bin (idempotent),
-#                                               plus Debian's ghc where it is >= 9.4 (trixie, forky)
+#                                               plus Debian's ghc (bookworm 9.0.2, trixie 9.6.6, forky 9.10.3)
 #   scripts/nix-chroot.sh run DIR -- CMD...     run CMD as root inside, in this checkout
 #   scripts/nix-chroot.sh umount DIR            unmount whatever is still mounted under DIR
 #
@@ -75,20 +75,11 @@ in_chroot() {
     "$@"
 }
 
-# Suites whose Debian ghc recompiles by content hash (>= 9.4), which the incremental-build tests
-# need: trixie has 9.6.6, forky 9.10.3; bookworm's 9.0.2 decides by mtime and is left out.
-suite_has_incremental_ghc() {
-  case "$1" in
-    bookworm | bullseye | buster) return 1 ;;
-    *) return 0 ;;
-  esac
-}
-
 # Installs ghc into a ready chroot that lacks it: a chroot kept from a run before ghc was part
-# of it gets it too, and one that has it costs nothing.
+# of it gets it too, and one that has it costs nothing. Every suite: GHC >= 9.4 (trixie, forky)
+# runs the incremental-build tests, bookworm's 9.0.2 (recompiles by mtime) their fallback.
 ensure_ghc() {
   local suite=$1 dir=$2
-  suite_has_incremental_ghc "$suite" || return 0
   [ -x "$dir/usr/bin/ghc" ] && return 0
   echo "nix-chroot: installing ghc into $dir"
   trap 'umount_all "$dir"' EXIT

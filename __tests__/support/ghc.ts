@@ -1,42 +1,36 @@
 /**
- * Whether the incremental-build tests with a real GHC run here. They need Nix and GHC >= 9.4
- * (content-hash recompilation): Debian's ghc in the trixie and forky chroots
- * (scripts/nix-chroot.sh create installs it). Bookworm's 9.0.2 decides by mtime, so on a bookworm
- * host they are skipped with a warning; in CI on any newer suite a missing or old GHC fails.
+ * Which incremental-build tests with a real GHC run here. They need Nix and /usr/bin/ghc
+ * (scripts/setup.sh installs Debian's ghc on every suite; scripts/nix-chroot.sh create in the
+ * chroots). GHC >= 9.4 (content-hash recompilation: Debian trixie 9.6.6, forky 9.10.3) runs the
+ * incremental builds themselves; an older GHC (bookworm's 9.0.2 decides by mtime) runs the checks
+ * that the library and the Action fall back to full builds there. A missing GHC fails.
  */
-import { debianSuite, findGhc } from '../../testing/nix/ghc-harness.mjs'
-import { nix } from './nix.js'
+import { findGhc } from '../../testing/nix/ghc-harness.mjs'
+import { describeWithNix } from './nix.js'
 
 export * from '../../testing/nix/ghc-harness.mjs'
 
 export const ghc = findGhc()
 
-const SUITES_WITHOUT_INCREMENTAL_GHC = ['bookworm', 'bullseye', 'buster']
-
-/** `describe` when Nix and GHC >= 9.4 are there; otherwise a skip with a warning, or in CI where they belong, a failure. */
-export function describeWithIncrementalGhc(name: string, body: () => void): void {
-  if (nix.available && ghc.incremental) {
-    describe(name, body)
-    return
-  }
-  const missing = !nix.available
-    ? 'Nix is not installed'
-    : ghc.available
-      ? `/usr/bin/ghc is ${ghc.version}, older than 9.4`
-      : 'there is no /usr/bin/ghc'
-  const suite = debianSuite()
-  if (process.env.CI && !SUITES_WITHOUT_INCREMENTAL_GHC.includes(suite)) {
-    describe(name, () => {
-      test('needs Nix and GHC >= 9.4', () => {
+/**
+ * `describe` of `bodies.hashBased` with GHC >= 9.4, of `bodies.fileTimes` with an older GHC, one
+ * failing test without GHC. Without Nix, as describeWithNix.
+ */
+export function describeWithGhc(
+  name: (version: string) => string,
+  bodies: { hashBased: () => void; fileTimes: () => void }
+): void {
+  const version = ghc.version ?? '(none)'
+  describeWithNix(name(version), () => {
+    if (!ghc.available) {
+      test('needs /usr/bin/ghc', () => {
         throw new Error(
-          `${missing}; CI on ${suite || 'this system'} must run the incremental builds (scripts/nix-chroot.sh create installs ghc)`
+          'there is no /usr/bin/ghc; the incremental builds are tested with the real GHC (bash scripts/setup.sh installs Debian ghc; scripts/nix-chroot.sh create puts it in a chroot)'
         )
       })
-    })
-    return
-  }
-  console.warn(
-    `SKIPPING "${name}": ${missing} (incremental builds need GHC >= 9.4; Debian trixie and newer have it).`
-  )
-  describe.skip(name, body)
+      return
+    }
+    if (ghc.incremental) bodies.hashBased()
+    else bodies.fileTimes()
+  })
 }

@@ -51,7 +51,10 @@ const TRUST_HINT =
 export async function writeCacheEntry(
   store: NixStore,
   dir: string,
-  metadata: Pick<CachedBatchMetadata, 'key' | 'outPath' | 'packages' | 'origin'>,
+  metadata: Pick<
+    CachedBatchMetadata,
+    'key' | 'outPath' | 'packages' | 'origin' | 'lastFullBuildMs'
+  >,
   signingKey: string | undefined
 ): Promise<void> {
   await rm(dir, { recursive: true, force: true })

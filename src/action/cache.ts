@@ -26,6 +26,8 @@ export interface CachedBatchMetadata {
   packages: PlanJsonEntry[]
   /** Intermediates entries: the run that saved them (branch, commit, run number). */
   origin?: { branch: string; sha: string; runNumber: string }
+  /** Intermediates entries: how long the last full build of the package took (ms), when known. */
+  lastFullBuildMs?: number
 }
 
 export type RestoreOutcome =

@@ -25,6 +25,7 @@ import { verdictLine } from './report/facts.js'
 import { materializationSummary } from './report/materialization-text.js'
 import type { BatchRunReport, BatchSource } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
+import { incrementalOutput } from './incremental/outcome.js'
 import { restoreIntermediates } from './incremental/restore-step.js'
 import {
   saveCollectorState,
@@ -298,6 +299,8 @@ async function intermediatesStep(
         )
   if (restored) saveIncrementalState(restored.state)
   core.setOutput(Outputs.NixArgs, restored?.nixArgs ?? '')
+  // Set here: outputs of the post step reach no later step.
+  core.setOutput(Outputs.Incremental, incrementalOutput(restored?.state))
 }
 
 /** Outputs, state for the post step, summary and comment, trace: everything the run reports. */

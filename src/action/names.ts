@@ -44,7 +44,8 @@ export const Outputs = {
   Packages: 'packages',
   Diff: 'diff',
   Timings: 'timings',
-  NixArgs: 'nix-args'
+  NixArgs: 'nix-args',
+  Incremental: 'incremental'
 } as const
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs]

@@ -19,7 +19,8 @@ import { formatDuration } from './report/markdown.js'
 import { incrementalSection, type BatchRunReport } from './report/model.js'
 import { PhaseTimer } from './report/phase-timer.js'
 import { renderPostSummary } from './report/summary.js'
-import { saveIntermediates } from './incremental/save-step.js'
+import { outcomeSpans } from './incremental/outcome.js'
+import { saveIntermediates, type SavedIntermediates } from './incremental/save-step.js'
 import {
   loadCollectorState,
   loadCommentState,
@@ -153,14 +154,14 @@ function traceSteps(
   )
 }
 
-/** Step "intermediates": save what the incremental packages' builds produced; report lines. */
+/** Step "intermediates": save what the incremental packages' builds produced; report lines and outcomes. */
 async function intermediatesStep(
   state: IncrementalState,
   audit: MainBuildAudit
-): Promise<string[]> {
+): Promise<SavedIntermediates> {
   const config = readPostConfig()
   try {
-    const lines = await saveIntermediates({
+    const saved = await saveIntermediates({
       state,
       audit,
       store: new NixStore(process.env.GITHUB_WORKSPACE || process.cwd()),
@@ -169,11 +170,11 @@ async function intermediatesStep(
       githubToken: config.githubToken,
       workDir: path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'some-cabal2nix-intermediates')
     })
-    for (const line of lines) core.info(`some-cabal2nix: ${line}`)
-    return lines
+    for (const line of saved.lines) core.info(`some-cabal2nix: ${line}`)
+    return saved
   } catch (error) {
     core.warning(`some-cabal2nix: incremental intermediates not saved: ${errorMessage(error)}`)
-    return []
+    return { lines: [], outcomes: [] }
   }
 }
 
@@ -197,10 +198,17 @@ async function runPost(): Promise<void> {
   report.audit = audited.audit
   core.info(`some-cabal2nix: ${auditVerdict(report.audit)}`)
   const incremental = loadIncrementalState()
-  if (incremental)
-    report.incremental = await timer.time('intermediates', () =>
+  if (incremental) {
+    const saved = await timer.time('intermediates', () =>
       intermediatesStep(incremental, report.audit!)
     )
+    report.incremental = saved.lines
+    // Under the main build, where the packages were built.
+    audited.span.children = [
+      ...(audited.span.children ?? []),
+      ...outcomeSpans(saved.outcomes, window)
+    ]
+  }
   await timer.time('summary', () =>
     writeSummary(redact(renderPostSummary(report) + incrementalSection(report).join('\n')))
   )

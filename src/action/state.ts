@@ -80,9 +80,13 @@ export interface IncrementalState {
       key: string
       outPath: string
       origin?: { branch: string; sha: string; runNumber: string }
+      /** The entry's record of the last full build's time (ms), carried into the next entry. */
+      lastFullBuildMs?: number
     }
     /** An entry was there but did not verify against the trusted keys. */
     untrusted?: boolean
+    /** Why the build is a full one whatever was saved (GHC < 9.4): nothing is restored or saved. */
+    reason?: string
   }[]
 }
 

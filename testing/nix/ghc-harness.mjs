@@ -13,8 +13,8 @@ import { repoRoot, run } from './harness.mjs'
  *   reason: string | null, intermediatesDir: string }} IncrementalInfo
  *   passthru.someCabal2nixIncremental of a package (nix/incremental.nix)
  * @typedef {{ projectDir: string, ghcVersion: string, cabal2nix: string, nodejs: string,
- *   incremental?: string | null, previousIntermediates?: string, outLink: string,
- *   attrs?: ('app' | 'dep')[] }} ProjectBuildOptions
+ *   incremental?: string | null, previousIntermediates?: string, nixpkgsSwitches?: boolean,
+ *   outLink: string, attrs?: ('app' | 'dep')[] }} ProjectBuildOptions
  * @typedef {RunResult & ({ ok: false } | { ok: true, app: string, log: string,
  *   incremental: (IncrementalInfo | null)[] | undefined, intermediates: string[] })} ProjectBuild
  */
@@ -36,7 +36,6 @@ export function findGhc() {
   return { available: true, version, incremental }
 }
 
-/** The Debian suite this runs on (VERSION_CODENAME of /etc/os-release), or ''. */
 /** @returns {string} */
 export function debianSuite() {
   const r = spawnSync('/bin/sh', ['-c', '. /etc/os-release && echo "${VERSION_CODENAME:-}"'], {
@@ -47,11 +46,8 @@ export function debianSuite() {
 
 /**
  * nix-build of the project's app and dependency (or of `attrs`); `app` is the first one's out path.
- * @param {{ env: NodeJS.ProcessEnv }} nixEnv
- * @param {{ projectDir: string, ghcVersion: string, cabal2nix: string, nodejs: string,
- *   incremental?: string | null, previousIntermediates?: string, outLink: string, attrs?: string[] }} options
+ * @param {NixEnv} nixEnv @param {ProjectBuildOptions} options @returns {Promise<ProjectBuild>}
  */
-/** @param {NixEnv} nixEnv @param {ProjectBuildOptions} options @returns {Promise<ProjectBuild>} */
 export async function buildProject(nixEnv, options) {
   const args = projectArgs(options)
   const attrs = (options.attrs ?? ['app', 'dep']).flatMap(a => ['-A', a])
@@ -94,12 +90,14 @@ function projectArgs({
   cabal2nix,
   nodejs,
   incremental,
-  previousIntermediates
+  previousIntermediates,
+  nixpkgsSwitches
 }) {
   const args = ['--argstr', 'projectDir', projectDir, '--argstr', 'ghcVersion', ghcVersion]
   args.push('--argstr', 'cabal2nix', cabal2nix, '--argstr', 'nodejs', nodejs)
   if (incremental != null) args.push('--argstr', 'incremental', incremental)
   if (previousIntermediates) args.push('--argstr', 'previousIntermediates', previousIntermediates)
+  if (nixpkgsSwitches) args.push('--arg', 'nixpkgsSwitches', 'true')
   return args
 }
 

@@ -4,6 +4,7 @@
 #
 # nix-build testing/nix/ghc-project.nix -A app --argstr projectDir DIR --argstr ghcVersion 9.10.3 \
 #   --argstr cabal2nix … --argstr nodejs … [--arg incremental '"auto"'] [--argstr previousIntermediates DIR]
+#   [--arg nixpkgsSwitches true]
 {
   projectDir,
   # The version of /usr/bin/ghc, which builds everything.
@@ -13,6 +14,9 @@
   nodejs,
   incremental ? null,
   previousIntermediates ? null,
+  # The app with nixpkgs' own switches (doInstallIntermediates, a separate intermediates output),
+  # set directly as a build without this library's opt-in would: intermediates of any GHC.
+  nixpkgsSwitches ? false,
   system ? builtins.currentSystem,
 }:
 let
@@ -29,13 +33,18 @@ let
     haskellPackages = set.haskellPackages;
   };
   inherit (withBatch) haskellPackages;
+  withSwitches = set.pkgs.haskell.lib.compose.overrideCabal (_: {
+    doInstallIntermediates = true;
+    enableSeparateIntermediatesOutput = true;
+  });
+  app = if nixpkgsSwitches then withSwitches haskellPackages.chain-app else haskellPackages.chain-app;
   packages = [
     haskellPackages.chain-dep
-    haskellPackages.chain-app
+    app
   ];
 in
 {
-  app = haskellPackages.chain-app;
+  inherit app;
   dep = haskellPackages.chain-dep;
   # What each opted-in package resumes from, or why it builds from zero.
   incremental = map (p: p.someCabal2nixIncremental or null) packages;

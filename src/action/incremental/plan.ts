@@ -1,15 +1,13 @@
 /**
  * Incremental builds in the Action, the pure part: which packages the `incremental` input names,
- * the Actions cache keys of a package's intermediates, the `nix-args` a build appends, and the
- * report line per package.
+ * the Actions cache keys of a package's intermediates and the `nix-args` a build appends (what a
+ * package's build did, and how that is reported, is outcome.ts).
  *
  * Keys: `<prefix>-intermediates-<os>-<arch>-<pname>-ghc-<version>-<run id>-<attempt>`. Restoring
  * with the key up to `ghc-<version>-` as the restore prefix gives the newest entry the run may
  * read: GitHub looks in this branch first, then the pull request's base branch, then the default
  * branch.
  */
-import type { GhcProgress } from '../../common/ghc-progress.js'
-
 export type IncrementalSelection =
   { kind: 'off' } | { kind: 'auto' } | { kind: 'names'; names: string[] }
 
@@ -70,44 +68,4 @@ export function nixArgs(restoredDir: string | undefined, libraryInput = 'some-ca
   return restoredDir
     ? `--override-input ${libraryInput}/previous-intermediates path:${restoredDir}`
     : ''
-}
-
-/** Where a restored entry came from, as saved beside it. */
-export interface IntermediatesOrigin {
-  branch: string
-  sha: string
-  runNumber: string
-}
-
-export type PackageOutcome =
-  | {
-      kind: 'incremental'
-      pname: string
-      origin: IntermediatesOrigin
-      compiled: number
-      modules?: number
-    }
-  | { kind: 'full'; pname: string; reason: string; compiled?: number }
-
-/** One line per package: what the build resumed from and how much GHC compiled, or why it built from zero. */
-export function describeOutcome(outcome: PackageOutcome): string {
-  if (outcome.kind === 'full')
-    return `${outcome.pname}: full build: ${outcome.reason}${outcome.compiled === undefined ? '' : ` (compiled ${outcome.compiled} modules)`}`
-  const { origin } = outcome
-  const total = outcome.modules === undefined ? '' : ` of ${outcome.modules}`
-  return `${outcome.pname}: incremental from ${origin.branch} @ ${origin.sha.slice(0, 7)} (run ${origin.runNumber}): compiled ${outcome.compiled}${total} modules`
-}
-
-/** Modules compiled for a package, over its components in a build log; undefined when the log has none of it. */
-export function compiledFor(
-  progress: GhcProgress,
-  packageId: string
-): { compiled: number; modules?: number } | undefined {
-  const components = progress.components.filter(c => c.packageId === packageId)
-  if (components.length === 0) return undefined
-  const compiled = components.reduce((n, c) => n + c.compiled.length, 0)
-  const known = components.every(c => c.modules !== undefined)
-  return known
-    ? { compiled, modules: components.reduce((n, c) => n + (c.modules ?? 0), 0) }
-    : { compiled }
 }

@@ -4,7 +4,9 @@
  * this branch, then the base branch, then the default branch), import it into the store the way a
  * batch entry is imported (with signing-key or trusted-public-keys, only when signed by a trusted
  * key), and lay the imported trees out in one directory. The `nix-args` output points the user's
- * build at it. Every failure here is a warning: the build then starts from zero.
+ * build at it. Every failure here is a warning: the build then starts from zero. With a GHC older
+ * than 9.4 (which recompiles by file times) nothing is restored: the Nix library builds from zero
+ * there anyway, and says so.
  */
 import * as core from '@actions/core'
 import { chmod, cp, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises'
@@ -17,6 +19,7 @@ import { entryPublicKeys, importCacheEntry } from '../cache-entry.js'
 import type { ActionConfig } from '../config.js'
 import type { IncrementalState } from '../state.js'
 import type { NixStore } from '../store.js'
+import { fileTimesReason, recompilesByHash } from './outcome.js'
 import { intermediatesKeyPrefix, nixArgs, selectedPackages } from './plan.js'
 
 /** The GHC version the batch was generated for (its `compiler`, `ghc-X.Y.Z`). */
@@ -55,13 +58,18 @@ export async function restoreIntermediates(
   const previousDir = path.join(options.workDir, 'previous-intermediates')
   await rm(previousDir, { recursive: true, force: true })
   const state: IncrementalState = { ghcVersion, platform, packages: [] }
+  const keyPrefixOf = (pname: string) =>
+    intermediatesKeyPrefix({ prefix: config.cacheKeyPrefix, platform, pname, ghcVersion })
+  if (!recompilesByHash(ghcVersion)) {
+    const reason = fileTimesReason(ghcVersion)
+    for (const pname of names) {
+      state.packages.push({ pname, keyPrefix: keyPrefixOf(pname), reason })
+      core.info(`${pname}: full build: ${reason}`)
+    }
+    return { state, nixArgs: '' }
+  }
   for (const pname of names) {
-    const keyPrefix = intermediatesKeyPrefix({
-      prefix: config.cacheKeyPrefix,
-      platform,
-      pname,
-      ghcVersion
-    })
+    const keyPrefix = keyPrefixOf(pname)
     const outcome = options.useCache
       ? await restorePackage(
           store,
@@ -124,7 +132,14 @@ async function restorePackage(
     )
     return undefined
   }
-  return { key: outcome.key, outPath: metadata.outPath, origin: metadata.origin }
+  return {
+    key: outcome.key,
+    outPath: metadata.outPath,
+    origin: metadata.origin,
+    ...(typeof metadata.lastFullBuildMs === 'number'
+      ? { lastFullBuildMs: metadata.lastFullBuildMs }
+      : {})
+  }
 }
 
 /** Store paths are read-only; the copies must be replaceable by the next package's and removable. */

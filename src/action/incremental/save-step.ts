@@ -1,9 +1,10 @@
 /**
  * Post step, incremental builds: find the `intermediates` outputs the main build produced (the
  * audit knows which derivations it built), say per package what the build resumed from and how
- * many modules GHC compiled (its `[n of m] Compiling` lines in the build log), save the new
- * intermediates under a new key when they changed and are not too big, and delete this branch's
- * superseded entries of the package. Never fails the job: every problem is one warning.
+ * many modules GHC compiled (its `[n of m] Compiling` lines in the build log) in how long (the
+ * audit's time of its derivation) against the last full build, save the new intermediates under a
+ * new key, with the last full build's time, when they changed and are not too big, and delete this
+ * branch's superseded entries of the package. Never fails the job: every problem is one warning.
  */
 import * as core from '@actions/core'
 import { readFile, readdir } from 'node:fs/promises'
@@ -16,7 +17,16 @@ import { writeCacheEntry } from '../cache-entry.js'
 import type { IncrementalState } from '../state.js'
 import type { NixStore } from '../store.js'
 import { deleteSupersededEntries } from './cache-cleanup.js'
-import { compiledFor, describeOutcome, intermediatesKey, type PackageOutcome } from './plan.js'
+import {
+  compiledFor,
+  describeOutcome,
+  FIRST_BUILD,
+  lastFullBuildMsAfter,
+  NOT_TRUSTED,
+  type BuildTime,
+  type PackageOutcome
+} from './outcome.js'
+import { intermediatesKey } from './plan.js'
 
 export interface SaveIntermediatesOptions {
   state: IncrementalState
@@ -33,40 +43,47 @@ export interface SaveIntermediatesOptions {
 interface BuiltPackage {
   drvPath: string
   version: string
-  intermediates: string
+  /** Its `intermediates` output; undefined when the derivation has none (not opted in, GHC < 9.4). */
+  intermediates?: string
   resumed: boolean
+  build: BuildTime
 }
 
-/** The derivation of `pname` the main build built, with an `intermediates` output. */
+type Package = IncrementalState['packages'][number]
+
+/** The derivation of `pname` the main build built (with an `intermediates` output, when any has one). */
 async function builtPackage(
   audit: MainBuildAudit,
   pname: string
 ): Promise<BuiltPackage | undefined> {
   if (audit.status !== 'ok') return undefined
   const pattern = new RegExp(`^${pname.replace(/[-.]/g, '\\$&')}-(\\d+(?:\\.\\d+)*)$`)
+  let withoutIntermediates: BuiltPackage | undefined
   for (const built of audit.built) {
     const m = pattern.exec(built.name)
     if (!m) continue
     const aterm = await readFile(built.drvPath, 'utf8').catch(() => undefined)
     if (aterm === undefined) continue
     const env = derivationEnv(aterm)
-    if (!env.intermediates) continue
-    // The library hands the previous build over as `<pname>-<version>-previous-intermediates`.
-    const resumed = aterm.includes(`-${pname}-${m[1]}-previous-intermediates"`)
-    return { drvPath: built.drvPath, version: m[1], intermediates: env.intermediates, resumed }
+    const found = {
+      drvPath: built.drvPath,
+      version: m[1],
+      build: { startMs: built.startMs, endMs: built.endMs },
+      // The library hands the previous build over as `<pname>-<version>-previous-intermediates`.
+      resumed: aterm.includes(`-${pname}-${m[1]}-previous-intermediates"`)
+    }
+    if (env.intermediates) return { ...found, intermediates: env.intermediates }
+    withoutIntermediates ??= found
   }
-  return undefined
+  return withoutIntermediates
 }
 
 /** Why a build that could have resumed did not, from what was restored. */
-async function fullBuildReason(
-  pkg: IncrementalState['packages'][number],
-  ghcVersion: string,
-  version: string
-): Promise<string> {
+async function fullBuildReason(pkg: Package, ghcVersion: string, version: string): Promise<string> {
   const { restored, pname } = pkg
-  if (pkg.untrusted) return 'entry not trusted'
-  if (!restored) return 'first build (no previous intermediates)'
+  if (pkg.reason) return pkg.reason
+  if (pkg.untrusted) return NOT_TRUSTED
+  if (!restored) return FIRST_BUILD
   const dirs = await readdir(path.join(restored.outPath, 'share', 'haskell', ghcVersion)).catch(
     () => []
   )
@@ -76,53 +93,83 @@ async function fullBuildReason(
   return 'the build did not take the previous intermediates'
 }
 
-export async function saveIntermediates(options: SaveIntermediatesOptions): Promise<string[]> {
+/** What the package's build did: resumed from where, or why not; modules compiled; its time. */
+async function outcomeOf(
+  store: NixStore,
+  state: IncrementalState,
+  pkg: Package,
+  built: BuiltPackage
+): Promise<PackageOutcome> {
+  const log = await store.buildLog(built.drvPath)
+  const counts =
+    log === undefined
+      ? undefined
+      : compiledFor(readGhcProgress(log), `${pkg.pname}-${built.version}`)
+  if (built.resumed && pkg.restored?.origin)
+    return {
+      kind: 'incremental',
+      pname: pkg.pname,
+      origin: pkg.restored.origin,
+      compiled: counts?.compiled ?? 0,
+      modules: counts?.modules,
+      build: built.build,
+      lastFullBuildMs: pkg.restored.lastFullBuildMs
+    }
+  return {
+    kind: 'full',
+    pname: pkg.pname,
+    reason: await fullBuildReason(pkg, state.ghcVersion, built.version),
+    compiled: counts?.compiled,
+    modules: counts?.modules,
+    build: built.build
+  }
+}
+
+export interface SavedIntermediates {
+  /** For the log, the summary and the comment. */
+  lines: string[]
+  /** One per package the main build built, for the trace. */
+  outcomes: PackageOutcome[]
+}
+
+export async function saveIntermediates(
+  options: SaveIntermediatesOptions
+): Promise<SavedIntermediates> {
   const { state, audit, store } = options
   const env = options.env ?? process.env
   const lines: string[] = []
+  const outcomes: PackageOutcome[] = []
   if (audit.status !== 'ok') {
-    return [
-      `incremental: cannot tell what the main build produced (${audit.reason}); nothing saved`
-    ]
+    return {
+      lines: [
+        `incremental: cannot tell what the main build produced (${audit.reason}); nothing saved`
+      ],
+      outcomes
+    }
   }
   for (const pkg of state.packages) {
     const built = await builtPackage(audit, pkg.pname)
-    if (!built) {
+    if (!built || (!built.intermediates && !pkg.reason)) {
       lines.push(
         `${pkg.pname}: not built by the main build with an intermediates output; nothing to save`
       )
       continue
     }
-    const log = await store.buildLog(built.drvPath)
-    const counts =
-      log === undefined
-        ? undefined
-        : compiledFor(readGhcProgress(log), `${pkg.pname}-${built.version}`)
-    const outcome: PackageOutcome =
-      built.resumed && pkg.restored?.origin
-        ? {
-            kind: 'incremental',
-            pname: pkg.pname,
-            origin: pkg.restored.origin,
-            compiled: counts?.compiled ?? 0,
-            modules: counts?.modules
-          }
-        : {
-            kind: 'full',
-            pname: pkg.pname,
-            reason: await fullBuildReason(pkg, state.ghcVersion, built.version),
-            compiled: counts?.compiled
-          }
+    const outcome = await outcomeOf(store, state, pkg, built)
+    outcomes.push(outcome)
     lines.push(describeOutcome(outcome))
-    lines.push(await saveOne(options, pkg, built, env))
+    const { intermediates } = built
+    if (intermediates && !pkg.reason)
+      lines.push(await saveOne(options, pkg, { ...built, intermediates }, outcome, env))
   }
-  return lines
+  return { lines, outcomes }
 }
 
 async function saveOne(
   options: SaveIntermediatesOptions,
-  pkg: IncrementalState['packages'][number],
-  built: BuiltPackage,
+  pkg: Package,
+  built: BuiltPackage & { intermediates: string },
+  outcome: PackageOutcome,
   env: NodeJS.ProcessEnv
 ): Promise<string> {
   const { store } = options
@@ -149,7 +196,13 @@ async function saveOne(
     await writeCacheEntry(
       store,
       dir,
-      { key, outPath: built.intermediates, packages: [], origin },
+      {
+        key,
+        outPath: built.intermediates,
+        packages: [],
+        origin,
+        lastFullBuildMs: lastFullBuildMsAfter(outcome)
+      },
       options.signingKey
     )
   } catch (error) {

@@ -16,6 +16,7 @@ const PHASE_DESCRIPTIONS: Record<string, string> = {
   store: 'write the output into the Nix store',
   build: 'build the batch',
   substitute: 'fetch the batch from a binary cache',
+  intermediates: "restore the incremental packages' previous intermediates",
   push: 'push to the binary caches',
   save: 'save the batch to the Actions cache'
 }
