@@ -6,10 +6,14 @@
 // target (≤ 2 % on the build's wall time) is reported as met or missed. Needs a Nix that knows
 // json-log-path (2.34: run it in the forky chroot, see bench/README.md).
 //
-//   node bench/observe.mjs [--runs N] [--builds N] [--substitutes N]
+//   node bench/observe.mjs [--runs N] [--builds N] [--substitutes N] [--work-mb N]
+//
+// --work-mb N gives each built derivation some CPU work, as a compiler's (it hashes N MB of
+// zeros): Nix's records per derivation stay the same, so the overhead shrinks with the work.
 //   node bench/observe.mjs --render bench/results/observe-<timestamp>.json   (the table again)
 //
-// Writes bench/results/observe-<timestamp>.json and bench/results/observe-latest.md.
+// Writes bench/results/observe-<timestamp>.json and bench/results/observe-latest.md
+// (observe-work-<N>mb-latest.md with --work-mb).
 import { execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -28,12 +32,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     builds: { type: 'string', default: '150' },
     substitutes: { type: 'string', default: '150' },
+    'work-mb': { type: 'string', default: '0' },
     render: { type: 'string' }
   }
 })
 const runs = Number(values.runs)
 const builds = Number(values.builds)
 const substitutes = Number(values.substitutes)
+const workMb = Number(values['work-mb'])
 
 function run(command, args, env) {
   return new Promise((resolve, reject) => {
@@ -90,14 +96,15 @@ async function bundleClassifier(dir) {
   return import(outfile)
 }
 
-const expression = `{ salt, substitutes, builds, part ? "main" }:
+const expression = `{ salt, substitutes, builds, workMb, part ? "main" }:
 let
   mk = name: script: builtins.derivation {
     inherit name; system = builtins.currentSystem; builder = "/bin/sh";
     args = [ "-c" script ]; PATH = "/usr/bin:/bin";
   };
   cached = builtins.genList (i: mk "cached-\${toString i}" "head -c 20000 /dev/zero > $out") substitutes;
-  fresh = builtins.genList (i: mk "fresh-\${toString i}-\${salt}" "echo \${toString i} > $out") builds;
+  work = if workMb == 0 then "" else "head -c \${toString workMb}000000 /dev/zero | sha256sum > /dev/null; ";
+  fresh = builtins.genList (i: mk "fresh-\${toString i}-\${salt}" "\${work}echo \${toString i} > $out") builds;
 in if part == "cached" then cached else mk "main-build-\${salt}" ''
   echo \${toString (map (d: d.outPath) (cached ++ fresh))} > /dev/null
   echo ok > $out
@@ -127,7 +134,10 @@ async function main() {
     String(substitutes),
     '--arg',
     'builds',
-    String(builds)
+    String(builds),
+    '--arg',
+    'workMb',
+    String(workMb)
   ]
   const version = (await run('nix', ['--version'], env)).stdout.trim()
 
@@ -229,6 +239,7 @@ async function main() {
     runs,
     builds,
     substitutes,
+    workMb,
     machine: await machineNotes([node]),
     loadAverageAtEnd: os.loadavg().map(x => Number(x.toFixed(2))),
     without: summarize(timings.without),
@@ -247,7 +258,8 @@ async function main() {
     path.join(benchDir, 'results', `observe-${stamp}.json`),
     JSON.stringify(result, null, 2) + '\n'
   )
-  await writeFile(path.join(benchDir, 'results', 'observe-latest.md'), md)
+  const latest = workMb ? `observe-work-${workMb}mb-latest.md` : 'observe-latest.md'
+  await writeFile(path.join(benchDir, 'results', latest), md)
   console.log(md)
   await rm(dir, { recursive: true, force: true })
 }
@@ -267,7 +279,7 @@ function renderMarkdown(result) {
   return [
     `## The job's listener: overhead on the main build (${result.nix})`,
     '',
-    `\`node bench/observe.mjs --runs ${result.runs} --builds ${result.builds} --substitutes ${result.substitutes}\`, ${result.stamp}: a \`nix build\` of ${result.builds} built and ${result.substitutes} substituted derivations (HTTP binary cache on 127.0.0.1, \`max-jobs = auto\`) and one on top, ${result.runs} runs each, interleaved (the order alternates). Load average (1 min) at start and end: ${load.join(', ')} on ${result.machine.cores} cores.`,
+    `\`node bench/observe.mjs --runs ${result.runs} --builds ${result.builds} --substitutes ${result.substitutes}${result.workMb ? ` --work-mb ${result.workMb}` : ''}\`, ${result.stamp}: a \`nix build\` of ${result.builds} built${result.workMb ? ` (each hashing ${result.workMb} MB)` : ''} and ${result.substitutes} substituted derivations (HTTP binary cache on 127.0.0.1, \`max-jobs = auto\`) and one on top, ${result.runs} runs each, interleaved (the order alternates). Load average (1 min) at start and end: ${load.join(', ')} on ${result.machine.cores} cores.`,
     '',
     '| main build | median | min | max |',
     '|---|---|---|---|',
