@@ -84,7 +84,8 @@ builtins.derivation {
   async function job(
     runId: string,
     seededEntries: string[] = [],
-    inputs: Record<string, string> = {}
+    inputs: Record<string, string> = {},
+    salt = randomBytes(8).toString('hex')
   ) {
     api.seedCaches(seededEntries.map(key => ({ key, ref: 'refs/heads/feature' })))
     const runner = await createRunner(
@@ -107,7 +108,7 @@ builtins.derivation {
     expectGreen(main)
     const nixArgs = main.outputs['nix-args']
     const previous = /path:(\S+)/.exec(nixArgs)?.[1]
-    const args = [userBuild, '--no-out-link', '--argstr', 'salt', randomBytes(8).toString('hex')]
+    const args = [userBuild, '--no-out-link', '--argstr', 'salt', salt]
     if (previous) args.push('--arg', 'previous', previous)
     const build = await run('nix-build', args, { env: s.ws.nix.env })
     if (build.code !== 0) throw new Error(`the main build failed:\n${build.stderr}`)
@@ -200,6 +201,20 @@ builtins.derivation {
     expect(next.post.log).toContain(
       'some-cabal2nix: my-lib: incremental from feature @ 1030123 (run 7103)'
     )
+  }, 300_000)
+
+  test('a build that leaves the intermediates as they were (another path, the same NAR): not saved again', async () => {
+    // The stand-in writes its salt into MyLib.o: the same salt twice gives the same bytes, while
+    // the second build, resuming from the first, is another derivation with another output path.
+    const salt = 'unchanged-sources'
+    const saved = await job('110', [], {}, salt)
+    expect(saved.post.log).toContain(`some-cabal2nix: my-lib: saved ${PREFIX}110-1`)
+    const same = await job('111', [], {}, salt)
+    expect(same.output).toMatchObject({ 'my-lib': { resumes: true, key: `${PREFIX}110-1` } })
+    expect(same.post.log).toContain(
+      'some-cabal2nix: my-lib: intermediates unchanged; not saved again'
+    )
+    expect(cacheServer.entries().map(e => e.key)).not.toContain(`${PREFIX}111-1`)
   }, 300_000)
 
   test('a batch for GHC 9.0.2 (recompiles by file times): nothing restored, a full build with the reason, nothing saved', async () => {

@@ -74133,7 +74133,7 @@ async function saveIntermediates(options) {
 }
 async function saveOne(options, pkg, built, outcome, env) {
   const { store } = options;
-  if (pkg.restored?.outPath === built.intermediates)
+  if (pkg.restored && await sameContents(store, pkg.restored.outPath, built.intermediates))
     return `${pkg.pname}: intermediates unchanged; not saved again`;
   const bytes = await store.narSize(built.intermediates);
   if (bytes !== void 0 && bytes > options.maxBytes) {
@@ -74197,6 +74197,12 @@ async function cleanup(options, keyPrefix, keep, env) {
     return "";
   }
   return outcome.keys.length > 0 ? `; deleted ${outcome.keys.length} superseded entr${outcome.keys.length === 1 ? "y" : "ies"}` : "";
+}
+async function sameContents(store, restored, built) {
+  if (restored === built) return true;
+  const infos = await store.pathInfo([restored, built]);
+  const hashOf = (p) => infos.find((i) => i.path === p)?.narHash;
+  return hashOf(restored) !== void 0 && hashOf(restored) === hashOf(built);
 }
 
 // src/action/names.ts

@@ -173,7 +173,7 @@ async function saveOne(
   env: NodeJS.ProcessEnv
 ): Promise<string> {
   const { store } = options
-  if (pkg.restored?.outPath === built.intermediates)
+  if (pkg.restored && (await sameContents(store, pkg.restored.outPath, built.intermediates)))
     return `${pkg.pname}: intermediates unchanged; not saved again`
   const bytes = await store.narSize(built.intermediates)
   if (bytes !== undefined && bytes > options.maxBytes) {
@@ -247,4 +247,16 @@ async function cleanup(
   return outcome.keys.length > 0
     ? `; deleted ${outcome.keys.length} superseded entr${outcome.keys.length === 1 ? 'y' : 'ies'}`
     : ''
+}
+
+/**
+ * Whether a build left the intermediates it resumed from as they were (a library nothing of which
+ * recompiled): the same path, or another path with the same NAR hash. Saving those again would
+ * upload the same bytes under a new key.
+ */
+async function sameContents(store: NixStore, restored: string, built: string): Promise<boolean> {
+  if (restored === built) return true
+  const infos = await store.pathInfo([restored, built])
+  const hashOf = (p: string) => infos.find(i => i.path === p)?.narHash
+  return hashOf(restored) !== undefined && hashOf(restored) === hashOf(built)
 }

@@ -10,6 +10,8 @@ export interface PathInfo {
   ultimate?: boolean
   ca?: string
   narSize?: number
+  /** `sha256:…` (the form differs between Nix versions; compare only within one store). */
+  narHash?: string
 }
 
 export function parsePathInfo(json: string): PathInfo[] {
