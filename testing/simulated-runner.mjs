@@ -140,8 +140,10 @@ export class SimulatedRunner {
     return env
   }
 
-  /** An action step's environment: the job's, and its inputs as INPUT_*. */
-  /** @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv} */
+  /**
+   * An action step's environment: the job's, and its inputs as INPUT_*.
+   * @param {Record<string, string>} extra @returns {NodeJS.ProcessEnv}
+   */
   environment(extra) {
     const token = this.job.token ?? 'ghs_fake-token-for-tests'
     const inputs = { ...actionDefaults(token), ...this.job.inputs }

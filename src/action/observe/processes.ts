@@ -1,8 +1,9 @@
 /**
  * The listener's records → what each Nix process of the job did: its lifetime, every build and
  * substitution (start/stop in ms, machine, store path, bytes, the build's phases), the IFDs it
- * traced, the downloads each one made, and its time outside builds (evaluation). Pure and incremental: events go in one at a
- * time, so a big build's records are never held in memory as text.
+ * traced, the downloads each one made, and its time outside builds (evaluation). Pure and
+ * incremental: events go in one at a time, so a big build's records are never held in memory as
+ * text.
  *
  * Nix's record shapes (`--log-format internal-json`, the same with `json-log-path`):
  *   {"action":"start","id":N,"parent":P,"type":T,"text":…,"fields":[…]}, {"action":"stop","id":N},
