@@ -32217,6 +32217,17 @@ function renderPostSummaryWith(report, limit) {
 // src/action/incremental/outcome.ts
 var FIRST_BUILD = "first build (no previous intermediates)";
 var NOT_TRUSTED = "entry not trusted";
+function plannedOutcome(pkg) {
+  if (pkg.reason) return { resumes: false, reason: pkg.reason };
+  if (pkg.untrusted) return { resumes: false, reason: NOT_TRUSTED };
+  if (!pkg.restored) return { resumes: false, reason: FIRST_BUILD };
+  const { origin, key } = pkg.restored;
+  return origin ? {
+    resumes: true,
+    from: { branch: origin.branch, sha: origin.sha.slice(0, 7), run: origin.runNumber },
+    key
+  } : { resumes: true, from: null, key };
+}
 function buildMs(outcome) {
   const { build } = outcome;
   return build?.startMs === void 0 ? void 0 : Math.max(0, build.endMs - build.startMs);
@@ -74067,13 +74078,12 @@ async function builtPackage(audit2, pname) {
   return withoutIntermediates;
 }
 async function fullBuildReason(pkg, ghcVersion, version3) {
-  const { restored, pname } = pkg;
-  if (pkg.reason) return pkg.reason;
-  if (pkg.untrusted) return NOT_TRUSTED;
-  if (!restored) return FIRST_BUILD;
-  const dirs = await readdir3(path18.join(restored.outPath, "share", "haskell", ghcVersion)).catch(
-    () => []
-  );
+  const planned = plannedOutcome(pkg);
+  if (!planned.resumes) return planned.reason;
+  const { pname } = pkg;
+  const dirs = await readdir3(
+    path18.join(pkg.restored.outPath, "share", "haskell", ghcVersion)
+  ).catch(() => []);
   const previous = dirs.filter((d) => d.startsWith(`${pname}-`)).map((d) => d.slice(pname.length + 1));
   if (previous.length > 0 && !previous.includes(version3))
     return `version ${previous.join(", ")} \u2192 ${version3}`;

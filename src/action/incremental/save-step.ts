@@ -20,9 +20,8 @@ import { deleteSupersededEntries } from './cache-cleanup.js'
 import {
   compiledFor,
   describeOutcome,
-  FIRST_BUILD,
   lastFullBuildMsAfter,
-  NOT_TRUSTED,
+  plannedOutcome,
   type BuildTime,
   type PackageOutcome
 } from './outcome.js'
@@ -80,13 +79,13 @@ async function builtPackage(
 
 /** Why a build that could have resumed did not, from what was restored. */
 async function fullBuildReason(pkg: Package, ghcVersion: string, version: string): Promise<string> {
-  const { restored, pname } = pkg
-  if (pkg.reason) return pkg.reason
-  if (pkg.untrusted) return NOT_TRUSTED
-  if (!restored) return FIRST_BUILD
-  const dirs = await readdir(path.join(restored.outPath, 'share', 'haskell', ghcVersion)).catch(
-    () => []
-  )
+  // The main step's reasons first (the `incremental` output's), then what only the build tells.
+  const planned = plannedOutcome(pkg)
+  if (!planned.resumes) return planned.reason
+  const { pname } = pkg
+  const dirs = await readdir(
+    path.join(pkg.restored!.outPath, 'share', 'haskell', ghcVersion)
+  ).catch(() => [])
   const previous = dirs.filter(d => d.startsWith(`${pname}-`)).map(d => d.slice(pname.length + 1))
   if (previous.length > 0 && !previous.includes(version))
     return `version ${previous.join(', ')} → ${version}`
