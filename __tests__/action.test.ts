@@ -1,7 +1,8 @@
 /**
  * The Action end to end, run as the runner runs it: dist/index.js with INPUT_* and the file
  * commands, the real @actions/cache against a loopback cache service, the real Nix, a real signed
- * binary cache served over loopback HTTP, and the cabal2nix test double inside the Nix builder.
+ * binary cache served over loopback HTTP, and the real cabal2nix (../shared/cabal2nix) wrapped for
+ * the Nix builder.
  */
 import { existsSync } from 'node:fs'
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'

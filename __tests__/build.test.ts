@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib'
 import { runCli, usage } from '../src/cli.js'
 import { buildSampleArchive } from '../testing/archives.mjs'
 import { cabal2nixDouble, findCabal2nix } from '../testing/cabal2nix.mjs'
-import { fixturesDir, repoRoot, tempDir, writeTree } from './support/files.js'
+import { fixturesDir, readTree, repoRoot, tempDir, writeTree } from './support/files.js'
 
 const run = promisify(execFile)
 
@@ -93,17 +93,6 @@ function withDouble(args: string[]): string[] {
   return args.map(a => (a === cabal2nix.command ? cabal2nixDouble : a))
 }
 
-async function listTree(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {}
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name)
-      files[path.relative(dir, full)] = await readFile(full, 'utf8')
-    }
-  }
-  return files
-}
-
 test('a batch of 22 Hackage packages: one default.nix each plus the manifest', async () => {
   const out = path.join(work, 'out-all')
   const timingsFile = path.join(work, 'timings.json')
@@ -117,7 +106,7 @@ test('a batch of 22 Hackage packages: one default.nix each plus the manifest', a
     writeMs: expect.any(Number)
   })
   expect(result.stdout).toMatch(/^wrote .*out-all: 22 packages \(archive pass/)
-  const tree = await listTree(out)
+  const tree = await readTree(out)
   expect(Object.keys(tree).sort()).toEqual(
     [...ALL.map(([n]) => `${n}/default.nix`), 'manifest.json'].sort()
   )
@@ -209,8 +198,8 @@ test('the same inputs give byte-identical output, whatever the source form and j
     '7'
   ])
   expect(fromDir.code).toBe(0)
-  const treeA = await listTree(a)
-  const treeB = await listTree(b)
+  const treeA = await readTree(a)
+  const treeB = await readTree(b)
   // The directory form is not named all-cabal-hashes-r1, so only the manifest's archive field differs.
   expect(JSON.parse(treeB['manifest.json']).archive).toBe('all-cabal-hashes-sample')
   delete treeA['manifest.json']
@@ -218,7 +207,7 @@ test('the same inputs give byte-identical output, whatever the source form and j
   expect(treeB).toEqual(treeA)
   const again = path.join(work, 'same-c')
   expect((await cli(buildArgs(again, ['--jobs', '3']))).code).toBe(0)
-  expect(await listTree(again)).toEqual({ ...(await listTree(a)) })
+  expect(await readTree(again)).toEqual({ ...(await readTree(a)) })
 })
 
 test("cabal2nix gets exactly nixpkgs' command line, a private HOME and a UTF-8 locale", async () => {
@@ -265,7 +254,7 @@ test('local packages (cabal and hpack) get src = ./. and no machine path', async
   const out = path.join(root, 'out')
   const result = await cli(buildArgs(out, [], path.join(root, 'overrides.nix')))
   expect(result).toMatchObject({ code: 0 })
-  const tree = await listTree(out)
+  const tree = await readTree(out)
   expect(tree['my-lib/default.nix']).toContain('src = ./.;')
   expect(tree['my-app/default.nix']).toContain('src = ./.;')
   expect(tree['my-app/default.nix']).toContain('version = "1.2.0";')
@@ -331,11 +320,11 @@ describe('failures leave no batch behind', () => {
   test('a failed rebuild keeps the previous complete batch', async () => {
     const out = path.join(work, 'keep-previous')
     expect((await cli(buildArgs(out))).code).toBe(0)
-    const before = await listTree(out)
+    const before = await readTree(out)
     expect(
       (await cli(withDouble(buildArgs(out)), { CABAL2NIX_TEST_DOUBLE_FAIL: 'text' })).code
     ).toBe(1)
-    expect(await listTree(out)).toEqual(before)
+    expect(await readTree(out)).toEqual(before)
   })
 
   test('a missing version stops before cabal2nix runs and lists near versions', async () => {
@@ -417,8 +406,8 @@ describe('command line', () => {
       ...buildArgs(out)
     ])
     expect(stdout).toMatch(/wrote .*: 22 packages/)
-    const viaDist = await listTree(out)
-    const inProcess = await listTree(path.join(work, 'out-all'))
+    const viaDist = await readTree(out)
+    const inProcess = await readTree(path.join(work, 'out-all'))
     expect(viaDist).toEqual(inProcess)
     const failed = await run(process.execPath, [
       path.join(repoRoot, 'dist/cli.js'),
@@ -465,7 +454,7 @@ describe('--out replaces only what a batch wrote', () => {
     const file = path.join(root, 'o.nix')
     await writeFile(file, '{ zlib = "0.7.1.1"; }\n').catch(() => undefined)
     const out = path.join(root, outName)
-    const before = await listTree(root)
+    const before = await readTree(root)
     // Before any work: a cabal2nix that does not exist and an archive that does not exist are never reached.
     const result = await cli(
       buildArgs(out, [], file).map(a =>
@@ -482,7 +471,7 @@ describe('--out replaces only what a batch wrote', () => {
     expect(result.stderr).toMatch(
       /^hint: pass --out a new path, an empty directory or a previous batch/m
     )
-    expect(await listTree(root)).toEqual(before)
+    expect(await readTree(root)).toEqual(before)
   })
 
   test('an empty directory and a previous batch are replaced', async () => {
@@ -494,7 +483,7 @@ describe('--out replaces only what a batch wrote', () => {
     expect((await cli(buildArgs(out, [], file))).code).toBe(0)
     await writeFile(file, '{ zlib = "0.7.1.1"; hashable = "1.5.1.0"; }\n')
     expect((await cli(buildArgs(out, [], file))).code).toBe(0)
-    expect(Object.keys(await listTree(out)).sort()).toEqual([
+    expect(Object.keys(await readTree(out)).sort()).toEqual([
       'hashable/default.nix',
       'manifest.json',
       'zlib/default.nix'
